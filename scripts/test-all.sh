@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Builds and tests everything: the Rust workspace, then each binding.
+# Usage: scripts/test-all.sh   (from any directory; needs only the package registries)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+step() { printf '\n==> %s\n' "$*"; }
+
+step "toolchain"
+cargo --version
+for component in rustfmt clippy; do
+  rustup component list --installed 2>/dev/null | grep -q "^${component}" || rustup component add "$component"
+done
+
+step "format"
+cargo fmt --all --check
+
+step "lint"
+cargo clippy --workspace --all-targets --all-features -- -D warnings
+
+step "rust tests"
+cargo test --workspace --all-features
