@@ -5,8 +5,27 @@
 //! documented rule, typed message content and card JSON 2.0, and the client that
 //! authenticates, sends, retries and paces itself to the platform's quotas.
 
+pub mod auth;
+pub mod client;
+pub mod config;
 pub mod enums;
+pub mod error;
+mod fork;
+mod http;
+mod pacing;
+pub mod quota;
+pub mod runtime;
+pub mod secret;
+pub mod token_store;
+mod transport;
 pub mod validate;
 
+pub use auth::{AppTicketCell, AppTicketSource};
+pub use client::{Client, ClientBuilder};
+pub use config::{Domain, RetryPolicy, Timeouts};
 pub use enums::{KnownValues, MsgType, ReceiveIdType, UserIdType};
+pub use error::{Error, ErrorKind, Result};
+pub use quota::{Endpoint, Quota, QuotaTable};
+pub use secret::Secret;
+pub use token_store::{CachedToken, MemoryTokenStore, TokenStore};
 pub use validate::{Rule, Violation, Violations};

@@ -1,0 +1,328 @@
+//! Tenant access tokens: fetched from the auth endpoints, cached in a [`TokenStore`],
+//! refreshed ahead of expiry, fetched once for any number of concurrent callers.
+
+use std::sync::{Arc, RwLock};
+use std::time::{Duration, SystemTime};
+
+use async_trait::async_trait;
+use serde::Deserialize;
+use serde_json::json;
+use tokio::time::Instant;
+
+use crate::error::{Error, ErrorKind, Result};
+use crate::fork::ForkLocal;
+use crate::secret::Secret;
+use crate::token_store::{CachedToken, TokenStore};
+use crate::transport::Transport;
+
+const SELF_BUILT_TENANT_TOKEN: &str = "/open-apis/auth/v3/tenant_access_token/internal";
+const STORE_APP_TOKEN: &str = "/open-apis/auth/v3/app_access_token";
+const STORE_TENANT_TOKEN: &str = "/open-apis/auth/v3/tenant_access_token";
+const APP_TICKET_RESEND: &str = "/open-apis/auth/v3/app_ticket/resend";
+
+/// The platform's code for an invalid `app_ticket`.
+const APP_TICKET_INVALID: i64 = 10012;
+/// The platform's code for an invalid app access token.
+const APP_TOKEN_INVALID: i64 = 99991664;
+
+/// Gives the latest `app_ticket` the platform pushed to a store app (hourly, as the event
+/// `{"type":"event_callback","event":{"app_ticket":…,"type":"app_ticket"}}`).
+#[async_trait]
+pub trait AppTicketSource: Send + Sync {
+    /// The latest ticket, or `None` when none has arrived yet.
+    async fn app_ticket(&self) -> Option<Secret>;
+}
+
+/// An [`AppTicketSource`] that holds the ticket your event handler last gave it.
+#[derive(Debug, Default)]
+pub struct AppTicketCell {
+    ticket: RwLock<Option<Secret>>,
+}
+
+impl AppTicketCell {
+    /// An empty cell.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Keeps a ticket pushed by the platform.
+    pub fn set(&self, ticket: impl Into<Secret>) {
+        *self.ticket.write().unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(ticket.into());
+    }
+}
+
+#[async_trait]
+impl AppTicketSource for AppTicketCell {
+    async fn app_ticket(&self) -> Option<Secret> {
+        self.ticket.read().unwrap_or_else(|poisoned| poisoned.into_inner()).clone()
+    }
+}
+
+/// How a client authenticates.
+#[derive(Clone)]
+pub(crate) enum Credentials {
+    /// A self-built (custom) app.
+    SelfBuilt { app_id: String, app_secret: Secret },
+    /// A store (ISV) app installed by the tenant `tenant_key`.
+    Store { app_id: String, app_secret: Secret, tenant_key: String, tickets: Arc<dyn AppTicketSource> },
+    /// A ready tenant access token, used as is.
+    Token(Secret),
+}
+
+impl std::fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::SelfBuilt { app_id, .. } => {
+                write!(f, "SelfBuilt {{ app_id: {app_id:?}, app_secret: *** }}")
+            }
+            Self::Store { app_id, tenant_key, .. } => {
+                write!(f, "Store {{ app_id: {app_id:?}, tenant_key: {tenant_key:?}, app_secret: *** }}")
+            }
+            Self::Token(_) => f.write_str("Token(***)"),
+        }
+    }
+}
+
+/// The answer of an auth endpoint (top level, no `data` wrapper).
+#[derive(Debug, Deserialize)]
+pub(crate) struct AuthAnswer {
+    #[serde(default)]
+    pub(crate) code: i64,
+    #[serde(default)]
+    pub(crate) msg: String,
+    #[serde(default)]
+    tenant_access_token: Option<String>,
+    #[serde(default)]
+    app_access_token: Option<String>,
+    #[serde(default)]
+    expire: Option<u64>,
+    #[serde(skip)]
+    pub(crate) log_id: Option<String>,
+}
+
+/// Fetches, caches and refreshes the tenant access token of one client.
+#[derive(Debug)]
+pub(crate) struct TokenManager {
+    credentials: Credentials,
+    store: Arc<dyn TokenStore>,
+    refresh_ahead: Duration,
+    fetching: ForkLocal<tokio::sync::Mutex<()>>,
+}
+
+impl std::fmt::Debug for dyn TokenStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("TokenStore")
+    }
+}
+
+impl TokenManager {
+    pub(crate) fn new(credentials: Credentials, store: Arc<dyn TokenStore>, refresh_ahead: Duration) -> Self {
+        let fetching = ForkLocal::new(|| Ok(tokio::sync::Mutex::new(())));
+        Self { credentials, store, refresh_ahead, fetching }
+    }
+
+    /// A tenant access token that is good to use now.
+    pub(crate) async fn tenant_token(&self, transport: &Transport, deadline: Instant) -> Result<Secret> {
+        if let Credentials::Token(token) = &self.credentials {
+            return Ok(token.clone());
+        }
+        let key = self.tenant_key();
+        if let Some(token) = self.fresh(&key).await {
+            return Ok(token);
+        }
+        // Single flight: one caller fetches, the others wait and then find its token.
+        let lock = self.fetching.get()?;
+        let _fetching = tokio::time::timeout_at(deadline, lock.lock())
+            .await
+            .map_err(|_| Error::new(ErrorKind::Timeout, "timed out waiting for the tenant access token"))?;
+        if let Some(token) = self.fresh(&key).await {
+            return Ok(token);
+        }
+        let cached = self.fetch_tenant_token(transport, deadline).await?;
+        let token = cached.token.clone();
+        self.store.put(&key, cached).await;
+        tracing::debug!(target: "larkmsg::auth", "fetched a new tenant access token");
+        Ok(token)
+    }
+
+    /// Forgets `token` after the platform rejected it, so the next call fetches a new one.
+    pub(crate) async fn reject(&self, token: &Secret) {
+        if !matches!(self.credentials, Credentials::Token(_)) {
+            self.store.remove(&self.tenant_key(), token).await;
+        }
+    }
+
+    /// Whether a rejected token can be replaced (not a fixed token given by the caller).
+    pub(crate) fn can_refresh(&self) -> bool {
+        !matches!(self.credentials, Credentials::Token(_))
+    }
+
+    fn tenant_key(&self) -> String {
+        match &self.credentials {
+            Credentials::SelfBuilt { app_id, .. } => format!("larkmsg:tenant_access_token:{app_id}"),
+            Credentials::Store { app_id, tenant_key, .. } => {
+                format!("larkmsg:tenant_access_token:{app_id}:{tenant_key}")
+            }
+            Credentials::Token(_) => String::new(),
+        }
+    }
+
+    async fn fresh(&self, key: &str) -> Option<Secret> {
+        self.store.get(key).await.filter(|t| t.is_fresh(SystemTime::now())).map(|t| t.token)
+    }
+
+    async fn fetch_tenant_token(&self, transport: &Transport, deadline: Instant) -> Result<CachedToken> {
+        match &self.credentials {
+            Credentials::SelfBuilt { app_id, app_secret } => {
+                let body = json!({ "app_id": app_id, "app_secret": app_secret.expose() });
+                let answer = transport.post_auth(SELF_BUILT_TENANT_TOKEN, body, deadline).await?;
+                self.cached(answer, TokenKind::Tenant)
+            }
+            Credentials::Store { app_id, app_secret, tenant_key, tickets } => {
+                let store = StoreApp { app_id, app_secret, tenant_key, tickets: tickets.as_ref() };
+                self.fetch_store_tenant_token(transport, &store, deadline).await
+            }
+            Credentials::Token(token) => Ok(CachedToken {
+                token: token.clone(),
+                expires_at: SystemTime::UNIX_EPOCH,
+                refresh_at: SystemTime::UNIX_EPOCH,
+            }),
+        }
+    }
+
+    async fn fetch_store_tenant_token(
+        &self,
+        transport: &Transport,
+        app: &StoreApp<'_>,
+        deadline: Instant,
+    ) -> Result<CachedToken> {
+        let mut app_token = self.store_app_token(transport, app, deadline).await?;
+        for attempt in 0..2 {
+            let body = json!({ "app_access_token": app_token.expose(), "tenant_key": app.tenant_key });
+            let answer = transport.post_auth(STORE_TENANT_TOKEN, body, deadline).await?;
+            if answer.code == APP_TOKEN_INVALID && attempt == 0 {
+                self.store.remove(&app.app_token_key(), &app_token).await;
+                app_token = self.store_app_token(transport, app, deadline).await?;
+                continue;
+            }
+            return self.cached(answer, TokenKind::Tenant);
+        }
+        Err(Error::new(ErrorKind::Auth, "the platform rejected a freshly fetched app access token"))
+    }
+
+    async fn store_app_token(
+        &self,
+        transport: &Transport,
+        app: &StoreApp<'_>,
+        deadline: Instant,
+    ) -> Result<Secret> {
+        let key = app.app_token_key();
+        if let Some(token) = self.fresh(&key).await {
+            return Ok(token);
+        }
+        let Some(ticket) = app.tickets.app_ticket().await else {
+            self.resend_ticket(transport, app, deadline).await;
+            return Err(Error::new(
+                ErrorKind::Auth,
+                "no app_ticket has arrived for this store app yet; the platform was asked to push one again",
+            ));
+        };
+        let body = json!({ "app_id": app.app_id, "app_secret": app.app_secret.expose(), "app_ticket": ticket.expose() });
+        let answer = transport.post_auth(STORE_APP_TOKEN, body, deadline).await?;
+        if answer.code == APP_TICKET_INVALID {
+            self.resend_ticket(transport, app, deadline).await;
+        }
+        let cached = self.cached(answer, TokenKind::App)?;
+        let token = cached.token.clone();
+        self.store.put(&key, cached).await;
+        Ok(token)
+    }
+
+    /// Asks the platform to push the app ticket again; failures are only logged, since the
+    /// caller reports the missing ticket anyway.
+    async fn resend_ticket(&self, transport: &Transport, app: &StoreApp<'_>, deadline: Instant) {
+        let body = json!({ "app_id": app.app_id, "app_secret": app.app_secret.expose() });
+        match transport.post_auth(APP_TICKET_RESEND, body, deadline).await {
+            Ok(answer) if answer.code == 0 => {
+                tracing::info!(target: "larkmsg::auth", "asked for the app_ticket again")
+            }
+            Ok(answer) => {
+                tracing::warn!(target: "larkmsg::auth", code = answer.code, msg = %answer.msg, "app_ticket resend refused")
+            }
+            Err(error) => tracing::warn!(target: "larkmsg::auth", %error, "app_ticket resend failed"),
+        }
+    }
+
+    fn cached(&self, answer: AuthAnswer, kind: TokenKind) -> Result<CachedToken> {
+        if answer.code != 0 {
+            let what = match kind {
+                TokenKind::Tenant => "tenant access token",
+                TokenKind::App => "app access token",
+            };
+            return Err(Error::new(
+                ErrorKind::Auth,
+                format!("the platform refused a {what}: {}", answer.msg),
+            )
+            .with_api(answer.code, answer.msg)
+            .with_log_id(answer.log_id));
+        }
+        let token = match kind {
+            TokenKind::Tenant => answer.tenant_access_token,
+            TokenKind::App => answer.app_access_token,
+        };
+        let (Some(token), Some(expire)) = (token.filter(|t| !t.is_empty()), answer.expire) else {
+            return Err(Error::new(ErrorKind::Decode, "the token answer has no token or no expire")
+                .with_log_id(answer.log_id));
+        };
+        let now = SystemTime::now();
+        let lifetime = Duration::from_secs(expire);
+        let ahead = self.refresh_ahead.min(lifetime / 2);
+        Ok(CachedToken {
+            token: Secret::new(token),
+            expires_at: now + lifetime,
+            refresh_at: now + lifetime - ahead,
+        })
+    }
+}
+
+#[derive(Clone, Copy)]
+enum TokenKind {
+    Tenant,
+    App,
+}
+
+struct StoreApp<'a> {
+    app_id: &'a str,
+    app_secret: &'a Secret,
+    tenant_key: &'a str,
+    tickets: &'a dyn AppTicketSource,
+}
+
+impl StoreApp<'_> {
+    fn app_token_key(&self) -> String {
+        format!("larkmsg:app_access_token:{}", self.app_id)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn credentials_debug_hides_secrets() {
+        let credentials =
+            Credentials::SelfBuilt { app_id: "cli_1".into(), app_secret: Secret::new("s3cr3t") };
+        let text = format!("{credentials:?}");
+        assert!(text.contains("cli_1") && !text.contains("s3cr3t"), "{text}");
+        assert!(!format!("{:?}", Credentials::Token(Secret::new("t-abc"))).contains("t-abc"));
+    }
+
+    #[tokio::test]
+    async fn ticket_cell_keeps_the_last_ticket() {
+        let cell = AppTicketCell::new();
+        assert!(cell.app_ticket().await.is_none());
+        cell.set("ticket-1");
+        cell.set("ticket-2");
+        assert_eq!(cell.app_ticket().await.unwrap().expose(), "ticket-2");
+    }
+}

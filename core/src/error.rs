@@ -1,0 +1,326 @@
+//! The one error type of larkmsg, with a stable [`ErrorKind`] shared by every binding.
+//!
+//! An [`Error`] carries what support asks for: the HTTP status, the platform's `code` and
+//! `msg`, the `log_id`, the troubleshooter link, permission and field violations, and how
+//! long to wait before retrying. It never contains the app secret or a token: messages are
+//! built from these fields only, and transport errors are reduced to their kind.
+
+use std::fmt::{self, Display};
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+use crate::validate::{Violation, Violations};
+
+/// What went wrong, as a stable snake_case name (`invalid_argument`, `rate_limited`, …).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorKind {
+    /// The request broke a documented rule; nothing was sent. See [`Error::violations`].
+    InvalidArgument,
+    /// Authentication failed: bad credentials, a rejected token or app ticket.
+    Auth,
+    /// The app lacks a scope or the caller is not allowed (IP, availability, quota used up).
+    Permission,
+    /// The platform throttled the call and the retries did not get through.
+    RateLimited,
+    /// The platform answered with a business error code.
+    Api,
+    /// No answer within the timeout or the call's deadline.
+    Timeout,
+    /// The connection failed or was dropped.
+    Network,
+    /// The answer could not be decoded.
+    Decode,
+    /// The client is misconfigured (bad base URL, missing credentials, wrong runtime use).
+    Config,
+}
+
+impl ErrorKind {
+    /// The stable snake_case name shared by every binding.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::InvalidArgument => "invalid_argument",
+            Self::Auth => "auth",
+            Self::Permission => "permission",
+            Self::RateLimited => "rate_limited",
+            Self::Api => "api",
+            Self::Timeout => "timeout",
+            Self::Network => "network",
+            Self::Decode => "decode",
+            Self::Config => "config",
+        }
+    }
+}
+
+impl Display for ErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A scope or policy the platform says the app lacks (`error.permission_violations`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PermissionViolation {
+    /// Kind of violation, e.g. `action_scope_required`.
+    #[serde(default, rename = "type")]
+    pub violation_type: String,
+    /// The scope or resource concerned, e.g. `im:message`.
+    #[serde(default)]
+    pub subject: String,
+    /// The platform's explanation.
+    #[serde(default)]
+    pub description: String,
+}
+
+/// A request field the platform rejected (`error.field_violations`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldViolation {
+    /// The field's name.
+    #[serde(default)]
+    pub field: String,
+    /// The rejected value, when the platform echoes it.
+    #[serde(default)]
+    pub value: String,
+    /// The platform's explanation.
+    #[serde(default)]
+    pub description: String,
+}
+
+/// Everything known about a failed call.
+#[derive(Debug, Clone)]
+pub struct Error {
+    inner: Box<Details>,
+}
+
+#[derive(Debug, Clone)]
+struct Details {
+    kind: ErrorKind,
+    message: String,
+    http_status: Option<u16>,
+    code: Option<i64>,
+    msg: Option<String>,
+    log_id: Option<String>,
+    troubleshooter: Option<String>,
+    violations: Vec<Violation>,
+    permission_violations: Vec<PermissionViolation>,
+    field_violations: Vec<FieldViolation>,
+    retry_after: Option<Duration>,
+    maybe_sent: bool,
+}
+
+impl Error {
+    /// An error of `kind` with a message; the other fields are empty.
+    pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
+        Self {
+            inner: Box::new(Details {
+                kind,
+                message: message.into(),
+                http_status: None,
+                code: None,
+                msg: None,
+                log_id: None,
+                troubleshooter: None,
+                violations: Vec::new(),
+                permission_violations: Vec::new(),
+                field_violations: Vec::new(),
+                retry_after: None,
+                maybe_sent: false,
+            }),
+        }
+    }
+
+    /// The stable kind of the error.
+    pub fn kind(&self) -> ErrorKind {
+        self.inner.kind
+    }
+
+    /// A readable description (without the fields that have their own accessor).
+    pub fn message(&self) -> &str {
+        &self.inner.message
+    }
+
+    /// The HTTP status of the answer, when there was one.
+    pub fn http_status(&self) -> Option<u16> {
+        self.inner.http_status
+    }
+
+    /// The platform's error `code`, when it answered with one.
+    pub fn code(&self) -> Option<i64> {
+        self.inner.code
+    }
+
+    /// The platform's error `msg`, when it answered with one.
+    pub fn msg(&self) -> Option<&str> {
+        self.inner.msg.as_deref()
+    }
+
+    /// The request's log id (`X-Tt-Logid` or `error.log_id`): what support asks for.
+    pub fn log_id(&self) -> Option<&str> {
+        self.inner.log_id.as_deref()
+    }
+
+    /// The platform's troubleshooting link.
+    pub fn troubleshooter(&self) -> Option<&str> {
+        self.inner.troubleshooter.as_deref()
+    }
+
+    /// The rules the request broke (kind [`ErrorKind::InvalidArgument`]).
+    pub fn violations(&self) -> &[Violation] {
+        &self.inner.violations
+    }
+
+    /// Scopes or policies the platform says the app lacks.
+    pub fn permission_violations(&self) -> &[PermissionViolation] {
+        &self.inner.permission_violations
+    }
+
+    /// Fields the platform rejected.
+    pub fn field_violations(&self) -> &[FieldViolation] {
+        &self.inner.field_violations
+    }
+
+    /// How long the platform asked to wait before trying again, when it said.
+    pub fn retry_after(&self) -> Option<Duration> {
+        self.inner.retry_after
+    }
+
+    /// Whether the request may have reached the platform and taken effect although the
+    /// call failed (a batch whose answer was lost). Such a call is never repeated blindly.
+    pub fn maybe_sent(&self) -> bool {
+        self.inner.maybe_sent
+    }
+
+    pub(crate) fn with_http_status(mut self, status: u16) -> Self {
+        self.inner.http_status = Some(status);
+        self
+    }
+
+    pub(crate) fn with_api(mut self, code: i64, msg: impl Into<String>) -> Self {
+        self.inner.code = Some(code);
+        self.inner.msg = Some(msg.into());
+        self
+    }
+
+    pub(crate) fn with_log_id(mut self, log_id: Option<String>) -> Self {
+        if log_id.is_some() {
+            self.inner.log_id = log_id;
+        }
+        self
+    }
+
+    pub(crate) fn with_troubleshooter(mut self, link: Option<String>) -> Self {
+        self.inner.troubleshooter = link;
+        self
+    }
+
+    pub(crate) fn with_platform_violations(
+        mut self,
+        permissions: Vec<PermissionViolation>,
+        fields: Vec<FieldViolation>,
+    ) -> Self {
+        self.inner.permission_violations = permissions;
+        self.inner.field_violations = fields;
+        self
+    }
+
+    pub(crate) fn with_retry_after(mut self, wait: Option<Duration>) -> Self {
+        self.inner.retry_after = wait;
+        self
+    }
+
+    pub(crate) fn with_maybe_sent(mut self, maybe_sent: bool) -> Self {
+        self.inner.maybe_sent = maybe_sent;
+        self
+    }
+}
+
+impl From<Violations> for Error {
+    fn from(violations: Violations) -> Self {
+        let mut error = Self::new(ErrorKind::InvalidArgument, violations.to_string());
+        error.inner.violations = violations.into_vec();
+        error
+    }
+}
+
+impl Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let d = &self.inner;
+        write!(f, "{}: {}", d.kind, d.message)?;
+        let mut extras = Vec::new();
+        if let Some(code) = d.code {
+            extras.push(format!("code {code}"));
+        }
+        if let Some(status) = d.http_status {
+            extras.push(format!("http {status}"));
+        }
+        if let Some(log_id) = &d.log_id {
+            extras.push(format!("log_id {log_id}"));
+        }
+        if let Some(wait) = d.retry_after {
+            extras.push(format!("retry after {:.1}s", wait.as_secs_f64()));
+        }
+        if !extras.is_empty() {
+            write!(f, " [{}]", extras.join(", "))?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// Result of a larkmsg call.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::validate::Rule;
+
+    #[test]
+    fn display_names_kind_code_status_and_log_id() {
+        let error = Error::new(ErrorKind::Api, "The bot can not be outside the group.")
+            .with_api(230002, "The bot can not be outside the group.")
+            .with_http_status(400)
+            .with_log_id(Some("20240913161357".into()));
+        assert_eq!(
+            error.to_string(),
+            "api: The bot can not be outside the group. [code 230002, http 400, log_id 20240913161357]"
+        );
+    }
+
+    #[test]
+    fn violations_become_invalid_argument() {
+        let violations = Violations::from(Violation {
+            path: "uuid".into(),
+            rule: Rule::Length,
+            message: "must be at most 50 characters, got 51".into(),
+        });
+        let error = Error::from(violations);
+        assert_eq!(error.kind(), ErrorKind::InvalidArgument);
+        assert_eq!(error.violations()[0].path, "uuid");
+        assert!(error.to_string().contains("uuid: must be at most 50 characters, got 51"));
+    }
+
+    #[test]
+    fn kinds_have_stable_names() {
+        let names: Vec<_> = [
+            ErrorKind::InvalidArgument,
+            ErrorKind::Auth,
+            ErrorKind::Permission,
+            ErrorKind::RateLimited,
+            ErrorKind::Api,
+            ErrorKind::Timeout,
+            ErrorKind::Network,
+            ErrorKind::Decode,
+            ErrorKind::Config,
+        ]
+        .iter()
+        .map(|k| serde_json::to_string(k).unwrap())
+        .collect();
+        assert_eq!(
+            names.join(","),
+            "\"invalid_argument\",\"auth\",\"permission\",\"rate_limited\",\"api\",\"timeout\",\"network\",\"decode\",\"config\""
+        );
+    }
+}

@@ -1,0 +1,272 @@
+//! Client-side pacing to the quota table: a call waits until every quota that applies to it
+//! (its endpoint's, and for send message its receiver's) has room, so that the server
+//! never needs to throttle. When the server throttles anyway, the endpoint or receiver is
+//! held until the time it named, for every caller of the client.
+
+use std::collections::{HashMap, VecDeque};
+use std::sync::Mutex;
+use std::time::Duration;
+
+use tokio::time::Instant;
+
+use crate::error::{Error, ErrorKind, Result};
+use crate::quota::{Endpoint, Quota, QuotaTable};
+
+/// Receivers tracked before idle ones are forgotten.
+const RECEIVER_PRUNE_THRESHOLD: usize = 4096;
+
+/// A sliding window: at most `limit` starts in any `span`.
+#[derive(Debug)]
+struct Window {
+    limit: usize,
+    span: Duration,
+    starts: VecDeque<Instant>,
+}
+
+impl Window {
+    fn new(quota: Quota, headroom: f64) -> Self {
+        Self {
+            limit: quota.limit.max(1) as usize,
+            span: quota.per.div_f64(headroom),
+            starts: VecDeque::with_capacity(quota.limit.min(1024) as usize),
+        }
+    }
+
+    /// The earliest instant at which one more call fits.
+    fn next_free(&mut self, now: Instant) -> Instant {
+        while self.starts.front().is_some_and(|start| *start + self.span <= now) {
+            self.starts.pop_front();
+        }
+        if self.starts.len() < self.limit {
+            now
+        } else {
+            self.starts.front().map_or(now, |oldest| *oldest + self.span)
+        }
+    }
+
+    fn record(&mut self, now: Instant) {
+        self.starts.push_back(now);
+    }
+
+    fn is_idle(&mut self, now: Instant) -> bool {
+        self.next_free(now);
+        self.starts.is_empty()
+    }
+}
+
+#[derive(Debug, Default)]
+struct Lane {
+    windows: Vec<Window>,
+    held_until: Option<Instant>,
+}
+
+impl Lane {
+    fn new(quotas: &[Quota], headroom: f64) -> Self {
+        Self { windows: quotas.iter().map(|q| Window::new(*q, headroom)).collect(), held_until: None }
+    }
+
+    fn next_free(&mut self, now: Instant) -> Instant {
+        let held = self.held_until.filter(|until| *until > now).unwrap_or(now);
+        self.windows.iter_mut().map(|w| w.next_free(now)).fold(held, Instant::max)
+    }
+
+    fn record(&mut self, now: Instant) {
+        self.windows.iter_mut().for_each(|w| w.record(now));
+    }
+
+    fn hold(&mut self, until: Instant) {
+        self.held_until = Some(self.held_until.map_or(until, |held| held.max(until)));
+    }
+}
+
+#[derive(Debug, Default)]
+struct Lanes {
+    endpoints: HashMap<Endpoint, Lane>,
+    receivers: HashMap<String, Lane>,
+    prune_at: usize,
+}
+
+/// Paces calls of one client to its [`QuotaTable`].
+#[derive(Debug)]
+pub(crate) struct Pacer {
+    table: QuotaTable,
+    lanes: Mutex<Lanes>,
+}
+
+impl Pacer {
+    pub(crate) fn new(table: QuotaTable) -> Self {
+        let endpoints =
+            Endpoint::ALL.iter().map(|e| (*e, Lane::new(table.endpoint(*e), table.headroom()))).collect();
+        let lanes = Lanes { endpoints, receivers: HashMap::new(), prune_at: RECEIVER_PRUNE_THRESHOLD };
+        Self { table, lanes: Mutex::new(lanes) }
+    }
+
+    /// Waits until a call to `endpoint` (for `receiver`, if given) fits every quota, then
+    /// counts it. Fails, without waiting, when that would pass `deadline`.
+    pub(crate) async fn acquire(
+        &self,
+        endpoint: Endpoint,
+        receiver: Option<&str>,
+        deadline: Instant,
+    ) -> Result<()> {
+        loop {
+            let free_at = self.try_acquire(endpoint, receiver, Instant::now());
+            let Some(free_at) = free_at else { return Ok(()) };
+            if free_at > deadline {
+                let wait = free_at.saturating_duration_since(Instant::now());
+                return Err(Error::new(
+                    ErrorKind::RateLimited,
+                    format!("{} quota has no room before the call's deadline", endpoint.name()),
+                )
+                .with_retry_after(Some(wait)));
+            }
+            tokio::time::sleep_until(free_at).await;
+        }
+    }
+
+    /// Counts the call and returns `None` when it fits now; else the instant to try again.
+    fn try_acquire(&self, endpoint: Endpoint, receiver: Option<&str>, now: Instant) -> Option<Instant> {
+        let mut lanes = self.lanes.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let lanes = &mut *lanes;
+        let receiver = receiver.filter(|_| endpoint == Endpoint::SendMessage);
+        let mut free_at = lanes.endpoints.get_mut(&endpoint).map_or(now, |lane| lane.next_free(now));
+        if let Some(receiver) = receiver {
+            // With receiver pacing off, a lane exists only while the server holds the receiver.
+            let lane = if self.table.per_receiver().is_empty() {
+                lanes.receivers.get_mut(receiver)
+            } else {
+                Some(
+                    lanes
+                        .receivers
+                        .entry(receiver.to_owned())
+                        .or_insert_with(|| Lane::new(self.table.per_receiver(), self.table.headroom())),
+                )
+            };
+            if let Some(lane) = lane {
+                free_at = free_at.max(lane.next_free(now));
+            }
+        }
+        if free_at > now {
+            return Some(free_at);
+        }
+        if let Some(lane) = lanes.endpoints.get_mut(&endpoint) {
+            lane.record(now);
+        }
+        if let Some(lane) = receiver.and_then(|r| lanes.receivers.get_mut(r)) {
+            lane.record(now);
+        }
+        if lanes.receivers.len() > lanes.prune_at {
+            lanes
+                .receivers
+                .retain(|_, lane| lane.held_until.is_some_and(|u| u > now) || !lane_is_idle(lane, now));
+            lanes.prune_at = (lanes.receivers.len() * 2).max(RECEIVER_PRUNE_THRESHOLD);
+        }
+        None
+    }
+
+    /// Holds every call to `endpoint` until `until` (the server said it is throttling).
+    pub(crate) fn hold_endpoint(&self, endpoint: Endpoint, until: Instant) {
+        let mut lanes = self.lanes.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        lanes.endpoints.entry(endpoint).or_default().hold(until);
+    }
+
+    /// Holds every send to `receiver` until `until` (the server said it is throttling it).
+    pub(crate) fn hold_receiver(&self, receiver: &str, until: Instant) {
+        let mut lanes = self.lanes.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        lanes.receivers.entry(receiver.to_owned()).or_default().hold(until);
+    }
+}
+
+fn lane_is_idle(lane: &mut Lane, now: Instant) -> bool {
+    lane.windows.iter_mut().all(|w| w.is_idle(now))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn far() -> Instant {
+        Instant::now() + Duration::from_secs(3600)
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn endpoint_quota_spaces_calls_by_window() {
+        let table =
+            QuotaTable::unlimited().with_endpoint(Endpoint::CreateAppFeedCard, vec![Quota::per_second(10)]);
+        let pacer = Pacer::new(table);
+        let start = Instant::now();
+        for _ in 0..30 {
+            pacer.acquire(Endpoint::CreateAppFeedCard, None, far()).await.unwrap();
+        }
+        // 10 now, 10 after one second, 10 after two.
+        assert_eq!(start.elapsed(), Duration::from_secs(2));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn receiver_quota_applies_only_to_send_message() {
+        let table = QuotaTable::unlimited().with_per_receiver(vec![Quota::per_second(5)]);
+        let pacer = Pacer::new(table);
+        let start = Instant::now();
+        for i in 0..12 {
+            let receiver = if i % 2 == 0 { "ou_a" } else { "ou_b" };
+            pacer.acquire(Endpoint::SendMessage, Some(receiver), far()).await.unwrap();
+        }
+        // 6 per receiver at 5 per second: the 6th of each waits one second.
+        assert_eq!(start.elapsed(), Duration::from_secs(1));
+        let start = Instant::now();
+        for _ in 0..20 {
+            pacer.acquire(Endpoint::BatchSend, Some("ou_a"), far()).await.unwrap();
+        }
+        assert_eq!(start.elapsed(), Duration::ZERO);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn headroom_stretches_the_window() {
+        let table = QuotaTable::unlimited()
+            .with_endpoint(Endpoint::CreateCard, vec![Quota::per_second(2)])
+            .with_headroom(0.5);
+        let pacer = Pacer::new(table);
+        let start = Instant::now();
+        for _ in 0..3 {
+            pacer.acquire(Endpoint::CreateCard, None, far()).await.unwrap();
+        }
+        assert_eq!(start.elapsed(), Duration::from_secs(2));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_hold_delays_every_caller_and_deadlines_are_kept() {
+        let pacer = Pacer::new(QuotaTable::unlimited());
+        let start = Instant::now();
+        pacer.hold_endpoint(Endpoint::BatchSend, start + Duration::from_secs(3));
+        let error =
+            pacer.acquire(Endpoint::BatchSend, None, start + Duration::from_secs(1)).await.unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::RateLimited);
+        assert_eq!(error.retry_after(), Some(Duration::from_secs(3)));
+        pacer.acquire(Endpoint::BatchSend, None, far()).await.unwrap();
+        assert_eq!(start.elapsed(), Duration::from_secs(3));
+        pacer.hold_receiver("ou_x", Instant::now() + Duration::from_secs(1));
+        pacer.acquire(Endpoint::SendMessage, Some("ou_y"), far()).await.unwrap();
+        assert_eq!(start.elapsed(), Duration::from_secs(3));
+        pacer.acquire(Endpoint::SendMessage, Some("ou_x"), far()).await.unwrap();
+        assert_eq!(start.elapsed(), Duration::from_secs(4));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn idle_receivers_are_forgotten() {
+        let pacer = Pacer::new(QuotaTable::documented().with_endpoint(Endpoint::SendMessage, Vec::new()));
+        let first = RECEIVER_PRUNE_THRESHOLD + 1;
+        for i in 0..first {
+            pacer.acquire(Endpoint::SendMessage, Some(&format!("ou_old_{i}")), far()).await.unwrap();
+        }
+        // All were active when the first prune ran: none forgotten yet.
+        assert_eq!(pacer.lanes.lock().unwrap().receivers.len(), first);
+        tokio::time::sleep(Duration::from_secs(5)).await;
+        let second = first + 1;
+        for i in 0..second {
+            pacer.acquire(Endpoint::SendMessage, Some(&format!("ou_new_{i}")), far()).await.unwrap();
+        }
+        let lanes = pacer.lanes.lock().unwrap();
+        assert_eq!(lanes.receivers.len(), second);
+        assert!(lanes.receivers.keys().all(|k| k.starts_with("ou_new_")));
+    }
+}
