@@ -1,7 +1,7 @@
 //! String enums of the platform that keep values this version does not know.
 //!
 //! The server may add enum values at any time; decoding must not fail on them.
-//! Every enum built by [`string_enum!`] has an `Unknown(String)` variant that keeps
+//! Every enum built by `string_enum!` has an `Unknown(String)` variant that keeps
 //! the value as sent, and validation rejects unknown values in requests.
 
 /// The values an enum knows, for validation and error messages.
@@ -87,6 +87,7 @@ macro_rules! string_enum {
         }
     };
 }
+pub(crate) use string_enum;
 
 string_enum! {
     /// `msg_type` of a message: what its `content` holds.

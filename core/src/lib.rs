@@ -6,6 +6,7 @@
 //! authenticates, sends, retries and paces itself to the platform's quotas.
 
 pub mod auth;
+pub mod card;
 pub mod client;
 pub mod config;
 pub mod enums;
