@@ -1,0 +1,72 @@
+//! [`BlockingClient`]: the same calls for synchronous callers, run on the shared runtime.
+
+use crate::api::{
+    BatchSendRequest, BatchSendResult, CreateAppFeedCardRequest, CreateAppFeedCardResult, CreateCardRequest,
+    CreateCardResult, Message, SendMessageRequest,
+};
+use crate::client::Client;
+use crate::content::MessageContent;
+use crate::enums::ReceiveIdType;
+use crate::error::Result;
+use crate::runtime::block_on;
+
+/// A [`Client`] whose calls block the calling thread until they finish. They run on the
+/// one shared, fork-aware runtime; calling them from inside an async runtime is an error.
+#[derive(Debug, Clone)]
+pub struct BlockingClient {
+    client: Client,
+}
+
+impl Client {
+    /// A blocking facade over this client (sharing its pool, tokens and pacing).
+    pub fn blocking(&self) -> BlockingClient {
+        BlockingClient { client: self.clone() }
+    }
+}
+
+impl BlockingClient {
+    /// The async client behind this facade.
+    pub fn client(&self) -> &Client {
+        &self.client
+    }
+
+    /// Blocking [`Client::send_message`].
+    pub fn send_message(&self, request: SendMessageRequest) -> Result<Message> {
+        block_on(self.client.send_message(request))?
+    }
+
+    /// Blocking [`Client::batch_send`].
+    pub fn batch_send(&self, request: BatchSendRequest) -> Result<BatchSendResult> {
+        block_on(self.client.batch_send(request))?
+    }
+
+    /// Blocking [`Client::create_card`].
+    pub fn create_card(&self, request: CreateCardRequest) -> Result<CreateCardResult> {
+        block_on(self.client.create_card(request))?
+    }
+
+    /// Blocking [`Client::create_app_feed_card`].
+    pub fn create_app_feed_card(&self, request: CreateAppFeedCardRequest) -> Result<CreateAppFeedCardResult> {
+        block_on(self.client.create_app_feed_card(request))?
+    }
+
+    /// Blocking [`Client::send`].
+    pub fn send(
+        &self,
+        receive_id_type: ReceiveIdType,
+        receive_id: impl Into<String>,
+        content: &MessageContent,
+    ) -> Result<Message> {
+        block_on(self.client.send(receive_id_type, receive_id, content))?
+    }
+
+    /// Blocking [`Client::send_text`].
+    pub fn send_text(
+        &self,
+        receive_id_type: ReceiveIdType,
+        receive_id: impl Into<String>,
+        text: impl Into<String>,
+    ) -> Result<Message> {
+        block_on(self.client.send_text(receive_id_type, receive_id, text))?
+    }
+}
