@@ -87,6 +87,7 @@ macro_rules! string_enum {
         }
     };
 }
+pub(crate) use string_enum;
 
 string_enum! {
     /// `msg_type` of a message: what its `content` holds.

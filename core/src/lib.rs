@@ -5,6 +5,7 @@
 //! documented rule, typed message content and card JSON 2.0, and the client that
 //! authenticates, sends, retries and paces itself to the platform's quotas.
 
+pub mod content;
 pub mod enums;
 pub mod validate;
 
