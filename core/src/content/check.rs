@@ -10,7 +10,7 @@ use super::share::{ShareChatContent, ShareUserContent};
 use super::system::SystemContent;
 use super::text::TextContent;
 use crate::enums::MsgType;
-use crate::validate::{Rule, Validator, decode_str, decode_value};
+use crate::validate::{Rule, Validator, decode_value};
 
 /// Largest `text` content: 150 KB in UTF-8 bytes (platform code 230025).
 pub const TEXT_MAX_BYTES: usize = 150 * 1024;
@@ -54,9 +54,10 @@ pub fn check_message_content(v: &mut Validator, path: &str, msg_type: &MsgType, 
     if let Some(max) = size_limit(msg_type) {
         v.bytes(path, content.len(), max);
     }
-    let value = match decode_str::<Value>(path, content) {
+    // A syntax error is about the string as a whole; its line and column help find it.
+    let value = match serde_json::from_str::<Value>(content) {
         Ok(value) => value,
-        Err(violations) => return v.extend(violations),
+        Err(error) => return v.push(path, Rule::Format, format!("must be a JSON object string ({error})")),
     };
     if !value.is_object() {
         v.push(path, Rule::Format, format!("must be a JSON object for msg_type {msg_type}"));
