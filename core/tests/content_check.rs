@@ -171,6 +171,11 @@ fn post_needs_a_locale_with_content() {
         check(MsgType::Post, r#"{"zh_cn":{"content":[]},"en_us":{}}"#),
         one("content.en_us.content", Rule::Required)
     );
+    // Batch send's wrapper is not send message's form.
+    assert_eq!(
+        check(MsgType::Post, r#"{"post":{"zh_cn":{"content":[]}}}"#),
+        one("content.post", Rule::Forbidden)
+    );
 }
 
 #[test]

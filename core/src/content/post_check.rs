@@ -25,6 +25,11 @@ pub(crate) fn check_post(v: &mut Validator, path: &str, post: &Value, target: Po
         v.push(path, Rule::Required, "must have at least one locale such as zh_cn or en_us");
     }
     for (locale, body) in locales {
+        if target == PostTarget::Send && locale == "post" {
+            let message = "send message takes locales at the top level; {\"post\": ...} is batch send's form";
+            v.push(join(path, locale), Rule::Forbidden, message);
+            continue;
+        }
         check_locale(v, &join(path, locale), body, target);
     }
 }
