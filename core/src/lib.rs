@@ -9,6 +9,7 @@ pub mod auth;
 pub mod card;
 pub mod client;
 pub mod config;
+pub mod content;
 pub mod enums;
 pub mod error;
 mod fork;

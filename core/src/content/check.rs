@@ -1,0 +1,80 @@
+//! Validation of send message's `content` string.
+
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+use super::interactive::{CardTarget, check_interactive};
+use super::media::{AudioContent, FileContent, ImageContent, MediaContent, StickerContent};
+use super::post_check::{PostTarget, check_post};
+use super::share::{ShareChatContent, ShareUserContent};
+use super::system::SystemContent;
+use super::text::TextContent;
+use crate::enums::MsgType;
+use crate::validate::{Rule, Validator, decode_value};
+
+/// Largest `text` content: 150 KB in UTF-8 bytes (platform code 230025).
+pub const TEXT_MAX_BYTES: usize = 150 * 1024;
+
+/// Largest `post` and `interactive` content: 30 KB in UTF-8 bytes (platform code 230025).
+pub const POST_CARD_MAX_BYTES: usize = 30 * 1024;
+
+/// Rules beyond shape that a decoded content must follow (required keys not empty, ...).
+pub(crate) trait CheckFields {
+    /// Records every broken rule below `path`.
+    fn check_fields(&self, v: &mut Validator, path: &str);
+}
+
+/// Decodes `value` as `T` at `path` and checks its fields, recording every violation.
+pub(crate) fn decode_checked<T: DeserializeOwned + CheckFields>(v: &mut Validator, path: &str, value: Value) {
+    match decode_value::<T>(path, value) {
+        Ok(content) => content.check_fields(v, path),
+        Err(violations) => v.extend(violations),
+    }
+}
+
+/// The size limit of a msg_type's content in send message, if it has one.
+fn size_limit(msg_type: &MsgType) -> Option<usize> {
+    match msg_type {
+        MsgType::Text => Some(TEXT_MAX_BYTES),
+        MsgType::Post | MsgType::Interactive => Some(POST_CARD_MAX_BYTES),
+        _ => None,
+    }
+}
+
+/// Checks send message's `content` string against its `msg_type`, recording every
+/// violation below `path` (e.g. `content.zh_cn.content[0][1].tag`).
+///
+/// The content must be a JSON object of the msg_type's shape; `text` may have at most
+/// 150 KB, `post` and `interactive` at most 30 KB (UTF-8 bytes of the string). Fields
+/// this version does not model are accepted. An unknown `msg_type` is left to the caller.
+pub fn check_message_content(v: &mut Validator, path: &str, msg_type: &MsgType, content: &str) {
+    if let MsgType::Unknown(_) = msg_type {
+        return;
+    }
+    if let Some(max) = size_limit(msg_type) {
+        v.bytes(path, content.len(), max);
+    }
+    // A syntax error is about the string as a whole; its line and column help find it.
+    let value = match serde_json::from_str::<Value>(content) {
+        Ok(value) => value,
+        Err(error) => return v.push(path, Rule::Format, format!("must be a JSON object string ({error})")),
+    };
+    if !value.is_object() {
+        v.push(path, Rule::Format, format!("must be a JSON object for msg_type {msg_type}"));
+        return;
+    }
+    match msg_type {
+        MsgType::Text => decode_checked::<TextContent>(v, path, value),
+        MsgType::Post => check_post(v, path, &value, PostTarget::Send),
+        MsgType::Image => decode_checked::<ImageContent>(v, path, value),
+        MsgType::File => decode_checked::<FileContent>(v, path, value),
+        MsgType::Audio => decode_checked::<AudioContent>(v, path, value),
+        MsgType::Media => decode_checked::<MediaContent>(v, path, value),
+        MsgType::Sticker => decode_checked::<StickerContent>(v, path, value),
+        MsgType::Interactive => check_interactive(v, path, &value, CardTarget::Send),
+        MsgType::ShareChat => decode_checked::<ShareChatContent>(v, path, value),
+        MsgType::ShareUser => decode_checked::<ShareUserContent>(v, path, value),
+        MsgType::System => decode_checked::<SystemContent>(v, path, value),
+        MsgType::Unknown(_) => {}
+    }
+}

@@ -1,0 +1,99 @@
+//! `text` messages: `{"text": "..."}` with `<at>` mentions and light markup.
+
+use serde::Deserialize;
+use serde_json::Value;
+
+use super::check::CheckFields;
+use super::json::{Object, ToJson, serialize_as_json};
+use crate::validate::{Validator, join};
+
+/// Content of a `text` message: `{"text": "..."}`.
+///
+/// The text may hold `<at user_id="ou_...">name</at>`, `<at user_id="all"></at>`,
+/// `**bold**`, `<i>`, `<u>`, `<s>` and `[text](url)`; see [`TextBuilder`].
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct TextContent {
+    /// The message text.
+    pub text: String,
+}
+
+impl TextContent {
+    /// A text message with this text, taken as is.
+    pub fn new(text: impl Into<String>) -> Self {
+        Self { text: text.into() }
+    }
+
+    /// A builder that appends text and mentions.
+    pub fn builder() -> TextBuilder {
+        TextBuilder::default()
+    }
+}
+
+impl ToJson for TextContent {
+    fn to_json(&self) -> Value {
+        Object::new().field("text", self.text.as_str()).build()
+    }
+}
+
+serialize_as_json!(TextContent);
+
+impl CheckFields for TextContent {
+    fn check_fields(&self, v: &mut Validator, path: &str) {
+        v.required(join(path, "text"), Some(self.text.as_str()));
+    }
+}
+
+/// Builds the text of a `text` message piece by piece.
+///
+/// ```
+/// use larkmsg::content::TextContent;
+/// let content = TextContent::builder().at_user("ou_1", "Tom").text(" hello").build();
+/// assert_eq!(content.text, r#"<at user_id="ou_1">Tom</at> hello"#);
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TextBuilder {
+    text: String,
+}
+
+impl TextBuilder {
+    /// Appends plain text.
+    pub fn text(mut self, text: &str) -> Self {
+        self.text.push_str(text);
+        self
+    }
+
+    /// Appends a mention of one user: `<at user_id="ou_...">name</at>`.
+    pub fn at_user(mut self, user_id: &str, name: &str) -> Self {
+        self.text.push_str(&format!("<at user_id=\"{user_id}\">{name}</at>"));
+        self
+    }
+
+    /// Appends a mention of everyone in the chat: `<at user_id="all"></at>`.
+    pub fn at_all(mut self) -> Self {
+        self.text.push_str("<at user_id=\"all\"></at>");
+        self
+    }
+
+    /// Appends a link: `[text](url)`.
+    pub fn link(mut self, text: &str, url: &str) -> Self {
+        self.text.push_str(&format!("[{text}]({url})"));
+        self
+    }
+
+    /// Appends a line break.
+    pub fn newline(mut self) -> Self {
+        self.text.push('\n');
+        self
+    }
+
+    /// The finished content.
+    pub fn build(self) -> TextContent {
+        TextContent { text: self.text }
+    }
+}
+
+impl From<TextBuilder> for TextContent {
+    fn from(builder: TextBuilder) -> Self {
+        builder.build()
+    }
+}
