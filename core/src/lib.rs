@@ -5,7 +5,10 @@
 //! documented rule, typed message content and card JSON 2.0, and the client that
 //! authenticates, sends, retries and paces itself to the platform's quotas.
 
+pub mod api;
 pub mod auth;
+mod blocking;
+mod calls;
 pub mod card;
 pub mod client;
 pub mod config;
@@ -22,9 +25,15 @@ pub mod token_store;
 mod transport;
 pub mod validate;
 
+pub use api::{
+    BatchSendRequest, BatchSendResult, CreateAppFeedCardRequest, CreateAppFeedCardResult, CreateCardRequest,
+    CreateCardResult, Envelope, Message, SendMessageRequest,
+};
 pub use auth::{AppTicketCell, AppTicketSource};
+pub use blocking::BlockingClient;
 pub use client::{Client, ClientBuilder};
 pub use config::{Domain, RetryPolicy, Timeouts};
+pub use content::MessageContent;
 pub use enums::{KnownValues, MsgType, ReceiveIdType, UserIdType};
 pub use error::{Error, ErrorKind, Result};
 pub use quota::{Endpoint, Quota, QuotaTable};

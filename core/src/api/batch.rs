@@ -1,0 +1,206 @@
+//! Batch send (legacy v4): `POST /open-apis/message/v4/batch_send/`.
+//!
+//! `content` and `card` are JSON objects here, not strings. The receivers are users given
+//! directly or through their departments; at least one id list must be non-empty.
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::enums::MsgType;
+use crate::validate::{Rule, Validator, Violations};
+
+/// Most ids one list may hold.
+const IDS_MAX: usize = 200;
+/// The root department's id, which batch send does not accept.
+const ROOT_DEPARTMENT: &str = "0";
+/// The `msg_type` values batch send accepts, in the order of the docs.
+const ALLOWED_TYPES: &str = "text, image, post, share_chat, interactive";
+
+/// Batch send request (the JSON body; there are no query parameters).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BatchSendRequest {
+    /// One of `text`, `image`, `post`, `share_chat`, `interactive`.
+    pub msg_type: MsgType,
+    /// The content object, for every type but `interactive`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub content: Option<Value>,
+    /// The card object, for `interactive` only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub card: Option<Value>,
+    /// Departments whose members receive the message (department_id or open_department_id).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub department_ids: Option<Vec<String>>,
+    /// Users by open_id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub open_ids: Option<Vec<String>>,
+    /// Users by user_id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_ids: Option<Vec<String>>,
+    /// Users by union_id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub union_ids: Option<Vec<String>>,
+}
+
+/// Where a batch message of some type carries its content.
+enum Carrier {
+    /// In `content`.
+    Content,
+    /// In `card`.
+    Card,
+}
+
+fn carrier(msg_type: &MsgType) -> Option<Carrier> {
+    match msg_type {
+        MsgType::Text | MsgType::Image | MsgType::Post | MsgType::ShareChat => Some(Carrier::Content),
+        MsgType::Interactive => Some(Carrier::Card),
+        _ => None,
+    }
+}
+
+fn collect(ids: impl IntoIterator<Item = impl Into<String>>) -> Option<Vec<String>> {
+    Some(ids.into_iter().map(Into::into).collect())
+}
+
+impl BatchSendRequest {
+    /// A message of `msg_type` (not `interactive`) with its `content` object, to no one yet.
+    pub fn from_content(msg_type: MsgType, content: Value) -> Self {
+        Self {
+            msg_type,
+            content: Some(content),
+            card: None,
+            department_ids: None,
+            open_ids: None,
+            user_ids: None,
+            union_ids: None,
+        }
+    }
+
+    /// An `interactive` message with its `card` object, to no one yet.
+    pub fn from_card(card: Value) -> Self {
+        Self { content: None, card: Some(card), ..Self::from_content(MsgType::Interactive, Value::Null) }
+    }
+
+    /// Sets the departments whose members receive the message.
+    pub fn department_ids(mut self, ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.department_ids = collect(ids);
+        self
+    }
+
+    /// Sets the receiving users by open_id.
+    pub fn open_ids(mut self, ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.open_ids = collect(ids);
+        self
+    }
+
+    /// Sets the receiving users by user_id.
+    pub fn user_ids(mut self, ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.user_ids = collect(ids);
+        self
+    }
+
+    /// Sets the receiving users by union_id.
+    pub fn union_ids(mut self, ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.union_ids = collect(ids);
+        self
+    }
+
+    /// The query parameters to send: none.
+    pub fn query(&self) -> Vec<(&'static str, String)> {
+        Vec::new()
+    }
+
+    /// Checks every documented rule; reports all violations together.
+    ///
+    /// When none of the four id lists has an id, the `one_of_required` violation has the
+    /// empty path: the rule concerns the request as a whole, and its message names the four
+    /// fields.
+    pub fn validate(&self) -> Result<(), Violations> {
+        let mut v = Validator::new();
+        match carrier(&self.msg_type) {
+            Some(Carrier::Content) => {
+                match &self.content {
+                    Some(content) => {
+                        crate::content::check_batch_content(&mut v, "content", &self.msg_type, content);
+                    }
+                    None => v.push(
+                        "content",
+                        Rule::Required,
+                        format!("is required for msg_type {}", self.msg_type),
+                    ),
+                }
+                if self.card.is_some() {
+                    v.push(
+                        "card",
+                        Rule::Forbidden,
+                        format!("is only allowed with msg_type interactive, got {}", self.msg_type),
+                    );
+                }
+            }
+            Some(Carrier::Card) => {
+                if self.content.is_some() {
+                    v.push(
+                        "content",
+                        Rule::Forbidden,
+                        "is not allowed with msg_type interactive; put the card in card",
+                    );
+                }
+                match &self.card {
+                    Some(card) => crate::content::check_batch_card(&mut v, "card", card),
+                    None => v.push("card", Rule::Required, "is required for msg_type interactive"),
+                }
+            }
+            None => {
+                let message = format!("must be one of {ALLOWED_TYPES}, got {:?}", self.msg_type.as_str());
+                v.push("msg_type", Rule::Enum, message);
+            }
+        }
+        let lists = [
+            ("department_ids", &self.department_ids),
+            ("open_ids", &self.open_ids),
+            ("user_ids", &self.user_ids),
+            ("union_ids", &self.union_ids),
+        ];
+        if lists.iter().all(|(_, ids)| ids.as_ref().is_none_or(Vec::is_empty)) {
+            let message = "at least one of department_ids, open_ids, user_ids, union_ids must have an id";
+            v.push("", Rule::OneOfRequired, message);
+        }
+        for (name, ids) in lists {
+            if let Some(ids) = ids {
+                check_ids(&mut v, name, ids);
+            }
+        }
+        v.finish()
+    }
+}
+
+/// At most [`IDS_MAX`] ids, none empty, and no root department.
+fn check_ids(v: &mut Validator, name: &str, ids: &[String]) {
+    v.items(name, ids.len(), 0, IDS_MAX);
+    for (i, id) in ids.iter().enumerate() {
+        if id.is_empty() {
+            v.push(format!("{name}[{i}]"), Rule::Required, "must not be empty");
+        } else if name == "department_ids" && id == ROOT_DEPARTMENT {
+            v.push(format!("{name}[{i}]"), Rule::Forbidden, "the root department \"0\" is not allowed");
+        }
+    }
+}
+
+/// The result of a batch send (its `data`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BatchSendResult {
+    /// The batch's id (`bm-…`), for recall and progress queries.
+    pub message_id: String,
+    /// Department ids that were not valid; the others were sent to.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub invalid_department_ids: Vec<String>,
+    /// open_ids that were not valid.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub invalid_open_ids: Vec<String>,
+    /// user_ids that were not valid.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub invalid_user_ids: Vec<String>,
+    /// union_ids that were not valid.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub invalid_union_ids: Vec<String>,
+}
