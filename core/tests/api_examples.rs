@@ -1,5 +1,8 @@
 //! Every JSON example of the four endpoint pages decodes and re-encodes to the same JSON.
 
+// Test helpers may unwrap too (clippy's allow-unwrap-in-tests covers only #[test] bodies).
+#![allow(clippy::unwrap_used)]
+
 use larkmsg::api::{
     BatchSendRequest, BatchSendResult, CreateAppFeedCardRequest, CreateAppFeedCardResult, CreateCardRequest,
     CreateCardResult, Envelope, Message, SendMessageRequest,

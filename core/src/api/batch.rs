@@ -78,7 +78,15 @@ impl BatchSendRequest {
 
     /// An `interactive` message with its `card` object, to no one yet.
     pub fn from_card(card: Value) -> Self {
-        Self { content: None, card: Some(card), ..Self::from_content(MsgType::Interactive, Value::Null) }
+        Self {
+            msg_type: MsgType::Interactive,
+            content: None,
+            card: Some(card),
+            department_ids: None,
+            open_ids: None,
+            user_ids: None,
+            union_ids: None,
+        }
     }
 
     /// Sets the departments whose members receive the message.
