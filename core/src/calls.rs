@@ -41,7 +41,10 @@ impl Client {
     }
 
     /// Creates an app feed card for up to 20 users (`POST /open-apis/im/v2/app_feed_card`).
-    pub async fn create_app_feed_card(&self, request: CreateAppFeedCardRequest) -> Result<CreateAppFeedCardResult> {
+    pub async fn create_app_feed_card(
+        &self,
+        request: CreateAppFeedCardRequest,
+    ) -> Result<CreateAppFeedCardResult> {
         request.validate()?;
         self.execute(Endpoint::CreateAppFeedCard, request.query(), &request, None).await
     }
@@ -53,8 +56,12 @@ impl Client {
         receive_id: impl Into<String>,
         content: &MessageContent,
     ) -> Result<Message> {
-        let request =
-            SendMessageRequest::new(receive_id_type, receive_id, content.msg_type(), content.to_content_string());
+        let request = SendMessageRequest::new(
+            receive_id_type,
+            receive_id,
+            content.msg_type(),
+            content.to_content_string(),
+        );
         self.send_message(request).await
     }
 

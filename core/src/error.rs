@@ -10,6 +10,7 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
+use crate::api::{FieldViolation, PermissionViolation};
 use crate::validate::{Violation, Violations};
 
 /// What went wrong, as a stable snake_case name (`invalid_argument`, `rate_limited`, …).
@@ -57,34 +58,6 @@ impl Display for ErrorKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
     }
-}
-
-/// A scope or policy the platform says the app lacks (`error.permission_violations`).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PermissionViolation {
-    /// Kind of violation, e.g. `action_scope_required`.
-    #[serde(default, rename = "type")]
-    pub violation_type: String,
-    /// The scope or resource concerned, e.g. `im:message`.
-    #[serde(default)]
-    pub subject: String,
-    /// The platform's explanation.
-    #[serde(default)]
-    pub description: String,
-}
-
-/// A request field the platform rejected (`error.field_violations`).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct FieldViolation {
-    /// The field's name.
-    #[serde(default)]
-    pub field: String,
-    /// The rejected value, when the platform echoes it.
-    #[serde(default)]
-    pub value: String,
-    /// The platform's explanation.
-    #[serde(default)]
-    pub description: String,
 }
 
 /// Everything known about a failed call.

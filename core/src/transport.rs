@@ -9,9 +9,10 @@ use serde_json::value::RawValue;
 use tokio::time::Instant;
 use tracing::Instrument;
 
+use crate::api::ErrorDetail;
 use crate::auth::{AuthAnswer, TokenManager};
 use crate::config::{RetryPolicy, Timeouts};
-use crate::error::{Error, ErrorKind, FieldViolation, PermissionViolation, Result};
+use crate::error::{Error, ErrorKind, Result};
 use crate::http::{Http, RawResponse};
 use crate::pacing::Pacer;
 use crate::quota::Endpoint;
@@ -52,6 +53,7 @@ pub(crate) struct Transport {
     pub(crate) retry: RetryPolicy,
 }
 
+/// The envelope, read without copying `data` (see [`crate::api::Envelope`] for the owned form).
 #[derive(Debug, Deserialize)]
 struct Envelope<'a> {
     #[serde(default)]
@@ -61,19 +63,7 @@ struct Envelope<'a> {
     #[serde(borrow, default)]
     data: Option<&'a RawValue>,
     #[serde(default)]
-    error: Option<ErrorBody>,
-}
-
-#[derive(Debug, Default, Deserialize)]
-struct ErrorBody {
-    #[serde(default)]
-    log_id: Option<String>,
-    #[serde(default)]
-    troubleshooter: Option<String>,
-    #[serde(default)]
-    permission_violations: Vec<PermissionViolation>,
-    #[serde(default)]
-    field_violations: Vec<FieldViolation>,
+    error: Option<ErrorDetail>,
 }
 
 /// What to do after an attempt that did not succeed.
@@ -138,8 +128,8 @@ impl Transport {
                 .post_json(&url, &call.query, Some(&token), call.body.clone(), timeout)
                 .await
             {
-                Ok(raw) => match interpret(raw) {
-                    Ok(data) => return decode_data(data.0, data.1).map_err(|e| e.with_maybe_sent(true)),
+                Ok(raw) => match interpret(&raw) {
+                    Ok(data) => return decode_data(data, &raw).map_err(|e| e.with_maybe_sent(true)),
                     Err(next) => next,
                 },
                 Err(no_answer) => {
@@ -230,14 +220,14 @@ impl Transport {
 }
 
 /// Reads an answer: the `data` on success, else what to do next.
-fn interpret(raw: RawResponse) -> std::result::Result<(Box<RawValue>, Option<String>), Next> {
+fn interpret(raw: &RawResponse) -> std::result::Result<&RawValue, Next> {
     let envelope: Envelope<'_> = match serde_json::from_slice(&raw.body) {
         Ok(envelope) => envelope,
         Err(e) => {
             let error =
                 Error::new(ErrorKind::Decode, format!("the answer is not the platform's JSON envelope: {e}"))
                     .with_http_status(raw.status)
-                    .with_log_id(raw.log_id);
+                    .with_log_id(raw.log_id.clone());
             return Err(match raw.status {
                 429 => Next::After(
                     raw.rate_limit_reset.unwrap_or(Duration::from_secs(1)),
@@ -249,12 +239,11 @@ fn interpret(raw: RawResponse) -> std::result::Result<(Box<RawValue>, Option<Str
         }
     };
     if envelope.code == 0 && (200..300).contains(&raw.status) {
-        let data = envelope.data.map(RawValue::to_owned).unwrap_or_else(null_data);
-        return Ok((data, raw.log_id));
+        return Ok(envelope.data.unwrap_or(RawValue::NULL));
     }
     let code = envelope.code;
     let details = envelope.error.unwrap_or_default();
-    let log_id = raw.log_id.or(details.log_id);
+    let log_id = raw.log_id.clone().or(details.log_id);
     let kind = kind_of(code, raw.status);
     let msg = if envelope.msg.is_empty() { format!("HTTP {}", raw.status) } else { envelope.msg.clone() };
     let error = Error::new(kind, msg)
@@ -300,14 +289,11 @@ fn retyped(error: Error, kind: ErrorKind) -> Error {
     fresh
 }
 
-fn null_data() -> Box<RawValue> {
-    RawValue::NULL.to_owned()
-}
-
-fn decode_data<T: DeserializeOwned>(data: Box<RawValue>, log_id: Option<String>) -> Result<T> {
+fn decode_data<T: DeserializeOwned>(data: &RawValue, raw: &RawResponse) -> Result<T> {
     serde_json::from_str(data.get()).map_err(|e| {
         Error::new(ErrorKind::Decode, format!("the answer's data does not have the documented form: {e}"))
-            .with_log_id(log_id)
+            .with_http_status(raw.status)
+            .with_log_id(raw.log_id.clone())
     })
 }
 
@@ -327,18 +313,17 @@ mod tests {
     }
 
     fn next_of(status: u16, body: &str) -> Next {
-        match interpret(raw(status, body)) {
+        match interpret(&raw(status, body)) {
             Ok(_) => panic!("expected a failure"),
             Err(next) => next,
         }
     }
 
     #[test]
-    fn success_yields_data_and_log_id() {
-        let (data, log_id) =
-            interpret(raw(200, r#"{"code":0,"msg":"ok","data":{"card_id":"7"}}"#)).ok().unwrap();
+    fn success_yields_data() {
+        let answer = raw(200, r#"{"code":0,"msg":"ok","data":{"card_id":"7"}}"#);
+        let data = interpret(&answer).ok().unwrap();
         assert_eq!(data.get(), r#"{"card_id":"7"}"#);
-        assert_eq!(log_id.as_deref(), Some("log-1"));
     }
 
     #[test]
@@ -353,7 +338,7 @@ mod tests {
     fn throttling_waits_for_the_reset() {
         let mut answer = raw(429, r#"{"code":99991400,"msg":"request trigger frequency limit"}"#);
         answer.rate_limit_reset = Some(Duration::from_secs(2));
-        match interpret(answer) {
+        match interpret(&answer) {
             Err(Next::After(wait, e)) => {
                 assert_eq!(wait, Duration::from_secs(2));
                 assert_eq!(e.kind(), ErrorKind::RateLimited);
@@ -387,13 +372,13 @@ mod tests {
         assert_eq!(error.code(), Some(99991672));
         assert_eq!(error.log_id(), Some("log-1"));
         assert_eq!(error.troubleshooter(), Some("https://t"));
-        assert_eq!(error.permission_violations()[0].subject, "im:message");
+        assert_eq!(error.permission_violations()[0].subject.as_deref(), Some("im:message"));
         let mut no_header = raw(
             400,
             r#"{"code":230002,"msg":"The bot can not be outside the group.","error":{"log_id":"body-log"}}"#,
         );
         no_header.log_id = None;
-        let Err(Next::Fail(error)) = interpret(no_header) else { panic!("expected a failure") };
+        let Err(Next::Fail(error)) = interpret(&no_header) else { panic!("expected a failure") };
         assert_eq!(error.log_id(), Some("body-log"));
         assert_eq!(error.kind(), ErrorKind::Api);
     }

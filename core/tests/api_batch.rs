@@ -50,7 +50,9 @@ fn only_five_message_types_are_allowed() {
         assert_eq!(found(&violations), [("msg_type", Rule::Enum)], "{msg_type}");
         assert_eq!(
             violations[0].message,
-            format!("must be one of text, image, post, share_chat, interactive, got {msg_type:?}")
+            format!(
+                "batch send supports msg_type text, image, post, share_chat, interactive, got {msg_type:?}"
+            )
         );
     }
 }

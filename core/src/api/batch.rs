@@ -14,8 +14,6 @@ const IDS_MAX: usize = 200;
 /// The root department's id, which batch send does not accept.
 const ROOT_DEPARTMENT: &str = "0";
 /// The `msg_type` values batch send accepts, in the order of the docs.
-const ALLOWED_TYPES: &str = "text, image, post, share_chat, interactive";
-
 /// Batch send request (the JSON body; there are no query parameters).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -158,10 +156,7 @@ impl BatchSendRequest {
                     None => v.push("card", Rule::Required, "is required for msg_type interactive"),
                 }
             }
-            None => {
-                let message = format!("must be one of {ALLOWED_TYPES}, got {:?}", self.msg_type.as_str());
-                v.push("msg_type", Rule::Enum, message);
-            }
+            None => crate::content::check_batch_msg_type(&mut v, "msg_type", &self.msg_type),
         }
         let lists = [
             ("department_ids", &self.department_ids),
