@@ -60,6 +60,21 @@ fn collect(ids: impl IntoIterator<Item = impl Into<String>>) -> Option<Vec<Strin
     Some(ids.into_iter().map(Into::into).collect())
 }
 
+impl From<crate::content::BatchMessage> for BatchSendRequest {
+    /// The batch form of typed content (see [`crate::MessageContent::to_batch`]), to no one yet.
+    fn from(message: crate::content::BatchMessage) -> Self {
+        Self {
+            msg_type: message.msg_type,
+            content: message.content,
+            card: message.card,
+            department_ids: None,
+            open_ids: None,
+            user_ids: None,
+            union_ids: None,
+        }
+    }
+}
+
 impl BatchSendRequest {
     /// A message of `msg_type` (not `interactive`) with its `content` object, to no one yet.
     pub fn from_content(msg_type: MsgType, content: Value) -> Self {

@@ -1,0 +1,137 @@
+//! Retries against the fake's injected faults: nothing lost, nothing sent twice.
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use larkmsg::content::TextContent;
+use larkmsg::fake::{FaultKind, FaultPlan};
+use larkmsg::{BatchSendRequest, Client, ErrorKind, MessageContent, ReceiveIdType, RetryPolicy, Timeouts};
+
+fn fault(kind: FaultKind, endpoint: &str) -> FaultPlan {
+    FaultPlan::next(kind, 1).on(endpoint)
+}
+
+async fn send_once_through(kind: FaultKind) -> (larkmsg::fake::FakeServer, Client) {
+    let fake = common::fake().await;
+    let client = common::builder(&fake)
+        .timeouts(Timeouts { request: Duration::from_millis(500), ..Timeouts::default() })
+        .build()
+        .unwrap();
+    fake.inject(fault(kind, "send_message").delay(Duration::from_secs(2))).unwrap();
+    (fake, client)
+}
+
+#[tokio::test]
+async fn send_message_survives_every_fault_with_exactly_one_message() {
+    for kind in [
+        FaultKind::Status5xx,
+        FaultKind::DropBeforeRead,
+        FaultKind::DropAfterRead,
+        FaultKind::Slow,
+        FaultKind::Malformed,
+        FaultKind::RevokeTokens,
+    ] {
+        let (fake, client) = send_once_through(kind).await;
+        let message = client.send_text(ReceiveIdType::OpenId, "ou_a", "once").await;
+        let message = message.unwrap_or_else(|e| panic!("{kind:?}: {e}"));
+        let inbox = fake.inbox();
+        assert_eq!(inbox.messages.len(), 1, "{kind:?}: exactly one message");
+        assert_eq!(inbox.messages[0]["message_id"], message.message_id.as_str(), "{kind:?}");
+        assert_eq!(fake.counters().faults.get(kind.as_str()), Some(&1), "{kind:?} was injected");
+    }
+}
+
+#[tokio::test]
+async fn throttling_waits_for_the_reset_header() {
+    let fake = common::fake().await;
+    let client = common::client(&fake);
+    fake.inject(fault(FaultKind::RateLimit, "send_message")).unwrap();
+    let start = Instant::now();
+    client.send_text(ReceiveIdType::OpenId, "ou_a", "hi").await.unwrap();
+    assert!(start.elapsed() >= Duration::from_secs(1), "waited {:?}", start.elapsed());
+    assert_eq!(fake.inbox().messages.len(), 1);
+}
+
+#[tokio::test]
+async fn the_receiver_limit_pauses_that_receiver_and_repeats() {
+    let fake = common::fake().await;
+    let backoff = Duration::from_millis(300);
+    let client = common::builder(&fake)
+        .retry(RetryPolicy { receiver_backoff: backoff, ..RetryPolicy::default() })
+        .build()
+        .unwrap();
+    fake.inject(fault(FaultKind::ReceiverRateLimit, "send_message")).unwrap();
+    let start = Instant::now();
+    client.send_text(ReceiveIdType::OpenId, "ou_busy", "hi").await.unwrap();
+    assert!(start.elapsed() >= backoff, "waited {:?}", start.elapsed());
+    assert_eq!(common::requests(&fake, "send_message"), 2);
+    assert_eq!(fake.inbox().messages.len(), 1);
+}
+
+fn batch() -> BatchSendRequest {
+    BatchSendRequest::from(MessageContent::from(TextContent::new("notice")).to_batch().unwrap()).open_ids(["ou_a"])
+}
+
+#[tokio::test]
+async fn a_batch_whose_answer_is_lost_is_reported_as_maybe_sent_and_not_repeated() {
+    for (kind, processed) in
+        [(FaultKind::DropAfterRead, 1), (FaultKind::Malformed, 1), (FaultKind::DropBeforeRead, 0), (FaultKind::Status5xx, 0)]
+    {
+        let fake = common::fake().await;
+        let client = common::client(&fake);
+        fake.inject(fault(kind, "batch_send")).unwrap();
+        let error = client.batch_send(batch()).await.unwrap_err();
+        assert!(error.maybe_sent(), "{kind:?}: {error}");
+        assert_eq!(common::requests(&fake, "batch_send"), 1, "{kind:?}: never repeated");
+        assert_eq!(fake.inbox().batches.len(), processed, "{kind:?}");
+    }
+}
+
+#[tokio::test]
+async fn a_throttled_batch_surely_not_sent_is_repeated() {
+    let fake = common::fake().await;
+    let client = common::client(&fake);
+    fake.inject(fault(FaultKind::RateLimit, "batch_send")).unwrap();
+    client.batch_send(batch()).await.unwrap();
+    assert_eq!(common::requests(&fake, "batch_send"), 2);
+    assert_eq!(fake.inbox().batches.len(), 1);
+}
+
+#[tokio::test]
+async fn a_refused_connection_is_repeated_and_reported_as_not_sent() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    drop(listener);
+    let fake = common::fake().await;
+    let client = common::builder(&fake).base_url(url).tenant_access_token("t-given").build().unwrap();
+    let error = client.batch_send(batch()).await.unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::Network);
+    assert!(!error.maybe_sent(), "{error}");
+}
+
+#[tokio::test]
+async fn attempts_are_bounded() {
+    let fake = common::fake().await;
+    let client = common::client(&fake);
+    fake.inject(FaultPlan::next(FaultKind::Status5xx, 100).on("send_message")).unwrap();
+    let error = client.send_text(ReceiveIdType::OpenId, "ou_a", "hi").await.unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::Api);
+    assert_eq!(error.http_status(), Some(500));
+    assert_eq!(common::requests(&fake, "send_message"), u64::from(RetryPolicy::default().max_attempts));
+}
+
+#[tokio::test]
+async fn the_total_deadline_bounds_a_call() {
+    let fake = common::fake().await;
+    let client = common::builder(&fake)
+        .timeouts(Timeouts { request: Duration::from_millis(300), total: Duration::from_secs(1), ..Timeouts::default() })
+        .build()
+        .unwrap();
+    fake.inject(FaultPlan::next(FaultKind::Slow, 100).on("send_message").delay(Duration::from_secs(5))).unwrap();
+    let start = Instant::now();
+    let error = client.send_text(ReceiveIdType::OpenId, "ou_a", "hi").await.unwrap_err();
+    assert!(start.elapsed() < Duration::from_millis(1500), "{:?}", start.elapsed());
+    assert_eq!(error.kind(), ErrorKind::Timeout);
+    assert!(error.maybe_sent(), "the slow answers were processed: {error}");
+}
