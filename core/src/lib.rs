@@ -6,6 +6,8 @@
 //! authenticates, sends, retries and paces itself to the platform's quotas.
 
 pub mod enums;
+#[cfg(feature = "fake")]
+pub mod fake;
 pub mod validate;
 
 pub use enums::{KnownValues, MsgType, ReceiveIdType, UserIdType};
