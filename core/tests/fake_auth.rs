@@ -1,5 +1,6 @@
 //! Tokens of the fake: issue, reuse, expiry, revocation, store apps, Authorization errors.
 #![cfg(feature = "fake")]
+#![allow(clippy::unwrap_used)] // tests may unwrap (house rules)
 
 mod fake_support;
 

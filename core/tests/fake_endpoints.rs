@@ -1,5 +1,6 @@
 //! The fake's four message endpoints: checks, answers, inbox, uuid dedup, card entities.
 #![cfg(feature = "fake")]
+#![allow(clippy::unwrap_used)] // tests may unwrap (house rules)
 
 mod fake_support;
 

@@ -1,5 +1,6 @@
 //! Injected faults do what they say, and the record reconciles them with the inbox.
 #![cfg(feature = "fake")]
+#![allow(clippy::unwrap_used)] // tests may unwrap (house rules)
 
 mod fake_support;
 

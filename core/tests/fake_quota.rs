@@ -1,5 +1,6 @@
 //! Quota enforcement of the fake: endpoint windows (HTTP 429) and receivers (230020).
 #![cfg(feature = "fake")]
+#![allow(clippy::unwrap_used)] // tests may unwrap (house rules)
 
 mod fake_support;
 
