@@ -1,21 +1,6 @@
 //! The controls under `/_fake/`, so tests in any language can drive the fake over HTTP.
-//! JSON in and out; they are not counted, throttled, delayed or faulted.
-//!
-//! | method and path | body | answer |
-//! |---|---|---|
-//! | `GET /_fake/inbox` | | the [`Inbox`](super::Inbox) |
-//! | `DELETE /_fake/inbox` | | `{"ok":true}`; empties the inbox only |
-//! | `POST /_fake/reset` | | `{"ok":true}`; inbox, uuids, card entities, counters, faults, quota windows |
-//! | `GET`/`POST /_fake/quotas` | `{"enabled":true}` | `{"enabled":…}` |
-//! | `GET`/`POST /_fake/latency` | `{"ms":250}` | `{"ms":…}` |
-//! | `GET /_fake/faults` | | `{"plans":[…],"log":[`[`FaultRecord`](super::FaultRecord)`…]}` |
-//! | `POST /_fake/faults` | a [`FaultPlan`](super::FaultPlan) | `{"ok":true}` |
-//! | `DELETE /_fake/faults` | | `{"ok":true}`; removes the plans (the log stays) |
-//! | `POST /_fake/revoke_tokens` | | `{"ok":true}` |
-//! | `GET`/`POST /_fake/token_lifetime` | `{"seconds":2, "reuse_threshold_seconds":0.5?}` | `{"seconds":…,"reuse_threshold_seconds":…}` |
-//! | `GET /_fake/counters` | | the [`Counters`](super::Counters) |
-//! | `GET /_fake/app_ticket?app_id=…` | | `{"app_id":…,"app_ticket":…}` (default: the first store app) |
-//! | `POST /_fake/apps` | a [`FakeApp`](super::FakeApp) | `{"ok":true}` |
+//! JSON in and out; they are not counted, throttled, delayed or faulted. The table of
+//! controls is in the `fake` module's documentation.
 //!
 //! Errors: HTTP 400 (bad body) or 404 (no such control) with `{"ok":false,"error":"…"}`.
 

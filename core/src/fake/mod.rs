@@ -7,7 +7,7 @@
 //! de-duplicates send message `uuid`s, sends card entities once, enforces the rate limits
 //! when asked, keeps an [`Inbox`] of what it accepted, and injects faults on request.
 //! Tests in other languages drive it over HTTP with the controls under `/_fake/`
-//! (see `controls.rs`), or run the `larkmsg-fake` binary.
+//! (below), or run the `larkmsg-fake` binary, which prints its URL as its first line.
 //!
 //! ```no_run
 //! # async fn demo() -> std::io::Result<()> {
@@ -20,10 +20,41 @@
 //! # Ok(()) }
 //! ```
 //!
+//! # Controls
+//!
+//! JSON in and out; controls are not counted, throttled, delayed or faulted. Each has a
+//! Rust twin on [`FakeServer`].
+//!
+//! | method and path | body | answer |
+//! |---|---|---|
+//! | `GET /_fake/inbox` | | the [`Inbox`] |
+//! | `DELETE /_fake/inbox` | | `{"ok":true}`; empties the inbox only |
+//! | `POST /_fake/reset` | | `{"ok":true}`; inbox, uuids, card entities, counters, faults, quota windows |
+//! | `GET`/`POST /_fake/quotas` | `{"enabled":true}` | `{"enabled":…}` |
+//! | `GET`/`POST /_fake/latency` | `{"ms":250}` | `{"ms":…}` |
+//! | `GET /_fake/faults` | | `{"plans":[…],"log":[FaultRecord…]}` |
+//! | `POST /_fake/faults` | a [`FaultPlan`] | `{"ok":true}` |
+//! | `DELETE /_fake/faults` | | `{"ok":true}`; removes the plans (the log stays) |
+//! | `POST /_fake/revoke_tokens` | | `{"ok":true}` |
+//! | `GET`/`POST /_fake/token_lifetime` | `{"seconds":2, "reuse_threshold_seconds":0.5?}` | `{"seconds":…,"reuse_threshold_seconds":…}` |
+//! | `GET /_fake/counters` | | the [`Counters`] |
+//! | `GET /_fake/app_ticket?app_id=…` | | `{"app_id":…,"app_ticket":…}` (default: the first store app) |
+//! | `POST /_fake/apps` | a [`FakeApp`] | `{"ok":true}` |
+//!
+//! Errors: HTTP 400 (bad body) or 404 (no such control) with `{"ok":false,"error":"…"}`.
+//!
+//! # Conventions
+//!
 //! Conventions of the fake (the platform's behaviour where the docs are silent is
 //! inferred, and easy to change in one place):
-//! - Receiver ids containing `unknown` are unknown users or chats (`endpoints.rs`).
-//! - Token errors of the message endpoints are HTTP 400 (`auth.rs`).
+//! - A message endpoint checks, in order: `Authorization`, the quota (when enforced),
+//!   `Content-Type: application/json`, the query, the body.
+//! - Receiver ids containing `unknown` are unknown users or chats: batch send lists them
+//!   as invalid, feed card create in `failed_cards` (reason `"NOT_CREATED"`, the form of
+//!   the docs' example), send message refuses them (230013; 230002 for a chat).
+//! - Token errors of the message endpoints are HTTP 400; the token endpoints answer
+//!   HTTP 200 with codes 10003, 10012, 10014, 10015, 99991664.
+//! - Fault plans without an endpoint hit the four message endpoints only.
 //! - A token is reused while at least `min(30 min, lifetime / 4)` of its life remains,
 //!   unless [`FakeConfig::token_reuse_threshold`] says otherwise.
 //! - Card entities never expire (the platform: 14 days).

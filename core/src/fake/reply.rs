@@ -106,8 +106,10 @@ impl Reply {
             headers.insert(HeaderName::from_static("x-tt-logid"), value);
         }
         for (name, value) in self.headers {
-            if let Ok(value) = HeaderValue::from_str(&value) {
-                headers.insert(HeaderName::from_static(name), value);
+            if let (Ok(name), Ok(value)) =
+                (HeaderName::from_bytes(name.as_bytes()), HeaderValue::from_str(&value))
+            {
+                headers.insert(name, value);
             }
         }
         response
