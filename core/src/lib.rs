@@ -15,6 +15,8 @@ pub mod config;
 pub mod content;
 pub mod enums;
 pub mod error;
+#[cfg(feature = "fake")]
+pub mod fake;
 mod fork;
 mod http;
 mod pacing;

@@ -1,0 +1,42 @@
+//! Counts of what reached the fake.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use super::faults::FaultKind;
+use super::routes::Endpoint;
+
+/// What reached the fake since start or the last reset. Keys are endpoint names
+/// (`send_message`, `batch_send`, `create_card`, `create_feed_card`,
+/// `tenant_access_token_internal`, `app_access_token_internal`, `app_access_token`,
+/// `tenant_access_token`, `app_ticket_resend`) and fault kinds (`status_5xx`, …).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Counters {
+    /// Requests that arrived at each message endpoint, whatever their fate.
+    pub requests: BTreeMap<String, u64>,
+    /// Requests that arrived at each authentication endpoint.
+    pub token_requests: BTreeMap<String, u64>,
+    /// Requests refused by quota enforcement (HTTP 429 or code 230020), per endpoint.
+    pub throttled: BTreeMap<String, u64>,
+    /// Faults injected, per kind.
+    pub faults: BTreeMap<String, u64>,
+}
+
+impl Counters {
+    /// Counts a request arriving at `endpoint`.
+    pub(crate) fn request(&mut self, endpoint: Endpoint) {
+        let map = if endpoint.is_auth() { &mut self.token_requests } else { &mut self.requests };
+        *map.entry(endpoint.name().to_owned()).or_default() += 1;
+    }
+
+    /// Counts a throttled answer.
+    pub(crate) fn throttled(&mut self, endpoint: Endpoint) {
+        *self.throttled.entry(endpoint.name().to_owned()).or_default() += 1;
+    }
+
+    /// Counts an injected fault.
+    pub(crate) fn fault(&mut self, kind: FaultKind) {
+        *self.faults.entry(kind.as_str().to_owned()).or_default() += 1;
+    }
+}

@@ -1,0 +1,219 @@
+//! A faithful fake of the Feishu Open Platform on 127.0.0.1, for tests (feature `fake`).
+//!
+//! It serves the authentication endpoints and the four message endpoints (send message,
+//! batch send, card entity create, app feed card create) as the platform documents them:
+//! it checks the token, the content type, the query and the body, answers with the
+//! documented HTTP statuses, codes and envelope (`X-Tt-Logid`, `error.troubleshooter`),
+//! de-duplicates send message `uuid`s, sends card entities once, enforces the rate limits
+//! when asked, keeps an [`Inbox`] of what it accepted, and injects faults on request.
+//! Tests in other languages drive it over HTTP with the controls under `/_fake/`
+//! (below), or run the `larkmsg-fake` binary, which prints its URL as its first line.
+//!
+//! ```no_run
+//! # async fn demo() -> std::io::Result<()> {
+//! use larkmsg::fake::{FakeConfig, FakeServer, DEFAULT_APP_ID, DEFAULT_APP_SECRET};
+//!
+//! let fake = FakeServer::start(FakeConfig::default()).await?;
+//! let base_url = fake.url(); // http://127.0.0.1:PORT — use it instead of open.feishu.cn
+//! // … authenticate with DEFAULT_APP_ID / DEFAULT_APP_SECRET and send …
+//! assert!(fake.inbox().messages.is_empty());
+//! # Ok(()) }
+//! ```
+//!
+//! # Controls
+//!
+//! JSON in and out; controls are not counted, throttled, delayed or faulted. Each has a
+//! Rust twin on [`FakeServer`].
+//!
+//! | method and path | body | answer |
+//! |---|---|---|
+//! | `GET /_fake/inbox` | | the [`Inbox`] |
+//! | `DELETE /_fake/inbox` | | `{"ok":true}`; empties the inbox only |
+//! | `POST /_fake/reset` | | `{"ok":true}`; inbox, uuids, card entities, counters, faults, quota windows |
+//! | `GET`/`POST /_fake/quotas` | `{"enabled":true}` | `{"enabled":…}` |
+//! | `GET`/`POST /_fake/latency` | `{"ms":250}` | `{"ms":…}` |
+//! | `GET /_fake/faults` | | `{"plans":[…],"log":[FaultRecord…]}` |
+//! | `POST /_fake/faults` | a [`FaultPlan`] | `{"ok":true}` |
+//! | `DELETE /_fake/faults` | | `{"ok":true}`; removes the plans (the log stays) |
+//! | `POST /_fake/revoke_tokens` | | `{"ok":true}` |
+//! | `GET`/`POST /_fake/token_lifetime` | `{"seconds":2, "reuse_threshold_seconds":0.5?}` | `{"seconds":…,"reuse_threshold_seconds":…}` |
+//! | `GET /_fake/counters` | | the [`Counters`] |
+//! | `GET /_fake/app_ticket?app_id=…` | | `{"app_id":…,"app_ticket":…}` (default: the first store app) |
+//! | `POST /_fake/apps` | a [`FakeApp`] | `{"ok":true}` |
+//!
+//! Errors: HTTP 400 (bad body) or 404 (no such control) with `{"ok":false,"error":"…"}`.
+//!
+//! # Conventions
+//!
+//! Conventions of the fake (the platform's behaviour where the docs are silent is
+//! inferred, and easy to change in one place):
+//! - A message endpoint checks, in order: `Authorization`, the quota (when enforced),
+//!   `Content-Type: application/json`, the query, the body.
+//! - Receiver ids containing `unknown` are unknown users or chats: batch send lists them
+//!   as invalid, feed card create in `failed_cards` (reason `"NOT_CREATED"`, the form of
+//!   the docs' example), send message refuses them (230013; 230002 for a chat).
+//! - Token errors of the message endpoints are HTTP 400; the token endpoints answer
+//!   HTTP 200 with codes 10003, 10012, 10014, 10015, 99991664.
+//! - Fault plans without an endpoint hit the four message endpoints only.
+//! - A token is reused while at least `min(30 min, lifetime / 4)` of its life remains,
+//!   unless [`FakeConfig::token_reuse_threshold`] says otherwise.
+//! - Card entities never expire (the platform: 14 days).
+
+mod auth;
+mod checks;
+mod config;
+mod controls;
+mod counters;
+mod endpoints;
+mod faults;
+mod ids;
+mod inbox;
+mod quota;
+mod reply;
+mod routes;
+mod send;
+mod server;
+mod state;
+
+use std::fmt;
+use std::net::{Ipv4Addr, SocketAddr};
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::net::TcpListener;
+use tokio::task::JoinHandle;
+
+pub use config::{
+    AppKind, DEFAULT_APP_ID, DEFAULT_APP_SECRET, DEFAULT_SLOW_DELAY, DEFAULT_TOKEN_LIFETIME, FAKE_TENANT_KEY,
+    FakeApp, FakeConfig, MAX_REUSE_THRESHOLD, STORE_APP_ID, STORE_APP_SECRET,
+};
+pub use counters::Counters;
+pub use faults::{FaultKind, FaultPlan, FaultPlanError, FaultRecord};
+pub use inbox::Inbox;
+
+use state::Shared;
+
+/// A running fake server. It serves on the tokio runtime it was started on and stops
+/// when dropped or [shut down](FakeServer::shutdown). Its methods mirror the `/_fake/`
+/// HTTP controls and can be called from sync or async code.
+pub struct FakeServer {
+    addr: SocketAddr,
+    shared: Arc<Shared>,
+    task: JoinHandle<()>,
+}
+
+impl FakeServer {
+    /// Binds 127.0.0.1 on `config.port` (0: any free port) and starts serving.
+    pub async fn start(config: FakeConfig) -> std::io::Result<Self> {
+        let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, config.port)).await?;
+        let addr = listener.local_addr()?;
+        let shared = Arc::new(Shared::new(&config));
+        let task = tokio::spawn(server::serve(listener, Arc::clone(&shared)));
+        Ok(Self { addr, shared, task })
+    }
+
+    /// The base URL, `http://127.0.0.1:PORT`.
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// The address the server listens on.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// Stops serving and closes every connection.
+    pub async fn shutdown(mut self) {
+        self.task.abort();
+        let _ = (&mut self.task).await;
+    }
+
+    /// What the fake accepted since start or the last reset.
+    pub fn inbox(&self) -> Inbox {
+        self.shared.lock().inbox.clone()
+    }
+
+    /// Empties the inbox (nothing else).
+    pub fn clear_inbox(&self) {
+        self.shared.lock().inbox = Inbox::default();
+    }
+
+    /// Forgets the inbox, remembered uuids, card entities, counters, fault plans and
+    /// records, and quota windows. Apps, tokens and settings stay.
+    pub fn reset(&self) {
+        self.shared.lock().reset();
+    }
+
+    /// Turns quota enforcement on or off.
+    pub fn set_quotas(&self, enabled: bool) {
+        self.shared.lock().settings.quotas = enabled;
+    }
+
+    /// Adds `latency` to the processing of every API request.
+    pub fn set_latency(&self, latency: Duration) {
+        self.shared.lock().settings.latency = latency;
+    }
+
+    /// Injects faults.
+    pub fn inject(&self, plan: FaultPlan) -> Result<(), FaultPlanError> {
+        self.shared.lock().faults.inject(plan)
+    }
+
+    /// Removes every fault plan (the record stays).
+    pub fn clear_faults(&self) {
+        self.shared.lock().faults.clear_plans();
+    }
+
+    /// The fault plans still active.
+    pub fn fault_plans(&self) -> Vec<FaultPlan> {
+        self.shared.lock().faults.plans()
+    }
+
+    /// What injected faults did, in order.
+    pub fn fault_log(&self) -> Vec<FaultRecord> {
+        self.shared.lock().faults.log().to_vec()
+    }
+
+    /// Revokes every token issued so far.
+    pub fn revoke_tokens(&self) {
+        self.shared.lock().tokens.revoke_all();
+    }
+
+    /// Sets the lifetime of tokens issued from now on.
+    pub fn set_token_lifetime(&self, lifetime: Duration) {
+        self.shared.lock().settings.token_lifetime = lifetime;
+    }
+
+    /// Sets how much life a token must have left to be handed out again;
+    /// `None`: `min(30 minutes, lifetime / 4)`.
+    pub fn set_token_reuse_threshold(&self, threshold: Option<Duration>) {
+        self.shared.lock().settings.token_reuse_threshold = threshold;
+    }
+
+    /// Counts of requests, token requests, throttled answers and faults.
+    pub fn counters(&self) -> Counters {
+        self.shared.lock().counters.clone()
+    }
+
+    /// Adds or replaces an app; a store app gets a fresh `app_ticket`.
+    pub fn register_app(&self, app: FakeApp) {
+        self.shared.lock().register_app(app);
+    }
+
+    /// The current `app_ticket` of a store app (what the platform would push as an event).
+    pub fn app_ticket(&self, app_id: &str) -> Option<String> {
+        self.shared.lock().app_ticket(Some(app_id)).map(|(_, ticket)| ticket)
+    }
+}
+
+impl Drop for FakeServer {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+impl fmt::Debug for FakeServer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("FakeServer").field("url", &self.url()).finish_non_exhaustive()
+    }
+}

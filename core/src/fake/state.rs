@@ -1,0 +1,140 @@
+//! The fake's state, shared by the connections and the controls.
+
+use std::collections::HashMap;
+use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::time::{Duration, Instant};
+
+use indexmap::IndexMap;
+use serde_json::Value;
+
+use super::auth::Tokens;
+use super::config::{AppKind, FakeApp, FakeConfig, MAX_REUSE_THRESHOLD};
+use super::counters::Counters;
+use super::faults::Faults;
+use super::ids;
+use super::inbox::Inbox;
+use super::quota::Quotas;
+
+/// Settings a test may change while the fake runs.
+#[derive(Debug, Clone)]
+pub(crate) struct Settings {
+    pub quotas: bool,
+    pub latency: Duration,
+    pub token_lifetime: Duration,
+    pub token_reuse_threshold: Option<Duration>,
+    pub slow_delay: Duration,
+}
+
+impl Settings {
+    /// A token is reused while at least this much of its life remains:
+    /// the configured value, else `min(30 minutes, lifetime / 4)`.
+    pub fn reuse_threshold(&self) -> Duration {
+        self.token_reuse_threshold.unwrap_or_else(|| MAX_REUSE_THRESHOLD.min(self.token_lifetime / 4))
+    }
+}
+
+/// What the fake remembers of a send message `uuid`.
+#[derive(Debug, Clone)]
+pub(crate) enum Dedup {
+    /// A request with this uuid is being processed.
+    InFlight,
+    /// A message was sent at `at`; repeats get `message` back.
+    Sent { at: Instant, message: Value },
+}
+
+/// A card entity: who created it and whether a message sent it.
+#[derive(Debug, Clone)]
+pub(crate) struct CardEntity {
+    pub app_id: String,
+    pub sent: bool,
+}
+
+/// Everything the fake knows.
+#[derive(Debug)]
+pub(crate) struct State {
+    pub apps: IndexMap<String, FakeApp>,
+    pub tickets: HashMap<String, String>,
+    pub tokens: Tokens,
+    pub settings: Settings,
+    pub inbox: Inbox,
+    pub dedup: HashMap<(String, String), Dedup>,
+    pub cards: HashMap<String, CardEntity>,
+    pub counters: Counters,
+    pub faults: Faults,
+    pub quotas: Quotas,
+}
+
+impl State {
+    /// The state a server starts with.
+    pub fn new(config: &FakeConfig) -> Self {
+        let mut state = Self {
+            apps: IndexMap::new(),
+            tickets: HashMap::new(),
+            tokens: Tokens::default(),
+            settings: Settings {
+                quotas: config.quotas,
+                latency: config.latency,
+                token_lifetime: config.token_lifetime,
+                token_reuse_threshold: config.token_reuse_threshold,
+                slow_delay: config.slow_delay,
+            },
+            inbox: Inbox::default(),
+            dedup: HashMap::new(),
+            cards: HashMap::new(),
+            counters: Counters::default(),
+            faults: Faults::default(),
+            quotas: Quotas::default(),
+        };
+        for app in &config.apps {
+            state.register_app(app.clone());
+        }
+        state
+    }
+
+    /// Adds or replaces an app; a store app gets a fresh `app_ticket`.
+    pub fn register_app(&mut self, app: FakeApp) {
+        if app.kind == AppKind::Store {
+            self.tickets.insert(app.app_id.clone(), ids::app_ticket());
+        } else {
+            self.tickets.remove(&app.app_id);
+        }
+        self.apps.insert(app.app_id.clone(), app);
+    }
+
+    /// The current `app_ticket` of a store app; with no `app_id`, of the first store app.
+    pub fn app_ticket(&self, app_id: Option<&str>) -> Option<(String, String)> {
+        let app_id = match app_id {
+            Some(app_id) => app_id.to_owned(),
+            None => self.apps.values().find(|app| app.kind == AppKind::Store)?.app_id.clone(),
+        };
+        let ticket = self.tickets.get(&app_id)?.clone();
+        Some((app_id, ticket))
+    }
+
+    /// Forgets what happened: inbox, uuids, card entities, counters, fault plans and
+    /// records, quota windows. Apps, tokens and settings stay.
+    pub fn reset(&mut self) {
+        self.inbox = Inbox::default();
+        self.dedup.clear();
+        self.cards.clear();
+        self.counters = Counters::default();
+        self.faults = Faults::default();
+        self.quotas = Quotas::default();
+    }
+}
+
+/// The state behind a lock. The lock is never held across an `await`.
+#[derive(Debug)]
+pub(crate) struct Shared(Mutex<State>);
+
+impl Shared {
+    /// Shared state for `config`.
+    pub fn new(config: &FakeConfig) -> Self {
+        Self(Mutex::new(State::new(config)))
+    }
+
+    /// Locks the state (a panic elsewhere does not make it unusable).
+    pub fn lock(&self) -> MutexGuard<'_, State> {
+        self.0.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
