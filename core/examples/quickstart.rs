@@ -13,7 +13,8 @@ use larkmsg::card::{Card, Element, Header, HeaderTemplate};
 use larkmsg::content::{InteractiveContent, PostContent, PostNode, TextContent};
 use larkmsg::fake::{DEFAULT_APP_ID, DEFAULT_APP_SECRET, FakeConfig, FakeServer};
 use larkmsg::{
-    BatchSendRequest, Client, CreateAppFeedCardRequest, CreateCardRequest, Domain, MessageContent, ReceiveIdType,
+    BatchSendRequest, Client, CreateAppFeedCardRequest, CreateCardRequest, Domain, MessageContent,
+    ReceiveIdType,
 };
 
 #[tokio::main]
@@ -44,13 +45,17 @@ async fn main() -> Result<(), Box<dyn Error>> {
 
     let batch = MessageContent::from(TextContent::new("A batch message from larkmsg")).to_batch()?;
     let batch = client.batch_send(BatchSendRequest::from(batch).open_ids([receiver.clone()])).await?;
-    println!("batch       → message_id {} (invalid open_ids: {:?})", batch.message_id, batch.invalid_open_ids);
+    println!(
+        "batch       → message_id {} (invalid open_ids: {:?})",
+        batch.message_id, batch.invalid_open_ids
+    );
 
     let feed_card = AppFeedCard::new("https://www.feishu.cn/")
         .title("larkmsg quick start")
         .preview("An app feed card")
         .status_label(StatusLabel::new("Done", StatusLabelType::Success));
-    let feed = client.create_app_feed_card(CreateAppFeedCardRequest::new(feed_card, [receiver.clone()])).await?;
+    let feed =
+        client.create_app_feed_card(CreateAppFeedCardRequest::new(feed_card, [receiver.clone()])).await?;
     println!("feed card   → biz_id {} (failed: {})", feed.biz_id, feed.failed_cards.len());
 
     if let Some(fake) = fake {

@@ -29,8 +29,9 @@ async fn send_text_delivers_one_message_with_a_uuid() {
 async fn a_given_uuid_is_kept() {
     let fake = common::fake().await;
     let client = common::client(&fake);
-    let request = SendMessageRequest::new(ReceiveIdType::ChatId, "oc_team", MsgType::Text, r#"{"text":"hi"}"#)
-        .uuid("my-key-1");
+    let request =
+        SendMessageRequest::new(ReceiveIdType::ChatId, "oc_team", MsgType::Text, r#"{"text":"hi"}"#)
+            .uuid("my-key-1");
     let first = client.send_message(request.clone()).await.unwrap();
     let second = client.send_message(request).await.unwrap();
     assert_eq!(first.message_id, second.message_id);
@@ -47,9 +48,10 @@ async fn invalid_requests_never_reach_the_server() {
     let error = client.send_message(request).await.unwrap_err();
     assert_eq!(error.kind(), ErrorKind::InvalidArgument);
     assert_eq!(error.violations()[0].path, "uuid");
-    let feed = CreateAppFeedCardRequest::new(AppFeedCard::new("https://www.feishu.cn/").title("标".repeat(61)), [
-        "ou_1",
-    ]);
+    let feed = CreateAppFeedCardRequest::new(
+        AppFeedCard::new("https://www.feishu.cn/").title("标".repeat(61)),
+        ["ou_1"],
+    );
     let error = client.create_app_feed_card(feed).await.unwrap_err();
     assert_eq!(error.violations()[0].path, "app_feed_card.title");
     assert_eq!(common::requests(&fake, "send_message") + common::requests(&fake, "create_feed_card"), 0);
@@ -61,7 +63,8 @@ async fn a_card_entity_is_created_then_sent_once() {
     let fake = common::fake().await;
     let client = common::client(&fake);
     let card = Card::new().element(Element::markdown("**done**"));
-    let created = client.create_card(CreateCardRequest::new(CardType::CardJson, card.to_json_string())).await.unwrap();
+    let created =
+        client.create_card(CreateCardRequest::new(CardType::CardJson, card.to_json_string())).await.unwrap();
     assert!(created.card_id.chars().all(|c| c.is_ascii_digit()), "{}", created.card_id);
     let entity = MessageContent::from(InteractiveContent::card_entity(&created.card_id));
     client.send(ReceiveIdType::OpenId, "ou_a", &entity).await.unwrap();
@@ -82,10 +85,10 @@ async fn batch_and_feed_card_report_unknown_ids() {
         .unwrap();
     assert!(result.message_id.starts_with("bm-"), "{}", result.message_id);
     assert_eq!(result.invalid_open_ids, vec!["ou_unknown_1".to_owned()]);
-    let feed = CreateAppFeedCardRequest::new(AppFeedCard::new("https://www.feishu.cn/").biz_id("order-1"), [
-        "ou_a",
-        "ou_unknown_2",
-    ]);
+    let feed = CreateAppFeedCardRequest::new(
+        AppFeedCard::new("https://www.feishu.cn/").biz_id("order-1"),
+        ["ou_a", "ou_unknown_2"],
+    );
     let result = client.create_app_feed_card(feed).await.unwrap();
     assert_eq!(result.biz_id, "order-1");
     assert_eq!(result.failed_cards.len(), 1);
@@ -102,7 +105,9 @@ fn the_blocking_facade_sends_on_the_shared_runtime() {
     let threads: Vec<_> = (0..4)
         .map(|i| {
             let client = client.clone();
-            std::thread::spawn(move || client.send_text(ReceiveIdType::OpenId, format!("ou_{i}"), "hi").unwrap())
+            std::thread::spawn(move || {
+                client.send_text(ReceiveIdType::OpenId, format!("ou_{i}"), "hi").unwrap()
+            })
         })
         .collect();
     for thread in threads {

@@ -40,13 +40,8 @@ async fn no_error_kind_carries_a_secret_or_a_token() {
 
     let invalid = with_secret.send_text(ReceiveIdType::OpenId, "", "hi").await.unwrap_err();
     kinds.push(invalid);
-    let wrong_secret =
-        common::builder(&fake).app(DEFAULT_APP_ID, "wrong-secret-42").build().unwrap().send_text(
-            ReceiveIdType::OpenId,
-            "ou_a",
-            "hi",
-        );
-    let auth = wrong_secret.await.unwrap_err();
+    let wrong_secret = common::builder(&fake).app(DEFAULT_APP_ID, "wrong-secret-42").build().unwrap();
+    let auth = wrong_secret.send_text(ReceiveIdType::OpenId, "ou_a", "hi").await.unwrap_err();
     assert_no_secret(&auth, &["wrong-secret-42"]);
     kinds.push(auth);
     for (kind, client) in [
@@ -62,10 +57,15 @@ async fn no_error_kind_carries_a_secret_or_a_token() {
     }
     let slow = common::builder(&fake)
         .tenant_access_token(token.clone())
-        .timeouts(Timeouts { request: Duration::from_millis(200), total: Duration::from_millis(300), ..Timeouts::default() })
+        .timeouts(Timeouts {
+            request: Duration::from_millis(200),
+            total: Duration::from_millis(300),
+            ..Timeouts::default()
+        })
         .build()
         .unwrap();
-    fake.inject(FaultPlan::next(FaultKind::Slow, 10).on("send_message").delay(Duration::from_secs(1))).unwrap();
+    fake.inject(FaultPlan::next(FaultKind::Slow, 10).on("send_message").delay(Duration::from_secs(1)))
+        .unwrap();
     kinds.push(slow.send_text(ReceiveIdType::OpenId, "ou_a", "hi").await.unwrap_err());
     fake.clear_faults();
     let nowhere = common::builder(&fake).base_url("http://127.0.0.1:9").retry(quick).build().unwrap();

@@ -70,14 +70,18 @@ async fn the_receiver_limit_pauses_that_receiver_and_repeats() {
 }
 
 fn batch() -> BatchSendRequest {
-    BatchSendRequest::from(MessageContent::from(TextContent::new("notice")).to_batch().unwrap()).open_ids(["ou_a"])
+    BatchSendRequest::from(MessageContent::from(TextContent::new("notice")).to_batch().unwrap())
+        .open_ids(["ou_a"])
 }
 
 #[tokio::test]
 async fn a_batch_whose_answer_is_lost_is_reported_as_maybe_sent_and_not_repeated() {
-    for (kind, processed) in
-        [(FaultKind::DropAfterRead, 1), (FaultKind::Malformed, 1), (FaultKind::DropBeforeRead, 0), (FaultKind::Status5xx, 0)]
-    {
+    for (kind, processed) in [
+        (FaultKind::DropAfterRead, 1),
+        (FaultKind::Malformed, 1),
+        (FaultKind::DropBeforeRead, 0),
+        (FaultKind::Status5xx, 0),
+    ] {
         let fake = common::fake().await;
         let client = common::client(&fake);
         fake.inject(fault(kind, "batch_send")).unwrap();
@@ -125,10 +129,15 @@ async fn attempts_are_bounded() {
 async fn the_total_deadline_bounds_a_call() {
     let fake = common::fake().await;
     let client = common::builder(&fake)
-        .timeouts(Timeouts { request: Duration::from_millis(300), total: Duration::from_secs(1), ..Timeouts::default() })
+        .timeouts(Timeouts {
+            request: Duration::from_millis(300),
+            total: Duration::from_secs(1),
+            ..Timeouts::default()
+        })
         .build()
         .unwrap();
-    fake.inject(FaultPlan::next(FaultKind::Slow, 100).on("send_message").delay(Duration::from_secs(5))).unwrap();
+    fake.inject(FaultPlan::next(FaultKind::Slow, 100).on("send_message").delay(Duration::from_secs(5)))
+        .unwrap();
     let start = Instant::now();
     let error = client.send_text(ReceiveIdType::OpenId, "ou_a", "hi").await.unwrap_err();
     assert!(start.elapsed() < Duration::from_millis(1500), "{:?}", start.elapsed());

@@ -15,7 +15,9 @@ async fn concurrent_first_calls_fetch_one_token() {
     let calls: Vec<_> = (0..64)
         .map(|i| {
             let client = client.clone();
-            tokio::spawn(async move { client.send_text(ReceiveIdType::OpenId, format!("ou_{i}"), "hi").await })
+            tokio::spawn(
+                async move { client.send_text(ReceiveIdType::OpenId, format!("ou_{i}"), "hi").await },
+            )
         })
         .collect();
     for call in calls {
