@@ -272,7 +272,17 @@ fn decode_violation(base: &str, error: serde_path_to_error::Error<serde_json::Er
         relative => join(base, relative),
     };
     let (rule, message) = classify_serde_message(&inner);
+    // A missing field is reported at its parent; name the field itself.
+    let path = match (rule, missing_field_name(&message)) {
+        (Rule::Required, Some(field)) => join(&path, field),
+        _ => path,
+    };
     Violation { path, rule, message }
+}
+
+/// The field named by serde's "missing field `name`" message.
+fn missing_field_name(message: &str) -> Option<&str> {
+    message.strip_prefix("missing field `")?.split('`').next()
 }
 
 /// serde reports missing and unknown fields only in its message text; sort them out.
@@ -365,7 +375,7 @@ mod tests {
     #[test]
     fn decode_reports_the_path_and_kind() {
         let missing = decode_str::<Vec<Inner>>("content", r#"[{"text":"a"},{}]"#).unwrap_err();
-        assert_eq!(missing.as_slice()[0].path, "content[1]");
+        assert_eq!(missing.as_slice()[0].path, "content[1].text");
         assert_eq!(missing.as_slice()[0].rule, Rule::Required);
         let unknown = decode_str::<Vec<Inner>>("content", r#"[{"text":"a","x":1}]"#).unwrap_err();
         assert_eq!(unknown.as_slice()[0].path, "content[0].x");

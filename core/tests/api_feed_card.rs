@@ -128,7 +128,7 @@ fn flat_form_reports_a_missing_nested_field() {
     let violations = decode_value::<CreateAppFeedCardRequest>("", flat).unwrap_err().into_vec();
     assert_eq!(
         (violations[0].path.as_str(), violations[0].rule),
-        ("app_feed_card.status_label", Rule::Required)
+        ("app_feed_card.status_label.type", Rule::Required)
     );
     assert_eq!(violations[0].message, "missing field `type`");
 }

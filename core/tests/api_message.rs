@@ -68,8 +68,7 @@ fn unknown_field_is_rejected_with_its_path() {
 fn missing_body_field_is_required_and_named() {
     let flat = json!({"receive_id_type": "open_id", "receive_id": "ou_1", "msg_type": "text"});
     let violations = decode_value::<SendMessageRequest>("", flat).unwrap_err().into_vec();
-    // decode_value puts a missing field at its parent's path and names it in the message.
-    assert_eq!((violations[0].path.as_str(), violations[0].rule), ("", Rule::Required));
+    assert_eq!((violations[0].path.as_str(), violations[0].rule), ("content", Rule::Required));
     assert_eq!(violations[0].message, "missing field `content`");
 }
 

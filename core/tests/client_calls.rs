@@ -1,4 +1,6 @@
 //! The four calls and the conveniences against the fake: results, validation before sending.
+#![cfg(feature = "fake")]
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
 

@@ -1,4 +1,6 @@
 //! Error contents: kind, status, code, log id, troubleshooter; never a secret or a token.
+#![cfg(feature = "fake")]
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
 

@@ -1,4 +1,6 @@
 //! Pacing against the fake enforcing the documented quotas: every call gets through, none
+#![cfg(feature = "fake")]
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 //! is throttled, in about the minimum time the quotas allow.
 
 mod common;

@@ -1,4 +1,6 @@
 //! Retries against the fake's injected faults: nothing lost, nothing sent twice.
+#![cfg(feature = "fake")]
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
 

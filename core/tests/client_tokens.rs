@@ -1,4 +1,6 @@
 //! Tokens against the fake: single flight, refresh, revocation, store apps, shared stores.
+#![cfg(feature = "fake")]
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
 

@@ -107,29 +107,22 @@ async fn send_message_rejections() {
     };
     let base = "/open-apis/im/v1/messages";
     let cases = [
-        (base.to_owned(), ok.clone(), "receive_id_type is required"),
-        (format!("{base}?receive_id_type=phone"), ok.clone(), "receive_id_type `phone` is invalid"),
-        (SEND.to_owned(), json!("text"), "the body must be a JSON object"),
-        (SEND.to_owned(), without("receive_id"), "receive_id is required"),
-        (SEND.to_owned(), with("msg_type", json!("video")), "msg_type `video` is invalid"),
-        (SEND.to_owned(), with("msg_type", json!(1)), "msg_type must be a string"),
-        (SEND.to_owned(), without("content"), "content is required"),
-        (SEND.to_owned(), with("content", json!({"text": "x"})), "content must be a string"),
-        (
-            SEND.to_owned(),
-            with("content", json!("not json")),
-            "content must be a JSON object serialized as a string",
-        ),
-        (
-            SEND.to_owned(),
-            with("uuid", json!("u".repeat(51))),
-            "uuid must be a string of at most 50 characters",
-        ),
+        (base.to_owned(), ok.clone(), "receive_id_type"),
+        (format!("{base}?receive_id_type=phone"), ok.clone(), "receive_id_type"),
+        (SEND.to_owned(), json!("text"), "body"),
+        (SEND.to_owned(), without("receive_id"), "receive_id"),
+        (SEND.to_owned(), with("msg_type", json!("video")), "msg_type"),
+        (SEND.to_owned(), with("msg_type", json!(1)), "msg_type"),
+        (SEND.to_owned(), without("content"), "content"),
+        (SEND.to_owned(), with("content", json!({"text": "x"})), "content"),
+        (SEND.to_owned(), with("content", json!("not json")), "content"),
+        (SEND.to_owned(), with("uuid", json!("u".repeat(51))), "uuid"),
     ];
-    for (path, body, msg) in cases {
+    for (path, body, field) in cases {
         let answer = post(&fake, &path, &token, &body).await;
         assert_eq!((answer.status, answer.code()), (400, 230001), "{body}");
-        assert_eq!(answer.body["msg"], msg);
+        let msg = answer.body["msg"].as_str().unwrap();
+        assert!(msg.contains(field), "{msg:?} names {field}");
     }
     let fifty = with("uuid", json!("界".repeat(50)));
     assert_eq!(post(&fake, SEND, &token, &fifty).await.code(), 0);
