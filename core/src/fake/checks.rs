@@ -49,7 +49,7 @@ pub(crate) fn check_create_card(query: &Query, body: &Value) -> Result<(), Rejec
         let found: Vec<_> = violations.as_slice().iter().filter_map(card_code).collect();
         let first = CARD_CODE_ORDER.iter().find_map(|code| found.iter().find(|(c, _)| c == code));
         match first {
-            Some((code, msg)) => Rejection::new(400, *code, msg),
+            Some((code, msg)) => Rejection::new(400, *code, *msg),
             None => generic(violations),
         }
     })
