@@ -8,7 +8,9 @@
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
-use crate::api::{BatchSendRequest, CreateAppFeedCardRequest, CreateCardRequest, SendMessageRequest};
+use crate::api::{
+    BatchSendRequest, CardType, CreateAppFeedCardRequest, CreateCardRequest, SendMessageRequest,
+};
 use crate::validate::{Rule, Violation, Violations, decode_value};
 
 use super::reply::Rejection;
@@ -43,7 +45,10 @@ pub(crate) fn check_create_card(query: &Query, body: &Value) -> Result<(), Rejec
     let generic = |violations: Violations| Endpoint::CreateCard.param_error(violations.to_string());
     let request = decode_value::<CreateCardRequest>("", flat).map_err(generic)?;
     request.validate().map_err(|violations| {
-        if serde_json::from_str::<Map<String, Value>>(&request.data).is_ok_and(|card| card.is_empty()) {
+        let card_json = request.card_type == CardType::CardJson;
+        if card_json
+            && serde_json::from_str::<Map<String, Value>>(&request.data).is_ok_and(|card| card.is_empty())
+        {
             return Rejection::new(400, 300307, "The card DSL is empty");
         }
         let found: Vec<_> = violations.as_slice().iter().filter_map(card_code).collect();
