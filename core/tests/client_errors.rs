@@ -51,6 +51,7 @@ async fn no_error_kind_carries_a_secret_or_a_token() {
         (FaultKind::Status5xx, &with_token),
         (FaultKind::Malformed, &with_secret),
         (FaultKind::RevokeTokens, &with_token),
+        (FaultKind::PermissionDenied, &with_secret),
     ] {
         fake.inject(FaultPlan::next(kind, 10).on("batch_send")).unwrap();
         let batch = MessageContent::from(larkmsg::content::TextContent::new("hi")).to_batch().unwrap();
@@ -78,6 +79,7 @@ async fn no_error_kind_carries_a_secret_or_a_token() {
     for expected in [
         ErrorKind::InvalidArgument,
         ErrorKind::Auth,
+        ErrorKind::Permission,
         ErrorKind::RateLimited,
         ErrorKind::Api,
         ErrorKind::Decode,
@@ -105,6 +107,19 @@ async fn api_errors_carry_status_code_log_id_and_troubleshooter() {
     assert!(!log_id.is_empty());
     assert!(error.troubleshooter().is_some_and(|t| t.contains(log_id)), "{:?}", error.troubleshooter());
     assert!(error.to_string().contains(log_id), "{error}");
+}
+
+#[tokio::test]
+async fn permission_errors_name_the_missing_scope() {
+    let fake = common::fake().await;
+    let client = common::client(&fake);
+    fake.inject(FaultPlan::next(FaultKind::PermissionDenied, 1).on("send_message")).unwrap();
+    let error = client.send_text(ReceiveIdType::OpenId, "ou_a", "hi").await.unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::Permission);
+    assert_eq!(error.code(), Some(99991672));
+    assert_eq!(error.permission_violations()[0].subject.as_deref(), Some("im:message"));
+    assert!(error.log_id().is_some() && error.troubleshooter().is_some());
+    assert_eq!(fake.inbox().messages.len(), 0);
 }
 
 #[tokio::test]

@@ -42,6 +42,10 @@ pub enum FaultKind {
     /// Revoke every token, then answer this request with code 99991663.
     #[serde(rename = "revoke_tokens")]
     RevokeTokens,
+    /// HTTP 400 code 99991672: the app lacks a scope (named in `error.permission_violations`);
+    /// not processed.
+    #[serde(rename = "permission_denied")]
+    PermissionDenied,
 }
 
 impl FaultKind {
@@ -56,6 +60,7 @@ impl FaultKind {
             Self::RateLimit => "rate_limit",
             Self::ReceiverRateLimit => "receiver_rate_limit",
             Self::RevokeTokens => "revoke_tokens",
+            Self::PermissionDenied => "permission_denied",
         }
     }
 

@@ -129,7 +129,7 @@ pub(crate) fn troubleshooter(log_id: &str, code: i64) -> String {
     )
 }
 
-/// Adds `error: {log_id, troubleshooter}` to an envelope whose code is not 0.
+/// Adds `error.log_id` and `error.troubleshooter` to an envelope whose code is not 0.
 fn attach_error(value: &mut Value, log_id: &str) {
     let Some(code) = value.get("code").and_then(Value::as_i64) else {
         return;
@@ -137,9 +137,12 @@ fn attach_error(value: &mut Value, log_id: &str) {
     if code == 0 {
         return;
     }
-    if let Some(object) = value.as_object_mut() {
-        object
-            .entry("error")
-            .or_insert_with(|| json!({"log_id": log_id, "troubleshooter": troubleshooter(log_id, code)}));
+    let Some(error) = value.as_object_mut().map(|object| object.entry("error").or_insert_with(|| json!({})))
+    else {
+        return;
+    };
+    if let Some(error) = error.as_object_mut() {
+        error.entry("log_id").or_insert_with(|| json!(log_id));
+        error.entry("troubleshooter").or_insert_with(|| json!(troubleshooter(log_id, code)));
     }
 }

@@ -139,6 +139,16 @@ fn refuse(shared: &Shared, kind: FaultKind, endpoint: Endpoint) -> Reply {
             shared.lock().tokens.revoke_all();
             auth::invalid_token().into()
         }
+        FaultKind::PermissionDenied => Reply::json(
+            400,
+            json!({
+                "code": 99991672,
+                "msg": "Access denied. One of the following scopes is required: [im:message, im:message:send_as_bot].",
+                "error": {"permission_violations": [
+                    {"type": "action_scope_required", "subject": "im:message", "description": "Send messages as the app"}
+                ]}
+            }),
+        ),
         _ => Rejection::new(500, 1500, "internal error, please retry later").into(),
     }
 }
