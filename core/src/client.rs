@@ -6,7 +6,7 @@ use std::time::Duration;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use crate::auth::{AppTicketSource, Credentials, TokenManager};
+use crate::auth::{AppTicketCell, AppTicketSource, Credentials, TokenManager};
 use crate::config::{Domain, RetryPolicy, Timeouts};
 use crate::error::{Error, ErrorKind, Result};
 use crate::http::{Http, HttpSettings};
@@ -166,7 +166,7 @@ impl ClientBuilder {
             tokens: TokenManager::new(credentials, store, self.refresh_ahead),
             pacer: Pacer::new(self.quotas),
         };
-        Ok(Client { inner: Arc::new(inner), timeouts: self.timeouts })
+        Ok(Client { inner: Arc::new(inner), timeouts: self.timeouts, tickets: None })
     }
 }
 
@@ -217,6 +217,7 @@ fn app_id_of(credentials: &Credentials) -> Option<String> {
 pub struct Client {
     inner: Arc<Inner>,
     timeouts: Timeouts,
+    tickets: Option<Arc<AppTicketCell>>,
 }
 
 struct Inner {
@@ -244,7 +245,24 @@ impl Client {
     /// This client with other timeouts for the calls made through it; it shares the
     /// connection pool, tokens and pacing of the original.
     pub fn with_timeouts(&self, timeouts: Timeouts) -> Client {
-        Client { inner: Arc::clone(&self.inner), timeouts }
+        Client { inner: Arc::clone(&self.inner), timeouts, tickets: self.tickets.clone() }
+    }
+
+    /// This client with a handle on the ticket cell its store-app credentials read, so that
+    /// [`Client::set_app_ticket`] can pass on the tickets the platform pushes.
+    pub(crate) fn with_app_tickets(mut self, tickets: Arc<AppTicketCell>) -> Client {
+        self.tickets = Some(tickets);
+        self
+    }
+
+    /// Passes on an `app_ticket` the platform pushed to a store app built from
+    /// [`crate::ClientOptions`]; fails with [`ErrorKind::Config`] for any other client.
+    pub fn set_app_ticket(&self, ticket: impl Into<Secret>) -> Result<()> {
+        let tickets = self.tickets.as_ref().ok_or_else(|| {
+            Error::new(ErrorKind::Config, "this client was not built as a store app from options")
+        })?;
+        tickets.set(ticket);
+        Ok(())
     }
 
     /// The timeouts of calls made through this client.

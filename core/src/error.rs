@@ -242,6 +242,42 @@ impl Display for Error {
 
 impl std::error::Error for Error {}
 
+/// The JSON form every binding builds its exceptions from: `kind`, `message`, and each
+/// known detail (`code`, `msg`, `http_status`, `log_id`, `troubleshooter`, `violations`,
+/// `permission_violations`, `field_violations`, `retry_after_ms`, `maybe_sent`).
+impl Serialize for Error {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let d = &self.inner;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("kind", &d.kind)?;
+        map.serialize_entry("message", &d.message)?;
+        if let Some(code) = d.code {
+            map.serialize_entry("code", &code)?;
+        }
+        if let Some(msg) = &d.msg {
+            map.serialize_entry("msg", msg)?;
+        }
+        if let Some(status) = d.http_status {
+            map.serialize_entry("http_status", &status)?;
+        }
+        if let Some(log_id) = &d.log_id {
+            map.serialize_entry("log_id", log_id)?;
+        }
+        if let Some(link) = &d.troubleshooter {
+            map.serialize_entry("troubleshooter", link)?;
+        }
+        map.serialize_entry("violations", &d.violations)?;
+        map.serialize_entry("permission_violations", &d.permission_violations)?;
+        map.serialize_entry("field_violations", &d.field_violations)?;
+        if let Some(wait) = d.retry_after {
+            map.serialize_entry("retry_after_ms", &(wait.as_millis() as u64))?;
+        }
+        map.serialize_entry("maybe_sent", &d.maybe_sent)?;
+        map.end()
+    }
+}
+
 /// Result of a larkmsg call.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
@@ -273,6 +309,21 @@ mod tests {
         assert_eq!(error.kind(), ErrorKind::InvalidArgument);
         assert_eq!(error.violations()[0].path, "uuid");
         assert!(error.to_string().contains("uuid: must be at most 50 characters, got 51"));
+    }
+
+    #[test]
+    fn the_json_form_has_every_known_detail() {
+        let error = Error::new(ErrorKind::RateLimited, "throttled")
+            .with_api(99991400, "request trigger frequency limit")
+            .with_http_status(429)
+            .with_retry_after(Some(Duration::from_millis(1500)));
+        let json = serde_json::to_value(&error).unwrap();
+        assert_eq!(json["kind"], "rate_limited");
+        assert_eq!(json["code"], 99991400);
+        assert_eq!(json["http_status"], 429);
+        assert_eq!(json["retry_after_ms"], 1500);
+        assert_eq!(json["maybe_sent"], false);
+        assert!(json.get("log_id").is_none());
     }
 
     #[test]

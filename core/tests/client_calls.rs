@@ -117,3 +117,24 @@ fn the_blocking_facade_sends_on_the_shared_runtime() {
     }
     assert_eq!(fake.inbox().messages.len(), 5);
 }
+
+#[tokio::test]
+async fn calls_in_json_form_decode_validate_and_answer_json() {
+    let fake = common::fake().await;
+    let client = common::client(&fake);
+    let request = serde_json::json!({
+        "receive_id_type": "open_id", "receive_id": "ou_json", "msg_type": "text", "content": "{\"text\":\"hi\"}"
+    });
+    let answer = client.call_json("send_message", request).await.unwrap();
+    assert!(answer["message_id"].as_str().unwrap().starts_with("om_"));
+    assert_eq!(answer["sender"]["sender_type"], "app");
+
+    let misspelt =
+        serde_json::json!({"receive_id_type": "open_id", "receive_id": "ou_json", "msg_typ": "text"});
+    let error = client.call_json("send_message", misspelt).await.unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::InvalidArgument);
+    assert_eq!(error.violations()[0].path, "msg_typ");
+    let unknown = client.call_json("send_fax", serde_json::json!({})).await.unwrap_err();
+    assert_eq!(unknown.kind(), ErrorKind::InvalidArgument);
+    assert_eq!(fake.inbox().messages.len(), 1);
+}

@@ -1,0 +1,208 @@
+//! [`ClientOptions`]: every client setting as one serde value, so that every binding turns
+//! its host's options (Python keywords, a JS object, a C JSON string) into a client the
+//! same way.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use serde::Deserialize;
+
+use crate::auth::AppTicketCell;
+use crate::client::{Client, ClientBuilder};
+use crate::config::{Domain, RetryPolicy, Timeouts};
+use crate::error::{Error, ErrorKind, Result};
+use crate::quota::QuotaTable;
+use crate::validate::decode_value;
+
+/// Client settings in their JSON form (snake_case keys, durations in milliseconds).
+///
+/// ```json
+/// {"app_id": "cli_…", "app_secret": "…", "domain": "lark", "timeouts": {"request_ms": 5000},
+///  "retry": {"max_attempts": 3}, "quotas": false}
+/// ```
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClientOptions {
+    /// The app's id.
+    #[serde(default)]
+    pub app_id: Option<String>,
+    /// The app's secret.
+    #[serde(default)]
+    pub app_secret: Option<crate::secret::Secret>,
+    /// A ready tenant access token, used instead of the app's credentials.
+    #[serde(default)]
+    pub tenant_access_token: Option<crate::secret::Secret>,
+    /// For a store app: the tenant that installed it.
+    #[serde(default)]
+    pub tenant_key: Option<String>,
+    /// For a store app: the latest `app_ticket` (later ones via [`Client::set_app_ticket`]).
+    #[serde(default)]
+    pub app_ticket: Option<crate::secret::Secret>,
+    /// `"feishu"` (default) or `"lark"`.
+    #[serde(default)]
+    pub domain: Option<String>,
+    /// A custom base URL; wins over `domain`.
+    #[serde(default)]
+    pub base_url: Option<String>,
+    /// Timeouts in milliseconds.
+    #[serde(default)]
+    pub timeouts: TimeoutOptions,
+    /// Retry settings.
+    #[serde(default)]
+    pub retry: RetryOptions,
+    /// `true` (default): pace to the documented quotas; `false`: no pacing.
+    #[serde(default)]
+    pub quotas: Option<bool>,
+    /// Appended to the `User-Agent`.
+    #[serde(default)]
+    pub user_agent_suffix: Option<String>,
+}
+
+/// [`Timeouts`] in milliseconds; absent fields keep their defaults.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TimeoutOptions {
+    /// To open a connection.
+    pub connect_ms: Option<u64>,
+    /// For one attempt.
+    pub request_ms: Option<u64>,
+    /// For a whole call.
+    pub total_ms: Option<u64>,
+}
+
+/// [`RetryPolicy`] with durations in milliseconds; absent fields keep their defaults.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RetryOptions {
+    /// Attempts per call, the first included.
+    pub max_attempts: Option<u32>,
+    /// Wait before the first repeat after an error.
+    pub initial_backoff_ms: Option<u64>,
+    /// Longest wait between attempts after an error.
+    pub max_backoff_ms: Option<u64>,
+    /// Longest `x-ogw-ratelimit-reset` wait honoured.
+    pub max_throttle_wait_ms: Option<u64>,
+    /// Pause for one receiver after its per-receiver limit.
+    pub receiver_backoff_ms: Option<u64>,
+}
+
+impl ClientOptions {
+    /// Decodes options from JSON; unknown keys and wrong types are `invalid_argument` errors.
+    pub fn from_json(value: serde_json::Value) -> Result<Self> {
+        decode_value("", value).map_err(Error::from)
+    }
+
+    /// Builds the client these options describe.
+    pub fn build(self) -> Result<Client> {
+        let mut builder = ClientBuilder::new();
+        let mut tickets = None;
+        builder = match (self.tenant_access_token, self.app_id, self.app_secret, self.tenant_key) {
+            (Some(token), _, _, _) => builder.tenant_access_token(token),
+            (None, Some(app_id), Some(secret), Some(tenant_key)) => {
+                let cell = Arc::new(AppTicketCell::new());
+                if let Some(ticket) = self.app_ticket {
+                    cell.set(ticket);
+                }
+                tickets = Some(Arc::clone(&cell));
+                builder.store_app(app_id, secret, tenant_key, cell)
+            }
+            (None, Some(app_id), Some(secret), None) => builder.app(app_id, secret),
+            _ => {
+                return Err(config(
+                    "give app_id and app_secret (and tenant_key for a store app), or a token",
+                ));
+            }
+        };
+        builder = match (self.base_url, self.domain.as_deref()) {
+            (Some(url), _) => builder.base_url(url),
+            (None, None | Some("feishu")) => builder.domain(Domain::Feishu),
+            (None, Some("lark")) => builder.domain(Domain::Lark),
+            (None, Some(other)) => {
+                return Err(config(&format!("domain must be feishu or lark, got {other:?}")));
+            }
+        };
+        builder = builder
+            .timeouts(self.timeouts.apply(Timeouts::default()))
+            .retry(self.retry.apply(RetryPolicy::default()));
+        if self.quotas == Some(false) {
+            builder = builder.quotas(QuotaTable::unlimited());
+        }
+        if let Some(suffix) = self.user_agent_suffix {
+            builder = builder.user_agent_suffix(suffix);
+        }
+        let client = builder.build()?;
+        Ok(match tickets {
+            Some(cell) => client.with_app_tickets(cell),
+            None => client,
+        })
+    }
+}
+
+impl TimeoutOptions {
+    fn apply(&self, mut timeouts: Timeouts) -> Timeouts {
+        set_ms(&mut timeouts.connect, self.connect_ms);
+        set_ms(&mut timeouts.request, self.request_ms);
+        set_ms(&mut timeouts.total, self.total_ms);
+        timeouts
+    }
+}
+
+impl RetryOptions {
+    fn apply(&self, mut retry: RetryPolicy) -> RetryPolicy {
+        if let Some(attempts) = self.max_attempts {
+            retry.max_attempts = attempts.max(1);
+        }
+        set_ms(&mut retry.initial_backoff, self.initial_backoff_ms);
+        set_ms(&mut retry.max_backoff, self.max_backoff_ms);
+        set_ms(&mut retry.max_throttle_wait, self.max_throttle_wait_ms);
+        set_ms(&mut retry.receiver_backoff, self.receiver_backoff_ms);
+        retry
+    }
+}
+
+fn set_ms(target: &mut Duration, ms: Option<u64>) {
+    if let Some(ms) = ms {
+        *target = Duration::from_millis(ms);
+    }
+}
+
+fn config(message: &str) -> Error {
+    Error::new(ErrorKind::Config, message)
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn options_build_a_client() {
+        let options = ClientOptions::from_json(json!({
+            "app_id": "cli_1", "app_secret": "s", "base_url": "http://127.0.0.1:1",
+            "timeouts": {"request_ms": 1500}, "retry": {"max_attempts": 2}, "quotas": false
+        }))
+        .unwrap();
+        let client = options.build().unwrap();
+        assert_eq!(client.timeouts().request, Duration::from_millis(1500));
+    }
+
+    #[test]
+    fn unknown_keys_and_missing_credentials_are_errors() {
+        let unknown = ClientOptions::from_json(json!({"app_id": "cli_1", "secret": "s"})).unwrap_err();
+        assert_eq!(unknown.kind(), ErrorKind::InvalidArgument);
+        assert_eq!(unknown.violations()[0].path, "secret");
+        let missing = ClientOptions::from_json(json!({"app_id": "cli_1"})).unwrap().build().unwrap_err();
+        assert_eq!(missing.kind(), ErrorKind::Config);
+        let domain =
+            ClientOptions::from_json(json!({"app_id": "a", "app_secret": "s", "domain": "x"})).unwrap();
+        assert_eq!(domain.build().unwrap_err().kind(), ErrorKind::Config);
+    }
+
+    #[test]
+    fn debug_of_options_hides_secrets() {
+        let options =
+            ClientOptions::from_json(json!({"app_id": "cli_1", "app_secret": "top-secret"})).unwrap();
+        assert!(!format!("{options:?}").contains("top-secret"));
+    }
+}
