@@ -142,3 +142,19 @@ async fn apps_and_app_ticket() {
     let bad_app = control(&fake, "POST", "apps", Some(json!({"app_id": "x"}))).await;
     assert_eq!(bad_app.status, 400);
 }
+
+#[tokio::test]
+async fn controls_run_in_process_as_over_http() {
+    let fake = larkmsg::fake::FakeServer::start(larkmsg::fake::FakeConfig::default()).await.unwrap();
+    let (status, _) = fake.control("POST", "quotas", Some(serde_json::json!({"enabled": true})));
+    assert_eq!(status, 200);
+    assert_eq!(fake.control("GET", "quotas", None).1["enabled"], true);
+    let plan = serde_json::json!({"kind": "status_5xx", "endpoint": "send_message", "count": 2});
+    assert_eq!(fake.control("POST", "faults", Some(plan)).0, 200);
+    assert_eq!(fake.fault_plans().len(), 1);
+    let (status, ticket) = fake.control("GET", "app_ticket?app_id=cli_fake_store_app", None);
+    assert_eq!(status, 200, "{ticket}");
+    assert!(ticket["app_ticket"].is_string());
+    assert_eq!(fake.control("GET", "nothing", None).0, 404);
+    assert_eq!(fake.control("P O S T", "reset", None).0, 405);
+}

@@ -174,6 +174,32 @@ impl FakeServer {
         self.shared.lock().faults.log().to_vec()
     }
 
+    /// Runs one of the HTTP controls in-process: `control("POST", "faults", Some(plan))`
+    /// does what `POST /_fake/faults` does. Gives the HTTP status and the JSON answer;
+    /// for bindings that drive the fake without an HTTP client.
+    pub fn control(
+        &self,
+        method: &str,
+        name: &str,
+        body: Option<serde_json::Value>,
+    ) -> (u16, serde_json::Value) {
+        let Ok(method) = hyper::Method::from_bytes(method.as_bytes()) else {
+            return (405, serde_json::json!({"error": format!("no such method {method:?}")}));
+        };
+        let (name, query) = name.split_once('?').map_or((name, None), |(name, query)| (name, Some(query)));
+        let path = format!("{}{name}", controls::PREFIX);
+        let body = body.map(|value| value.to_string()).unwrap_or_default();
+        let reply =
+            controls::handle(&self.shared, &method, &path, &routes::Query::parse(query), body.as_bytes());
+        let json = match reply.body {
+            reply::Body::Json(value) => value,
+            reply::Body::Raw(_, bytes) => {
+                serde_json::Value::String(String::from_utf8_lossy(&bytes).into_owned())
+            }
+        };
+        (reply.status, json)
+    }
+
     /// Revokes every token issued so far.
     pub fn revoke_tokens(&self) {
         self.shared.lock().tokens.revoke_all();
