@@ -241,6 +241,19 @@ impl Validator {
     }
 }
 
+/// How a JSON value reads in a message: `a string`, `an object`, `null`, …
+pub fn json_kind(value: &serde_json::Value) -> &'static str {
+    use serde_json::Value;
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
 /// Joins a base path and a field name: `join("", "a") == "a"`, `join("a", "b") == "a.b"`.
 pub fn join(base: &str, field: impl Display) -> String {
     if base.is_empty() { field.to_string() } else { format!("{base}.{field}") }

@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::enums::string_enum;
-use crate::validate::{Rule, Validator, Violations, join};
+use crate::validate::{Rule, Validator, Violations, join, json_kind};
 
 /// Length range of `type`, in characters.
 const TYPE_CHARS: (usize, usize) = (1, 50);
@@ -102,17 +102,6 @@ fn check_template_data(v: &mut Validator, path: &str, data: &str) {
     if let Some(variables) = object.get("template_variable").filter(|value| !value.is_object()) {
         let message = format!("must be an object, got {}", json_kind(variables));
         v.push(join(path, "template_variable"), Rule::Format, message);
-    }
-}
-
-fn json_kind(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
     }
 }
 

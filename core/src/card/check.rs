@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use serde_json::{Map, Value};
 
-use crate::validate::{Rule, Validator, decode_str, join};
+use crate::validate::{Rule, Validator, decode_str, join, json_kind};
 
 /// Most elements plus components a card may hold (platform code 300305).
 pub const MAX_COMPONENTS: usize = 200;
@@ -68,7 +68,7 @@ pub fn check_card_entity_str(v: &mut Validator, path: &str, data: &str) {
 
 fn check_card(v: &mut Validator, path: &str, card: &Value, size: usize) {
     let Some(object) = card.as_object() else {
-        let message = format!("must be a JSON object, got {} (platform code 300307)", kind_of(card));
+        let message = format!("must be a JSON object, got {} (platform code 300307)", json_kind(card));
         v.push(path, Rule::Format, message);
         return;
     };
@@ -179,7 +179,7 @@ impl<'a> Walk<'a> {
 
     fn check_element_id(&mut self, v: &mut Validator, path: String, id: &'a Value) {
         let Some(id) = id.as_str() else {
-            v.push(path, Rule::Format, format!("must be a string, got {}", kind_of(id)));
+            v.push(path, Rule::Format, format!("must be a string, got {}", json_kind(id)));
             return;
         };
         if !is_valid_element_id(id) {
@@ -218,15 +218,4 @@ fn is_valid_element_id(id: &str) -> bool {
     starts_with_letter
         && id.len() <= MAX_ELEMENT_ID_CHARS
         && bytes.all(|byte| byte.is_ascii_alphanumeric() || byte == b'_')
-}
-
-fn kind_of(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
 }
