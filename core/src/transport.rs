@@ -94,7 +94,12 @@ impl Transport {
         pacer: &Pacer,
         timeouts: &Timeouts,
     ) -> Result<T> {
-        let span = tracing::info_span!("larkmsg.call", endpoint = call.endpoint.name(), attempts = 0u32);
+        let span = tracing::info_span!(
+            "larkmsg.call",
+            endpoint = call.endpoint.name(),
+            attempts = tracing::field::Empty,
+            log_id = tracing::field::Empty
+        );
         self.call_inner(call, tokens, pacer, timeouts).instrument(span).await
     }
 
@@ -123,11 +128,12 @@ impl Transport {
                 .await
                 .map_err(|e| e.with_maybe_sent(maybe_took_effect))?;
             let timeout = timeouts.request.min(deadline.saturating_duration_since(Instant::now()));
-            let next = match self
-                .http
-                .post_json(&url, &call.query, Some(&token), call.body.clone(), timeout)
-                .await
-            {
+            let outcome =
+                self.http.post_json(&url, &call.query, Some(&token), call.body.clone(), timeout).await;
+            if let Ok(RawResponse { log_id: Some(log_id), .. }) = &outcome {
+                tracing::Span::current().record("log_id", log_id.as_str());
+            }
+            let next = match outcome {
                 Ok(raw) => match interpret(&raw) {
                     Ok(data) => return decode_data(data, &raw).map_err(|e| e.with_maybe_sent(true)),
                     Err(next) => next,
