@@ -346,21 +346,24 @@ struct Completion {
 unsafe impl Send for Completion {}
 
 impl Completion {
+    /// Hands a failure reported as `result` to the callback.
+    fn fail(self, result: larkmsg_result, error: Error) {
+        let error = Box::into_raw(Box::new(larkmsg_error::new(result, error)));
+        // SAFETY: the caller gave a callback that takes these arguments (see larkmsg_callback).
+        unsafe { (self.callback)(self.user_data, result, ptr::null_mut(), error) };
+    }
+
     /// Hands the outcome to the callback (exactly once).
     fn complete(self, outcome: Result<Value, Error>) {
-        let delivered =
-            catch_unwind(AssertUnwindSafe(|| match outcome.and_then(|v| string_out(v.to_string())) {
-                Ok(text) => (larkmsg_result::Ok, text, ptr::null_mut()),
-                Err(error) => {
-                    (larkmsg_result::of(error.kind()), ptr::null_mut(), larkmsg_error::boxed(error))
-                }
-            }));
-        let (result, text, error) = delivered.unwrap_or_else(|_| {
-            let error = crate::ffi::panic_error();
-            (larkmsg_result::Panic, ptr::null_mut(), larkmsg_error::boxed(error))
-        });
-        // SAFETY: the caller gave a callback that takes these arguments (see larkmsg_callback).
-        unsafe { (self.callback)(self.user_data, result, text, error) };
+        let delivered = catch_unwind(AssertUnwindSafe(|| outcome.and_then(|v| string_out(v.to_string()))));
+        match delivered {
+            Ok(Ok(text)) => {
+                // SAFETY: the caller gave a callback that takes these arguments (see larkmsg_callback).
+                unsafe { (self.callback)(self.user_data, larkmsg_result::Ok, text, ptr::null_mut()) };
+            }
+            Ok(Err(error)) => self.fail(larkmsg_result::of(error.kind()), error),
+            Err(_) => self.fail(larkmsg_result::Panic, crate::ffi::panic_error()),
+        }
     }
 }
 
@@ -384,9 +387,15 @@ unsafe fn call_async(
         let client = unsafe { client_arg(client) }?.clone();
         let request = request()?;
         let completion = Completion { callback, user_data };
-        runtime::runtime()?.spawn(async move {
-            let outcome = client.call_json(call, request).await;
-            completion.complete(outcome);
+        let runtime = runtime::runtime()?;
+        let task = runtime.spawn(async move { client.call_json(call, request).await });
+        // A second task awaits the first, so that even a panic inside the call is reported
+        // to the callback (as LARKMSG_RESULT_PANIC) instead of never calling back.
+        runtime.spawn(async move {
+            match task.await {
+                Ok(outcome) => completion.complete(outcome),
+                Err(_) => completion.fail(larkmsg_result::Panic, crate::ffi::panic_error()),
+            }
         });
         Ok(())
     })

@@ -81,11 +81,6 @@ impl larkmsg_error {
             error,
         }
     }
-
-    /// A heap object for `error`, handed to C.
-    pub(crate) fn boxed(error: Error) -> *mut Self {
-        Box::into_raw(Box::new(Self::new(larkmsg_result::of(error.kind()), error)))
-    }
 }
 
 /// Runs `read` on the error behind `error`, or gives `default` for NULL.
