@@ -1,0 +1,581 @@
+//! [`larkmsg_client`]: options, the blocking calls and their asynchronous variants.
+
+use std::ffi::{c_char, c_void};
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::ptr;
+
+use larkmsg_core::content::TextContent;
+use larkmsg_core::{Client, ClientOptions, Error, MessageContent, runtime};
+use serde_json::{Value, json};
+
+use crate::error::{larkmsg_error, larkmsg_result};
+use crate::ffi::{guard, json_arg, require_out, str_arg, string_out, write_out};
+
+/// A client: credentials, base URL, timeouts, retry policy and quotas, with its connection
+/// pool and token cache. Thread-safe: one client may serve any number of threads and
+/// concurrent calls.
+///
+/// Made by `larkmsg_client_new`, freed by `larkmsg_client_free`.
+pub struct larkmsg_client {
+    client: Client,
+}
+
+/// Called once with the outcome of an asynchronous call.
+///
+/// On success `result` is `LARKMSG_RESULT_OK`, `response_json` the response data and
+/// `error` NULL; on failure `result` is the failure's code, `response_json` NULL and
+/// `error` the error object. The callback owns both: it frees `response_json` with
+/// `larkmsg_string_free` and `error` with `larkmsg_error_free`.
+///
+/// It runs on one of the library's runtime threads, not the caller's: it must be
+/// thread-safe, return quickly, and must not make blocking larkmsg calls (they fail with
+/// `LARKMSG_RESULT_CONFIG` there).
+pub type larkmsg_callback = Option<
+    unsafe extern "C" fn(
+        user_data: *mut c_void,
+        result: larkmsg_result,
+        response_json: *mut c_char,
+        error: *mut larkmsg_error,
+    ),
+>;
+
+/// Makes a client from options given as a JSON object:
+/// `{"app_id": "cli_…", "app_secret": "…"}` for a self-built app; add `"tenant_key"` (and
+/// `"app_ticket"`) for a store app, or give `"tenant_access_token"` alone. Optional:
+/// `"domain"` (`"feishu"` or `"lark"`), `"base_url"`, `"timeouts"` {`connect_ms`,
+/// `request_ms`, `total_ms`}, `"retry"` {`max_attempts`, `initial_backoff_ms`,
+/// `max_backoff_ms`, `max_throttle_wait_ms`, `receiver_backoff_ms`}, `"quotas"` (false: no
+/// pacing), `"user_agent_suffix"`. Unknown keys are errors.
+///
+/// Ownership: on success `*client_out` receives a client the caller frees with
+/// `larkmsg_client_free`.
+///
+/// # Safety
+/// `options_json` is NULL or a NUL-terminated string; `client_out` and `error_out` are NULL
+/// or valid for writing.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn larkmsg_client_new(
+    options_json: *const c_char,
+    client_out: *mut *mut larkmsg_client,
+    error_out: *mut *mut larkmsg_error,
+) -> larkmsg_result {
+    guard(error_out, || {
+        require_out(client_out, "client_out")?;
+        // SAFETY: forwarded contract.
+        let mut options = unsafe { json_arg(options_json, "options_json") }?;
+        if let Value::Object(map) = &mut options {
+            map.entry("user_agent_suffix").or_insert_with(|| json!("c"));
+        }
+        let client = ClientOptions::from_json(options)?.build()?;
+        let object = Box::into_raw(Box::new(larkmsg_client { client }));
+        // SAFETY: checked non-NULL above; writable per the contract.
+        unsafe { write_out(client_out, object) };
+        Ok(())
+    })
+}
+
+/// Frees a client. Asynchronous calls already started keep their own reference and still
+/// complete.
+///
+/// Ownership: takes `client` back; NULL is ignored.
+///
+/// # Safety
+/// `client` is NULL or a client from `larkmsg_client_new` that was not freed yet, and no
+/// other thread is using it.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn larkmsg_client_free(client: *mut larkmsg_client) {
+    if !client.is_null() {
+        let _ = catch_unwind(AssertUnwindSafe(|| {
+            // SAFETY: per the contract, `client` came from `Box::into_raw` in `larkmsg_client_new`.
+            drop(unsafe { Box::from_raw(client) });
+        }));
+    }
+}
+
+/// Gives a store app's client the latest `app_ticket` (pushed by the platform as an event).
+///
+/// # Safety
+/// `client` is NULL or a live client; `app_ticket` is NULL or a NUL-terminated string;
+/// `error_out` is NULL or valid for writing.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn larkmsg_client_set_app_ticket(
+    client: *const larkmsg_client,
+    app_ticket: *const c_char,
+    error_out: *mut *mut larkmsg_error,
+) -> larkmsg_result {
+    guard(error_out, || {
+        // SAFETY: forwarded contract.
+        let client = unsafe { client_arg(client) }?;
+        // SAFETY: forwarded contract.
+        let ticket = unsafe { str_arg(app_ticket, "app_ticket") }?;
+        client.set_app_ticket(ticket.to_owned())
+    })
+}
+
+/// # Safety
+/// `client` is NULL or a live client.
+unsafe fn client_arg<'a>(client: *const larkmsg_client) -> Result<&'a Client, Error> {
+    // SAFETY: per the contract.
+    match unsafe { client.as_ref() } {
+        Some(object) => Ok(&object.client),
+        None => Err(crate::ffi::invalid("client", "must not be NULL")),
+    }
+}
+
+/// Runs a call blocking and writes the response JSON to `response_out`.
+///
+/// # Safety
+/// As the exported blocking calls.
+unsafe fn call_blocking(
+    client: *const larkmsg_client,
+    call: impl FnOnce() -> Result<&'static str, Error>,
+    request: impl FnOnce() -> Result<Value, Error>,
+    response_out: *mut *mut c_char,
+    error_out: *mut *mut larkmsg_error,
+) -> larkmsg_result {
+    guard(error_out, || {
+        require_out(response_out, "response_out")?;
+        // SAFETY: forwarded contract.
+        let client = unsafe { client_arg(client) }?;
+        let call = call()?;
+        let request = request()?;
+        let response = runtime::block_on(client.call_json(call, request))??;
+        let text = string_out(response.to_string())?;
+        // SAFETY: checked non-NULL above; writable per the contract.
+        unsafe { write_out(response_out, text) };
+        Ok(())
+    })
+}
+
+/// Runs the call named `call` (`"send_message"`, `"batch_send"`, `"create_card"` or
+/// `"create_app_feed_card"`) with its request, blocking the calling thread until it is
+/// done. The request is validated first: a broken rule is `LARKMSG_RESULT_INVALID_ARGUMENT`
+/// and nothing is sent.
+///
+/// Ownership: on success `*response_out` receives the response data as JSON, freed with
+/// `larkmsg_string_free`. Must not be called from a `larkmsg_callback`.
+///
+/// # Safety
+/// `client` is NULL or a live client; `call` and `request_json` are NULL or NUL-terminated
+/// strings; `response_out` and `error_out` are NULL or valid for writing.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn larkmsg_call(
+    client: *const larkmsg_client,
+    call: *const c_char,
+    request_json: *const c_char,
+    response_out: *mut *mut c_char,
+    error_out: *mut *mut larkmsg_error,
+) -> larkmsg_result {
+    // SAFETY: forwarded contract.
+    unsafe {
+        call_blocking(
+            client,
+            || call_name(str_arg(call, "call")?),
+            || json_arg(request_json, "request_json"),
+            response_out,
+            error_out,
+        )
+    }
+}
+
+/// Sends a message (`POST /open-apis/im/v1/messages`), blocking. The request holds
+/// `receive_id_type`, `receive_id`, `msg_type`, `content` (a JSON string) and optionally
+/// `uuid` (one is generated when absent, so retries cannot send twice). The response is the
+/// message (`message_id`, `chat_id`, …).
+///
+/// Ownership: on success `*response_out` receives JSON freed with `larkmsg_string_free`.
+///
+/// # Safety
+/// As `larkmsg_call`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn larkmsg_send_message(
+    client: *const larkmsg_client,
+    request_json: *const c_char,
+    response_out: *mut *mut c_char,
+    error_out: *mut *mut larkmsg_error,
+) -> larkmsg_result {
+    // SAFETY: forwarded contract.
+    unsafe {
+        call_blocking(
+            client,
+            || Ok("send_message"),
+            || json_arg(request_json, "request_json"),
+            response_out,
+            error_out,
+        )
+    }
+}
+
+/// Sends a batch to users and departments (`POST /open-apis/message/v4/batch_send/`),
+/// blocking. The response holds `message_id` and `invalid_*` lists.
+///
+/// Ownership: on success `*response_out` receives JSON freed with `larkmsg_string_free`.
+///
+/// # Safety
+/// As `larkmsg_call`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn larkmsg_batch_send(
+    client: *const larkmsg_client,
+    request_json: *const c_char,
+    response_out: *mut *mut c_char,
+    error_out: *mut *mut larkmsg_error,
+) -> larkmsg_result {
+    // SAFETY: forwarded contract.
+    unsafe {
+        call_blocking(
+            client,
+            || Ok("batch_send"),
+            || json_arg(request_json, "request_json"),
+            response_out,
+            error_out,
+        )
+    }
+}
+
+/// Creates a card entity (`POST /open-apis/cardkit/v1/cards`), blocking. The response
+/// holds `card_id`.
+///
+/// Ownership: on success `*response_out` receives JSON freed with `larkmsg_string_free`.
+///
+/// # Safety
+/// As `larkmsg_call`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn larkmsg_create_card(
+    client: *const larkmsg_client,
+    request_json: *const c_char,
+    response_out: *mut *mut c_char,
+    error_out: *mut *mut larkmsg_error,
+) -> larkmsg_result {
+    // SAFETY: forwarded contract.
+    unsafe {
+        call_blocking(
+            client,
+            || Ok("create_card"),
+            || json_arg(request_json, "request_json"),
+            response_out,
+            error_out,
+        )
+    }
+}
+
+/// Creates an app feed card (`POST /open-apis/im/v2/app_feed_card`), blocking. The
+/// response holds `biz_id` and `failed_cards`.
+///
+/// Ownership: on success `*response_out` receives JSON freed with `larkmsg_string_free`.
+///
+/// # Safety
+/// As `larkmsg_call`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn larkmsg_create_app_feed_card(
+    client: *const larkmsg_client,
+    request_json: *const c_char,
+    response_out: *mut *mut c_char,
+    error_out: *mut *mut larkmsg_error,
+) -> larkmsg_result {
+    // SAFETY: forwarded contract.
+    unsafe {
+        call_blocking(
+            client,
+            || Ok("create_app_feed_card"),
+            || json_arg(request_json, "request_json"),
+            response_out,
+            error_out,
+        )
+    }
+}
+
+/// The send_message request of a text message.
+///
+/// # Safety
+/// The pointers are NULL or NUL-terminated strings.
+unsafe fn text_request(
+    receive_id_type: *const c_char,
+    receive_id: *const c_char,
+    text: *const c_char,
+) -> Result<Value, Error> {
+    // SAFETY: forwarded contract (three times).
+    let (id_type, id, text) = unsafe {
+        (
+            str_arg(receive_id_type, "receive_id_type")?,
+            str_arg(receive_id, "receive_id")?,
+            str_arg(text, "text")?,
+        )
+    };
+    let content = MessageContent::from(TextContent::new(text)).to_content_string();
+    Ok(json!({"receive_id_type": id_type, "receive_id": id, "msg_type": "text", "content": content}))
+}
+
+/// Sends a text message, blocking: `receive_id_type` is `"open_id"`, `"union_id"`,
+/// `"user_id"`, `"email"` or `"chat_id"`; `text` is the plain text (`<at>` tags allowed).
+///
+/// Ownership: on success `*response_out` receives the message as JSON, freed with
+/// `larkmsg_string_free`.
+///
+/// # Safety
+/// `client` is NULL or a live client; the strings are NULL or NUL-terminated;
+/// `response_out` and `error_out` are NULL or valid for writing.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn larkmsg_send_text(
+    client: *const larkmsg_client,
+    receive_id_type: *const c_char,
+    receive_id: *const c_char,
+    text: *const c_char,
+    response_out: *mut *mut c_char,
+    error_out: *mut *mut larkmsg_error,
+) -> larkmsg_result {
+    // SAFETY: forwarded contract.
+    unsafe {
+        call_blocking(
+            client,
+            || Ok("send_message"),
+            || text_request(receive_id_type, receive_id, text),
+            response_out,
+            error_out,
+        )
+    }
+}
+
+/// What the asynchronous calls carry to their callback thread.
+struct Completion {
+    callback: unsafe extern "C" fn(*mut c_void, larkmsg_result, *mut c_char, *mut larkmsg_error),
+    user_data: *mut c_void,
+}
+
+// SAFETY: the callback contract requires the callback and its user data to be usable from
+// another thread; the library never touches `user_data` itself.
+unsafe impl Send for Completion {}
+
+impl Completion {
+    /// Hands a failure reported as `result` to the callback.
+    fn fail(self, result: larkmsg_result, error: Error) {
+        let error = Box::into_raw(Box::new(larkmsg_error::new(result, error)));
+        // SAFETY: the caller gave a callback that takes these arguments (see larkmsg_callback).
+        unsafe { (self.callback)(self.user_data, result, ptr::null_mut(), error) };
+    }
+
+    /// Hands the outcome to the callback (exactly once).
+    fn complete(self, outcome: Result<Value, Error>) {
+        let delivered = catch_unwind(AssertUnwindSafe(|| outcome.and_then(|v| string_out(v.to_string()))));
+        match delivered {
+            Ok(Ok(text)) => {
+                // SAFETY: the caller gave a callback that takes these arguments (see larkmsg_callback).
+                unsafe { (self.callback)(self.user_data, larkmsg_result::Ok, text, ptr::null_mut()) };
+            }
+            Ok(Err(error)) => self.fail(larkmsg_result::of(error.kind()), error),
+            Err(_) => self.fail(larkmsg_result::Panic, crate::ffi::panic_error()),
+        }
+    }
+}
+
+/// Starts a call on the shared runtime; the callback gets its outcome.
+///
+/// # Safety
+/// As the exported asynchronous calls.
+unsafe fn call_async(
+    client: *const larkmsg_client,
+    call: &'static str,
+    request: impl FnOnce() -> Result<Value, Error>,
+    callback: larkmsg_callback,
+    user_data: *mut c_void,
+    error_out: *mut *mut larkmsg_error,
+) -> larkmsg_result {
+    guard(error_out, || {
+        let Some(callback) = callback else {
+            return Err(crate::ffi::invalid("callback", "must not be NULL"));
+        };
+        // SAFETY: forwarded contract.
+        let client = unsafe { client_arg(client) }?.clone();
+        let request = request()?;
+        let completion = Completion { callback, user_data };
+        let runtime = runtime::runtime()?;
+        let task = runtime.spawn(async move { client.call_json(call, request).await });
+        // A second task awaits the first, so that even a panic inside the call is reported
+        // to the callback (as LARKMSG_RESULT_PANIC) instead of never calling back.
+        runtime.spawn(async move {
+            match task.await {
+                Ok(outcome) => completion.complete(outcome),
+                Err(_) => completion.fail(larkmsg_result::Panic, crate::ffi::panic_error()),
+            }
+        });
+        Ok(())
+    })
+}
+
+/// The name of a call as a static string, or an error for an unknown one.
+fn call_name(name: &str) -> Result<&'static str, Error> {
+    larkmsg_core::CALLS.into_iter().find(|known| *known == name).ok_or_else(|| {
+        crate::ffi::invalid(
+            "call",
+            &format!("{name:?} is unknown; expected one of {}", larkmsg_core::CALLS.join(", ")),
+        )
+    })
+}
+
+/// Starts the call named `call` (as `larkmsg_call`) without blocking.
+///
+/// Returns `LARKMSG_RESULT_OK` when the call was started: `callback` is then invoked
+/// exactly once, later, on a runtime thread, with `user_data` and the outcome (validation
+/// errors included). Any other result means an argument was unusable (NULL client or
+/// callback, request not UTF-8 or not JSON, unknown call): the callback is never invoked.
+/// The client may be freed as soon as this returns. Calls still running when the process
+/// exits never call back.
+///
+/// # Safety
+/// `client` is NULL or a live client; `call` and `request_json` are NULL or NUL-terminated
+/// strings; `user_data` is passed through untouched; `error_out` is NULL or valid for
+/// writing.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn larkmsg_call_async(
+    client: *const larkmsg_client,
+    call: *const c_char,
+    request_json: *const c_char,
+    callback: larkmsg_callback,
+    user_data: *mut c_void,
+    error_out: *mut *mut larkmsg_error,
+) -> larkmsg_result {
+    let mut name = "";
+    // SAFETY: forwarded contract.
+    let checked = guard(error_out, || {
+        name = call_name(unsafe { str_arg(call, "call") }?)?;
+        Ok(())
+    });
+    if checked != larkmsg_result::Ok {
+        return checked;
+    }
+    // SAFETY: forwarded contract.
+    unsafe {
+        call_async(client, name, || json_arg(request_json, "request_json"), callback, user_data, error_out)
+    }
+}
+
+/// `larkmsg_send_message` without blocking; the callback gets the outcome (see
+/// `larkmsg_call_async`).
+///
+/// # Safety
+/// As `larkmsg_call_async`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn larkmsg_send_message_async(
+    client: *const larkmsg_client,
+    request_json: *const c_char,
+    callback: larkmsg_callback,
+    user_data: *mut c_void,
+    error_out: *mut *mut larkmsg_error,
+) -> larkmsg_result {
+    // SAFETY: forwarded contract.
+    unsafe {
+        call_async(
+            client,
+            "send_message",
+            || json_arg(request_json, "request_json"),
+            callback,
+            user_data,
+            error_out,
+        )
+    }
+}
+
+/// `larkmsg_batch_send` without blocking; the callback gets the outcome (see
+/// `larkmsg_call_async`).
+///
+/// # Safety
+/// As `larkmsg_call_async`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn larkmsg_batch_send_async(
+    client: *const larkmsg_client,
+    request_json: *const c_char,
+    callback: larkmsg_callback,
+    user_data: *mut c_void,
+    error_out: *mut *mut larkmsg_error,
+) -> larkmsg_result {
+    // SAFETY: forwarded contract.
+    unsafe {
+        call_async(
+            client,
+            "batch_send",
+            || json_arg(request_json, "request_json"),
+            callback,
+            user_data,
+            error_out,
+        )
+    }
+}
+
+/// `larkmsg_create_card` without blocking; the callback gets the outcome (see
+/// `larkmsg_call_async`).
+///
+/// # Safety
+/// As `larkmsg_call_async`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn larkmsg_create_card_async(
+    client: *const larkmsg_client,
+    request_json: *const c_char,
+    callback: larkmsg_callback,
+    user_data: *mut c_void,
+    error_out: *mut *mut larkmsg_error,
+) -> larkmsg_result {
+    // SAFETY: forwarded contract.
+    unsafe {
+        call_async(
+            client,
+            "create_card",
+            || json_arg(request_json, "request_json"),
+            callback,
+            user_data,
+            error_out,
+        )
+    }
+}
+
+/// `larkmsg_create_app_feed_card` without blocking; the callback gets the outcome (see
+/// `larkmsg_call_async`).
+///
+/// # Safety
+/// As `larkmsg_call_async`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn larkmsg_create_app_feed_card_async(
+    client: *const larkmsg_client,
+    request_json: *const c_char,
+    callback: larkmsg_callback,
+    user_data: *mut c_void,
+    error_out: *mut *mut larkmsg_error,
+) -> larkmsg_result {
+    // SAFETY: forwarded contract.
+    unsafe {
+        call_async(
+            client,
+            "create_app_feed_card",
+            || json_arg(request_json, "request_json"),
+            callback,
+            user_data,
+            error_out,
+        )
+    }
+}
+
+/// `larkmsg_send_text` without blocking; the callback gets the outcome (see
+/// `larkmsg_call_async`).
+///
+/// # Safety
+/// As `larkmsg_send_text` for the strings, as `larkmsg_call_async` for the rest.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn larkmsg_send_text_async(
+    client: *const larkmsg_client,
+    receive_id_type: *const c_char,
+    receive_id: *const c_char,
+    text: *const c_char,
+    callback: larkmsg_callback,
+    user_data: *mut c_void,
+    error_out: *mut *mut larkmsg_error,
+) -> larkmsg_result {
+    // SAFETY: forwarded contract.
+    unsafe {
+        call_async(
+            client,
+            "send_message",
+            || text_request(receive_id_type, receive_id, text),
+            callback,
+            user_data,
+            error_out,
+        )
+    }
+}
