@@ -10,7 +10,7 @@ const native = require('./native.js')
 // camelCase <-> snake_case, mechanically, on object keys.
 
 /** Keys whose values are the platform's own JSON (message content, cards): kept as given. */
-const OPAQUE_KEYS = new Set(['content', 'card'])
+const OPAQUE_KEYS = new Set(['content', 'card', 'action_map', 'template_variable'])
 
 function isPlainObject(value) {
   if (value === null || typeof value !== 'object') return false
