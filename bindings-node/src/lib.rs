@@ -113,8 +113,8 @@ impl NativeFake {
             .map_err(|_| napi::Error::new(Status::InvalidArg, "port must be at most 65535"))?;
         let config = FakeConfig { port, ..FakeConfig::default() };
         let started = larkmsg::runtime::block_on(FakeServer::start(config)).map_err(|e| throw(&e))?;
-        let server =
-            started.map_err(|e| napi::Error::new(Status::GenericFailure, format!("cannot start the fake: {e}")))?;
+        let server = started
+            .map_err(|e| napi::Error::new(Status::GenericFailure, format!("cannot start the fake: {e}")))?;
         Ok(Self { url: server.url(), inner: Some(server) })
     }
 
