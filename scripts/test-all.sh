@@ -23,3 +23,6 @@ cargo test --workspace --all-features
 
 step "C binding"
 bindings-c/test.sh
+
+step "node binding"
+bindings-node/test.sh

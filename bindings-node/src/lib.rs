@@ -1,0 +1,165 @@
+//! The native layer of the `larkmsg` npm package: a client that takes and gives JSON, the
+//! bundled fake server, and the core's content and card checks.
+//!
+//! Everything here is conversion: JSON text in, the core's JSON out. The package's
+//! JavaScript wrapper (`index.js`) maps camelCase to snake_case, builds `LarkError`
+//! subclasses from the core's error JSON and offers the typed methods. A failure of the
+//! core is thrown (or, for calls, resolved) as the core's error JSON, so the wrapper sees
+//! every detail: kind, code, msg, HTTP status, log id, troubleshooter, violations.
+//!
+//! Calls run on the core's shared runtime (`larkmsg::runtime::runtime()`); their promise
+//! is settled through a thread-safe function that keeps Node's event loop alive only until
+//! the call is done, so a process exits by itself when its work is finished.
+
+use larkmsg::content::MessageContent;
+use larkmsg::fake::{FakeConfig, FakeServer};
+use larkmsg::validate::Validator;
+use larkmsg::{Client, ClientOptions, MsgType};
+use napi::bindgen_prelude::Object;
+use napi::{Env, Status};
+use napi_derive::napi;
+use serde_json::{Value, json};
+
+/// A core error as a thrown JS error whose message is the error's JSON form.
+fn throw(error: &larkmsg::Error) -> napi::Error {
+    napi::Error::new(Status::GenericFailure, error_json(error).to_string())
+}
+
+fn error_json(error: &larkmsg::Error) -> Value {
+    serde_json::to_value(error).unwrap_or_else(|_| json!({"kind": "decode", "message": error.to_string()}))
+}
+
+/// Parses JSON text handed over by the wrapper.
+fn parse(what: &str, text: &str) -> napi::Result<Value> {
+    serde_json::from_str(text).map_err(|e| {
+        throw(&larkmsg::Error::new(larkmsg::ErrorKind::InvalidArgument, format!("{what} is not JSON: {e}")))
+    })
+}
+
+/// The library's version.
+#[napi]
+pub fn version() -> String {
+    env!("CARGO_PKG_VERSION").to_owned()
+}
+
+/// The call names `callJson` accepts.
+#[napi]
+pub fn calls() -> Vec<String> {
+    larkmsg::CALLS.iter().map(|name| (*name).to_owned()).collect()
+}
+
+/// A client of the core, built from `larkmsg::ClientOptions` in JSON (snake_case keys).
+#[napi]
+pub struct NativeClient {
+    inner: Client,
+}
+
+#[napi]
+impl NativeClient {
+    /// Builds the client; throws the core's error JSON for bad options.
+    #[napi(constructor)]
+    pub fn new(options_json: String) -> napi::Result<Self> {
+        let options = ClientOptions::from_json(parse("options", &options_json)?).map_err(|e| throw(&e))?;
+        let inner = options.build().map_err(|e| throw(&e))?;
+        Ok(Self { inner })
+    }
+
+    /// Runs the call `name` with its flat request (JSON, snake_case) on the core's runtime.
+    /// The promise resolves to `{"ok": result}` or `{"error": coreErrorJson}` as JSON text.
+    #[napi(ts_return_type = "Promise<string>")]
+    pub fn call_json<'env>(
+        &self,
+        env: &'env Env,
+        name: String,
+        request_json: String,
+    ) -> napi::Result<Object<'env>> {
+        let runtime = larkmsg::runtime::runtime().map_err(|e| throw(&e))?;
+        let (deferred, promise) = env.create_deferred()?;
+        let client = self.inner.clone();
+        runtime.spawn(async move {
+            let answer = match serde_json::from_str::<Value>(&request_json) {
+                Ok(request) => match client.call_json(&name, request).await {
+                    Ok(value) => json!({"ok": value}),
+                    Err(error) => json!({"error": error_json(&error)}),
+                },
+                Err(e) => json!({"error": {"kind": "invalid_argument", "message": format!("request is not JSON: {e}"),
+                    "violations": [], "permission_violations": [], "field_violations": [], "maybe_sent": false}}),
+            };
+            deferred.resolve(move |_env| Ok(answer.to_string()));
+        });
+        Ok(promise)
+    }
+
+    /// Hands a store app the `app_ticket` the platform pushed.
+    #[napi]
+    pub fn set_app_ticket(&self, ticket: String) -> napi::Result<()> {
+        self.inner.set_app_ticket(ticket).map_err(|e| throw(&e))
+    }
+}
+
+/// The bundled fake Feishu server, serving on 127.0.0.1 on the core's runtime.
+#[napi]
+pub struct NativeFake {
+    inner: Option<FakeServer>,
+    url: String,
+}
+
+#[napi]
+impl NativeFake {
+    /// Starts a fake on `port` (0 or none: any free port) with the default apps.
+    #[napi(factory)]
+    pub fn start(port: Option<u32>) -> napi::Result<Self> {
+        let port = u16::try_from(port.unwrap_or(0))
+            .map_err(|_| napi::Error::new(Status::InvalidArg, "port must be at most 65535"))?;
+        let config = FakeConfig { port, ..FakeConfig::default() };
+        let started = larkmsg::runtime::block_on(FakeServer::start(config)).map_err(|e| throw(&e))?;
+        let server = started
+            .map_err(|e| napi::Error::new(Status::GenericFailure, format!("cannot start the fake: {e}")))?;
+        Ok(Self { url: server.url(), inner: Some(server) })
+    }
+
+    /// The base URL, `http://127.0.0.1:PORT`.
+    #[napi(getter)]
+    pub fn url(&self) -> String {
+        self.url.clone()
+    }
+
+    /// Runs a control (`"GET", "inbox"`; `"POST", "faults", plan`…); gives
+    /// `{"status": N, "body": json}` as JSON text.
+    #[napi]
+    pub fn control(&self, method: String, name: String, body_json: Option<String>) -> napi::Result<String> {
+        let Some(server) = &self.inner else {
+            return Err(napi::Error::new(Status::GenericFailure, "the fake was stopped"));
+        };
+        let body = body_json.map(|text| parse("control body", &text)).transpose()?;
+        let (status, answer) = server.control(&method, &name, body);
+        Ok(json!({"status": status, "body": answer}).to_string())
+    }
+
+    /// Stops serving and closes every connection.
+    #[napi]
+    pub fn stop(&mut self) -> napi::Result<()> {
+        if let Some(server) = self.inner.take() {
+            larkmsg::runtime::block_on(server.shutdown()).map_err(|e| throw(&e))?;
+        }
+        Ok(())
+    }
+}
+
+/// Send message's `content` string for `msg_type` from the content as JSON, checked and
+/// serialized by the core; throws the core's error JSON naming what is wrong.
+#[napi]
+pub fn content_string(msg_type: String, content_json: String) -> napi::Result<String> {
+    let content = MessageContent::parse(&MsgType::from(msg_type.as_str()), &content_json)
+        .map_err(|violations| throw(&larkmsg::Error::from(violations)))?;
+    Ok(content.to_content_string())
+}
+
+/// Checks a card JSON 2.0 (as JSON text) against the card entity endpoint's rules; throws
+/// the core's error JSON with every violation.
+#[napi]
+pub fn check_card(card_json: String) -> napi::Result<()> {
+    let mut validator = Validator::new();
+    larkmsg::card::check_card_entity_str(&mut validator, "card", &card_json);
+    validator.finish().map_err(|violations| throw(&larkmsg::Error::from(violations)))
+}
