@@ -20,3 +20,6 @@ cargo clippy --workspace --all-targets --all-features -- -D warnings
 
 step "rust tests"
 cargo test --workspace --all-features
+
+step "python binding"
+bindings-python/test.sh

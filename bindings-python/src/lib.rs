@@ -68,7 +68,12 @@ impl NativeClient {
 
     /// Starts a call on the core's runtime and gives an asyncio future of the running loop
     /// that receives the result as JSON text (or the exception).
-    fn call_async<'py>(&self, py: Python<'py>, name: String, request_json: &str) -> PyResult<Bound<'py, PyAny>> {
+    fn call_async<'py>(
+        &self,
+        py: Python<'py>,
+        name: String,
+        request_json: &str,
+    ) -> PyResult<Bound<'py, PyAny>> {
         let request = parse_json(request_json)?;
         let event_loop = py.import("asyncio")?.call_method0("get_running_loop")?;
         let future = event_loop.call_method0("create_future")?;

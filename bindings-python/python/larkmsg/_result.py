@@ -35,6 +35,7 @@ class Result:
 
     __slots__ = ("_data",)
     _fields: ClassVar[dict[str, type[Result] | None]] = {}
+    _lists: ClassVar[frozenset[str]] = frozenset()
 
     def __init__(self, data: dict[str, Any]) -> None:
         object.__setattr__(self, "_data", data)
@@ -44,6 +45,8 @@ class Result:
         fields = type(self)._fields
         if name in data:
             return _wrap(data[name], fields.get(name))
+        if name in type(self)._lists:
+            return []
         if name in fields:
             return None
         raise AttributeError(f"{type(self).__name__} has no field {name!r}")
@@ -131,6 +134,7 @@ class Message(Result):
         "mentions": Mention,
         "upper_message_id": None,
     }
+    _lists = frozenset({"mentions"})
     message_id: str
     root_id: str | None
     parent_id: str | None
@@ -158,6 +162,7 @@ class BatchSendResult(Result):
         "invalid_user_ids": None,
         "invalid_union_ids": None,
     }
+    _lists = frozenset({"invalid_department_ids", "invalid_open_ids", "invalid_user_ids", "invalid_union_ids"})
     message_id: str
     invalid_department_ids: list[str]
     invalid_open_ids: list[str]
@@ -188,5 +193,6 @@ class CreateAppFeedCardResult(Result):
 
     __slots__ = ()
     _fields = {"failed_cards": FailedCard, "biz_id": None}
+    _lists = frozenset({"failed_cards"})
     failed_cards: list[FailedCard]
     biz_id: str
