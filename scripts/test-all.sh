@@ -26,3 +26,6 @@ bindings-c/test.sh
 
 step "node binding"
 bindings-node/test.sh
+
+step "python binding"
+bindings-python/test.sh

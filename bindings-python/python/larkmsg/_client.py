@@ -1,0 +1,352 @@
+"""The synchronous and asyncio clients: conversion to and from the core, nothing more."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from typing import TYPE_CHECKING, Any
+
+from . import _native
+from ._errors import ConfigError, LarkError
+from ._result import BatchSendResult, CreateAppFeedCardResult, CreateCardResult, Message, Result
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+    from types import TracebackType
+
+    from typing_extensions import Self, Unpack
+
+    from .content import Content
+    from .types import (
+        BatchSendRequest,
+        ClientOptions,
+        CreateAppFeedCardRequest,
+        CreateCardRequest,
+        RetryOptions,
+        SendMessageRequest,
+        TimeoutOptions,
+    )
+
+__all__ = ["Client", "AsyncClient"]
+
+_RESULTS: dict[str, type[Result]] = {
+    "send_message": Message,
+    "batch_send": BatchSendResult,
+    "create_card": CreateCardResult,
+    "create_app_feed_card": CreateAppFeedCardResult,
+}
+
+_logger: Any = None
+
+
+def _log() -> Any:
+    global _logger
+    if _logger is None:
+        import logging
+
+        _logger = logging.getLogger("larkmsg")
+    return _logger
+
+
+def _request(request: Mapping[str, Any] | None, fields: Mapping[str, Any]) -> str:
+    merged = dict(request or {})
+    merged.update(fields)
+    return json.dumps(merged, ensure_ascii=False)
+
+
+def _log_outcome(name: str, started: float, error: LarkError | None) -> None:
+    logger = _log()
+    if error is None:
+        if logger.isEnabledFor(10):
+            logger.debug("larkmsg %s ok in %.1f ms", name, (time.perf_counter() - started) * 1000)
+    elif logger.isEnabledFor(20):
+        logger.info(
+            "larkmsg %s failed in %.1f ms: %s", name, (time.perf_counter() - started) * 1000, error
+        )
+
+
+class _Base:
+    """What both clients share: options, construction, representation."""
+
+    def __init__(
+        self,
+        app_id: str | None = None,
+        app_secret: str | None = None,
+        *,
+        tenant_access_token: str | None = None,
+        tenant_key: str | None = None,
+        app_ticket: str | None = None,
+        domain: str | None = None,
+        base_url: str | None = None,
+        timeouts: TimeoutOptions | None = None,
+        retry: RetryOptions | None = None,
+        quotas: bool | None = None,
+        user_agent_suffix: str | None = None,
+    ) -> None:
+        host = f"python/{sys.version_info[0]}.{sys.version_info[1]}"
+        options: dict[str, Any] = {
+            "app_id": app_id,
+            "app_secret": app_secret,
+            "tenant_access_token": tenant_access_token,
+            "tenant_key": tenant_key,
+            "app_ticket": app_ticket,
+            "domain": domain,
+            "base_url": base_url,
+            "timeouts": dict(timeouts) if timeouts is not None else None,
+            "retry": dict(retry) if retry is not None else None,
+            "quotas": quotas,
+            "user_agent_suffix": f"{host} {user_agent_suffix}" if user_agent_suffix else host,
+        }
+        options = {key: value for key, value in options.items() if value is not None}
+        self._native: _native.NativeClient | None = _native.NativeClient(json.dumps(options))
+        self._shown = {
+            key: options[key] for key in ("app_id", "tenant_key", "domain", "base_url") if key in options
+        }
+
+    @classmethod
+    def store_app(
+        cls,
+        app_id: str,
+        app_secret: str,
+        tenant_key: str,
+        *,
+        app_ticket: str | None = None,
+        **options: Unpack[ClientOptions],
+    ) -> Self:
+        """A client of a store (ISV) app installed by ``tenant_key``; give it each pushed
+        ``app_ticket`` with :meth:`set_app_ticket`."""
+        return cls(app_id, app_secret, tenant_key=tenant_key, app_ticket=app_ticket, **options)
+
+    def set_app_ticket(self, app_ticket: str) -> None:
+        """Gives a store app the latest ``app_ticket`` (from the platform's event)."""
+        self._client().set_app_ticket(app_ticket)
+
+    def _client(self) -> _native.NativeClient:
+        native = self._native
+        if native is None:
+            raise ConfigError("the client is closed", {"kind": "config", "message": "the client is closed"})
+        return native
+
+    def _close(self) -> None:
+        self._native = None
+
+    @property
+    def closed(self) -> bool:
+        """Whether :meth:`close` was called."""
+        return self._native is None
+
+    def __repr__(self) -> str:
+        fields = ", ".join(f"{key}={value!r}" for key, value in self._shown.items())
+        state = ", closed" if self._native is None else ""
+        return f"{type(self).__name__}({fields}{state})"
+
+
+class Client(_Base):
+    """A Feishu / Lark client for synchronous code.
+
+    Every call validates the request in the core before anything is sent, authenticates,
+    paces itself to the quotas and retries only when that cannot send twice. Calls wait
+    without holding the GIL; one client can be shared by any number of threads, and keeps
+    working in a child process after ``os.fork()``.
+
+    >>> client = Client("cli_xxx", "secret")                      # doctest: +SKIP
+    >>> client.send_text("open_id", "ou_xxx", "Hello").message_id  # doctest: +SKIP
+    """
+
+    def call(self, name: str, request: Mapping[str, Any] | None = None, /, **fields: Any) -> Result:
+        """Runs a call by name (``send_message``, ``batch_send``, ``create_card``,
+        ``create_app_feed_card``) with its flat request: query parameters and body fields."""
+        native = self._client()
+        started = time.perf_counter()
+        try:
+            answer = native.call(name, _request(request, fields))
+        except LarkError as error:
+            _log_outcome(name, started, error)
+            raise
+        _log_outcome(name, started, None)
+        return _RESULTS.get(name, Result)(json.loads(answer))
+
+    def send_message(
+        self, request: SendMessageRequest | None = None, /, **fields: Unpack[SendMessageRequest]
+    ) -> Message:
+        """Sends a message (``receive_id_type``, ``receive_id``, ``msg_type``, ``content``,
+        ``uuid``); a ``uuid`` is added when none is given, so a retry cannot send twice."""
+        result = self.call("send_message", request, **fields)
+        assert isinstance(result, Message)
+        return result
+
+    def batch_send(
+        self, request: BatchSendRequest | None = None, /, **fields: Unpack[BatchSendRequest]
+    ) -> BatchSendResult:
+        """Sends one message to many users and departments."""
+        result = self.call("batch_send", request, **fields)
+        assert isinstance(result, BatchSendResult)
+        return result
+
+    def create_card(
+        self, request: CreateCardRequest | None = None, /, **fields: Unpack[CreateCardRequest]
+    ) -> CreateCardResult:
+        """Creates a card entity (``type``, ``data``)."""
+        result = self.call("create_card", request, **fields)
+        assert isinstance(result, CreateCardResult)
+        return result
+
+    def create_app_feed_card(
+        self,
+        request: CreateAppFeedCardRequest | None = None,
+        /,
+        **fields: Unpack[CreateAppFeedCardRequest],
+    ) -> CreateAppFeedCardResult:
+        """Creates app feed cards for users (``user_id_type``, ``app_feed_card``, ``user_ids``)."""
+        result = self.call("create_app_feed_card", request, **fields)
+        assert isinstance(result, CreateAppFeedCardResult)
+        return result
+
+    def send(
+        self, receive_id_type: str, receive_id: str, content: Content, *, uuid: str | None = None
+    ) -> Message:
+        """Sends typed content (see :mod:`larkmsg.content`) to one receiver."""
+        request: dict[str, Any] = {
+            "receive_id_type": receive_id_type,
+            "receive_id": receive_id,
+            "msg_type": content.msg_type,
+            "content": content.content,
+        }
+        if uuid is not None:
+            request["uuid"] = uuid
+        return self.send_message(request)  # type: ignore[arg-type]
+
+    def send_text(self, receive_id_type: str, receive_id: str, text: str, *, uuid: str | None = None) -> Message:
+        """Sends a plain text message to one receiver."""
+        from .content import text as text_content
+
+        return self.send(receive_id_type, receive_id, text_content(text), uuid=uuid)
+
+    def create_card_entity(self, card: Mapping[str, Any]) -> CreateCardResult:
+        """Creates a card entity from a card JSON 2.0 object; send it with
+        :func:`larkmsg.content.card_entity`."""
+        return self.create_card(type="card_json", data=json.dumps(card, ensure_ascii=False))
+
+    def close(self) -> None:
+        """Closes the client; later calls raise :class:`ConfigError`."""
+        self._close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+class AsyncClient(_Base):
+    """A Feishu / Lark client for asyncio: the same calls as :class:`Client`, as coroutines
+    that run on larkmsg's own runtime (the event loop is never blocked)."""
+
+    async def call(self, name: str, request: Mapping[str, Any] | None = None, /, **fields: Any) -> Result:
+        """Runs a call by name with its flat request (see :meth:`Client.call`)."""
+        native = self._client()
+        started = time.perf_counter()
+        try:
+            answer = await native.call_async(name, _request(request, fields))
+        except LarkError as error:
+            _log_outcome(name, started, error)
+            raise
+        _log_outcome(name, started, None)
+        return _RESULTS.get(name, Result)(json.loads(answer))
+
+    async def send_message(
+        self, request: SendMessageRequest | None = None, /, **fields: Unpack[SendMessageRequest]
+    ) -> Message:
+        """Sends a message (see :meth:`Client.send_message`)."""
+        result = await self.call("send_message", request, **fields)
+        assert isinstance(result, Message)
+        return result
+
+    async def batch_send(
+        self, request: BatchSendRequest | None = None, /, **fields: Unpack[BatchSendRequest]
+    ) -> BatchSendResult:
+        """Sends one message to many users and departments."""
+        result = await self.call("batch_send", request, **fields)
+        assert isinstance(result, BatchSendResult)
+        return result
+
+    async def create_card(
+        self, request: CreateCardRequest | None = None, /, **fields: Unpack[CreateCardRequest]
+    ) -> CreateCardResult:
+        """Creates a card entity (``type``, ``data``)."""
+        result = await self.call("create_card", request, **fields)
+        assert isinstance(result, CreateCardResult)
+        return result
+
+    async def create_app_feed_card(
+        self,
+        request: CreateAppFeedCardRequest | None = None,
+        /,
+        **fields: Unpack[CreateAppFeedCardRequest],
+    ) -> CreateAppFeedCardResult:
+        """Creates app feed cards for users."""
+        result = await self.call("create_app_feed_card", request, **fields)
+        assert isinstance(result, CreateAppFeedCardResult)
+        return result
+
+    async def send(
+        self, receive_id_type: str, receive_id: str, content: Content, *, uuid: str | None = None
+    ) -> Message:
+        """Sends typed content (see :mod:`larkmsg.content`) to one receiver."""
+        request: dict[str, Any] = {
+            "receive_id_type": receive_id_type,
+            "receive_id": receive_id,
+            "msg_type": content.msg_type,
+            "content": content.content,
+        }
+        if uuid is not None:
+            request["uuid"] = uuid
+        return await self.send_message(request)  # type: ignore[arg-type]
+
+    async def send_text(
+        self, receive_id_type: str, receive_id: str, text: str, *, uuid: str | None = None
+    ) -> Message:
+        """Sends a plain text message to one receiver."""
+        from .content import text as text_content
+
+        return await self.send(receive_id_type, receive_id, text_content(text), uuid=uuid)
+
+    async def create_card_entity(self, card: Mapping[str, Any]) -> CreateCardResult:
+        """Creates a card entity from a card JSON 2.0 object."""
+        return await self.create_card(type="card_json", data=json.dumps(card, ensure_ascii=False))
+
+    async def aclose(self) -> None:
+        """Closes the client; later calls raise :class:`ConfigError`."""
+        self._close()
+
+    def close(self) -> None:
+        """Closes the client (synchronously; nothing to wait for)."""
+        self._close()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self._close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self._close()

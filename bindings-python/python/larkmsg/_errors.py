@@ -1,0 +1,216 @@
+"""The exceptions of larkmsg, built from the core's JSON form of an error."""
+
+from __future__ import annotations
+
+import json
+from typing import Any, NamedTuple
+
+__all__ = [
+    "LarkError",
+    "ValidationError",
+    "ApiError",
+    "AuthError",
+    "PermissionDeniedError",
+    "RateLimitedError",
+    "TimeoutError",
+    "NetworkError",
+    "DecodeError",
+    "ConfigError",
+    "Violation",
+]
+
+
+class Violation(NamedTuple):
+    """One broken rule of a request: the field's ``path``, the ``rule`` and a ``message``."""
+
+    path: str
+    rule: str
+    message: str
+
+
+class LarkError(Exception):
+    """Base of every larkmsg error.
+
+    ``kind`` is the core's stable name (``invalid_argument``, ``auth``, ``permission``,
+    ``rate_limited``, ``api``, ``timeout``, ``network``, ``decode``, ``config``);
+    ``str(error)`` is the readable message with code, HTTP status and log id. Secrets never
+    appear in it.
+    """
+
+    kind: str = "unknown"
+
+    def __init__(self, message: str, details: dict[str, Any] | None = None) -> None:
+        super().__init__(message)
+        self._details: dict[str, Any] = dict(details or {})
+        self._details.setdefault("kind", self.kind)
+        self._details.setdefault("message", message)
+        self._display = str(self._details.get("display") or message)
+
+    def __str__(self) -> str:
+        return self._display
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self._display!r})"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_rebuild, (type(self), self.message, self._details))
+
+    @property
+    def message(self) -> str:
+        """The description, without the details that have their own attribute."""
+        return str(self._details.get("message", ""))
+
+    @property
+    def code(self) -> int | None:
+        """The platform's error code, when it answered with one."""
+        return self._details.get("code")
+
+    @property
+    def msg(self) -> str | None:
+        """The platform's error ``msg``, when it answered with one."""
+        return self._details.get("msg")
+
+    @property
+    def http_status(self) -> int | None:
+        """The HTTP status of the answer, when there was one."""
+        return self._details.get("http_status")
+
+    @property
+    def log_id(self) -> str | None:
+        """The request's log id (``X-Tt-Logid``): what support asks for."""
+        return self._details.get("log_id")
+
+    @property
+    def troubleshooter(self) -> str | None:
+        """The platform's troubleshooting link."""
+        return self._details.get("troubleshooter")
+
+    @property
+    def violations(self) -> list[Violation]:
+        """The rules the request broke (for :class:`ValidationError`)."""
+        return [
+            Violation(str(v.get("path", "")), str(v.get("rule", "")), str(v.get("message", "")))
+            for v in self._details.get("violations") or []
+        ]
+
+    @property
+    def permission_violations(self) -> list[dict[str, Any]]:
+        """Scopes or policies the platform says the app lacks."""
+        return list(self._details.get("permission_violations") or [])
+
+    @property
+    def field_violations(self) -> list[dict[str, Any]]:
+        """Fields the platform rejected."""
+        return list(self._details.get("field_violations") or [])
+
+    @property
+    def retry_after(self) -> float | None:
+        """Seconds the platform asked to wait before trying again, when it said."""
+        ms = self._details.get("retry_after_ms")
+        return None if ms is None else ms / 1000.0
+
+    @property
+    def maybe_sent(self) -> bool:
+        """Whether the request may have taken effect although the call failed."""
+        return bool(self._details.get("maybe_sent", False))
+
+    def to_dict(self) -> dict[str, Any]:
+        """The core's JSON form of the error (``kind``, ``message``, ``code``, …)."""
+        details = dict(self._details)
+        details.pop("display", None)
+        return details
+
+
+class ValidationError(LarkError, ValueError):
+    """The request broke a documented rule; nothing was sent. See :attr:`violations`."""
+
+    kind = "invalid_argument"
+
+
+class ApiError(LarkError):
+    """The platform answered with an error code (see ``code``, ``msg``, ``log_id``)."""
+
+    kind = "api"
+
+
+class AuthError(ApiError):
+    """Authentication failed: bad credentials, a rejected token or app ticket."""
+
+    kind = "auth"
+
+
+class PermissionDeniedError(ApiError):
+    """The app lacks a scope or the caller is not allowed (see ``permission_violations``)."""
+
+    kind = "permission"
+
+
+class RateLimitedError(ApiError):
+    """The platform throttled the call and the retries did not get through."""
+
+    kind = "rate_limited"
+
+
+class TimeoutError(LarkError):  # noqa: A001 - the name the API promises
+    """No answer within the timeout or the call's deadline. Not the builtin ``TimeoutError``."""
+
+    kind = "timeout"
+
+
+class NetworkError(LarkError):
+    """The connection failed or was dropped."""
+
+    kind = "network"
+
+
+class DecodeError(LarkError):
+    """The answer could not be decoded."""
+
+    kind = "decode"
+
+
+class ConfigError(LarkError):
+    """The client is misconfigured (bad base URL, missing credentials, wrong runtime use)."""
+
+    kind = "config"
+
+
+KINDS: dict[str, type[LarkError]] = {
+    cls.kind: cls
+    for cls in (
+        ValidationError,
+        ApiError,
+        AuthError,
+        PermissionDeniedError,
+        RateLimitedError,
+        TimeoutError,
+        NetworkError,
+        DecodeError,
+        ConfigError,
+    )
+}
+
+
+def _rebuild(cls: type[LarkError], message: str, details: dict[str, Any]) -> LarkError:
+    return cls(message, details)
+
+
+def from_dict(details: dict[str, Any]) -> LarkError:
+    """The exception for the core's JSON form of an error."""
+    cls = KINDS.get(str(details.get("kind")), LarkError)
+    return cls(str(details.get("message", "")), details)
+
+
+def from_json(text: str) -> LarkError:
+    """The exception for the core's JSON form of an error, as text (used by the native code)."""
+    return from_dict(json.loads(text))
+
+
+def resolve_future(future: Any, ok: bool, payload: str) -> None:
+    """Completes an asyncio future of a native async call (runs on the loop's thread)."""
+    if future.done():
+        return
+    if ok:
+        future.set_result(payload)
+    else:
+        future.set_exception(from_json(payload))

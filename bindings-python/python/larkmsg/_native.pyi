@@ -1,0 +1,55 @@
+"""The native part of larkmsg (the Rust core). Use the ``larkmsg`` package, not this module."""
+
+import asyncio
+from typing import final
+
+__all__ = [
+    "NativeClient",
+    "NativeFake",
+    "Abort",
+    "content_string",
+    "text_markup",
+    "calls",
+    "VERSION",
+    "DEFAULT_APP_ID",
+    "DEFAULT_APP_SECRET",
+    "STORE_APP_ID",
+    "STORE_APP_SECRET",
+    "FAKE_TENANT_KEY",
+]
+
+VERSION: str
+DEFAULT_APP_ID: str
+DEFAULT_APP_SECRET: str
+STORE_APP_ID: str
+STORE_APP_SECRET: str
+FAKE_TENANT_KEY: str
+
+@final
+class NativeClient:
+    def __new__(cls, options_json: str) -> NativeClient: ...
+    def call(self, name: str, request_json: str) -> str: ...
+    def call_async(self, name: str, request_json: str) -> asyncio.Future[str]: ...
+    def set_app_ticket(self, ticket: str) -> None: ...
+
+@final
+class Abort:
+    def __call__(self, _future: object) -> None: ...
+
+@final
+class NativeFake:
+    def __new__(
+        cls,
+        port: int = 0,
+        quotas: bool = False,
+        latency_ms: int = 0,
+        token_lifetime_seconds: float | None = None,
+    ) -> NativeFake: ...
+    @property
+    def url(self) -> str: ...
+    def control(self, method: str, name: str, body_json: str | None = None) -> tuple[int, str]: ...
+    def close(self) -> None: ...
+
+def content_string(msg_type: str, content_json: str) -> str: ...
+def text_markup(parts_json: str) -> str: ...
+def calls() -> list[str]: ...

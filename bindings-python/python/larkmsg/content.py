@@ -1,0 +1,190 @@
+"""Typed message content for :meth:`larkmsg.Client.send`.
+
+Every constructor hands its content to the core, which checks it against send message's
+rules (a broken rule raises :class:`larkmsg.ValidationError`) and writes the ``content``
+string the platform wants.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+from . import _native
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+__all__ = [
+    "Content",
+    "TextBuilder",
+    "text",
+    "post",
+    "image",
+    "file",
+    "audio",
+    "media",
+    "sticker",
+    "share_chat",
+    "share_user",
+    "system_divider",
+    "card",
+    "template",
+    "card_entity",
+]
+
+
+class Content:
+    """A message's ``msg_type`` and its ``content`` string, checked by the core."""
+
+    __slots__ = ("msg_type", "content")
+
+    msg_type: str
+    content: str
+
+    def __init__(self, msg_type: str, content: Mapping[str, Any] | str) -> None:
+        text = content if isinstance(content, str) else json.dumps(content, ensure_ascii=False)
+        object.__setattr__(self, "msg_type", msg_type)
+        object.__setattr__(self, "content", _native.content_string(msg_type, text))
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError("Content is read-only")
+
+    def __repr__(self) -> str:
+        return f"Content(msg_type={self.msg_type!r}, content={self.content!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Content):
+            return (self.msg_type, self.content) == (other.msg_type, other.content)
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash((self.msg_type, self.content))
+
+    def to_dict(self) -> dict[str, Any]:
+        """The content object (``content`` decoded)."""
+        value: dict[str, Any] = json.loads(self.content)
+        return value
+
+
+class TextBuilder:
+    """Builds the text of a ``text`` message piece by piece; the core formats mentions and links.
+
+    >>> TextBuilder().at_user("ou_1", "Tom").text(" hello").build().content
+    '{"text":"<at user_id=\\\\"ou_1\\\\">Tom</at> hello"}'
+    """
+
+    def __init__(self) -> None:
+        self._parts: list[list[str]] = []
+
+    def text(self, text: str) -> TextBuilder:
+        """Appends plain text."""
+        self._parts.append(["text", text])
+        return self
+
+    def at_user(self, user_id: str, name: str) -> TextBuilder:
+        """Appends a mention of one user."""
+        self._parts.append(["at_user", user_id, name])
+        return self
+
+    def at_all(self) -> TextBuilder:
+        """Appends a mention of everyone in the chat."""
+        self._parts.append(["at_all"])
+        return self
+
+    def link(self, text: str, url: str) -> TextBuilder:
+        """Appends a link."""
+        self._parts.append(["link", text, url])
+        return self
+
+    def newline(self) -> TextBuilder:
+        """Appends a line break."""
+        self._parts.append(["newline"])
+        return self
+
+    def build(self) -> Content:
+        """The finished ``text`` content."""
+        return text(_native.text_markup(json.dumps(self._parts)))
+
+
+def text(text: str) -> Content:
+    """A ``text`` message, taken as is."""
+    return Content("text", {"text": text})
+
+
+def post(locales: Mapping[str, Any]) -> Content:
+    """A ``post`` (rich text): ``{"zh_cn": {"title": …, "content": [[node, …], …]}, …}``."""
+    return Content("post", locales)
+
+
+def image(image_key: str) -> Content:
+    """An ``image`` message."""
+    return Content("image", {"image_key": image_key})
+
+
+def file(file_key: str) -> Content:
+    """A ``file`` message."""
+    return Content("file", {"file_key": file_key})
+
+
+def audio(file_key: str) -> Content:
+    """An ``audio`` message."""
+    return Content("audio", {"file_key": file_key})
+
+
+def media(file_key: str, image_key: str | None = None) -> Content:
+    """A ``media`` (video) message with an optional cover image."""
+    value = {"file_key": file_key}
+    if image_key is not None:
+        value["image_key"] = image_key
+    return Content("media", value)
+
+
+def sticker(file_key: str) -> Content:
+    """A ``sticker`` message."""
+    return Content("sticker", {"file_key": file_key})
+
+
+def share_chat(chat_id: str) -> Content:
+    """A ``share_chat`` message (a group card)."""
+    return Content("share_chat", {"chat_id": chat_id})
+
+
+def share_user(user_id: str) -> Content:
+    """A ``share_user`` message (a user card; open_id only)."""
+    return Content("share_user", {"user_id": user_id})
+
+
+def system_divider(
+    text: str, i18n_text: Mapping[str, str] | None = None, need_rollup: bool | None = None
+) -> Content:
+    """A ``system`` divider (bot one-to-one chats only)."""
+    divider: dict[str, Any] = {"text": text}
+    if i18n_text is not None:
+        divider["i18n_text"] = dict(i18n_text)
+    value: dict[str, Any] = {"type": "divider", "params": {"divider_text": divider}}
+    if need_rollup is not None:
+        value["options"] = {"need_rollup": need_rollup}
+    return Content("system", value)
+
+
+def card(card: Mapping[str, Any]) -> Content:
+    """An ``interactive`` message with a card JSON (1.0, or 2.0 with ``"schema": "2.0"``)."""
+    return Content("interactive", card)
+
+
+def template(
+    template_id: str, version_name: str | None = None, variables: Mapping[str, Any] | None = None
+) -> Content:
+    """An ``interactive`` message from a card template."""
+    data: dict[str, Any] = {"template_id": template_id}
+    if version_name is not None:
+        data["template_version_name"] = version_name
+    if variables is not None:
+        data["template_variable"] = dict(variables)
+    return Content("interactive", {"type": "template", "data": data})
+
+
+def card_entity(card_id: str) -> Content:
+    """An ``interactive`` message that sends a card entity (from ``create_card``)."""
+    return Content("interactive", {"type": "card", "data": {"card_id": card_id}})

@@ -1,0 +1,249 @@
+//! The native part of the `larkmsg` Python package (`larkmsg._native`).
+//!
+//! Conversion only: options, requests and results cross as JSON text, the core does every
+//! check, retry and token refresh. Blocking calls release the GIL and block on the core's
+//! shared, fork-aware runtime; async calls spawn on that runtime and complete an asyncio
+//! future through its loop's `call_soon_threadsafe`. Errors become the exceptions of
+//! `larkmsg._errors`, built from the core's JSON form of the error.
+
+use std::sync::Mutex;
+
+use larkmsg::content::{MessageContent, TextContent};
+use larkmsg::fake::{FakeConfig, FakeServer};
+use larkmsg::{ClientOptions, Error, ErrorKind, MsgType, runtime};
+use pyo3::exceptions::{PyRuntimeError, PyValueError};
+use pyo3::prelude::*;
+use serde_json::Value;
+
+/// The core's error in its JSON form, plus `display`: the readable message.
+fn error_json(error: &Error) -> String {
+    let mut value = serde_json::to_value(error).unwrap_or_else(|_| serde_json::json!({}));
+    if let Value::Object(map) = &mut value {
+        map.insert("display".to_owned(), Value::String(error.to_string()));
+        map.entry("kind").or_insert_with(|| Value::String(error.kind().as_str().to_owned()));
+        map.entry("message").or_insert_with(|| Value::String(error.message().to_owned()));
+    }
+    value.to_string()
+}
+
+/// The `larkmsg` exception for `error` (`larkmsg._errors.from_json`).
+fn to_py_err(py: Python<'_>, error: &Error) -> PyErr {
+    let built = py
+        .import("larkmsg._errors")
+        .and_then(|module| module.call_method1("from_json", (error_json(error),)));
+    match built {
+        Ok(exception) => PyErr::from_value(exception),
+        Err(_) => PyRuntimeError::new_err(error.to_string()),
+    }
+}
+
+fn parse_json(text: &str) -> PyResult<Value> {
+    serde_json::from_str(text).map_err(|e| PyValueError::new_err(format!("not JSON: {e}")))
+}
+
+/// A configured client of the core; cheap to share between threads.
+#[pyclass(frozen, module = "larkmsg._native")]
+struct NativeClient {
+    inner: larkmsg::Client,
+}
+
+#[pymethods]
+impl NativeClient {
+    /// Builds a client from the core's `ClientOptions` as JSON text.
+    #[new]
+    fn new(py: Python<'_>, options_json: &str) -> PyResult<Self> {
+        let options = parse_json(options_json)?;
+        let built = py.detach(|| ClientOptions::from_json(options).and_then(ClientOptions::build));
+        built.map(|inner| Self { inner }).map_err(|e| to_py_err(py, &e))
+    }
+
+    /// Runs a call by name with its flat request (JSON text), blocking without the GIL;
+    /// gives the result as JSON text.
+    fn call(&self, py: Python<'_>, name: &str, request_json: &str) -> PyResult<String> {
+        let request = parse_json(request_json)?;
+        let client = &self.inner;
+        let outcome = py.detach(|| runtime::block_on(client.call_json(name, request)).and_then(|r| r));
+        outcome.map(|value| value.to_string()).map_err(|e| to_py_err(py, &e))
+    }
+
+    /// Starts a call on the core's runtime and gives an asyncio future of the running loop
+    /// that receives the result as JSON text (or the exception).
+    fn call_async<'py>(
+        &self,
+        py: Python<'py>,
+        name: String,
+        request_json: &str,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let request = parse_json(request_json)?;
+        let event_loop = py.import("asyncio")?.call_method0("get_running_loop")?;
+        let future = event_loop.call_method0("create_future")?;
+        let resolve = py.import("larkmsg._errors")?.getattr("resolve_future")?.unbind();
+        let runtime = runtime::runtime().map_err(|e| to_py_err(py, &e))?;
+        let client = self.inner.clone();
+        let (loop_ref, future_ref) = (event_loop.unbind(), future.clone().unbind());
+        let task = runtime.spawn(async move {
+            let outcome = client.call_json(&name, request).await;
+            Python::attach(|py| {
+                let (ok, payload) = match outcome {
+                    Ok(value) => (true, value.to_string()),
+                    Err(error) => (false, error_json(&error)),
+                };
+                // The loop may be closed by now; then nobody waits for the answer.
+                let _ = loop_ref.call_method1(py, "call_soon_threadsafe", (resolve, future_ref, ok, payload));
+            });
+        });
+        let abort = Abort { handle: task.abort_handle() };
+        future.call_method1("add_done_callback", (abort,))?;
+        Ok(future)
+    }
+
+    /// Gives a store app the latest `app_ticket`.
+    fn set_app_ticket(&self, py: Python<'_>, ticket: &str) -> PyResult<()> {
+        self.inner.set_app_ticket(ticket).map_err(|e| to_py_err(py, &e))
+    }
+}
+
+/// Aborts a call's task when its asyncio future is done (cancelled, or resolved: then the
+/// abort does nothing).
+#[pyclass(frozen, module = "larkmsg._native")]
+struct Abort {
+    handle: tokio::task::AbortHandle,
+}
+
+#[pymethods]
+impl Abort {
+    fn __call__(&self, _future: &Bound<'_, PyAny>) {
+        self.handle.abort();
+    }
+}
+
+/// A fake Feishu server on 127.0.0.1, serving on the core's runtime.
+#[pyclass(frozen, module = "larkmsg._native")]
+struct NativeFake {
+    server: Mutex<Option<FakeServer>>,
+    url: String,
+}
+
+impl NativeFake {
+    fn with_server<T>(&self, run: impl FnOnce(&FakeServer) -> T) -> PyResult<T> {
+        let guard = self.server.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        match guard.as_ref() {
+            Some(server) => Ok(run(server)),
+            None => Err(PyRuntimeError::new_err("the fake server is stopped")),
+        }
+    }
+}
+
+#[pymethods]
+impl NativeFake {
+    /// Starts a fake on `port` (0: any free port).
+    #[new]
+    #[pyo3(signature = (port = 0, quotas = false, latency_ms = 0, token_lifetime_seconds = None))]
+    fn new(
+        py: Python<'_>,
+        port: u16,
+        quotas: bool,
+        latency_ms: u64,
+        token_lifetime_seconds: Option<f64>,
+    ) -> PyResult<Self> {
+        let mut config = FakeConfig { port, quotas, ..FakeConfig::default() };
+        config.latency = std::time::Duration::from_millis(latency_ms);
+        if let Some(seconds) = token_lifetime_seconds {
+            config.token_lifetime = std::time::Duration::try_from_secs_f64(seconds)
+                .map_err(|e| PyValueError::new_err(format!("token_lifetime_seconds: {e}")))?;
+        }
+        let started = py.detach(|| runtime::block_on(FakeServer::start(config)));
+        let server = match started {
+            Ok(Ok(server)) => server,
+            Ok(Err(io)) => return Err(PyRuntimeError::new_err(format!("cannot start the fake: {io}"))),
+            Err(error) => return Err(to_py_err(py, &error)),
+        };
+        let url = server.url();
+        Ok(Self { server: Mutex::new(Some(server)), url })
+    }
+
+    /// The base URL, `http://127.0.0.1:PORT`.
+    #[getter]
+    fn url(&self) -> String {
+        self.url.clone()
+    }
+
+    /// Runs one of the fake's controls (`("GET", "inbox")`, `("POST", "faults", body)`, …);
+    /// gives the HTTP status and the JSON answer as text.
+    #[pyo3(signature = (method, name, body_json = None))]
+    fn control(&self, method: &str, name: &str, body_json: Option<&str>) -> PyResult<(u16, String)> {
+        let body = body_json.map(parse_json).transpose()?;
+        self.with_server(|server| {
+            let (status, answer) = server.control(method, name, body);
+            (status, answer.to_string())
+        })
+    }
+
+    /// Stops serving (idempotent).
+    fn close(&self, py: Python<'_>) {
+        let server = self.server.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).take();
+        if let Some(server) = server {
+            py.detach(|| {
+                let _ = runtime::block_on(server.shutdown());
+            });
+        }
+    }
+}
+
+/// Send message's `content` string for `msg_type`, from the content object as JSON text:
+/// checked and written by the core.
+#[pyfunction]
+fn content_string(py: Python<'_>, msg_type: &str, content_json: &str) -> PyResult<String> {
+    let msg_type: MsgType = serde_json::from_value(Value::String(msg_type.to_owned()))
+        .map_err(|e| PyValueError::new_err(e.to_string()))?;
+    MessageContent::parse(&msg_type, content_json)
+        .map(|content| content.to_content_string())
+        .map_err(|violations| to_py_err(py, &Error::from(violations)))
+}
+
+/// The text of a `text` message from parts: `("text", s)`, `("at_user", id, name)`,
+/// `("at_all",)`, `("link", text, url)`, `("newline",)`, formatted by the core's builder.
+#[pyfunction]
+fn text_markup(py: Python<'_>, parts_json: &str) -> PyResult<String> {
+    let parts = parse_json(parts_json)?;
+    let mut builder = TextContent::builder();
+    for part in parts.as_array().into_iter().flatten() {
+        let arg = |i: usize| part.get(i).and_then(Value::as_str).unwrap_or_default();
+        builder = match arg(0) {
+            "text" => builder.text(arg(1)),
+            "at_user" => builder.at_user(arg(1), arg(2)),
+            "at_all" => builder.at_all(),
+            "link" => builder.link(arg(1), arg(2)),
+            "newline" => builder.newline(),
+            other => {
+                let error = Error::new(ErrorKind::InvalidArgument, format!("unknown text part {other:?}"));
+                return Err(to_py_err(py, &error));
+            }
+        };
+    }
+    Ok(builder.build().text)
+}
+
+/// The names of the calls (`send_message`, `batch_send`, `create_card`, `create_app_feed_card`).
+#[pyfunction]
+fn calls() -> Vec<&'static str> {
+    larkmsg::CALLS.to_vec()
+}
+
+/// The `larkmsg._native` module.
+#[pymodule]
+fn _native(module: &Bound<'_, PyModule>) -> PyResult<()> {
+    module.add_class::<NativeClient>()?;
+    module.add_class::<NativeFake>()?;
+    module.add_class::<Abort>()?;
+    module.add_function(wrap_pyfunction!(content_string, module)?)?;
+    module.add_function(wrap_pyfunction!(text_markup, module)?)?;
+    module.add_function(wrap_pyfunction!(calls, module)?)?;
+    module.add("VERSION", env!("CARGO_PKG_VERSION"))?;
+    module.add("DEFAULT_APP_ID", larkmsg::fake::DEFAULT_APP_ID)?;
+    module.add("DEFAULT_APP_SECRET", larkmsg::fake::DEFAULT_APP_SECRET)?;
+    module.add("STORE_APP_ID", larkmsg::fake::STORE_APP_ID)?;
+    module.add("STORE_APP_SECRET", larkmsg::fake::STORE_APP_SECRET)?;
+    module.add("FAKE_TENANT_KEY", larkmsg::fake::FAKE_TENANT_KEY)?;
+    Ok(())
+}

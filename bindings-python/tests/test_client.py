@@ -1,0 +1,274 @@
+"""The Python API around the core: threads, asyncio, fork, errors, values, the fake helper."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import os
+import pickle
+import sys
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+import larkmsg
+from larkmsg import content
+from larkmsg.testing import DEFAULT_APP_ID, FakeControlError, FakeServer
+
+
+def test_send_text_returns_a_typed_result(lark_fake: FakeServer, lark_client: larkmsg.Client) -> None:
+    message = lark_client.send_text("open_id", "ou_1", "hello")
+    assert isinstance(message, larkmsg.Message)
+    assert message.message_id.startswith("om_")
+    assert message.sender.id == DEFAULT_APP_ID
+    assert json.loads(message.body.content) == {"text": "hello"}
+    assert message.root_id is None
+    assert message.to_dict()["message_id"] == message.message_id
+    assert pickle.loads(pickle.dumps(message)) == message
+    with pytest.raises(AttributeError):
+        message.no_such_field  # noqa: B018
+    (sent,) = lark_fake.inbox()["messages"]
+    assert sent["receive_id"] == "ou_1" and sent["uuid"]
+
+
+def test_requests_as_dicts_or_keywords(lark_fake: FakeServer, lark_client: larkmsg.Client) -> None:
+    request: larkmsg.types.SendMessageRequest = {
+        "receive_id_type": "chat_id",
+        "receive_id": "oc_1",
+        "msg_type": "text",
+        "content": '{"text":"a"}',
+    }
+    first = lark_client.send_message(request, uuid="u-1")
+    again = lark_client.send_message(**request, uuid="u-1")
+    assert first.message_id == again.message_id
+    assert len(lark_fake.inbox()["messages"]) == 1
+
+
+def test_every_call_and_content_convenience(lark_fake: FakeServer, lark_client: larkmsg.Client) -> None:
+    text = larkmsg.TextBuilder().at_user("ou_1", "Tom").text(" hi ").link("docs", "https://open.feishu.cn").build()
+    assert json.loads(text.content)["text"] == '<at user_id="ou_1">Tom</at> hi [docs](https://open.feishu.cn)'
+    post = content.post({"zh_cn": {"title": "t", "content": [[{"tag": "text", "text": "x"}]]}})
+    for item in (text, post, content.image("img_1"), content.share_chat("oc_1"), content.file("file_1")):
+        assert lark_client.send("open_id", "ou_1", item).msg_type == item.msg_type
+    card = {"schema": "2.0", "body": {"elements": [{"tag": "markdown", "content": "**hi**"}]}}
+    card_id = lark_client.create_card_entity(card).card_id
+    assert lark_client.send("open_id", "ou_1", content.card_entity(card_id)).msg_type == "interactive"
+    batch = lark_client.batch_send(msg_type="text", content={"text": "all"}, open_ids=["ou_1", "ou_2"])
+    assert batch.message_id and batch.invalid_open_ids == []
+    feed = lark_client.create_app_feed_card(
+        user_id_type="open_id",
+        app_feed_card={"title": "标题", "link": {"link": "https://www.feishu.cn/"}},
+        user_ids=["ou_1"],
+    )
+    assert feed.biz_id and feed.failed_cards == []
+    inbox = lark_fake.inbox()
+    assert [len(inbox[k]) for k in ("messages", "batches", "cards", "feed_cards")] == [6, 1, 1, 1]
+
+
+def test_content_is_checked_by_the_core() -> None:
+    with pytest.raises(larkmsg.ValidationError) as caught:
+        content.image("")
+    assert caught.value.violations[0].path.startswith("content")
+    with pytest.raises(larkmsg.ValidationError):
+        content.post({})
+
+
+def test_validation_error_lists_every_violation(lark_fake: FakeServer, lark_client: larkmsg.Client) -> None:
+    with pytest.raises(larkmsg.ValidationError) as caught:
+        lark_client.create_app_feed_card(
+            user_id_type="open_id", app_feed_card={"title": "标" * 61}, user_ids=[]
+        )
+    error = caught.value
+    assert isinstance(error, ValueError) and error.kind == "invalid_argument"
+    paths = {v.path for v in error.violations}
+    assert "app_feed_card.title" in paths and len(paths) >= 2
+    assert "app_feed_card.title" in str(error)
+    assert lark_fake.requests("create_feed_card") == 0
+    copy = pickle.loads(pickle.dumps(error))
+    assert type(copy) is larkmsg.ValidationError and copy.violations == error.violations and str(copy) == str(error)
+
+
+def test_api_errors_carry_code_status_and_log_id(lark_fake: FakeServer) -> None:
+    with lark_fake.client(retry={"max_attempts": 1}) as client:
+        lark_fake.inject_fault("status_5xx", endpoint="send_message")
+        with pytest.raises(larkmsg.ApiError) as caught:
+            client.send_text("open_id", "ou_1", "x")
+        error = caught.value
+        assert error.http_status and error.http_status >= 500 and error.code
+        assert error.log_id and error.log_id in str(error)
+        assert repr(error).startswith("ApiError(")
+        lark_fake.inject_fault("rate_limit", endpoint="send_message")
+        with pytest.raises(larkmsg.RateLimitedError) as throttled:
+            client.send_text("open_id", "ou_1", "x")
+        assert isinstance(throttled.value, larkmsg.ApiError) and throttled.value.retry_after is not None
+        lark_fake.inject_fault("permission_denied", endpoint="send_message")
+        with pytest.raises(larkmsg.PermissionDeniedError) as denied:
+            client.send_text("open_id", "ou_1", "x")
+        assert denied.value.permission_violations
+        again = pickle.loads(pickle.dumps(denied.value))
+        assert again.code == denied.value.code and again.log_id == denied.value.log_id
+
+
+def test_auth_timeout_and_network_errors(lark_fake: FakeServer) -> None:
+    with larkmsg.Client("cli_unknown", "top-secret-value", base_url=lark_fake.url, quotas=False) as client:
+        with pytest.raises(larkmsg.AuthError) as caught:
+            client.send_text("open_id", "ou_1", "x")
+        assert "top-secret-value" not in str(caught.value) and "top-secret-value" not in repr(client)
+    with lark_fake.client(retry={"max_attempts": 1}, timeouts={"request_ms": 200}) as client:
+        lark_fake.inject_fault("slow", endpoint="send_message", delay_ms=2000)
+        with pytest.raises(larkmsg.TimeoutError):
+            client.send_text("open_id", "ou_1", "x")
+    with larkmsg.Client("a", "b", base_url="http://127.0.0.1:9", retry={"max_attempts": 1}) as client:
+        with pytest.raises(larkmsg.NetworkError):
+            client.send_text("open_id", "ou_1", "x")
+
+
+def test_config_errors_and_closed_clients() -> None:
+    with pytest.raises(larkmsg.ConfigError):
+        larkmsg.Client("cli_only_id")
+    with pytest.raises(larkmsg.ConfigError):
+        larkmsg.Client("a", "b", domain="moon")
+    with pytest.raises(larkmsg.ValidationError):
+        larkmsg.Client("a", "b", retry={"attempts": 1})  # type: ignore[typeddict-unknown-key]
+    client = larkmsg.Client("a", "b", domain="lark")
+    client.close()
+    assert client.closed and "closed" in repr(client)
+    with pytest.raises(larkmsg.ConfigError):
+        client.send_text("open_id", "ou_1", "x")
+
+
+def test_store_app_with_ticket(lark_fake: FakeServer) -> None:
+    from larkmsg.testing import FAKE_TENANT_KEY, STORE_APP_ID, STORE_APP_SECRET
+
+    client = larkmsg.Client.store_app(STORE_APP_ID, STORE_APP_SECRET, FAKE_TENANT_KEY, base_url=lark_fake.url)
+    with client:
+        with pytest.raises(larkmsg.LarkError):
+            client.send_text("open_id", "ou_1", "no ticket yet")
+        client.set_app_ticket(lark_fake.app_ticket())
+        assert client.send_text("open_id", "ou_1", "x").sender.tenant_key == FAKE_TENANT_KEY
+
+
+def test_one_client_shared_by_threads(lark_fake: FakeServer, lark_client: larkmsg.Client) -> None:
+    with ThreadPoolExecutor(8) as pool:
+        ids = list(pool.map(lambda i: lark_client.send_text("open_id", f"ou_{i}", "x").message_id, range(40)))
+    assert len(set(ids)) == 40
+    assert lark_fake.token_requests() == 1
+
+
+def test_the_gil_is_released_while_waiting(lark_fake: FakeServer, lark_client: larkmsg.Client) -> None:
+    lark_fake.set_latency(300)
+    ticks = 0
+    done = threading.Event()
+
+    def spin() -> None:
+        nonlocal ticks
+        while not done.is_set():
+            ticks += 1
+            time.sleep(0.005)
+
+    spinner = threading.Thread(target=spin)
+    spinner.start()
+    try:
+        lark_client.send_text("open_id", "ou_1", "x")
+    finally:
+        done.set()
+        spinner.join()
+    assert ticks >= 20
+
+
+def test_asyncio_concurrency(lark_fake: FakeServer) -> None:
+    lark_fake.set_latency(200)
+
+    async def main() -> list[str]:
+        async with lark_fake.async_client() as client:
+            started = time.perf_counter()
+            messages = await asyncio.gather(*(client.send_text("open_id", f"ou_{i}", "x") for i in range(20)))
+            assert time.perf_counter() - started < 2.0
+            return [m.message_id for m in messages]
+
+    assert len(set(asyncio.run(main()))) == 20
+
+
+def test_async_errors_and_cancellation(lark_fake: FakeServer) -> None:
+    async def main() -> None:
+        async with lark_fake.async_client() as client:
+            with pytest.raises(larkmsg.ValidationError):
+                await client.send_message(receive_id_type="open_id", receive_id="", msg_type="text", content="{}")
+            lark_fake.set_latency(2000)
+            task = asyncio.ensure_future(client.send_text("open_id", "ou_1", "x"))
+            await asyncio.sleep(0.05)
+            task.cancel()
+            with pytest.raises(asyncio.CancelledError):
+                await task
+            lark_fake.set_latency(0)
+            assert (await client.send_text("open_id", "ou_2", "y")).message_id
+
+    asyncio.run(main())
+
+
+def test_a_sync_call_inside_a_loop_still_works(lark_client: larkmsg.Client) -> None:
+    async def main() -> str:
+        return lark_client.send_text("open_id", "ou_1", "x").message_id
+
+    assert asyncio.run(main()).startswith("om_")
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
+def test_a_client_keeps_working_after_fork(lark_fake: FakeServer, lark_client: larkmsg.Client) -> None:
+    lark_client.send_text("open_id", "ou_parent", "before fork")
+    pid = os.fork()
+    if pid == 0:  # the child: exit code 0 on success, never return into pytest
+        code = 1
+        try:
+            message = lark_client.send_text("open_id", "ou_child", "from the child")
+            code = 0 if message.message_id.startswith("om_") else 2
+        finally:
+            os._exit(code)
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            break
+        time.sleep(0.05)
+    else:
+        os.kill(pid, 9)
+        pytest.fail("the child hung after fork")
+    assert os.waitstatus_to_exitcode(status) == 0
+    assert lark_client.send_text("open_id", "ou_parent", "after fork").message_id
+    assert len(lark_fake.inbox()["messages"]) == 3
+
+
+def test_fake_controls(lark_fake: FakeServer, lark_client: larkmsg.Client) -> None:
+    lark_client.send_text("open_id", "ou_1", "x")
+    assert lark_fake.requests("send_message") == 1
+    lark_fake.clear_inbox()
+    assert lark_fake.inbox()["messages"] == []
+    lark_fake.revoke_tokens()
+    lark_client.send_text("open_id", "ou_1", "x")
+    assert lark_fake.token_requests() == 2
+    lark_fake.reset()
+    assert lark_fake.counters()["requests"] == {}
+    with pytest.raises(FakeControlError):
+        lark_fake.control("POST", "no_such_control")
+    assert "127.0.0.1" in repr(lark_fake)
+
+
+def test_logging(caplog: pytest.LogCaptureFixture, lark_client: larkmsg.Client) -> None:
+    with caplog.at_level(logging.DEBUG, logger="larkmsg"):
+        lark_client.send_text("open_id", "ou_1", "x")
+    assert any("send_message ok" in record.getMessage() for record in caplog.records)
+
+
+def test_import_and_construction_are_quick() -> None:
+    import subprocess
+
+    code = (
+        "import time; t = time.perf_counter(); import larkmsg; larkmsg.Client('cli_a', 'b'); "
+        "print((time.perf_counter() - t) * 1000)"
+    )
+    best = min(float(subprocess.check_output([sys.executable, "-c", code], text=True)) for _ in range(3))
+    # The target is 30 ms for a release wheel; debug builds of the test run get more room.
+    assert best < 150, best

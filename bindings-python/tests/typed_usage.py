@@ -1,0 +1,69 @@
+"""A typed use of the public API, checked by ``mypy --strict`` in the tests."""
+
+from __future__ import annotations
+
+import asyncio
+
+import larkmsg
+from larkmsg import content
+from larkmsg.testing import FakeServer
+from larkmsg.types import CreateAppFeedCardRequest, SendMessageRequest
+
+
+def send_all(client: larkmsg.Client) -> list[str]:
+    request: SendMessageRequest = {
+        "receive_id_type": "open_id",
+        "receive_id": "ou_1",
+        "msg_type": "text",
+        "content": '{"text":"hi"}',
+    }
+    first: larkmsg.Message = client.send_message(request)
+    second = client.send_text("open_id", "ou_1", "hello", uuid="u-1")
+    third = client.send("chat_id", "oc_1", larkmsg.TextBuilder().at_all().text(" hi").build())
+    card = client.create_card_entity({"schema": "2.0", "body": {"elements": [{"tag": "markdown", "content": "hi"}]}})
+    feed: CreateAppFeedCardRequest = {
+        "user_id_type": "open_id",
+        "app_feed_card": {"title": "t", "link": {"link": "https://www.feishu.cn/"}},
+        "user_ids": ["ou_1"],
+    }
+    created: larkmsg.CreateAppFeedCardResult = client.create_app_feed_card(feed)
+    failed: list[larkmsg.FailedCard] = created.failed_cards
+    batch = client.batch_send(msg_type="text", content={"text": "x"}, open_ids=["ou_1"])
+    tenant: str | None = first.sender.tenant_key
+    return [first.message_id, second.message_id, third.message_id, card.card_id, batch.message_id, str(len(failed)), str(tenant)]
+
+
+async def send_async(client: larkmsg.AsyncClient) -> str:
+    message = await client.send(receive_id_type="open_id", receive_id="ou_1", content=content.image("img_1"))
+    return message.message_id
+
+
+def handle(error: larkmsg.LarkError) -> str:
+    if isinstance(error, larkmsg.ValidationError):
+        return ", ".join(f"{v.path}: {v.rule}" for v in error.violations)
+    if isinstance(error, larkmsg.RateLimitedError):
+        return f"wait {error.retry_after or 0.0:.1f}s"
+    if isinstance(error, larkmsg.ApiError):
+        return f"{error.code} {error.msg} {error.log_id} {error.http_status} {error.troubleshooter}"
+    return str(error)
+
+
+def main() -> None:
+    with FakeServer() as fake:
+        with fake.client(timeouts={"request_ms": 1000}, retry={"max_attempts": 2}) as client:
+            try:
+                print(send_all(client))
+            except larkmsg.LarkError as error:
+                print(handle(error))
+        with larkmsg.Client("cli_x", "secret", base_url=fake.url, quotas=False) as other:
+            print(repr(other))
+
+        async def run() -> None:
+            async with fake.async_client() as client:
+                print(await send_async(client))
+
+        asyncio.run(run())
+
+
+if __name__ == "__main__":
+    main()
