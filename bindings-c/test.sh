@@ -31,7 +31,8 @@ if [ ${#missing[@]} -gt 0 ]; then
     || { $sudo apt-get update && $sudo apt-get install -y --no-install-recommends "${missing[@]}"; }
 fi
 
-step "library and header (cargo test -p larkmsg-c)"
+step "library and header (cargo build and test -p larkmsg-c)"
+cargo build -p larkmsg-c
 cargo test -p larkmsg-c
 target_dir="$(cargo metadata --format-version 1 --no-deps | grep -o '"target_directory":"[^"]*"' | cut -d'"' -f4)"
 libdir="$target_dir/${CARGO_BUILD_TARGET:+$CARGO_BUILD_TARGET/}debug"
