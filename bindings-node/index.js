@@ -153,33 +153,33 @@ class Content {
   }
 }
 
-/** Builds a text content with mentions and links. */
+/** Builds a text content with mentions and links; the core formats them. */
 class TextBuilder {
   constructor(text = '') {
-    this._text = text
+    this._parts = text ? [{ part: 'text', text }] : []
   }
   text(text) {
-    this._text += text
+    this._parts.push({ part: 'text', text })
     return this
   }
   atUser(userId, name) {
-    this._text += `<at user_id="${userId}">${name}</at>`
+    this._parts.push({ part: 'at_user', user_id: userId, name })
     return this
   }
   atAll() {
-    this._text += '<at user_id="all"></at>'
+    this._parts.push({ part: 'at_all' })
     return this
   }
   link(text, url) {
-    this._text += `[${text}](${url})`
+    this._parts.push({ part: 'link', text, url })
     return this
   }
   newline() {
-    this._text += '\n'
+    this._parts.push({ part: 'newline' })
     return this
   }
   build() {
-    return content.text(this._text)
+    return content.text(native_(() => native.textMarkup(JSON.stringify(this._parts))))
   }
 }
 

@@ -52,5 +52,11 @@ export declare function checkCard(cardJson: string): void
  */
 export declare function contentString(msgType: string, contentJson: string): string
 
+/**
+ * The text of a `text` message from its parts (`larkmsg::content::TextPart` in JSON form,
+ * e.g. `[{"part":"at_user","user_id":"ou_1","name":"Tom"}]`), formatted by the core.
+ */
+export declare function textMarkup(partsJson: string): string
+
 /** The library's version. */
 export declare function version(): string

@@ -840,4 +840,5 @@ module.exports.NativeFake = nativeBinding.NativeFake
 module.exports.calls = nativeBinding.calls
 module.exports.checkCard = nativeBinding.checkCard
 module.exports.contentString = nativeBinding.contentString
+module.exports.textMarkup = nativeBinding.textMarkup
 module.exports.version = nativeBinding.version

@@ -11,9 +11,9 @@
 //! is settled through a thread-safe function that keeps Node's event loop alive only until
 //! the call is done, so a process exits by itself when its work is finished.
 
-use larkmsg::content::MessageContent;
+use larkmsg::content::{MessageContent, TextContent, TextPart};
 use larkmsg::fake::{FakeConfig, FakeServer};
-use larkmsg::validate::Validator;
+use larkmsg::validate::{Validator, decode_value};
 use larkmsg::{Client, ClientOptions, MsgType};
 use napi::bindgen_prelude::Object;
 use napi::{Env, Status};
@@ -153,6 +153,17 @@ pub fn content_string(msg_type: String, content_json: String) -> napi::Result<St
     let content = MessageContent::parse(&MsgType::from(msg_type.as_str()), &content_json)
         .map_err(|violations| throw(&larkmsg::Error::from(violations)))?;
     Ok(content.to_content_string())
+}
+
+/// The text of a `text` message from its parts (`larkmsg::content::TextPart` in JSON form,
+/// e.g. `[{"part":"at_user","user_id":"ou_1","name":"Tom"}]`), formatted by the core.
+#[napi]
+pub fn text_markup(parts_json: String) -> napi::Result<String> {
+    let parts: Value = serde_json::from_str(&parts_json)
+        .map_err(|e| napi::Error::new(Status::InvalidArg, format!("parts are not JSON: {e}")))?;
+    let parts: Vec<TextPart> =
+        decode_value("parts", parts).map_err(|violations| throw(&larkmsg::Error::from(violations)))?;
+    Ok(TextContent::from_parts(&parts).text)
 }
 
 /// Checks a card JSON 2.0 (as JSON text) against the card entity endpoint's rules; throws

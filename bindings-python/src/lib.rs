@@ -8,9 +8,10 @@
 
 use std::sync::Mutex;
 
-use larkmsg::content::{MessageContent, TextContent};
+use larkmsg::content::{MessageContent, TextContent, TextPart};
 use larkmsg::fake::{FakeConfig, FakeServer};
-use larkmsg::{ClientOptions, Error, ErrorKind, MsgType, runtime};
+use larkmsg::validate::decode_value;
+use larkmsg::{ClientOptions, Error, MsgType, runtime};
 use pyo3::exceptions::{PyRuntimeError, PyValueError};
 use pyo3::prelude::*;
 use serde_json::Value;
@@ -201,27 +202,13 @@ fn content_string(py: Python<'_>, msg_type: &str, content_json: &str) -> PyResul
         .map_err(|violations| to_py_err(py, &Error::from(violations)))
 }
 
-/// The text of a `text` message from parts: `("text", s)`, `("at_user", id, name)`,
-/// `("at_all",)`, `("link", text, url)`, `("newline",)`, formatted by the core's builder.
+/// The text of a `text` message from its parts (`larkmsg::content::TextPart` in JSON form),
+/// formatted by the core.
 #[pyfunction]
 fn text_markup(py: Python<'_>, parts_json: &str) -> PyResult<String> {
-    let parts = parse_json(parts_json)?;
-    let mut builder = TextContent::builder();
-    for part in parts.as_array().into_iter().flatten() {
-        let arg = |i: usize| part.get(i).and_then(Value::as_str).unwrap_or_default();
-        builder = match arg(0) {
-            "text" => builder.text(arg(1)),
-            "at_user" => builder.at_user(arg(1), arg(2)),
-            "at_all" => builder.at_all(),
-            "link" => builder.link(arg(1), arg(2)),
-            "newline" => builder.newline(),
-            other => {
-                let error = Error::new(ErrorKind::InvalidArgument, format!("unknown text part {other:?}"));
-                return Err(to_py_err(py, &error));
-            }
-        };
-    }
-    Ok(builder.build().text)
+    let parts: Vec<TextPart> = decode_value("parts", parse_json(parts_json)?)
+        .map_err(|violations| to_py_err(py, &Error::from(violations)))?;
+    Ok(TextContent::from_parts(&parts).text)
 }
 
 /// The names of the calls (`send_message`, `batch_send`, `create_card`, `create_app_feed_card`).

@@ -281,7 +281,7 @@ impl Client {
         let body = serde_json::to_vec(body).map_err(|e| {
             Error::new(ErrorKind::InvalidArgument, format!("the request cannot be encoded: {e}"))
         })?;
-        let call = Call { endpoint, query, body, receiver };
+        let call = Call { endpoint, query, body: body.into(), receiver };
         let inner = &*self.inner;
         inner.transport.call(&call, &inner.tokens, &inner.pacer, &self.timeouts).await
     }

@@ -57,7 +57,7 @@ impl Http {
         url: &str,
         query: &[(&'static str, String)],
         bearer: Option<&Secret>,
-        body: Vec<u8>,
+        body: Bytes,
         timeout: Duration,
     ) -> std::result::Result<RawResponse, NoAnswer> {
         let client = self.client.get().map_err(|error| NoAnswer { maybe_reached: false, error })?;

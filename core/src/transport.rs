@@ -3,6 +3,7 @@
 
 use std::time::Duration;
 
+use bytes::Bytes;
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::value::RawValue;
@@ -39,7 +40,8 @@ const APP_TICKET_INVALID: i64 = 10012;
 pub(crate) struct Call<'a> {
     pub(crate) endpoint: Endpoint,
     pub(crate) query: Vec<(&'static str, String)>,
-    pub(crate) body: Vec<u8>,
+    /// The JSON body; shared, not copied, by every attempt.
+    pub(crate) body: Bytes,
     /// The receiver, for the per-receiver quota of send message.
     pub(crate) receiver: Option<&'a str>,
 }
@@ -194,7 +196,8 @@ impl Transport {
         deadline: Instant,
     ) -> Result<AuthAnswer> {
         let url = format!("{}{}", self.base_url, path);
-        let body = serde_json::to_vec(&body).map_err(|e| Error::new(ErrorKind::Decode, e.to_string()))?;
+        let body =
+            Bytes::from(serde_json::to_vec(&body).map_err(|e| Error::new(ErrorKind::Decode, e.to_string()))?);
         let mut attempts = 0;
         loop {
             attempts += 1;
@@ -305,8 +308,6 @@ fn decode_data<T: DeserializeOwned>(data: &RawValue, raw: &RawResponse) -> Resul
 
 #[cfg(test)]
 mod tests {
-    use bytes::Bytes;
-
     use super::*;
 
     fn raw(status: u16, body: &str) -> RawResponse {

@@ -265,3 +265,30 @@ fn extra_fields_are_accepted_when_decoding() {
         PostContent::builder().locale("zh_cn", None, vec![vec![PostNode::text("a")]]).build().into()
     );
 }
+
+#[test]
+fn text_from_json_parts_matches_the_builder() {
+    use larkmsg::content::{TextContent, TextPart};
+    let parts: Vec<TextPart> = larkmsg::validate::decode_value(
+        "parts",
+        serde_json::json!([
+            {"part": "at_user", "user_id": "ou_1", "name": "Tom"},
+            {"part": "text", "text": " 看 "},
+            {"part": "link", "text": "飞书", "url": "https://www.feishu.cn"},
+            {"part": "newline"},
+            {"part": "at_all"}
+        ]),
+    )
+    .unwrap();
+    let built = TextContent::builder()
+        .at_user("ou_1", "Tom")
+        .text(" 看 ")
+        .link("飞书", "https://www.feishu.cn")
+        .newline()
+        .at_all()
+        .build();
+    assert_eq!(TextContent::from_parts(&parts), built);
+    let bad =
+        larkmsg::validate::decode_value::<Vec<TextPart>>("parts", serde_json::json!([{"part": "shout"}]));
+    assert_eq!(bad.unwrap_err().as_slice()[0].path, "parts[0].part");
+}

@@ -75,31 +75,31 @@ class TextBuilder:
     """
 
     def __init__(self) -> None:
-        self._parts: list[list[str]] = []
+        self._parts: list[dict[str, str]] = []
 
     def text(self, text: str) -> TextBuilder:
         """Appends plain text."""
-        self._parts.append(["text", text])
+        self._parts.append({"part": "text", "text": text})
         return self
 
     def at_user(self, user_id: str, name: str) -> TextBuilder:
         """Appends a mention of one user."""
-        self._parts.append(["at_user", user_id, name])
+        self._parts.append({"part": "at_user", "user_id": user_id, "name": name})
         return self
 
     def at_all(self) -> TextBuilder:
         """Appends a mention of everyone in the chat."""
-        self._parts.append(["at_all"])
+        self._parts.append({"part": "at_all"})
         return self
 
     def link(self, text: str, url: str) -> TextBuilder:
         """Appends a link."""
-        self._parts.append(["link", text, url])
+        self._parts.append({"part": "link", "text": text, "url": url})
         return self
 
     def newline(self) -> TextBuilder:
         """Appends a line break."""
-        self._parts.append(["newline"])
+        self._parts.append({"part": "newline"})
         return self
 
     def build(self) -> Content:

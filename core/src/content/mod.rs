@@ -34,7 +34,7 @@ pub use post::{
 };
 pub use share::{ShareChatContent, ShareUserContent};
 pub use system::{DividerText, SystemContent, SystemKind, SystemOptions, SystemParams};
-pub use text::{TextBuilder, TextContent};
+pub use text::{TextBuilder, TextContent, TextPart};
 
 use crate::enums::{KnownValues, MsgType};
 use crate::validate::{Rule, Validator, Violation, Violations, decode_str};

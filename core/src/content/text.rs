@@ -92,6 +92,53 @@ impl TextBuilder {
     }
 }
 
+/// One piece of a text message in JSON form, for the bindings' builders:
+/// `{"part": "text", "text": "hi"}`, `{"part": "at_user", "user_id": "ou_…", "name": "Tom"}`,
+/// `{"part": "at_all"}`, `{"part": "link", "text": "…", "url": "…"}`, `{"part": "newline"}`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(tag = "part", rename_all = "snake_case", deny_unknown_fields)]
+pub enum TextPart {
+    /// Plain text.
+    Text {
+        /// The text.
+        text: String,
+    },
+    /// A mention of one user.
+    AtUser {
+        /// The user's open_id.
+        user_id: String,
+        /// The name shown.
+        name: String,
+    },
+    /// A mention of everyone in the chat.
+    AtAll,
+    /// A link.
+    Link {
+        /// The link's text.
+        text: String,
+        /// Where it leads.
+        url: String,
+    },
+    /// A line break.
+    Newline,
+}
+
+impl TextContent {
+    /// A text message built from parts, as [`TextBuilder`] builds it.
+    pub fn from_parts(parts: &[TextPart]) -> Self {
+        parts
+            .iter()
+            .fold(TextContent::builder(), |builder, part| match part {
+                TextPart::Text { text } => builder.text(text),
+                TextPart::AtUser { user_id, name } => builder.at_user(user_id, name),
+                TextPart::AtAll => builder.at_all(),
+                TextPart::Link { text, url } => builder.link(text, url),
+                TextPart::Newline => builder.newline(),
+            })
+            .build()
+    }
+}
+
 impl From<TextBuilder> for TextContent {
     fn from(builder: TextBuilder) -> Self {
         builder.build()
