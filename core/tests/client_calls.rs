@@ -138,3 +138,14 @@ async fn calls_in_json_form_decode_validate_and_answer_json() {
     assert_eq!(unknown.kind(), ErrorKind::InvalidArgument);
     assert_eq!(fake.inbox().messages.len(), 1);
 }
+
+#[tokio::test]
+async fn sequential_calls_share_one_connection() {
+    let fake = common::fake().await;
+    let client = common::client(&fake);
+    for i in 0..20 {
+        client.send_text(ReceiveIdType::OpenId, "ou_alice", &format!("m{i}")).await.unwrap();
+    }
+    assert_eq!(common::requests(&fake, "send_message"), 20);
+    assert_eq!(fake.counters().connections, 1, "the token fetch and 20 sends use one connection");
+}

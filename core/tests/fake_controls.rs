@@ -34,8 +34,10 @@ async fn inbox_counters_and_reset() {
             "token_requests": {"tenant_access_token_internal": 1},
             "throttled": {},
             "faults": {},
+            "connections": counters.body["connections"],
         })
     );
+    assert!(counters.body["connections"].as_u64().unwrap() >= 1);
     assert_eq!(control(&fake, "DELETE", "inbox", None).await.body, json!({"ok": true}));
     assert!(fake.inbox().messages.is_empty());
     assert_eq!(fake.counters().requests["send_message"], 1);

@@ -21,6 +21,9 @@ pub struct Counters {
     pub throttled: BTreeMap<String, u64>,
     /// Faults injected, per kind.
     pub faults: BTreeMap<String, u64>,
+    /// TCP connections accepted, controls included.
+    #[serde(default)]
+    pub connections: u64,
 }
 
 impl Counters {
@@ -33,6 +36,11 @@ impl Counters {
     /// Counts a throttled answer.
     pub(crate) fn throttled(&mut self, endpoint: Endpoint) {
         *self.throttled.entry(endpoint.name().to_owned()).or_default() += 1;
+    }
+
+    /// Counts an accepted connection.
+    pub(crate) fn connection(&mut self) {
+        self.connections += 1;
     }
 
     /// Counts an injected fault.

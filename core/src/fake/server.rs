@@ -47,6 +47,7 @@ pub(crate) async fn serve(listener: TcpListener, shared: Arc<Shared>) {
         tokio::select! {
             accepted = listener.accept() => match accepted {
                 Ok((stream, _)) => {
+                    shared.lock().counters.connection();
                     connections.spawn(serve_connection(stream, Arc::clone(&shared)));
                 }
                 Err(error) => {
