@@ -268,7 +268,8 @@ fn interpret(raw: &RawResponse) -> std::result::Result<&RawValue, Next> {
             Next::After(wait, error.with_retry_after(Some(wait)))
         }
         RECEIVER_THROTTLED => Next::ReceiverThrottled(error),
-        BEING_SENT => Next::Backoff { error, maybe_took_effect: false },
+        // Another request with this uuid is sending the message: it may well be sent.
+        BEING_SENT => Next::Backoff { error, maybe_took_effect: true },
         c if INTERNAL.contains(&c) || raw.status >= 500 => Next::Backoff { error, maybe_took_effect: true },
         _ if raw.status == 429 => {
             let wait = raw.rate_limit_reset.unwrap_or(Duration::from_secs(1));
@@ -356,7 +357,7 @@ mod tests {
     }
 
     #[test]
-    fn server_errors_may_have_taken_effect() {
+    fn server_errors_and_messages_being_sent_may_have_taken_effect() {
         assert!(matches!(
             next_of(500, r#"{"code":1500,"msg":"internal"}"#),
             Next::Backoff { maybe_took_effect: true, .. }
@@ -367,7 +368,7 @@ mod tests {
         ));
         assert!(matches!(
             next_of(400, r#"{"code":230049,"msg":"The message is being sent"}"#),
-            Next::Backoff { maybe_took_effect: false, .. }
+            Next::Backoff { maybe_took_effect: true, .. }
         ));
     }
 
