@@ -115,34 +115,6 @@ fn batch() -> BatchSendRequest {
 }
 
 #[tokio::test]
-async fn a_batch_whose_answer_is_lost_is_reported_as_maybe_sent_and_not_repeated() {
-    for (kind, processed) in [
-        (FaultKind::DropAfterRead, 1),
-        (FaultKind::Malformed, 1),
-        (FaultKind::DropBeforeRead, 0),
-        (FaultKind::Status5xx, 0),
-    ] {
-        let fake = common::fake().await;
-        let client = common::client(&fake);
-        fake.inject(fault(kind, "batch_send")).unwrap();
-        let error = client.batch_send(batch()).await.unwrap_err();
-        assert!(error.maybe_sent(), "{kind:?}: {error}");
-        assert_eq!(common::requests(&fake, "batch_send"), 1, "{kind:?}: never repeated");
-        assert_eq!(fake.inbox().batches.len(), processed, "{kind:?}");
-    }
-}
-
-#[tokio::test]
-async fn a_throttled_batch_surely_not_sent_is_repeated() {
-    let fake = common::fake().await;
-    let client = common::client(&fake);
-    fake.inject(fault(FaultKind::RateLimit, "batch_send")).unwrap();
-    client.batch_send(batch()).await.unwrap();
-    assert_eq!(common::requests(&fake, "batch_send"), 2);
-    assert_eq!(fake.inbox().batches.len(), 1);
-}
-
-#[tokio::test]
 async fn a_refused_connection_is_repeated_and_reported_as_not_sent() {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
