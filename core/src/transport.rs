@@ -70,7 +70,7 @@ struct Envelope<'a> {
 
 /// What to do after an attempt that did not succeed.
 enum Next {
-    /// Fetch a new token and try again (once per call).
+    /// Fetch a new token and try again (the first time without counting an attempt).
     NewToken(Error),
     /// Try again after `wait` (throttled: nothing took effect).
     After(Duration, Error),
@@ -145,11 +145,17 @@ impl Transport {
                 }
             };
             let (wait, error) = match next {
-                Next::NewToken(_) if tokens.can_refresh() && !refreshed_token => {
+                // Nothing was processed: drop the token and repeat with a new one. The first
+                // refresh is free; later ones (the platform revoked tokens again) are attempts.
+                Next::NewToken(_)
+                    if tokens.can_refresh() && (!refreshed_token || attempts < self.retry.max_attempts) =>
+                {
                     tracing::debug!(target: "larkmsg::call", "token rejected; fetching a new one");
                     tokens.reject(&token).await;
-                    refreshed_token = true;
-                    attempts -= 1;
+                    if !refreshed_token {
+                        refreshed_token = true;
+                        attempts -= 1;
+                    }
                     continue;
                 }
                 Next::NewToken(error) | Next::Fail(error) => {

@@ -82,12 +82,17 @@ async fn faults_a_client_cannot_tell_from_processing_are_reported_as_maybe_sent_
 
 #[tokio::test]
 async fn refusals_before_processing_are_repeated_and_send_exactly_one_batch() {
-    for kind in [FaultKind::RateLimit, FaultKind::RevokeTokens] {
-        let (fake, result) = send_through(&[kind], 2).await;
-        let sent = result.unwrap_or_else(|e| panic!("{kind:?}: {e}"));
+    let cases: [&[FaultKind]; 3] = [
+        &[FaultKind::RateLimit],
+        &[FaultKind::RevokeTokens],
+        &[FaultKind::RevokeTokens, FaultKind::RateLimit, FaultKind::RevokeTokens],
+    ];
+    for faults in cases {
+        let (fake, result) = send_through(faults, faults.len() as u64 + 1).await;
+        let sent = result.unwrap_or_else(|e| panic!("{faults:?}: {e}"));
         let copies = copies(&fake, "the batch");
-        assert_eq!(copies.len(), 1, "{kind:?}: exactly one batch");
-        assert_eq!(copies[0]["message_id"], sent.message_id.as_str(), "{kind:?}");
+        assert_eq!(copies.len(), 1, "{faults:?}: exactly one batch");
+        assert_eq!(copies[0]["message_id"], sent.message_id.as_str(), "{faults:?}");
     }
 }
 
@@ -117,7 +122,8 @@ async fn repeats_stop_at_the_first_attempt_that_may_have_been_processed() {
 
 #[tokio::test]
 async fn a_batch_refused_on_every_attempt_fails_as_surely_not_sent() {
-    let (fake, result) = send_through(&[FaultKind::RevokeTokens, FaultKind::RevokeTokens], 2).await;
+    let attempts = RetryPolicy::default().max_attempts as usize + 1; // the first token refresh is free
+    let (fake, result) = send_through(&vec![FaultKind::RevokeTokens; attempts], attempts as u64).await;
     let error = result.unwrap_err();
     assert_eq!(error.kind(), ErrorKind::Auth, "{error}");
     assert!(!error.maybe_sent(), "{error}");
