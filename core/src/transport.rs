@@ -18,7 +18,7 @@ use crate::http::{Http, RawResponse};
 use crate::pacing::Pacer;
 use crate::quota::Endpoint;
 
-/// Codes that mean the token was not accepted: drop it, fetch a new one, try once more.
+/// Codes that mean the token was not accepted: drop it, fetch a new one, try again.
 const TOKEN_REJECTED: [i64; 5] = [99991661, 99991663, 99991664, 99991665, 99991671];
 /// "request trigger frequency limit".
 const THROTTLED: i64 = 99991400;
