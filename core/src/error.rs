@@ -160,6 +160,10 @@ impl Error {
 
     /// Whether the request may have reached the platform and taken effect although the
     /// call failed (a batch whose answer was lost). Such a call is never repeated blindly.
+    ///
+    /// The remedy for a message is to send it again with the same `uuid`: the platform
+    /// keeps at most one message per `uuid` (for an hour). A batch has no such key: find
+    /// out whether it arrived before sending it again. When `false`, nothing was sent.
     pub fn maybe_sent(&self) -> bool {
         self.inner.maybe_sent
     }

@@ -18,7 +18,7 @@ use crate::http::{Http, RawResponse};
 use crate::pacing::Pacer;
 use crate::quota::Endpoint;
 
-/// Codes that mean the token was not accepted: drop it, fetch a new one, try once more.
+/// Codes that mean the token was not accepted: drop it, fetch a new one, try again.
 const TOKEN_REJECTED: [i64; 5] = [99991661, 99991663, 99991664, 99991665, 99991671];
 /// "request trigger frequency limit".
 const THROTTLED: i64 = 99991400;
@@ -70,7 +70,7 @@ struct Envelope<'a> {
 
 /// What to do after an attempt that did not succeed.
 enum Next {
-    /// Fetch a new token and try again (once per call).
+    /// Fetch a new token and try again (the first time without counting an attempt).
     NewToken(Error),
     /// Try again after `wait` (throttled: nothing took effect).
     After(Duration, Error),
@@ -145,11 +145,17 @@ impl Transport {
                 }
             };
             let (wait, error) = match next {
-                Next::NewToken(_) if tokens.can_refresh() && !refreshed_token => {
+                // Nothing was processed: drop the token and repeat with a new one. The first
+                // refresh is free; later ones (the platform revoked tokens again) are attempts.
+                Next::NewToken(_)
+                    if tokens.can_refresh() && (!refreshed_token || attempts < self.retry.max_attempts) =>
+                {
                     tracing::debug!(target: "larkmsg::call", "token rejected; fetching a new one");
                     tokens.reject(&token).await;
-                    refreshed_token = true;
-                    attempts -= 1;
+                    if !refreshed_token {
+                        refreshed_token = true;
+                        attempts -= 1;
+                    }
                     continue;
                 }
                 Next::NewToken(error) | Next::Fail(error) => {
@@ -268,7 +274,8 @@ fn interpret(raw: &RawResponse) -> std::result::Result<&RawValue, Next> {
             Next::After(wait, error.with_retry_after(Some(wait)))
         }
         RECEIVER_THROTTLED => Next::ReceiverThrottled(error),
-        BEING_SENT => Next::Backoff { error, maybe_took_effect: false },
+        // Another request with this uuid is sending the message: it may well be sent.
+        BEING_SENT => Next::Backoff { error, maybe_took_effect: true },
         c if INTERNAL.contains(&c) || raw.status >= 500 => Next::Backoff { error, maybe_took_effect: true },
         _ if raw.status == 429 => {
             let wait = raw.rate_limit_reset.unwrap_or(Duration::from_secs(1));
@@ -356,7 +363,7 @@ mod tests {
     }
 
     #[test]
-    fn server_errors_may_have_taken_effect() {
+    fn server_errors_and_messages_being_sent_may_have_taken_effect() {
         assert!(matches!(
             next_of(500, r#"{"code":1500,"msg":"internal"}"#),
             Next::Backoff { maybe_took_effect: true, .. }
@@ -367,7 +374,7 @@ mod tests {
         ));
         assert!(matches!(
             next_of(400, r#"{"code":230049,"msg":"The message is being sent"}"#),
-            Next::Backoff { maybe_took_effect: false, .. }
+            Next::Backoff { maybe_took_effect: true, .. }
         ));
     }
 

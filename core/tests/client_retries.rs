@@ -8,7 +8,10 @@ use std::time::{Duration, Instant};
 
 use larkmsg::content::TextContent;
 use larkmsg::fake::{FaultKind, FaultPlan};
-use larkmsg::{BatchSendRequest, Client, ErrorKind, MessageContent, ReceiveIdType, RetryPolicy, Timeouts};
+use larkmsg::{
+    BatchSendRequest, Client, ErrorKind, MessageContent, MsgType, ReceiveIdType, RetryPolicy,
+    SendMessageRequest, Timeouts,
+};
 
 fn fault(kind: FaultKind, endpoint: &str) -> FaultPlan {
     FaultPlan::next(kind, 1).on(endpoint)
@@ -71,37 +74,44 @@ async fn the_receiver_limit_pauses_that_receiver_and_repeats() {
     assert_eq!(fake.inbox().messages.len(), 1);
 }
 
+#[tokio::test]
+async fn a_message_still_being_sent_by_another_request_is_reported_as_maybe_sent() {
+    let fake = common::fake().await;
+    let patient = common::client(&fake);
+    let impatient = common::builder(&fake)
+        .retry(RetryPolicy {
+            max_attempts: 2,
+            initial_backoff: Duration::from_millis(10),
+            ..RetryPolicy::default()
+        })
+        .build()
+        .unwrap();
+    for client in [&patient, &impatient] {
+        client.send_text(ReceiveIdType::OpenId, "ou_a", "token warm-up").await.unwrap();
+    }
+    fake.reset();
+    fake.set_latency(Duration::from_millis(1500));
+    let request = SendMessageRequest::new(ReceiveIdType::OpenId, "ou_a", MsgType::Text, r#"{"text":"hi"}"#)
+        .uuid("being-sent-elsewhere");
+    let first = tokio::spawn({
+        let request = request.clone();
+        async move { patient.send_message(request).await }
+    });
+    while common::requests(&fake, "send_message") == 0 {
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    let error = impatient.send_message(request).await.unwrap_err();
+    assert_eq!(error.code(), Some(230049), "{error}");
+    assert!(error.maybe_sent(), "the message is being sent by the first request: {error}");
+    let message = first.await.unwrap().unwrap();
+    let inbox = fake.inbox();
+    assert_eq!(inbox.messages.len(), 1);
+    assert_eq!(inbox.messages[0]["message_id"], message.message_id.as_str());
+}
+
 fn batch() -> BatchSendRequest {
     BatchSendRequest::from(MessageContent::from(TextContent::new("notice")).to_batch().unwrap())
         .open_ids(["ou_a"])
-}
-
-#[tokio::test]
-async fn a_batch_whose_answer_is_lost_is_reported_as_maybe_sent_and_not_repeated() {
-    for (kind, processed) in [
-        (FaultKind::DropAfterRead, 1),
-        (FaultKind::Malformed, 1),
-        (FaultKind::DropBeforeRead, 0),
-        (FaultKind::Status5xx, 0),
-    ] {
-        let fake = common::fake().await;
-        let client = common::client(&fake);
-        fake.inject(fault(kind, "batch_send")).unwrap();
-        let error = client.batch_send(batch()).await.unwrap_err();
-        assert!(error.maybe_sent(), "{kind:?}: {error}");
-        assert_eq!(common::requests(&fake, "batch_send"), 1, "{kind:?}: never repeated");
-        assert_eq!(fake.inbox().batches.len(), processed, "{kind:?}");
-    }
-}
-
-#[tokio::test]
-async fn a_throttled_batch_surely_not_sent_is_repeated() {
-    let fake = common::fake().await;
-    let client = common::client(&fake);
-    fake.inject(fault(FaultKind::RateLimit, "batch_send")).unwrap();
-    client.batch_send(batch()).await.unwrap();
-    assert_eq!(common::requests(&fake, "batch_send"), 2);
-    assert_eq!(fake.inbox().batches.len(), 1);
 }
 
 #[tokio::test]

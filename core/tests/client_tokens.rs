@@ -7,8 +7,8 @@ mod common;
 use std::sync::Arc;
 use std::time::Duration;
 
-use larkmsg::fake::{FAKE_TENANT_KEY, STORE_APP_ID, STORE_APP_SECRET};
-use larkmsg::{AppTicketCell, ClientBuilder, ErrorKind, MemoryTokenStore, ReceiveIdType};
+use larkmsg::fake::{FAKE_TENANT_KEY, FaultKind, FaultPlan, STORE_APP_ID, STORE_APP_SECRET};
+use larkmsg::{AppTicketCell, ClientBuilder, ErrorKind, MemoryTokenStore, ReceiveIdType, RetryPolicy};
 
 #[tokio::test]
 async fn concurrent_first_calls_fetch_one_token() {
@@ -39,6 +39,31 @@ async fn a_revoked_token_is_replaced_and_the_call_repeated_once() {
     assert_eq!(common::token_requests(&fake), 2);
     assert_eq!(common::requests(&fake, "send_message"), 3, "one rejected, one repeated");
     assert_eq!(fake.inbox().messages.len(), 2);
+}
+
+#[tokio::test]
+async fn a_call_outlives_repeated_revocations_within_its_attempts() {
+    let fake = common::fake().await;
+    let client = common::client(&fake);
+    fake.inject(FaultPlan::next(FaultKind::RevokeTokens, 3).on("send_message")).unwrap();
+    client.send_text(ReceiveIdType::OpenId, "ou_a", "after three revocations").await.unwrap();
+    assert_eq!(common::token_requests(&fake), 4);
+    assert_eq!(common::requests(&fake, "send_message"), 4);
+    assert_eq!(fake.inbox().messages.len(), 1);
+}
+
+#[tokio::test]
+async fn a_token_rejected_every_time_fails_after_the_attempts_as_not_sent() {
+    let fake = common::fake().await;
+    let client = common::client(&fake);
+    fake.inject(FaultPlan::next(FaultKind::RevokeTokens, 100).on("send_message")).unwrap();
+    let error = client.send_text(ReceiveIdType::OpenId, "ou_a", "hi").await.unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::Auth);
+    assert!(!error.maybe_sent(), "{error}");
+    let attempts = u64::from(RetryPolicy::default().max_attempts);
+    assert_eq!(common::requests(&fake, "send_message"), attempts + 1, "the first refresh is free");
+    assert_eq!(common::token_requests(&fake), attempts + 1, "the first token and one per repeat");
+    assert!(fake.inbox().messages.is_empty());
 }
 
 #[tokio::test]
