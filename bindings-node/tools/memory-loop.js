@@ -70,8 +70,13 @@ async function main() {
         for (const failed of await Promise.all(batch)) failures += failed
       }
       globalThis.gc?.()
-      samples.push(process.memoryUsage().rss / 1048576)
-      console.log(`${String(done + count).padStart(8)} calls  rss ${samples.at(-1).toFixed(1).padStart(7)} MB`)
+      const usage = process.memoryUsage()
+      samples.push(usage.rss / 1048576)
+      const mb = (bytes) => (bytes / 1048576).toFixed(1).padStart(6)
+      console.log(
+        `${String(done + count).padStart(8)} calls  rss ${samples.at(-1).toFixed(1).padStart(7)} MB` +
+          `  (JS heap ${mb(usage.heapUsed)} MB, external ${mb(usage.external)} MB)`,
+      )
     }
   } finally {
     fake.stop()
