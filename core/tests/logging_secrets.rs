@@ -20,6 +20,8 @@ const APP_SECRET: &str = "SeCrEt-core-7d3f0a9b";
 const STORE_ID: &str = "cli_secrets_core_store";
 const STORE_SECRET: &str = "StOrE-SeCrEt-core-51c2e8";
 const BAD_TICKET: &str = "BaD-TiCkEt-core-0e4a77";
+/// A secret given as a number by mistake: refused without being quoted.
+const NUMERIC_SECRET: u64 = 73_105_829_461;
 const TEST_NAME: &str = "no_secret_in_any_output_at_the_most_verbose_level";
 
 #[test]
@@ -48,6 +50,7 @@ fn no_secret_in_any_output_at_the_most_verbose_level() {
     assert!(tokens.len() >= 4, "tenant and app tokens of both apps, and one after revocation: {tokens:?}");
     let mut secrets =
         vec![APP_SECRET.to_owned(), STORE_SECRET.to_owned(), BAD_TICKET.to_owned(), first_ticket];
+    secrets.push(NUMERIC_SECRET.to_string());
     secrets.extend(fake.app_ticket(STORE_ID));
     secrets.extend(tokens);
     for secret in &secrets {
@@ -161,6 +164,10 @@ fn scenario(url: &str, ticket: &str) {
         assert_eq!(error.kind(), ErrorKind::Config);
         print_error(&error);
     }
+    let numeric =
+        ClientOptions::from_json(json!({"app_id": APP_ID, "app_secret": NUMERIC_SECRET})).unwrap_err();
+    assert_eq!(numeric.kind(), ErrorKind::InvalidArgument);
+    print_error(&numeric);
 }
 
 fn print_error(error: &larkmsg::Error) {
