@@ -2,10 +2,12 @@
 # Builds liblarkmsg (shared and static), checks the header, and runs the C tests:
 #   - tests/header.rs: include/larkmsg.h is what the pinned cbindgen makes of the code;
 #   - the header compiles as C and as C++;
-#   - tests/conformance.c (every conformance case against the fake) and tests/api.c (NULL
-#     arguments, invalid JSON and UTF-8, error objects, async callbacks), built with
-#     -Wall -Wextra -Werror and linked statically, under AddressSanitizer + UBSan; api.c
-#     also under valgrind (conformance.c too with LARKMSG_C_VALGRIND_ALL=1);
+#   - tests/conformance.c (every conformance case against the fake), tests/api.c (NULL
+#     arguments, invalid JSON and UTF-8, error objects, async callbacks) and
+#     tests/secrets.c (logging at trace and every error kind: no secret or token in the
+#     captured stdout and stderr), built with -Wall -Wextra -Werror and linked statically,
+#     under AddressSanitizer + UBSan (leak detection on); api.c and secrets.c also under
+#     valgrind (conformance.c too with LARKMSG_C_VALGRIND_ALL=1);
 #   - examples/send_text.c built against liblarkmsg.so through pkg-config, and with CMake.
 # Usage: bindings-c/test.sh   (installs gcc, pkg-config, cmake, valgrind, libcjson-dev if missing)
 set -euo pipefail
@@ -56,8 +58,13 @@ step "C tests under AddressSanitizer and UBSan (static link)"
 cc "${cflags[@]}" "${sanitize[@]}" "$here/tests/conformance.c" "$libdir/liblarkmsg.a" -lcjson "${static_libs[@]}" \
   -o "$out/conformance-asan"
 cc "${cflags[@]}" "${sanitize[@]}" "$here/tests/api.c" "$libdir/liblarkmsg.a" "${static_libs[@]}" -o "$out/api-asan"
+cc "${cflags[@]}" "${sanitize[@]}" "$here/tests/secrets.c" "$libdir/liblarkmsg.a" -lcjson "${static_libs[@]}" \
+  -o "$out/secrets-asan"
+# Leaks fail the run (LeakSanitizer), as do ASan and UBSan findings.
+export ASAN_OPTIONS="detect_leaks=1${ASAN_OPTIONS:+:$ASAN_OPTIONS}"
 "$out/conformance-asan" "$root/tests/conformance/cases"
 "$out/api-asan"
+"$out/secrets-asan"
 
 step "C API tests under valgrind"
 # The shared runtime's worker threads live until the process exits (by design: never torn
@@ -66,6 +73,8 @@ step "C API tests under valgrind"
 cc "${cflags[@]}" "$here/tests/api.c" "$libdir/liblarkmsg.a" "${static_libs[@]}" -o "$out/api"
 vg=(valgrind -q --error-exitcode=1 --leak-check=full --show-leak-kinds=definite --errors-for-leak-kinds=definite)
 "${vg[@]}" "$out/api"
+cc "${cflags[@]}" "$here/tests/secrets.c" "$libdir/liblarkmsg.a" -lcjson "${static_libs[@]}" -o "$out/secrets"
+"${vg[@]}" "$out/secrets"
 # The conformance runner is clean under valgrind too, but takes about two minutes there
 # (debug build, a 3 MB card case): opt in with LARKMSG_C_VALGRIND_ALL=1.
 if [ "${LARKMSG_C_VALGRIND_ALL:-0}" = 1 ]; then

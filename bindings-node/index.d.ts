@@ -416,6 +416,18 @@ export const elements: {
 export function checkCard(card: Card | Record<string, unknown> | string): void
 
 // ---------------------------------------------------------------------------------------
+// Logging
+
+/**
+ * Writes larkmsg's log lines (calls with endpoint, attempts and log id; failed attempts;
+ * token fetches) to stderr: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'off', or
+ * `target=level` pairs such as 'larkmsg=trace'. Calling it again changes the directive;
+ * without a call, the first client reads `LARKMSG_LOG`. Never logs a secret or a token.
+ * Throws InvalidArgumentError for a directive that does not parse.
+ */
+export function enableLogging(levelOrDirective?: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'off' | (string & {})): void
+
+// ---------------------------------------------------------------------------------------
 // Client
 
 /**
@@ -476,6 +488,7 @@ declare const larkmsg: {
   post: typeof post
   elements: typeof elements
   checkCard: typeof checkCard
+  enableLogging: typeof enableLogging
   toCamel: typeof toCamel
   toSnake: typeof toSnake
   larkError: typeof larkError

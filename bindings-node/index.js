@@ -354,6 +354,21 @@ function checkCard(card) {
 }
 
 // ---------------------------------------------------------------------------------------
+// Logging
+
+/**
+ * Writes larkmsg's log lines (each call with its endpoint, attempts and log id, failed
+ * attempts, token fetches) to the process's stderr. `levelOrDirective`: 'trace', 'debug',
+ * 'info', 'warn', 'error', 'off', or `target=level` pairs such as 'larkmsg=trace'. Calling
+ * it again changes the directive; without a call, the first client reads `LARKMSG_LOG`.
+ * No line ever carries the app secret, an app ticket or a token.
+ */
+function enableLogging(levelOrDirective = 'debug') {
+  if (typeof levelOrDirective !== 'string') throw new TypeError('enableLogging takes a level or directive string')
+  native_(() => native.enableLogging(levelOrDirective))
+}
+
+// ---------------------------------------------------------------------------------------
 // Client
 
 function clientOptions(options) {
@@ -470,6 +485,7 @@ module.exports = {
   post,
   elements,
   checkCard,
+  enableLogging,
   toCamel,
   toSnake,
   larkError,

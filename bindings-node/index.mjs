@@ -21,6 +21,7 @@ export const {
   post,
   elements,
   checkCard,
+  enableLogging,
   toCamel,
   toSnake,
   larkError,

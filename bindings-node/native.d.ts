@@ -53,6 +53,12 @@ export declare function checkCard(cardJson: string): void
 export declare function contentString(msgType: string, contentJson: string): string
 
 /**
+ * Logs the core's events to stderr, filtered by `directive` (`larkmsg::logging::enable`);
+ * throws the core's error JSON for a directive that does not parse.
+ */
+export declare function enableLogging(directive: string): void
+
+/**
  * The text of a `text` message from its parts (`larkmsg::content::TextPart` in JSON form,
  * e.g. `[{"part":"at_user","user_id":"ou_1","name":"Tom"}]`), formatted by the core.
  */

@@ -840,5 +840,6 @@ module.exports.NativeFake = nativeBinding.NativeFake
 module.exports.calls = nativeBinding.calls
 module.exports.checkCard = nativeBinding.checkCard
 module.exports.contentString = nativeBinding.contentString
+module.exports.enableLogging = nativeBinding.enableLogging
 module.exports.textMarkup = nativeBinding.textMarkup
 module.exports.version = nativeBinding.version

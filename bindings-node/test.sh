@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Builds the Node addon with the napi-rs CLI, packs the npm package, installs the tarball
 # into a fresh project and runs the tests there as a user would: `node --test` (require
-# and import, the conformance suite, errors, concurrency, the fake) and `tsc --strict`
-# over a typed example. Fails when the generated native typings drift from native.d.ts.
+# and import, the conformance suite, errors, concurrency, the fake, no secret in any
+# output), `tsc --strict` over a typed example and a memory check over 20,000 calls.
+# Fails when the generated native typings drift from native.d.ts.
 # Usage: bindings-node/test.sh   (needs node >= 18 and npm, cargo; only the package registries)
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -50,3 +51,7 @@ npm install --no-audit --no-fund --loglevel=error "$tarball"
 echo "tsc --noEmit --strict: ok"
 
 LARKMSG_CONFORMANCE_DIR="$here/../tests/conformance/cases" node --test test/
+
+# Flat memory over 20,000 calls (the full check: tools/memory-loop.js, 100,000 calls by default).
+cp -r "$here/tools" "$project/tools"
+node --expose-gc tools/memory-loop.js --calls 20000

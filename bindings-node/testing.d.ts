@@ -80,6 +80,8 @@ export class FakeServer {
   tokenRequests(): number
   appTicket(appId?: string): string
   registerApp(app: { appId: string; appSecret: string; kind: 'self_built' | 'store'; tenantKey?: string }): void
+  /** Every token (tenant and app) the fake issued since it started, revoked ones too. */
+  issuedTokens(): string[]
   stop(): void
 }
 

@@ -156,6 +156,11 @@ class FakeServer {
     this.control('POST', 'apps', toSnake(app))
   }
 
+  /** Every token (tenant and app) the fake issued since it started, revoked ones too. */
+  issuedTokens() {
+    return this.control('GET', 'tokens').issued
+  }
+
   /** Stops serving and closes every connection. */
   stop() {
     this._native.stop()

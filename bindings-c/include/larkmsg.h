@@ -517,6 +517,21 @@ larkmsg_result larkmsg_fake_control(const larkmsg_fake *fake,
  */
 void larkmsg_fake_free(larkmsg_fake *fake);
 
+/**
+ * Logs the library's events to stderr, one line each, filtered by `directive`: a level
+ * (`"trace"`, `"debug"`, `"info"`, `"warn"`, `"error"`, `"off"`) and/or `target=level`
+ * pairs separated by commas (`"larkmsg=debug"`). Calling it again changes the directive.
+ * Without a call, the first `larkmsg_client_new` reads the directive from the
+ * environment variable `LARKMSG_LOG`. No line ever carries the app secret, an app ticket
+ * or a token.
+ *
+ * Fails with `LARKMSG_RESULT_INVALID_ARGUMENT` for a NULL or unparsable directive.
+ *
+ * # Safety
+ * `directive` is NULL or a NUL-terminated string; `error_out` is NULL or valid for writing.
+ */
+larkmsg_result larkmsg_enable_logging(const char *directive, larkmsg_error **error_out);
+
 #ifdef __cplusplus
 }  // extern "C"
 #endif  // __cplusplus

@@ -20,6 +20,7 @@ mod client;
 mod error;
 mod fake;
 mod ffi;
+mod logging;
 
 use std::ffi::{CStr, CString, c_char};
 

@@ -48,6 +48,13 @@ pub fn calls() -> Vec<String> {
     larkmsg::CALLS.iter().map(|name| (*name).to_owned()).collect()
 }
 
+/// Logs the core's events to stderr, filtered by `directive` (`larkmsg::logging::enable`);
+/// throws the core's error JSON for a directive that does not parse.
+#[napi]
+pub fn enable_logging(directive: String) -> napi::Result<()> {
+    larkmsg::logging::enable(&directive).map_err(|e| throw(&e))
+}
+
 /// A client of the core, built from `larkmsg::ClientOptions` in JSON (snake_case keys).
 #[napi]
 pub struct NativeClient {

@@ -211,6 +211,12 @@ fn text_markup(py: Python<'_>, parts_json: &str) -> PyResult<String> {
     Ok(TextContent::from_parts(&parts).text)
 }
 
+/// Logs the core's events to stderr, filtered by `directive` (`larkmsg::logging::enable`).
+#[pyfunction]
+fn enable_logging(py: Python<'_>, directive: &str) -> PyResult<()> {
+    larkmsg::logging::enable(directive).map_err(|e| to_py_err(py, &e))
+}
+
 /// The names of the calls (`send_message`, `batch_send`, `create_card`, `create_app_feed_card`).
 #[pyfunction]
 fn calls() -> Vec<&'static str> {
@@ -226,6 +232,7 @@ fn _native(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_function(wrap_pyfunction!(content_string, module)?)?;
     module.add_function(wrap_pyfunction!(text_markup, module)?)?;
     module.add_function(wrap_pyfunction!(calls, module)?)?;
+    module.add_function(wrap_pyfunction!(enable_logging, module)?)?;
     module.add("VERSION", env!("CARGO_PKG_VERSION"))?;
     module.add("DEFAULT_APP_ID", larkmsg::fake::DEFAULT_APP_ID)?;
     module.add("DEFAULT_APP_SECRET", larkmsg::fake::DEFAULT_APP_SECRET)?;

@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use bytes::Bytes;
-use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HeaderMap};
+use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderValue};
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::fork::ForkLocal;
@@ -66,7 +66,7 @@ impl Http {
             request = request.query(query);
         }
         if let Some(token) = bearer {
-            request = request.header(AUTHORIZATION, format!("Bearer {}", token.expose()));
+            request = request.header(AUTHORIZATION, bearer_header(token)?);
         }
         let response = request.send().await.map_err(no_answer)?;
         let status = response.status().as_u16();
@@ -80,6 +80,17 @@ impl Http {
         })?;
         Ok(RawResponse { status, log_id, rate_limit_reset, body })
     }
+}
+
+/// `Authorization: Bearer …`, marked sensitive: never indexed by HTTP/2 header compression
+/// and shown as `Sensitive` by `Debug`.
+fn bearer_header(token: &Secret) -> std::result::Result<HeaderValue, NoAnswer> {
+    let mut value = HeaderValue::try_from(format!("Bearer {}", token.expose())).map_err(|_| NoAnswer {
+        maybe_reached: false,
+        error: Error::new(ErrorKind::Config, "the tenant access token is not a valid HTTP header value"),
+    })?;
+    value.set_sensitive(true);
+    Ok(value)
 }
 
 fn build_client(settings: &HttpSettings) -> Result<reqwest::Client> {
@@ -132,7 +143,6 @@ fn chain(error: &dyn std::error::Error) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use reqwest::header::HeaderValue;
 
     #[test]
     fn log_id_prefers_tt_logid_in_any_case() {
@@ -141,6 +151,15 @@ mod tests {
         assert_eq!(log_id(&headers).as_deref(), Some("req-1"));
         headers.insert("x-TT-logid", HeaderValue::from_static("2024091316"));
         assert_eq!(log_id(&headers).as_deref(), Some("2024091316"));
+    }
+
+    #[test]
+    fn the_bearer_header_is_sensitive_and_hides_the_token() {
+        let header = bearer_header(&Secret::new("t-hidden")).ok().unwrap();
+        assert!(header.is_sensitive());
+        assert!(!format!("{header:?}").contains("t-hidden"));
+        let error = bearer_header(&Secret::new("t-bad\nline")).err().unwrap().error;
+        assert!(!error.to_string().contains("t-bad"), "{error}");
     }
 
     #[test]

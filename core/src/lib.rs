@@ -20,6 +20,7 @@ pub mod fake;
 mod fork;
 mod http;
 mod json_api;
+pub mod logging;
 pub mod options;
 mod pacing;
 pub mod quota;

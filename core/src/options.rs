@@ -92,8 +92,10 @@ impl ClientOptions {
         decode_value("", value).map_err(Error::from)
     }
 
-    /// Builds the client these options describe.
+    /// Builds the client these options describe. The first client built this way in a
+    /// process turns on logging from `LARKMSG_LOG` (see [`crate::logging`]).
     pub fn build(self) -> Result<Client> {
+        crate::logging::enable_from_env();
         let mut builder = ClientBuilder::new();
         let mut tickets = None;
         builder = match (self.tenant_access_token, self.app_id, self.app_secret, self.tenant_key) {

@@ -25,9 +25,59 @@ impl fmt::Debug for Secret {
     }
 }
 
+/// Reads a secret from a string; any other value is refused without being echoed in the
+/// error (serde's messages quote numbers, characters and bytes).
 impl<'de> serde::Deserialize<'de> for Secret {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(Self::new)
+        deserializer.deserialize_any(SecretVisitor)
+    }
+}
+
+struct SecretVisitor;
+
+impl SecretVisitor {
+    fn refuse<E: serde::de::Error>(&self, what: &str) -> Result<Secret, E> {
+        Err(E::invalid_type(serde::de::Unexpected::Other(what), self))
+    }
+}
+
+impl serde::de::Visitor<'_> for SecretVisitor {
+    type Value = Secret;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a string")
+    }
+
+    fn visit_str<E: serde::de::Error>(self, value: &str) -> Result<Secret, E> {
+        Ok(Secret::new(value))
+    }
+
+    fn visit_string<E: serde::de::Error>(self, value: String) -> Result<Secret, E> {
+        Ok(Secret::new(value))
+    }
+
+    fn visit_bool<E: serde::de::Error>(self, _: bool) -> Result<Secret, E> {
+        self.refuse("a boolean")
+    }
+
+    fn visit_i64<E: serde::de::Error>(self, _: i64) -> Result<Secret, E> {
+        self.refuse("a number")
+    }
+
+    fn visit_u64<E: serde::de::Error>(self, _: u64) -> Result<Secret, E> {
+        self.refuse("a number")
+    }
+
+    fn visit_f64<E: serde::de::Error>(self, _: f64) -> Result<Secret, E> {
+        self.refuse("a number")
+    }
+
+    fn visit_char<E: serde::de::Error>(self, _: char) -> Result<Secret, E> {
+        self.refuse("a character")
+    }
+
+    fn visit_bytes<E: serde::de::Error>(self, _: &[u8]) -> Result<Secret, E> {
+        self.refuse("bytes")
     }
 }
 
@@ -52,5 +102,15 @@ mod tests {
         let secret = Secret::new("t-very-secret");
         assert_eq!(format!("{secret:?}"), "Secret(***)");
         assert_eq!(secret.expose(), "t-very-secret");
+    }
+
+    #[test]
+    fn a_value_of_another_type_is_refused_without_echo() {
+        let secret: Secret = serde_json::from_value(serde_json::json!("s-1")).unwrap();
+        assert_eq!(secret.expose(), "s-1");
+        for value in [serde_json::json!(987654321), serde_json::json!(-98765.4321), serde_json::json!(true)] {
+            let error = serde_json::from_value::<Secret>(value).err().unwrap().to_string();
+            assert!(error.starts_with("invalid type: a ") && !error.contains("98765"), "{error}");
+        }
     }
 }

@@ -102,7 +102,16 @@ impl Transport {
             attempts = tracing::field::Empty,
             log_id = tracing::field::Empty
         );
-        self.call_inner(call, tokens, pacer, timeouts).instrument(span).await
+        async {
+            let outcome = self.call_inner(call, tokens, pacer, timeouts).await;
+            match &outcome {
+                Ok(_) => tracing::debug!(target: "larkmsg::call", "call succeeded"),
+                Err(error) => tracing::info!(target: "larkmsg::call", %error, "call failed"),
+            }
+            outcome
+        }
+        .instrument(span)
+        .await
     }
 
     async fn call_inner<T: DeserializeOwned>(

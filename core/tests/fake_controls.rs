@@ -160,3 +160,15 @@ async fn controls_run_in_process_as_over_http() {
     assert_eq!(fake.control("GET", "nothing", None).0, 404);
     assert_eq!(fake.control("P O S T", "reset", None).0, 405);
 }
+
+#[tokio::test]
+async fn issued_tokens_are_listed_even_after_revocation() {
+    let fake = start().await;
+    let first = token(&fake).await;
+    assert_eq!(control(&fake, "GET", "tokens", None).await.body, json!({"issued": [first.clone()]}));
+    control(&fake, "POST", "revoke_tokens", None).await;
+    let second = token(&fake).await;
+    assert_ne!(first, second);
+    assert_eq!(control(&fake, "GET", "tokens", None).await.body, json!({"issued": [first, second]}));
+    assert_eq!(fake.issued_tokens().len(), 2);
+}

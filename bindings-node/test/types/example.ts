@@ -5,6 +5,7 @@ import {
   InvalidArgumentError,
   LarkError,
   content,
+  enableLogging,
   post,
   type BatchSendResult,
   type CreateAppFeedCardResult,
@@ -14,7 +15,10 @@ import {
 import { FakeServer, type FakeInbox } from 'larkmsg/testing'
 
 async function main(): Promise<void> {
+  enableLogging('debug')
+  enableLogging('warn,larkmsg=trace')
   const fake: FakeServer = FakeServer.start({ quotas: false })
+  const issued: string[] = fake.issuedTokens()
   const client = new Client({
     appId: 'cli_x',
     appSecret: 'secret',
@@ -79,7 +83,7 @@ async function main(): Promise<void> {
   const inbox: FakeInbox = fake.inbox()
   const count: number = inbox.messages.length + fake.requests('send_message') + fake.tokenRequests()
   fake.stop()
-  void [id, chat, raw, invalid, reasons, viaName, count]
+  void [id, chat, raw, invalid, reasons, viaName, count, issued]
 }
 
 void main

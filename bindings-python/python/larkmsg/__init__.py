@@ -22,6 +22,7 @@ from ._errors import (
     ValidationError,
     Violation,
 )
+from ._logging import enable_logging
 from ._native import VERSION as __version__
 from ._result import (
     BatchSendResult,
@@ -44,6 +45,7 @@ __all__ = [
     "__version__",
     "Client",
     "AsyncClient",
+    "enable_logging",
     "content",
     "Content",
     "TextBuilder",

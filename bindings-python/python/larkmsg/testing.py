@@ -153,6 +153,20 @@ class FakeServer:
         """The current ``app_ticket`` of a store app (what the platform would push)."""
         return str(self.control("GET", f"app_ticket?app_id={app_id}")["app_ticket"])
 
+    def register_app(
+        self, app_id: str, app_secret: str, *, store: bool = False, tenant_key: str | None = None
+    ) -> None:
+        """Adds (or replaces) an app; a store app gets a fresh ``app_ticket``."""
+        kind = "store" if store else "self_built"
+        app: dict[str, Any] = {"app_id": app_id, "app_secret": app_secret, "kind": kind}
+        if tenant_key is not None:
+            app["tenant_key"] = tenant_key
+        self.control("POST", "apps", app)
+
+    def issued_tokens(self) -> list[str]:
+        """Every token (tenant and app) the fake issued since it started, revoked ones too."""
+        return [str(token) for token in self.control("GET", "tokens")["issued"]]
+
     def client_options(self) -> dict[str, Any]:
         """Options for a client of the default app: this fake's URL, no client-side
         quotas, quick backoffs."""

@@ -63,11 +63,12 @@ pub(crate) struct Caller {
     pub tenant_key: String,
 }
 
-/// Every token issued and not yet expired or revoked.
+/// Every token issued and not yet expired or revoked, and the record of all issued.
 #[derive(Debug, Default)]
 pub(crate) struct Tokens {
     tokens: HashMap<String, Token>,
     current: HashMap<(TokenKind, String, String), String>,
+    issued: Vec<String>,
 }
 
 impl Tokens {
@@ -106,7 +107,13 @@ impl Tokens {
             },
         );
         self.current.insert(key, value.clone());
+        self.issued.push(value.clone());
         (value, whole_seconds(lifetime))
+    }
+
+    /// Every token issued since the fake started, revoked and expired ones included.
+    pub fn issued(&self) -> &[String] {
+        &self.issued
     }
 
     /// Who a valid token of `kind` belongs to.
@@ -117,7 +124,7 @@ impl Tokens {
             .map(|token| Caller { app_id: token.app_id.clone(), tenant_key: token.tenant_key.clone() })
     }
 
-    /// Revokes every token.
+    /// Revokes every token (the record of issued tokens stays).
     pub fn revoke_all(&mut self) {
         self.tokens.clear();
         self.current.clear();

@@ -106,6 +106,7 @@ pub(crate) fn handle(shared: &Shared, method: &Method, path: &str, query: &Query
             Err(reply) => reply,
         },
         ("GET", "counters") => Reply::json(200, json!(state.counters)),
+        ("GET", "tokens") => Reply::json(200, json!({"issued": state.tokens.issued()})),
         ("GET", "app_ticket") => match state.app_ticket(query.get("app_id")) {
             Some((app_id, ticket)) => Reply::json(200, json!({"app_id": app_id, "app_ticket": ticket})),
             None => error(404, "no store app with that app_id"),

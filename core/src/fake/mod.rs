@@ -38,6 +38,7 @@
 //! | `POST /_fake/revoke_tokens` | | `{"ok":true}` |
 //! | `GET`/`POST /_fake/token_lifetime` | `{"seconds":2, "reuse_threshold_seconds":0.5?}` | `{"seconds":…,"reuse_threshold_seconds":…}` |
 //! | `GET /_fake/counters` | | the [`Counters`] |
+//! | `GET /_fake/tokens` | | `{"issued":["t-…","a-…",…]}`: every token issued since start, for secrecy tests |
 //! | `GET /_fake/app_ticket?app_id=…` | | `{"app_id":…,"app_ticket":…}` (default: the first store app) |
 //! | `POST /_fake/apps` | a [`FakeApp`] | `{"ok":true}` |
 //!
@@ -214,6 +215,12 @@ impl FakeServer {
     /// `None`: `min(30 minutes, lifetime / 4)`.
     pub fn set_token_reuse_threshold(&self, threshold: Option<Duration>) {
         self.shared.lock().settings.token_reuse_threshold = threshold;
+    }
+
+    /// Every token (tenant and app) issued since start, revoked and expired ones included:
+    /// what a test checks never appears in logs or errors.
+    pub fn issued_tokens(&self) -> Vec<String> {
+        self.shared.lock().tokens.issued().to_vec()
     }
 
     /// Counts of requests, token requests, throttled answers and faults.
