@@ -164,6 +164,7 @@ class Fake:
         if not self.url.startswith("http://127.0.0.1:"):
             raise RuntimeError(f"larkmsg-fake did not print its URL (got {self.url!r})")
         self.control_connections = 0
+        self.cpu_s: float | None = None
         self._lock = threading.Lock()
         self._opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
@@ -203,14 +204,19 @@ class Fake:
             connection.close()
         return statistics.median(times)
 
-    def stop(self) -> None:
+    def stop(self) -> float | None:
+        """Stops the fake (closing its stdin) and gives the CPU seconds it used."""
+        if self.process.returncode is not None:
+            return self.cpu_s
         if self.process.stdin is not None:
             self.process.stdin.close()
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+        timer = threading.Timer(10, self.process.kill)
+        timer.start()
+        _, status, usage = os.wait4(self.process.pid, 0)
+        timer.cancel()
+        self.process.returncode = os.waitstatus_to_exitcode(status)
+        self.cpu_s = usage.ru_utime + usage.ru_stime
+        return self.cpu_s
 
     def __enter__(self) -> Fake:
         return self
@@ -230,6 +236,7 @@ class DriverRun:
     result: dict[str, Any] | None
     peak_rss_kib: int
     wall_s: float
+    cpu_s: float
     error: str | None = None
     exit_note: str | None = None  # the driver printed its result, then exited non-zero
 
@@ -253,6 +260,7 @@ def run_driver(column: Column, params: dict[str, Any], timeout_s: float) -> Driv
         timer.cancel()
         process.returncode = os.waitstatus_to_exitcode(status)
         wall_s = time.monotonic() - started
+        cpu_s = usage.ru_utime + usage.ru_stime
         stderr.seek(0)
         error_text = stderr.read().decode(errors="replace").strip()
     lines = [line for line in output.splitlines() if line.strip()]
@@ -264,9 +272,9 @@ def run_driver(column: Column, params: dict[str, Any], timeout_s: float) -> Driv
     if not isinstance(result, dict):
         if process.returncode == 0:
             why = f"last line is not a JSON object: {lines[-1][:200]}" if lines else "no output"
-        return DriverRun(None, usage.ru_maxrss, wall_s, why)
+        return DriverRun(None, usage.ru_maxrss, wall_s, cpu_s, why)
     exit_note = f"{why} after printing its result" if process.returncode != 0 else None
-    return DriverRun(result, usage.ru_maxrss, wall_s, exit_note=exit_note)
+    return DriverRun(result, usage.ru_maxrss, wall_s, cpu_s, exit_note=exit_note)
 
 
 def base_params(fake: Fake, scenario: Scenario, count: int, max_seconds: float) -> dict[str, Any]:
@@ -341,10 +349,13 @@ def run_send(column: Column, scenario: Scenario, count: int, max_seconds: float)
         counters = fake.control("GET", "/_fake/counters")
         inbox = fake.control("GET", "/_fake/inbox")
         control_connections = fake.control_connections - 1  # the inbox read came after the counters
+        fake_cpu_s = fake.stop()
     figures: dict[str, Any] = {
         "driver": run.result,
         "peak_rss_kib": run.peak_rss_kib,
         "wall_s": run.wall_s,
+        "driver_cpu_s": run.cpu_s,
+        "fake_cpu_s": fake_cpu_s,
         "counters": counters,
         "delivered": len(inbox.get("messages", [])),
         "control_connections": control_connections,
@@ -492,6 +503,12 @@ def latency(figures: dict[str, Any], key: str) -> Any:
     return ((figures.get("driver") or {}).get("latency_ms") or {}).get(key)
 
 
+def cpu_per_call_us(figures: dict[str, Any]) -> float | None:
+    """CPU time (user + system) of the whole driver process per attempted call."""
+    attempted = (figures.get("driver") or {}).get("attempted")
+    return 1e6 * figures["driver_cpu_s"] / attempted if attempted and "driver_cpu_s" in figures else None
+
+
 def status_note(figures: dict[str, Any] | None) -> str | None:
     """Why a cell has no figures, or what is odd about it (truncated, failures)."""
     if figures is None:
@@ -526,6 +543,7 @@ ROWS: dict[str, list[tuple[str, Any]]] = {
         ("p99 ms", lambda f: fmt(latency(f, "p99"), 2)),
         ("peak RSS MiB", lambda f: fmt(f.get("peak_rss_kib", 0) / 1024)),
         ("new connections per request", lambda f: fmt(f.get("connections_per_request"), 4)),
+        ("driver CPU µs per call", lambda f: fmt(cpu_per_call_us(f), 0)),
     ],
     "first_calls": [
         ("token requests", lambda f: fmt(f.get("token_requests"))),
@@ -538,6 +556,7 @@ ROWS: dict[str, list[tuple[str, Any]]] = {
         ("share of the fake's cap", lambda f: fmt(100 * f["share_of_fake_cap"], 1) + " %" if "share_of_fake_cap" in f else "–"),
         ("p50 ms", lambda f: fmt(latency(f, "p50"), 2)),
         ("p99 ms", lambda f: fmt(latency(f, "p99"), 2)),
+        ("driver / fake CPU s", lambda f: f"{fmt(f.get('driver_cpu_s'), 2)} / {fmt(f.get('fake_cpu_s'), 2)}"),
     ],
     "quota": [
         ("delivered", lambda f: fmt(f.get("delivered"))),
