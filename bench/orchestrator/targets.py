@@ -16,16 +16,19 @@ def figure(results: dict[str, Any], scenario: str, column: str) -> dict[str, Any
 
 
 def ratio_target(results, target, scenario, key, ours, theirs, at_least, lower_is_better=False):
+    """larkmsg's figure against the official SDK's, with what is odd about either run."""
+    cells = results.get(scenario, {})
     mine, other = figure(results, scenario, ours), figure(results, scenario, theirs)
     if mine is None or other is None:
         missing = theirs if other is None else ours
-        return (target, "–", "NOT RUN", f"{missing} not run")
+        return (target, "–", "NOT RUN", f"{missing}: {status_note(cells.get(missing))}")
+    notes = "; ".join(f"{name}: {note}" for name in (ours, theirs) if (note := status_note(cells.get(name))))
     a, b = mine.get(key), other.get(key)
     if not a or not b:
-        return (target, "–", "MISS", "no figure")
+        return (target, "–", "MISS", "; ".join(filter(None, ["no figure", notes])))
     ratio = b / a if lower_is_better else a / b
     verdict = "PASS" if ratio >= at_least else "MISS"
-    return (target, f"{ratio:,.1f}x", verdict, None)
+    return (target, f"{ratio:,.1f}x", verdict, notes or None)
 
 
 def targets(results: dict[str, Any], columns: list[Column], counts: dict[str, int],
