@@ -1,0 +1,186 @@
+/* The C column of the benchmark suite: `c-driver '<params JSON>'` (see bench/README.md).
+ *
+ * Construct mode times larkmsg_client_new. Send mode runs `concurrency` pthreads on one
+ * client; each takes the next index from a shared counter and calls the blocking
+ * larkmsg_send_text. The last line of stdout is the result as JSON. */
+#define _POSIX_C_SOURCE 200809L
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <cjson/cJSON.h>
+
+#include "larkmsg.h"
+
+#define MAX_LABELS 32
+
+typedef struct {
+    char label[64];
+    long count;
+} error_count;
+
+typedef struct {
+    larkmsg_client *client;
+    cJSON *receivers;
+    int receiver_count;
+    long count;
+    double stop_at;
+    atomic_long next;
+    atomic_long done;
+    double *latencies_ms; /* one slot per completed call */
+    pthread_mutex_t errors_lock;
+    error_count errors[MAX_LABELS];
+    int error_labels;
+    long failed;
+} run;
+
+static double now_s(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void count_error(run *r, const larkmsg_error *error) {
+    char label[64];
+    int64_t code = larkmsg_error_code(error);
+    if (code != 0) {
+        snprintf(label, sizeof label, "%s:%lld", larkmsg_error_kind(error), (long long)code);
+    } else {
+        snprintf(label, sizeof label, "%s", larkmsg_error_kind(error));
+    }
+    pthread_mutex_lock(&r->errors_lock);
+    r->failed++;
+    int i = 0;
+    while (i < r->error_labels && strcmp(r->errors[i].label, label) != 0) i++;
+    if (i == r->error_labels && i < MAX_LABELS) {
+        snprintf(r->errors[i].label, sizeof r->errors[i].label, "%s", label);
+        r->error_labels++;
+    }
+    if (i < MAX_LABELS) r->errors[i].count++;
+    pthread_mutex_unlock(&r->errors_lock);
+}
+
+static void *sender(void *arg) {
+    run *r = arg;
+    char text[32];
+    for (;;) {
+        long i = atomic_fetch_add(&r->next, 1);
+        if (i >= r->count || now_s() >= r->stop_at) return NULL;
+        const char *receiver = cJSON_GetArrayItem(r->receivers, (int)(i % r->receiver_count))->valuestring;
+        snprintf(text, sizeof text, "bench %ld", i);
+        char *message = NULL;
+        larkmsg_error *error = NULL;
+        double started = now_s();
+        larkmsg_result result = larkmsg_send_text(r->client, "open_id", receiver, text, &message, &error);
+        double latency_ms = (now_s() - started) * 1000.0;
+        r->latencies_ms[atomic_fetch_add(&r->done, 1)] = latency_ms;
+        if (result == LARKMSG_RESULT_OK) {
+            larkmsg_string_free(message);
+        } else {
+            count_error(r, error);
+            larkmsg_error_free(error);
+        }
+    }
+}
+
+static int by_value(const void *a, const void *b) {
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* Prints the nearest-rank percentile of sorted values, or null when there are none. */
+static void print_percentile(const char *name, const double *sorted, long n, double percent) {
+    if (n == 0) {
+        printf("\"%s\": null", name);
+        return;
+    }
+    long rank = (long)(percent / 100.0 * (double)n + 0.999999999);
+    if (rank < 1) rank = 1;
+    printf("\"%s\": %.4f", name, sorted[rank - 1]);
+}
+
+static int send_all(larkmsg_client *client, const cJSON *params) {
+    run r = {.client = client};
+    r.receivers = cJSON_GetObjectItem(params, "receivers");
+    r.receiver_count = cJSON_GetArraySize(r.receivers);
+    r.count = (long)cJSON_GetNumberValue(cJSON_GetObjectItem(params, "count"));
+    int concurrency = (int)cJSON_GetNumberValue(cJSON_GetObjectItem(params, "concurrency"));
+    double max_seconds = cJSON_GetNumberValue(cJSON_GetObjectItem(params, "max_seconds"));
+    if (r.receiver_count < 1 || r.count < 0 || concurrency < 1 || max_seconds != max_seconds) {
+        fprintf(stderr, "send needs receivers, count, concurrency and max_seconds\n");
+        return 2;
+    }
+    r.latencies_ms = calloc((size_t)r.count + 1, sizeof(double));
+    pthread_t *threads = calloc((size_t)concurrency, sizeof(pthread_t));
+    if (r.latencies_ms == NULL || threads == NULL) return 1;
+    pthread_mutex_init(&r.errors_lock, NULL);
+
+    double started = now_s();
+    r.stop_at = started + max_seconds;
+    for (int t = 0; t < concurrency; t++) pthread_create(&threads[t], NULL, sender, &r);
+    for (int t = 0; t < concurrency; t++) pthread_join(threads[t], NULL);
+    double elapsed = now_s() - started;
+
+    long attempted = atomic_load(&r.done);
+    qsort(r.latencies_ms, (size_t)attempted, sizeof(double), by_value);
+    printf("{\"attempted\": %ld, \"succeeded\": %ld, \"failed\": %ld, \"errors\": {", attempted,
+           attempted - r.failed, r.failed);
+    for (int i = 0; i < r.error_labels; i++) {
+        printf("%s\"%s\": %ld", i ? ", " : "", r.errors[i].label, r.errors[i].count);
+    }
+    printf("}, \"elapsed_s\": %.6f, \"latency_ms\": {", elapsed);
+    print_percentile("p50", r.latencies_ms, attempted, 50);
+    printf(", ");
+    print_percentile("p99", r.latencies_ms, attempted, 99);
+    printf(", ");
+    print_percentile("max", r.latencies_ms, attempted, 100);
+    printf("}, \"truncated\": %s}\n", attempted < r.count ? "true" : "false");
+    free(threads);
+    free(r.latencies_ms);
+    return 0;
+}
+
+int main(int argc, char **argv) {
+    if (argc != 2) {
+        fprintf(stderr, "usage: c-driver '<params JSON>'\n");
+        return 2;
+    }
+    cJSON *params = cJSON_Parse(argv[1]);
+    const char *mode = cJSON_GetStringValue(cJSON_GetObjectItem(params, "mode"));
+    if (params == NULL || mode == NULL) {
+        fprintf(stderr, "invalid params\n");
+        return 2;
+    }
+    cJSON *options = cJSON_CreateObject();
+    cJSON_AddItemReferenceToObject(options, "app_id", cJSON_GetObjectItem(params, "app_id"));
+    cJSON_AddItemReferenceToObject(options, "app_secret", cJSON_GetObjectItem(params, "app_secret"));
+    cJSON_AddItemReferenceToObject(options, "base_url", cJSON_GetObjectItem(params, "base_url"));
+    if (!cJSON_IsTrue(cJSON_GetObjectItem(params, "pacing"))) cJSON_AddFalseToObject(options, "quotas");
+    char *options_json = cJSON_PrintUnformatted(options);
+
+    larkmsg_client *client = NULL;
+    larkmsg_error *error = NULL;
+    double started = now_s();
+    if (larkmsg_client_new(options_json, &client, &error) != LARKMSG_RESULT_OK) {
+        fprintf(stderr, "cannot build the client: %s\n", larkmsg_error_message(error));
+        larkmsg_error_free(error);
+        return 1;
+    }
+    double construct_ms = (now_s() - started) * 1000.0;
+
+    int status = 0;
+    if (strcmp(mode, "construct") == 0) {
+        printf("{\"construct_ms\": %.4f}\n", construct_ms);
+    } else {
+        status = send_all(client, params);
+    }
+    larkmsg_client_free(client);
+    cJSON_free(options_json);
+    cJSON_Delete(options);
+    cJSON_Delete(params);
+    return status;
+}

@@ -1,0 +1,1 @@
+"""The benchmark orchestrator behind bench/run.py (Python 3.11, standard library only)."""

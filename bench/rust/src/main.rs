@@ -1,0 +1,109 @@
+//! `larkmsg-bench-driver '<params JSON>'`: the Rust column of the benchmark suite.
+//!
+//! Construct mode times `Client::builder(…).build()`; send mode runs `concurrency` tasks on
+//! one client, each taking the next index from a shared counter and awaiting
+//! `send_text`. The last line of stdout is the result as JSON (see bench/README.md).
+
+mod params;
+mod report;
+
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use larkmsg::{Client, QuotaTable, ReceiveIdType};
+use serde_json::json;
+
+use params::{Mode, Params};
+use report::Record;
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let Some(raw) = std::env::args().nth(1) else {
+        eprintln!("usage: larkmsg-bench-driver '<params JSON>'");
+        return ExitCode::from(2);
+    };
+    let params: Params = match serde_json::from_str(&raw) {
+        Ok(params) => params,
+        Err(error) => {
+            eprintln!("invalid params: {error}");
+            return ExitCode::from(2);
+        }
+    };
+    let started = Instant::now();
+    let client = match build(&params) {
+        Ok(client) => client,
+        Err(error) => {
+            eprintln!("cannot build the client: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let result = match params.mode {
+        Mode::Construct => json!({"construct_ms": started.elapsed().as_secs_f64() * 1000.0}),
+        Mode::Send => send(client, &params).await,
+    };
+    println!("{result}");
+    ExitCode::SUCCESS
+}
+
+fn build(params: &Params) -> larkmsg::Result<Client> {
+    let mut builder =
+        Client::builder(params.app_id.as_str(), params.app_secret.as_str()).base_url(&params.base_url);
+    if !params.pacing {
+        builder = builder.quotas(QuotaTable::unlimited());
+    }
+    builder.build()
+}
+
+async fn send(client: Client, params: &Params) -> serde_json::Value {
+    let next = Arc::new(AtomicUsize::new(0));
+    let receivers: Arc<[String]> = params.receivers.clone().into();
+    let started = Instant::now();
+    let stop_at = started + Duration::from_secs_f64(params.max_seconds);
+    let senders: Vec<_> = (0..params.concurrency.max(1))
+        .map(|_| {
+            tokio::spawn(sender(
+                client.clone(),
+                Arc::clone(&next),
+                Arc::clone(&receivers),
+                params.count,
+                stop_at,
+            ))
+        })
+        .collect();
+    let mut record = Record::default();
+    for sender in senders {
+        if let Ok(part) = sender.await {
+            record.merge(part);
+        }
+    }
+    report::summary(record, params.count, started.elapsed())
+}
+
+async fn sender(
+    client: Client,
+    next: Arc<AtomicUsize>,
+    receivers: Arc<[String]>,
+    count: usize,
+    stop_at: Instant,
+) -> Record {
+    let mut record = Record::default();
+    loop {
+        let i = next.fetch_add(1, Ordering::Relaxed);
+        if i >= count || receivers.is_empty() || Instant::now() >= stop_at {
+            return record;
+        }
+        let receiver = receivers[i % receivers.len()].as_str();
+        let call = Instant::now();
+        let outcome = client.send_text(ReceiveIdType::OpenId, receiver, format!("bench {i}")).await;
+        record.latencies.push(call.elapsed());
+        if let Err(error) = outcome {
+            let label = match error.code() {
+                Some(code) => format!("{}:{code}", error.kind()),
+                None => error.kind().to_string(),
+            };
+            *record.errors.entry(label).or_default() += 1;
+        }
+    }
+}

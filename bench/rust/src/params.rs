@@ -1,0 +1,49 @@
+//! The driver protocol's parameters (see bench/README.md).
+
+use serde::Deserialize;
+
+/// What the orchestrator asks one driver run to do.
+#[derive(Debug, Deserialize)]
+pub struct Params {
+    /// `construct` or `send`.
+    pub mode: Mode,
+    /// The fake's base URL.
+    pub base_url: String,
+    /// The app's id.
+    pub app_id: String,
+    /// The app's secret.
+    pub app_secret: String,
+    /// Sends to make.
+    #[serde(default)]
+    pub count: usize,
+    /// Concurrent senders.
+    #[serde(default = "one")]
+    pub concurrency: usize,
+    /// Receivers (open_ids), used round robin.
+    #[serde(default)]
+    pub receivers: Vec<String>,
+    /// Whether the client paces itself to the documented quotas.
+    #[serde(default)]
+    pub pacing: bool,
+    /// No send starts after this many seconds.
+    #[serde(default = "max_seconds")]
+    pub max_seconds: f64,
+}
+
+/// The two things a driver measures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Mode {
+    /// Client construction time.
+    Construct,
+    /// Sends from concurrent senders.
+    Send,
+}
+
+fn one() -> usize {
+    1
+}
+
+fn max_seconds() -> f64 {
+    120.0
+}
