@@ -7,6 +7,8 @@
 //! `larkmsg._errors`, built from the core's JSON form of the error.
 
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
 
 use larkmsg::content::{MessageContent, TextContent, TextPart};
 use larkmsg::fake::{FakeConfig, FakeServer};
@@ -36,6 +38,37 @@ fn to_py_err(py: Python<'_>, error: &Error) -> PyErr {
         Ok(exception) => PyErr::from_value(exception),
         Err(_) => PyRuntimeError::new_err(error.to_string()),
     }
+}
+
+/// Set when the interpreter exits: from then on no runtime thread takes the GIL.
+static EXITING: AtomicBool = AtomicBool::new(false);
+/// Runtime threads holding the GIL or waiting for it.
+static ATTACHED: AtomicUsize = AtomicUsize::new(0);
+/// How long the exit waits for runtime threads to let go of the GIL.
+const EXIT_WAIT: Duration = Duration::from_secs(5);
+
+/// Runs `work` with the GIL on a thread of the core's runtime, unless the interpreter is
+/// exiting: a thread that takes the GIL while the interpreter finalizes is stopped inside
+/// Rust frames, which aborts the process.
+fn attach_from_runtime(work: impl FnOnce(Python<'_>)) {
+    ATTACHED.fetch_add(1, Ordering::SeqCst);
+    if !EXITING.load(Ordering::SeqCst) {
+        Python::attach(work);
+    }
+    ATTACHED.fetch_sub(1, Ordering::SeqCst);
+}
+
+/// Registered with `atexit`: keeps runtime threads from taking the GIL from now on and
+/// waits, without the GIL, until those that hold or want it are done.
+#[pyfunction]
+fn before_exit(py: Python<'_>) {
+    EXITING.store(true, Ordering::SeqCst);
+    py.detach(|| {
+        let deadline = Instant::now() + EXIT_WAIT;
+        while ATTACHED.load(Ordering::SeqCst) > 0 && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(1));
+        }
+    });
 }
 
 fn parse_json(text: &str) -> PyResult<Value> {
@@ -84,7 +117,7 @@ impl NativeClient {
         let (loop_ref, future_ref) = (event_loop.unbind(), future.clone().unbind());
         let task = runtime.spawn(async move {
             let outcome = client.call_json(&name, request).await;
-            Python::attach(|py| {
+            attach_from_runtime(|py| {
                 let (ok, payload) = match outcome {
                     Ok(value) => (true, value.to_string()),
                     Err(error) => (false, error_json(&error)),
@@ -226,6 +259,7 @@ fn calls() -> Vec<&'static str> {
 /// The `larkmsg._native` module.
 #[pymodule]
 fn _native(module: &Bound<'_, PyModule>) -> PyResult<()> {
+    module.py().import("atexit")?.call_method1("register", (wrap_pyfunction!(before_exit, module)?,))?;
     module.add_class::<NativeClient>()?;
     module.add_class::<NativeFake>()?;
     module.add_class::<Abort>()?;
