@@ -19,7 +19,7 @@ export PATH="$tools/bin:$PATH"
 # cargo-fuzz needs unstable compiler flags (sanitizer, coverage): a nightly toolchain if
 # there is one or one can be installed, else the stable one with RUSTC_BOOTSTRAP=1.
 if rustup run nightly rustc --version >/dev/null 2>&1 ||
-  rustup toolchain install nightly --profile minimal >/dev/null 2>&1; then
+  timeout 300 rustup toolchain install nightly --profile minimal >/dev/null 2>&1; then
   cargo=(cargo +nightly)
 else
   echo "fuzz: no nightly toolchain; using stable with RUSTC_BOOTSTRAP=1"
