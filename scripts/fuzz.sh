@@ -44,6 +44,6 @@ for target in "${targets[@]}"; do
     exit 1
   fi
   # "#1234 DONE cov: 10 ft: 20 corp: 30/4Kb ..." and "Done 1234 runs in 20 second(s)".
-  coverage="$(grep ' DONE ' "$log" | tail -n 1 | grep -o 'cov: [0-9]* ft: [0-9]* corp: [^ ]*' || true)"
+  coverage="$(grep 'DONE  *cov:' "$log" | tail -n 1 | grep -o 'cov: [0-9]* ft: [0-9]* corp: [^ ]*' || true)"
   printf 'fuzz: %-16s %s, %s\n' "$target" "$(grep '^Done ' "$log" | tail -n 1)" "$coverage"
 done
