@@ -29,3 +29,6 @@ bindings-node/test.sh
 
 step "python binding"
 bindings-python/test.sh
+
+step "fuzz"
+scripts/fuzz.sh 20

@@ -24,9 +24,11 @@ mod logging;
 
 use std::ffi::{CStr, CString, c_char};
 
-pub use client::{larkmsg_callback, larkmsg_client};
-pub use error::{larkmsg_error, larkmsg_result};
-pub use fake::larkmsg_fake;
+// Every type and function of the C API is also a Rust item of this crate (the fuzz
+// targets call them so).
+pub use client::*;
+pub use error::*;
+pub use fake::*;
 
 static VERSION: &CStr = match CStr::from_bytes_with_nul(concat!(env!("CARGO_PKG_VERSION"), "\0").as_bytes()) {
     Ok(version) => version,

@@ -7,6 +7,7 @@ use std::fmt::{self, Display};
 
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
+use serde_path_to_error::Segment;
 
 use crate::enums::KnownValues;
 
@@ -279,11 +280,11 @@ pub fn decode_value<T: DeserializeOwned>(base: &str, value: serde_json::Value) -
 
 fn decode_violation(base: &str, error: serde_path_to_error::Error<serde_json::Error>) -> Violation {
     let inner = error.inner().to_string();
-    let path = match error.path().to_string().as_str() {
-        "." => base.to_owned(),
-        relative if relative.starts_with('[') => format!("{base}{relative}"),
-        relative => join(base, relative),
-    };
+    let path = error.path().iter().fold(base.to_owned(), |path, segment| match segment {
+        Segment::Seq { index } => format!("{path}[{index}]"),
+        Segment::Map { key: name } | Segment::Enum { variant: name } => join(&path, field_name(name)),
+        Segment::Unknown => join(&path, "?"),
+    });
     let (rule, message) = classify_serde_message(&inner);
     // A missing field is reported at its parent; name the field itself.
     let path = match (rule, missing_field_name(&message)) {
@@ -291,6 +292,11 @@ fn decode_violation(base: &str, error: serde_path_to_error::Error<serde_json::Er
         _ => path,
     };
     Violation { path, rule, message }
+}
+
+/// A key as a path shows it: an empty key is `""`, so that the path still names it.
+fn field_name(key: &str) -> &str {
+    if key.is_empty() { r#""""# } else { key }
 }
 
 /// The field named by serde's "missing field `name`" message.
@@ -386,6 +392,15 @@ mod tests {
     }
 
     #[test]
+    fn an_empty_key_is_named_in_the_path() {
+        let top = decode_str::<Inner>("", r#"{"text":"a","":1}"#).unwrap_err();
+        assert_eq!(top.as_slice()[0].path, r#""""#);
+        assert_eq!(top.as_slice()[0].rule, Rule::UnknownField);
+        let nested = decode_str::<Vec<Inner>>("content", r#"[{"":1}]"#).unwrap_err();
+        assert_eq!(nested.as_slice()[0].path, "content[0].\"\"");
+    }
+
+    #[test]
     fn decode_reports_the_path_and_kind() {
         let missing = decode_str::<Vec<Inner>>("content", r#"[{"text":"a"},{}]"#).unwrap_err();
         assert_eq!(missing.as_slice()[0].path, "content[1].text");
@@ -397,6 +412,8 @@ mod tests {
         assert_eq!(wrong.as_slice()[0].path, "[0].text");
         assert_eq!(wrong.as_slice()[0].rule, Rule::Format);
         assert!(!wrong.as_slice()[0].message.contains("line"));
+        let root = decode_str::<Vec<Inner>>("content", "{}").unwrap_err();
+        assert_eq!(root.as_slice()[0].path, "content");
         let trailing = decode_str::<Vec<Inner>>("content", "[] x").unwrap_err();
         assert_eq!(trailing.as_slice()[0].path, "content");
     }

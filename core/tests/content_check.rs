@@ -283,3 +283,15 @@ fn parse_reports_violations() {
     let bad = MessageContent::parse(&MsgType::Text, r#"{"text":7}"#).unwrap_err();
     assert_eq!(bad.as_slice()[0].path, "content.text");
 }
+
+#[test]
+fn parse_takes_what_the_checks_take() {
+    // Found by fuzzing: a key given twice passed the checks, then failed to parse.
+    let twice =
+        r#"{"zh_cn":{"content":[[{"tag":"a","text":"x","href":"https://www.feishu.cn/","text":"y"}]]}}"#;
+    assert_eq!(check(MsgType::Post, twice), vec![]);
+    let post = MessageContent::parse(&MsgType::Post, twice).unwrap();
+    assert_eq!(post.to_value()["zh_cn"]["content"][0][0]["text"], "y");
+    let text = MessageContent::parse(&MsgType::Text, r#"{"text":"a","text":"b"}"#).unwrap();
+    assert_eq!(text, MessageContent::Text(larkmsg::content::TextContent::new("b")));
+}

@@ -37,7 +37,7 @@ pub use system::{DividerText, SystemContent, SystemKind, SystemOptions, SystemPa
 pub use text::{TextBuilder, TextContent, TextPart};
 
 use crate::enums::{KnownValues, MsgType};
-use crate::validate::{Rule, Validator, Violation, Violations, decode_str};
+use crate::validate::{Rule, Validator, Violation, Violations, decode_str, decode_value};
 use json::ToJson;
 
 /// The content of a message, one variant per `msg_type`.
@@ -117,29 +117,39 @@ impl MessageContent {
 
     /// Decodes send message's `content` string for `msg_type`, after checking it with
     /// [`check_message_content`]; violations have paths `msg_type` or below `content`.
+    ///
+    /// The content is decoded from its JSON value, as the checks decode it, so whatever
+    /// passes them parses (a key given twice keeps its last value).
     pub fn parse(msg_type: &MsgType, content: &str) -> Result<Self, Violations> {
+        if let MsgType::Unknown(other) = msg_type {
+            return Err(unknown_msg_type(other));
+        }
         let mut v = Validator::new();
         check_message_content(&mut v, "content", msg_type, content);
         v.finish()?;
         let path = "content";
+        let value: Value = decode_str(path, content)?;
         Ok(match msg_type {
-            MsgType::Text => Self::Text(decode_str(path, content)?),
-            MsgType::Post => Self::Post(decode_str(path, content)?),
-            MsgType::Image => Self::Image(decode_str(path, content)?),
-            MsgType::File => Self::File(decode_str(path, content)?),
-            MsgType::Audio => Self::Audio(decode_str(path, content)?),
-            MsgType::Media => Self::Media(decode_str(path, content)?),
-            MsgType::Sticker => Self::Sticker(decode_str(path, content)?),
-            MsgType::Interactive => Self::Interactive(decode_str(path, content)?),
-            MsgType::ShareChat => Self::ShareChat(decode_str(path, content)?),
-            MsgType::ShareUser => Self::ShareUser(decode_str(path, content)?),
-            MsgType::System => Self::System(decode_str(path, content)?),
-            MsgType::Unknown(other) => {
-                let message = format!("must be one of {}, got {other:?}", MsgType::KNOWN.join(", "));
-                return Err(Violation { path: "msg_type".into(), rule: Rule::Enum, message }.into());
-            }
+            MsgType::Text => Self::Text(decode_value(path, value)?),
+            MsgType::Post => Self::Post(decode_value(path, value)?),
+            MsgType::Image => Self::Image(decode_value(path, value)?),
+            MsgType::File => Self::File(decode_value(path, value)?),
+            MsgType::Audio => Self::Audio(decode_value(path, value)?),
+            MsgType::Media => Self::Media(decode_value(path, value)?),
+            MsgType::Sticker => Self::Sticker(decode_value(path, value)?),
+            MsgType::Interactive => Self::Interactive(decode_value(path, value)?),
+            MsgType::ShareChat => Self::ShareChat(decode_value(path, value)?),
+            MsgType::ShareUser => Self::ShareUser(decode_value(path, value)?),
+            MsgType::System => Self::System(decode_value(path, value)?),
+            MsgType::Unknown(other) => return Err(unknown_msg_type(other)),
         })
     }
+}
+
+/// The violation of a `msg_type` this version does not know.
+fn unknown_msg_type(other: &str) -> Violations {
+    let message = format!("must be one of {}, got {other:?}", MsgType::KNOWN.join(", "));
+    Violation { path: "msg_type".into(), rule: Rule::Enum, message }.into()
 }
 
 /// Implements `From<$ty> for MessageContent` for each content type.

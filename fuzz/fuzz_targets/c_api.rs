@@ -1,0 +1,401 @@
+//! The C API of `bindings-c` with arbitrary bytes and NULL pointers: options, call names,
+//! requests, text arguments, out-parameters and callbacks, in any order. Calls go to
+//! clients whose base URL is a closed port of 127.0.0.1 (retries off, short timeouts), so
+//! nothing waits and nothing leaves the machine; clients made from fuzzed options are only
+//! made, given app tickets and freed.
+//!
+//! Never a panic (not even one caught at the boundary), never a call reported as done;
+//! every failure gives a complete error object whose result, kind, message and JSON agree;
+//! out-parameters are written only on success; no secret shows in an error.
+#![no_main]
+
+use std::ffi::{CStr, CString, c_char, c_void};
+use std::ptr;
+use std::sync::{Condvar, Mutex, OnceLock};
+use std::time::Duration;
+
+use arbitrary::Arbitrary;
+use larkmsg_capi::*;
+use libfuzzer_sys::fuzz_target;
+use serde_json::Value;
+
+/// The app secret and the token of the clients calls go to; never in an error.
+const APP_SECRET: &str = "fuzz-app-secret-5b1e0c";
+const TOKEN: &str = "fuzz-tenant-token-77d2aa";
+
+/// A C string argument: NULL, or arbitrary bytes (NUL bytes dropped, any UTF-8 or not).
+#[derive(Debug, Arbitrary)]
+enum Arg {
+    Null,
+    Bytes(Vec<u8>),
+}
+
+impl Arg {
+    fn to_c(&self) -> Option<CString> {
+        match self {
+            Self::Null => None,
+            Self::Bytes(bytes) => {
+                Some(CString::new(bytes.iter().copied().filter(|&b| b != 0).collect::<Vec<u8>>()).unwrap())
+            }
+        }
+    }
+}
+
+/// The pointer of an optional C string.
+fn ptr_of(arg: &Option<CString>) -> *const c_char {
+    arg.as_ref().map_or(ptr::null(), |text| text.as_ptr())
+}
+
+/// Which client a call goes to.
+#[derive(Debug, Clone, Copy, Arbitrary)]
+enum Target {
+    Null,
+    /// A ready tenant token.
+    Token,
+    /// A self-built app (the call first asks for a token).
+    SelfBuilt,
+    /// A store app without an app ticket yet.
+    StoreApp,
+}
+
+#[derive(Debug, Clone, Copy, Arbitrary)]
+enum Endpoint {
+    SendMessage,
+    BatchSend,
+    CreateCard,
+    CreateAppFeedCard,
+}
+
+#[derive(Debug, Arbitrary)]
+enum Op {
+    NewClient { options: Arg, client_out: bool, error_out: bool, set_ticket: Option<Arg> },
+    Call { target: Target, call: Arg, request: Arg, response_out: bool, error_out: bool },
+    Endpoint { target: Target, endpoint: Endpoint, request: Arg, response_out: bool, error_out: bool },
+    SendText { target: Target, id_type: Arg, id: Arg, text: Arg, response_out: bool, error_out: bool },
+    SetAppTicket { target: Target, ticket: Arg, error_out: bool },
+    CallAsync { target: Target, call: Arg, request: Arg, callback: bool, error_out: bool },
+    EndpointAsync { target: Target, endpoint: Endpoint, request: Arg, callback: bool, error_out: bool },
+    SendTextAsync { target: Target, id_type: Arg, id: Arg, text: Arg, callback: bool, error_out: bool },
+    FakeControl { fake: bool, method: Arg, name: Arg, body: Arg, status_out: bool, json_out: bool },
+    Nulls,
+}
+
+fuzz_target!(|ops: Vec<Op>| {
+    for op in ops {
+        run(op);
+    }
+});
+
+fn run(op: Op) {
+    match op {
+        Op::NewClient { options, client_out, error_out, set_ticket } => {
+            new_client(&options, client_out, error_out, set_ticket)
+        }
+        Op::Call { target, call, request, response_out, error_out } => {
+            let (call, request) = (call.to_c(), request.to_c());
+            blocking(response_out, error_out, |response, error| unsafe {
+                larkmsg_call(client(target), ptr_of(&call), ptr_of(&request), response, error)
+            });
+        }
+        Op::Endpoint { target, endpoint, request, response_out, error_out } => {
+            let request = request.to_c();
+            let function = match endpoint {
+                Endpoint::SendMessage => larkmsg_send_message,
+                Endpoint::BatchSend => larkmsg_batch_send,
+                Endpoint::CreateCard => larkmsg_create_card,
+                Endpoint::CreateAppFeedCard => larkmsg_create_app_feed_card,
+            };
+            blocking(response_out, error_out, |response, error| unsafe {
+                function(client(target), ptr_of(&request), response, error)
+            });
+        }
+        Op::SendText { target, id_type, id, text, response_out, error_out } => {
+            let (id_type, id, text) = (id_type.to_c(), id.to_c(), text.to_c());
+            blocking(response_out, error_out, |response, error| unsafe {
+                larkmsg_send_text(
+                    client(target),
+                    ptr_of(&id_type),
+                    ptr_of(&id),
+                    ptr_of(&text),
+                    response,
+                    error,
+                )
+            });
+        }
+        Op::SetAppTicket { target, ticket, error_out } => {
+            let ticket = ticket.to_c();
+            let mut error = ptr::null_mut();
+            let error_ptr = if error_out { &raw mut error } else { ptr::null_mut() };
+            let result = unsafe { larkmsg_client_set_app_ticket(client(target), ptr_of(&ticket), error_ptr) };
+            check_outcome(result, error_out, error, &[]);
+        }
+        Op::CallAsync { target, call, request, callback, error_out } => {
+            let (call, request) = (call.to_c(), request.to_c());
+            asynchronous(callback, error_out, |callback, data, error| unsafe {
+                larkmsg_call_async(client(target), ptr_of(&call), ptr_of(&request), callback, data, error)
+            });
+        }
+        Op::EndpointAsync { target, endpoint, request, callback, error_out } => {
+            let request = request.to_c();
+            let function = match endpoint {
+                Endpoint::SendMessage => larkmsg_send_message_async,
+                Endpoint::BatchSend => larkmsg_batch_send_async,
+                Endpoint::CreateCard => larkmsg_create_card_async,
+                Endpoint::CreateAppFeedCard => larkmsg_create_app_feed_card_async,
+            };
+            asynchronous(callback, error_out, |callback, data, error| unsafe {
+                function(client(target), ptr_of(&request), callback, data, error)
+            });
+        }
+        Op::SendTextAsync { target, id_type, id, text, callback, error_out } => {
+            let (id_type, id, text) = (id_type.to_c(), id.to_c(), text.to_c());
+            asynchronous(callback, error_out, |callback, data, error| unsafe {
+                larkmsg_send_text_async(
+                    client(target),
+                    ptr_of(&id_type),
+                    ptr_of(&id),
+                    ptr_of(&text),
+                    callback,
+                    data,
+                    error,
+                )
+            });
+        }
+        Op::FakeControl { fake: live, method, name, body, status_out, json_out } => {
+            fake_control(live, &method, &name, &body, status_out, json_out)
+        }
+        Op::Nulls => nulls(),
+    }
+}
+
+/// Makes a client from fuzzed options, maybe gives it an app ticket, frees it. Its calls
+/// are never made: its base URL may be anywhere.
+fn new_client(options: &Arg, client_out: bool, error_out: bool, set_ticket: Option<Arg>) {
+    let options = options.to_c();
+    let mut client: *mut larkmsg_client = ptr::null_mut();
+    let mut error = ptr::null_mut();
+    let client_ptr = if client_out { &raw mut client } else { ptr::null_mut() };
+    let error_ptr = if error_out { &raw mut error } else { ptr::null_mut() };
+    let result = unsafe { larkmsg_client_new(ptr_of(&options), client_ptr, error_ptr) };
+    let secrets = options.as_ref().map(|text| secrets_in(&text.to_string_lossy())).unwrap_or_default();
+    let secrets: Vec<&str> = secrets.iter().map(String::as_str).collect();
+    check_outcome(result, error_out, error, &secrets);
+    assert_eq!(result == larkmsg_result::Ok, !client.is_null(), "client_out written iff OK");
+    if let Some(ticket) = set_ticket {
+        let ticket = ticket.to_c();
+        let mut error = ptr::null_mut();
+        let result = unsafe { larkmsg_client_set_app_ticket(client, ptr_of(&ticket), &raw mut error) };
+        check_outcome(result, true, error, &secrets);
+    }
+    unsafe { larkmsg_client_free(client) };
+}
+
+/// The secret values of options given as JSON text: strings of the secret keys that
+/// appear once in the text (so an error naming them can only have taken them from there).
+fn secrets_in(text: &str) -> Vec<String> {
+    let Ok(Value::Object(options)) = serde_json::from_str::<Value>(text) else {
+        return Vec::new();
+    };
+    ["app_secret", "tenant_access_token", "app_ticket"]
+        .iter()
+        .filter_map(|key| options.get(*key)?.as_str())
+        .filter(|secret| secret.len() >= 4 && text.matches(*secret).count() == 1)
+        .map(str::to_owned)
+        .collect()
+}
+
+/// Runs a blocking call with or without its out-parameters; a closed port never answers,
+/// so the call always fails, and the response stays unwritten.
+fn blocking(
+    response_out: bool,
+    error_out: bool,
+    call: impl FnOnce(*mut *mut c_char, *mut *mut larkmsg_error) -> larkmsg_result,
+) {
+    let mut response: *mut c_char = ptr::null_mut();
+    let mut error = ptr::null_mut();
+    let response_ptr = if response_out { &raw mut response } else { ptr::null_mut() };
+    let error_ptr = if error_out { &raw mut error } else { ptr::null_mut() };
+    let result = call(response_ptr, error_ptr);
+    assert_ne!(result, larkmsg_result::Ok, "a call to a closed port reported success");
+    assert!(response.is_null(), "response_out written on failure");
+    check_outcome(result, error_out, error, &[APP_SECRET, TOKEN]);
+}
+
+/// What an asynchronous call's callback hands over.
+#[derive(Default)]
+struct Outcome {
+    done: Mutex<Option<larkmsg_result>>,
+    signal: Condvar,
+}
+
+unsafe extern "C" fn on_done(
+    user_data: *mut c_void,
+    result: larkmsg_result,
+    response: *mut c_char,
+    error: *mut larkmsg_error,
+) {
+    assert_ne!(result, larkmsg_result::Ok, "an asynchronous call to a closed port reported success");
+    assert!(response.is_null(), "a failed asynchronous call handed over a response");
+    assert!(!error.is_null(), "a failed asynchronous call handed over no error");
+    check_outcome(result, true, error, &[APP_SECRET, TOKEN]);
+    // SAFETY: `user_data` is the `Outcome` the caller waits on.
+    let outcome = unsafe { &*(user_data as *const Outcome) };
+    *outcome.done.lock().unwrap() = Some(result);
+    outcome.signal.notify_all();
+}
+
+/// Starts an asynchronous call; when it started, waits for its one callback.
+fn asynchronous(
+    callback: bool,
+    error_out: bool,
+    start: impl FnOnce(larkmsg_callback, *mut c_void, *mut *mut larkmsg_error) -> larkmsg_result,
+) {
+    let outcome = Outcome::default();
+    let mut error = ptr::null_mut();
+    let error_ptr = if error_out { &raw mut error } else { ptr::null_mut() };
+    let callback_fn: larkmsg_callback = if callback { Some(on_done) } else { None };
+    let result = start(callback_fn, &raw const outcome as *mut c_void, error_ptr);
+    if !callback {
+        assert_ne!(result, larkmsg_result::Ok, "started without a callback");
+    }
+    check_outcome(result, error_out, error, &[APP_SECRET, TOKEN]);
+    if result == larkmsg_result::Ok {
+        let done = outcome.done.lock().unwrap();
+        let (done, timeout) =
+            outcome.signal.wait_timeout_while(done, Duration::from_secs(10), |done| done.is_none()).unwrap();
+        assert!(!timeout.timed_out(), "a started call never called back");
+        assert!(done.is_some());
+    }
+}
+
+/// The shared fake every `FakeControl` operation talks to (no client ever calls it).
+fn fake() -> *const larkmsg_fake {
+    static FAKE: OnceLock<usize> = OnceLock::new();
+    *FAKE.get_or_init(|| {
+        let mut fake = ptr::null_mut();
+        let result = unsafe { larkmsg_fake_start(&raw mut fake, ptr::null_mut()) };
+        assert_eq!(result, larkmsg_result::Ok);
+        fake as usize
+    }) as *const larkmsg_fake
+}
+
+fn fake_control(live: bool, method: &Arg, name: &Arg, body: &Arg, status_out: bool, json_out: bool) {
+    let (method, name, body) = (method.to_c(), name.to_c(), body.to_c());
+    let fake = if live { fake() } else { ptr::null() };
+    let mut status = 0u16;
+    let mut json: *mut c_char = ptr::null_mut();
+    let mut error = ptr::null_mut();
+    let status_ptr = if status_out { &raw mut status } else { ptr::null_mut() };
+    let json_ptr = if json_out { &raw mut json } else { ptr::null_mut() };
+    let result = unsafe {
+        larkmsg_fake_control(
+            fake,
+            ptr_of(&method),
+            ptr_of(&name),
+            ptr_of(&body),
+            status_ptr,
+            json_ptr,
+            &raw mut error,
+        )
+    };
+    check_outcome(result, true, error, &[]);
+    if result == larkmsg_result::Ok {
+        assert!(!status_out || status != 0, "no status for a control that answered");
+        if json_out {
+            let text = unsafe { CStr::from_ptr(json) }.to_str().expect("the answer is UTF-8");
+            serde_json::from_str::<Value>(text).expect("the answer is JSON");
+        }
+    } else {
+        assert!(status == 0 && json.is_null(), "out-parameters written on failure");
+    }
+    unsafe { larkmsg_string_free(json) };
+}
+
+/// Every function that takes a pointer, given NULL.
+fn nulls() {
+    unsafe {
+        let null_error: *const larkmsg_error = ptr::null();
+        assert_eq!(larkmsg_error_result(null_error), larkmsg_result::InvalidArgument);
+        assert!(larkmsg_error_kind(null_error).is_null());
+        assert!(larkmsg_error_message(null_error).is_null());
+        assert_eq!(larkmsg_error_code(null_error), 0);
+        assert_eq!(larkmsg_error_http_status(null_error), 0);
+        assert!(larkmsg_error_log_id(null_error).is_null());
+        assert!(!larkmsg_error_maybe_sent(null_error));
+        assert!(larkmsg_error_json(null_error).is_null());
+        larkmsg_error_free(ptr::null_mut());
+        larkmsg_string_free(ptr::null_mut());
+        larkmsg_client_free(ptr::null_mut());
+        larkmsg_fake_free(ptr::null_mut());
+        assert!(larkmsg_fake_url(ptr::null()).is_null());
+        assert!(!larkmsg_fake_url(fake()).is_null());
+        let version = CStr::from_ptr(larkmsg_version()).to_str().unwrap();
+        assert!(!version.is_empty());
+        let result = larkmsg_fake_start(ptr::null_mut(), ptr::null_mut());
+        assert_eq!(result, larkmsg_result::InvalidArgument);
+    }
+}
+
+/// Asserts what a result and its error object must be, then frees the error: OK has no
+/// error; a failure with an `error_out` has an error object that agrees with the result,
+/// reads as UTF-8 text and JSON, and names none of `secrets`.
+fn check_outcome(result: larkmsg_result, error_out: bool, error: *mut larkmsg_error, secrets: &[&str]) {
+    assert_ne!(result, larkmsg_result::Panic, "a panic was caught at the boundary");
+    if result == larkmsg_result::Ok || !error_out {
+        assert!(error.is_null(), "an error object for {result:?}");
+        return;
+    }
+    assert!(!error.is_null(), "no error object for {result:?}");
+    unsafe {
+        assert_eq!(larkmsg_error_result(error), result);
+        let kind = CStr::from_ptr(larkmsg_error_kind(error)).to_str().unwrap();
+        let message = CStr::from_ptr(larkmsg_error_message(error)).to_str().expect("the message is UTF-8");
+        assert!(message.starts_with(kind), "{message:?} does not start with its kind {kind}");
+        let json = CStr::from_ptr(larkmsg_error_json(error)).to_str().expect("the JSON is UTF-8");
+        let form: Value = serde_json::from_str(json).expect("the error's JSON parses");
+        assert_eq!(form["kind"], kind);
+        let log_id = larkmsg_error_log_id(error);
+        if !log_id.is_null() {
+            CStr::from_ptr(log_id).to_str().expect("the log id is UTF-8");
+        }
+        let _ =
+            (larkmsg_error_code(error), larkmsg_error_http_status(error), larkmsg_error_maybe_sent(error));
+        for secret in secrets {
+            assert!(!message.contains(secret) && !json.contains(secret), "a secret in {json}");
+        }
+        larkmsg_error_free(error);
+    }
+}
+
+/// The clients calls go to, made once: a closed port of 127.0.0.1, one attempt, short
+/// timeouts, no pacing.
+fn client(target: Target) -> *const larkmsg_client {
+    static CLIENTS: OnceLock<[usize; 3]> = OnceLock::new();
+    let clients = CLIENTS.get_or_init(|| {
+        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let common = format!(
+            r#""base_url": "http://127.0.0.1:{port}", "retry": {{"max_attempts": 1}},
+               "timeouts": {{"connect_ms": 200, "request_ms": 500, "total_ms": 1000}}, "quotas": false"#
+        );
+        [
+            format!(r#"{{"tenant_access_token": "{TOKEN}", {common}}}"#),
+            format!(r#"{{"app_id": "cli_fuzz", "app_secret": "{APP_SECRET}", {common}}}"#),
+            format!(
+                r#"{{"app_id": "cli_fuzz", "app_secret": "{APP_SECRET}", "tenant_key": "t_fuzz", {common}}}"#
+            ),
+        ]
+        .map(|options| {
+            let options = CString::new(options).unwrap();
+            let mut client = ptr::null_mut();
+            let result = unsafe { larkmsg_client_new(options.as_ptr(), &raw mut client, ptr::null_mut()) };
+            assert_eq!(result, larkmsg_result::Ok);
+            client as usize
+        })
+    });
+    match target {
+        Target::Null => ptr::null(),
+        Target::Token => clients[0] as *const larkmsg_client,
+        Target::SelfBuilt => clients[1] as *const larkmsg_client,
+        Target::StoreApp => clients[2] as *const larkmsg_client,
+    }
+}
