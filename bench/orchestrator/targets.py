@@ -15,6 +15,15 @@ def figure(results: dict[str, Any], scenario: str, column: str) -> dict[str, Any
     return cell
 
 
+def cpu_per_call(name: str, cell: dict[str, Any]) -> str | None:
+    """Where a run's time went: CPU per call in the driver (the client) and in the fake."""
+    calls = cell.get("driver", {}).get("attempted")
+    if not calls or "driver_cpu_s" not in cell:
+        return None
+    return (f"{name}: {1e6 * cell['driver_cpu_s'] / calls:,.0f} µs client CPU, "
+            f"{1e6 * cell['fake_cpu_s'] / calls:,.0f} µs fake CPU per call")
+
+
 def ratio_target(results, target, scenario, key, ours, theirs, at_least, lower_is_better=False):
     """larkmsg's figure against the official SDK's, with what is odd about either run."""
     cells = results.get(scenario, {})
@@ -28,6 +37,9 @@ def ratio_target(results, target, scenario, key, ours, theirs, at_least, lower_i
         return (target, "–", "MISS", "; ".join(filter(None, ["no figure", notes])))
     ratio = b / a if lower_is_better else a / b
     verdict = "PASS" if ratio >= at_least else "MISS"
+    if verdict == "MISS" and scenario != "construct":
+        profile = [cpu_per_call(ours, mine), cpu_per_call(theirs, other)]
+        notes = "; ".join(filter(None, [notes, *profile]))
     return (target, f"{ratio:,.1f}x", verdict, notes or None)
 
 
@@ -101,6 +113,9 @@ def latency_cause(reference: dict[str, Any] | None):
         )
         if reference:
             text += f"; raw HTTP with no SDK reached {100 * reference['share_of_ideal']:.1f} % of the ideal"
+        profile = cpu_per_call("this column", cell)
+        if profile:
+            text += f"; {profile} (64 answers arrive together every {LATENCY_MS} ms and wait for that CPU)"
         return text
 
     return cause
