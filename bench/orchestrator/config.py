@@ -23,6 +23,8 @@ CONSTRUCT_RUNS = 5
 APP_QUOTAS = [(50, 1.0), (1000, 60.0)]
 RECEIVER_QUOTAS = [(5, 1.0)]
 LATENCY_MS = 20
+# Codes of a rejected tenant access token (invalid, expired, revoked).
+TOKEN_REJECTED_CODES = [99991661, 99991663, 99991664, 99991665, 99991671]
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from .config import (
     LATENCY_MS,
     RECEIVER_QUOTAS,
     RECEIVERS,
+    TOKEN_REJECTED_CODES,
     Column,
     Scenario,
 )
@@ -134,7 +135,7 @@ def run_send(column: Column, scenario: Scenario, count: int, max_seconds: float)
     if scenario.name == "quota":
         figures["quota_minimum_s"] = quota_minimum_s(count, len(RECEIVERS))
     if revoker is not None:
-        auth_failures = sum(n for label, n in run.result.get("errors", {}).items() if label.startswith("auth"))
+        auth_failures = token_rejections(run.result.get("errors", {}))
         sent = counters.get("requests", {}).get("send_message", 0)
         figures.update(
             revoked=revoker.revoked_at is not None,
@@ -199,3 +200,9 @@ class Revoker(threading.Thread):
     def stop(self) -> None:
         self._stop_event.set()
         self.join()
+
+
+def token_rejections(errors: dict[str, int]) -> int:
+    """Failures for a rejected token: larkmsg's `auth` kind, or the official SDKs' codes."""
+    return sum(n for label, n in errors.items()
+               if label.startswith("auth") or label in {f"code:{code}" for code in TOKEN_REJECTED_CODES})

@@ -87,7 +87,7 @@ ROWS: dict[str, list[tuple[str, Any]]] = {
     "revoke": [
         ("succeeded", lambda f: fmt((f.get("driver") or {}).get("succeeded"))),
         ("failed", lambda f: fmt((f.get("driver") or {}).get("failed"))),
-        ("failed after revocation (auth)", lambda f: fmt(f.get("auth_failures"))),
+        ("failed for a rejected token", lambda f: fmt(f.get("auth_failures"))),
         ("revoked after n sends", lambda f: fmt(f.get("revoked_after_requests"))),
         ("send requests after it", lambda f: fmt(f.get("requests_after_revocation"))),
         ("token requests", lambda f: fmt(f.get("token_requests"))),
