@@ -403,11 +403,9 @@ unsafe fn call_async(
 
 /// The name of a call as a static string, or an error for an unknown one.
 fn call_name(name: &str) -> Result<&'static str, Error> {
-    larkmsg_core::CALLS.into_iter().find(|known| *known == name).ok_or_else(|| {
-        crate::ffi::invalid(
-            "call",
-            &format!("{name:?} is unknown; expected one of {}", larkmsg_core::CALLS.join(", ")),
-        )
+    larkmsg_core::Endpoint::from_name(name).map(larkmsg_core::Endpoint::name).ok_or_else(|| {
+        let known: Vec<&str> = larkmsg_core::Endpoint::ALL.iter().map(|endpoint| endpoint.name()).collect();
+        crate::ffi::invalid("call", &format!("{name:?} is unknown; expected one of {}", known.join(", ")))
     })
 }
 

@@ -45,7 +45,7 @@ pub fn version() -> String {
 /// The call names `callJson` accepts.
 #[napi]
 pub fn calls() -> Vec<String> {
-    larkmsg::CALLS.iter().map(|name| (*name).to_owned()).collect()
+    larkmsg::Endpoint::ALL.iter().map(|endpoint| endpoint.name().to_owned()).collect()
 }
 
 /// Logs the core's events to stderr, filtered by `directive` (`larkmsg::logging::enable`);

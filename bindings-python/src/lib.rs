@@ -250,10 +250,10 @@ fn enable_logging(py: Python<'_>, directive: &str) -> PyResult<()> {
     larkmsg::logging::enable(directive).map_err(|e| to_py_err(py, &e))
 }
 
-/// The names of the calls (`send_message`, `batch_send`, `create_card`, `create_app_feed_card`).
+/// The names of the calls, in the registry's order.
 #[pyfunction]
 fn calls() -> Vec<&'static str> {
-    larkmsg::CALLS.to_vec()
+    larkmsg::Endpoint::ALL.iter().map(|endpoint| endpoint.name()).collect()
 }
 
 /// The `larkmsg._native` module.

@@ -1,9 +1,6 @@
 //! [`BlockingClient`]: the same calls for synchronous callers, run on the shared runtime.
 
-use crate::api::{
-    BatchSendRequest, BatchSendResult, CreateAppFeedCardRequest, CreateAppFeedCardResult, CreateCardRequest,
-    CreateCardResult, Message, SendMessageRequest,
-};
+use crate::api::Message;
 use crate::client::Client;
 use crate::content::MessageContent;
 use crate::enums::ReceiveIdType;
@@ -28,26 +25,6 @@ impl BlockingClient {
     /// The async client behind this facade.
     pub fn client(&self) -> &Client {
         &self.client
-    }
-
-    /// Blocking [`Client::send_message`].
-    pub fn send_message(&self, request: SendMessageRequest) -> Result<Message> {
-        block_on(self.client.send_message(request))?
-    }
-
-    /// Blocking [`Client::batch_send`].
-    pub fn batch_send(&self, request: BatchSendRequest) -> Result<BatchSendResult> {
-        block_on(self.client.batch_send(request))?
-    }
-
-    /// Blocking [`Client::create_card`].
-    pub fn create_card(&self, request: CreateCardRequest) -> Result<CreateCardResult> {
-        block_on(self.client.create_card(request))?
-    }
-
-    /// Blocking [`Client::create_app_feed_card`].
-    pub fn create_app_feed_card(&self, request: CreateAppFeedCardRequest) -> Result<CreateAppFeedCardResult> {
-        block_on(self.client.create_app_feed_card(request))?
     }
 
     /// Blocking [`Client::send`].

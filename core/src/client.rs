@@ -3,18 +3,19 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use serde::Serialize;
-use serde::de::DeserializeOwned;
+use serde_json::Value;
 
 use crate::auth::{AppTicketCell, AppTicketSource, Credentials, TokenManager};
 use crate::config::{Domain, RetryPolicy, Timeouts};
 use crate::error::{Error, ErrorKind, Result};
 use crate::http::{Http, HttpSettings};
+use crate::operation::{Operation, expand_path};
 use crate::pacing::Pacer;
-use crate::quota::{Endpoint, QuotaTable};
+use crate::quota::QuotaTable;
 use crate::secret::Secret;
 use crate::token_store::{MemoryTokenStore, TokenStore};
 use crate::transport::{Call, Transport};
+use crate::validate::decode_value;
 
 /// Default time before expiry at which a token is refreshed.
 const REFRESH_AHEAD: Duration = Duration::from_secs(300);
@@ -270,20 +271,36 @@ impl Client {
         self.timeouts
     }
 
-    /// Sends one call: paced, authenticated, repeated when that is safe; decodes `data`.
-    pub(crate) async fn execute<T: DeserializeOwned>(
-        &self,
-        endpoint: Endpoint,
-        query: Vec<(&'static str, String)>,
-        body: &impl Serialize,
-        receiver: Option<&str>,
-    ) -> Result<T> {
-        let body = serde_json::to_vec(body).map_err(|e| {
+    /// Runs one operation: validates the request (nothing is sent when it breaks a rule),
+    /// fills its de-duplication key, then sends it paced, authenticated and repeated when
+    /// that is safe, and decodes the answer's `data`.
+    pub(crate) async fn run<O: Operation>(&self, mut request: O::Request) -> Result<O::Output> {
+        O::validate(&request)?;
+        if let Some(key) = O::dedup_key(&mut request)
+            && key.is_none()
+        {
+            *key = Some(uuid::Uuid::new_v4().to_string());
+        }
+        let body = serde_json::to_vec(&request).map_err(|e| {
             Error::new(ErrorKind::InvalidArgument, format!("the request cannot be encoded: {e}"))
         })?;
-        let call = Call { endpoint, query, body: body.into(), receiver };
+        let call = Call {
+            endpoint: O::ENDPOINT,
+            path: expand_path(O::PATH, &O::path_params(&request)),
+            query: O::query(&request),
+            body: body.into(),
+            subject: O::subject(&request),
+        };
         let inner = &*self.inner;
         inner.transport.call(&call, &inner.tokens, &inner.pacer, &self.timeouts).await
+    }
+
+    /// [`Client::run`] with the request as its flat JSON object and the result as JSON.
+    pub(crate) async fn run_json<O: Operation>(&self, request: Value) -> Result<Value> {
+        let request = decode_value::<O::Request>("", request).map_err(Error::from)?;
+        let output = self.run::<O>(request).await?;
+        serde_json::to_value(output)
+            .map_err(|e| Error::new(ErrorKind::Decode, format!("cannot encode the result: {e}")))
     }
 }
 

@@ -8,6 +8,7 @@ use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderValue};
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::fork::ForkLocal;
+use crate::operation::Method;
 use crate::secret::Secret;
 
 /// `Content-Type` of every request, as the platform documents it.
@@ -51,9 +52,10 @@ impl Http {
         Ok(http)
     }
 
-    /// POSTs a JSON body and reads the whole answer within `timeout`.
-    pub(crate) async fn post_json(
+    /// Sends a JSON body with `method` and reads the whole answer within `timeout`.
+    pub(crate) async fn send_json(
         &self,
+        method: Method,
         url: &str,
         query: &[(&'static str, String)],
         bearer: Option<&Secret>,
@@ -61,7 +63,11 @@ impl Http {
         timeout: Duration,
     ) -> std::result::Result<RawResponse, NoAnswer> {
         let client = self.client.get().map_err(|error| NoAnswer { maybe_reached: false, error })?;
-        let mut request = client.post(url).timeout(timeout).header(CONTENT_TYPE, JSON_UTF8).body(body);
+        let mut request = client
+            .request(reqwest_method(method), url)
+            .timeout(timeout)
+            .header(CONTENT_TYPE, JSON_UTF8)
+            .body(body);
         if !query.is_empty() {
             request = request.query(query);
         }
@@ -79,6 +85,16 @@ impl Http {
             failure
         })?;
         Ok(RawResponse { status, log_id, rate_limit_reset, body })
+    }
+}
+
+fn reqwest_method(method: Method) -> reqwest::Method {
+    match method {
+        Method::Get => reqwest::Method::GET,
+        Method::Post => reqwest::Method::POST,
+        Method::Put => reqwest::Method::PUT,
+        Method::Patch => reqwest::Method::PATCH,
+        Method::Delete => reqwest::Method::DELETE,
     }
 }
 

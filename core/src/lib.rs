@@ -19,11 +19,12 @@ pub mod error;
 pub mod fake;
 mod fork;
 mod http;
-mod json_api;
 pub mod logging;
+pub mod operation;
 pub mod options;
 mod pacing;
 pub mod quota;
+mod registry;
 pub mod runtime;
 pub mod secret;
 pub mod token_store;
@@ -32,7 +33,7 @@ pub mod validate;
 
 pub use api::{
     BatchSendRequest, BatchSendResult, CreateAppFeedCardRequest, CreateAppFeedCardResult, CreateCardRequest,
-    CreateCardResult, Envelope, Message, SendMessageRequest,
+    CreateCardResult, Envelope, Message, ReplyMessageRequest, SendMessageRequest,
 };
 pub use auth::{AppTicketCell, AppTicketSource};
 pub use blocking::BlockingClient;
@@ -41,9 +42,10 @@ pub use config::{Domain, RetryPolicy, Timeouts};
 pub use content::MessageContent;
 pub use enums::{KnownValues, MsgType, ReceiveIdType, UserIdType};
 pub use error::{Error, ErrorKind, Result};
-pub use json_api::CALLS;
+pub use operation::{Method, Operation, Repeat, Subject, SubjectKind};
 pub use options::ClientOptions;
-pub use quota::{Endpoint, Quota, QuotaTable};
+pub use quota::{Quota, QuotaTable};
+pub use registry::Endpoint;
 pub use secret::Secret;
 pub use token_store::{CachedToken, MemoryTokenStore, TokenStore};
 pub use validate::{Rule, Violation, Violations};

@@ -15,8 +15,10 @@ use crate::auth::{AuthAnswer, TokenManager};
 use crate::config::{RetryPolicy, Timeouts};
 use crate::error::{Error, ErrorKind, Result};
 use crate::http::{Http, RawResponse};
+use crate::operation::Method;
+use crate::operation::Subject;
 use crate::pacing::Pacer;
-use crate::quota::Endpoint;
+use crate::registry::Endpoint;
 
 /// Codes that mean the token was not accepted: drop it, fetch a new one, try again.
 const TOKEN_REJECTED: [i64; 5] = [99991661, 99991663, 99991664, 99991665, 99991671];
@@ -37,13 +39,15 @@ const APP_TICKET_INVALID: i64 = 10012;
 
 /// One request to one endpoint.
 #[derive(Debug)]
-pub(crate) struct Call<'a> {
+pub(crate) struct Call {
     pub(crate) endpoint: Endpoint,
+    /// The path below the base URL, path parameters filled in.
+    pub(crate) path: String,
     pub(crate) query: Vec<(&'static str, String)>,
     /// The JSON body; shared, not copied, by every attempt.
     pub(crate) body: Bytes,
-    /// The receiver, for the per-receiver quota of send message.
-    pub(crate) receiver: Option<&'a str>,
+    /// The subject of the call's per-subject quota (a message's receiver).
+    pub(crate) subject: Option<Subject>,
 }
 
 /// Sends calls to one base URL.
@@ -91,7 +95,7 @@ impl Transport {
     /// Runs a call to its end and decodes the answer's `data`.
     pub(crate) async fn call<T: DeserializeOwned>(
         &self,
-        call: &Call<'_>,
+        call: &Call,
         tokens: &TokenManager,
         pacer: &Pacer,
         timeouts: &Timeouts,
@@ -116,13 +120,14 @@ impl Transport {
 
     async fn call_inner<T: DeserializeOwned>(
         &self,
-        call: &Call<'_>,
+        call: &Call,
         tokens: &TokenManager,
         pacer: &Pacer,
         timeouts: &Timeouts,
     ) -> Result<T> {
         let deadline = Instant::now() + timeouts.total;
-        let url = format!("{}{}", self.base_url, call.endpoint.path());
+        let url = format!("{}{}", self.base_url, call.path);
+        let method = call.endpoint.method();
         let repeat_is_safe = call.endpoint.repeat_is_safe();
         let mut attempts = 0;
         let mut refreshed_token = false;
@@ -131,7 +136,7 @@ impl Transport {
             attempts += 1;
             tracing::Span::current().record("attempts", attempts);
             pacer
-                .acquire(call.endpoint, call.receiver, deadline)
+                .acquire(call.endpoint, call.subject.as_ref(), deadline)
                 .await
                 .map_err(|e| e.with_maybe_sent(maybe_took_effect))?;
             let token = tokens
@@ -139,8 +144,10 @@ impl Transport {
                 .await
                 .map_err(|e| e.with_maybe_sent(maybe_took_effect))?;
             let timeout = timeouts.request.min(deadline.saturating_duration_since(Instant::now()));
-            let outcome =
-                self.http.post_json(&url, &call.query, Some(&token), call.body.clone(), timeout).await;
+            let outcome = self
+                .http
+                .send_json(method, &url, &call.query, Some(&token), call.body.clone(), timeout)
+                .await;
             if let Ok(RawResponse { log_id: Some(log_id), .. }) = &outcome {
                 tracing::Span::current().record("log_id", log_id.as_str());
             }
@@ -180,8 +187,8 @@ impl Transport {
                 }
                 Next::ReceiverThrottled(error) => {
                     let until = Instant::now() + self.retry.receiver_backoff;
-                    match call.receiver {
-                        Some(receiver) => pacer.hold_receiver(receiver, until),
+                    match &call.subject {
+                        Some(subject) => pacer.hold_subject(subject, until),
                         None => pacer.hold_endpoint(call.endpoint, until),
                     }
                     (Duration::ZERO, error)
@@ -217,7 +224,8 @@ impl Transport {
         loop {
             attempts += 1;
             let timeout = self.timeouts.request.min(deadline.saturating_duration_since(Instant::now()));
-            let error = match self.http.post_json(&url, &[], None, body.clone(), timeout).await {
+            let error = match self.http.send_json(Method::Post, &url, &[], None, body.clone(), timeout).await
+            {
                 Ok(raw) if raw.status < 500 => {
                     let mut answer: AuthAnswer = serde_json::from_slice(&raw.body).map_err(|e| {
                         Error::new(ErrorKind::Decode, format!("the token answer is not valid JSON: {e}"))

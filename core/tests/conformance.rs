@@ -11,8 +11,8 @@ use std::time::Duration;
 use larkmsg::fake::{FakeServer, FaultKind, FaultPlan};
 use larkmsg::validate::decode_value;
 use larkmsg::{
-    BatchSendRequest, Client, CreateAppFeedCardRequest, CreateCardRequest, Error, ReceiveIdType, RetryPolicy,
-    SendMessageRequest, Timeouts, Violations,
+    BatchSendRequest, Client, CreateAppFeedCardRequest, CreateCardRequest, Error, ReceiveIdType,
+    ReplyMessageRequest, RetryPolicy, SendMessageRequest, Timeouts, Violations,
 };
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value, json};
@@ -146,6 +146,7 @@ where
 async fn run_call(client: &Client, name: &str, input: Value) -> Result<Result<Value, Value>, String> {
     Ok(match name {
         "send_message" => call(input, async |r: SendMessageRequest| client.send_message(r).await).await,
+        "reply_message" => call(input, async |r: ReplyMessageRequest| client.reply_message(r).await).await,
         "batch_send" => call(input, async |r: BatchSendRequest| client.batch_send(r).await).await,
         "create_card" => call(input, async |r: CreateCardRequest| client.create_card(r).await).await,
         "create_app_feed_card" => {
@@ -153,14 +154,6 @@ async fn run_call(client: &Client, name: &str, input: Value) -> Result<Result<Va
         }
         other => return Err(format!("unknown call {other}")),
     })
-}
-
-/// The fake's counter name for a call's endpoint.
-fn endpoint_name(call: &str) -> &str {
-    match call {
-        "create_app_feed_card" => "create_feed_card",
-        other => other,
-    }
 }
 
 /// Whether `actual` contains `expected`: objects by subset, `{"$prefix": p}` by prefix.
@@ -245,7 +238,7 @@ async fn run_case(case: Value) -> Result<(), String> {
         _ => return Err("expect must hold exactly one of ok or error (an object)".to_owned()),
     }
     let counters = fake.counters();
-    let requests = counters.requests.get(endpoint_name(&name)).copied().unwrap_or(0);
+    let requests = counters.requests.get(&name).copied().unwrap_or(0);
     check_count(&case, "expect_requests", requests)?;
     check_count(&case, "expect_token_requests", counters.token_requests.values().sum())?;
     if let Some(Value::Object(inbox)) = case.get("expect_inbox") {

@@ -7,7 +7,28 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::enums::MsgType;
+use crate::operation::{Method, Operation, Repeat};
+use crate::quota::{Quota, TIER_4};
+use crate::registry::Endpoint;
 use crate::validate::{Rule, Validator, Violations};
+
+/// Batch send: `POST /open-apis/message/v4/batch_send/`.
+#[derive(Debug, Clone, Copy)]
+pub struct BatchSend;
+
+impl Operation for BatchSend {
+    type Request = BatchSendRequest;
+    type Output = BatchSendResult;
+    const ENDPOINT: Endpoint = Endpoint::BatchSend;
+    const METHOD: Method = Method::Post;
+    const PATH: &'static str = "/open-apis/message/v4/batch_send/";
+    const QUOTAS: &'static [Quota] = TIER_4;
+    const REPEAT: Repeat = Repeat::Unsafe;
+
+    fn validate(request: &BatchSendRequest) -> Result<(), Violations> {
+        request.validate()
+    }
+}
 
 /// Most ids one list may hold.
 const IDS_MAX: usize = 200;

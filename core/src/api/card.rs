@@ -4,7 +4,28 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::enums::string_enum;
+use crate::operation::{Method, Operation, Repeat};
+use crate::quota::{Quota, TIER_4};
+use crate::registry::Endpoint;
 use crate::validate::{Rule, Validator, Violations, join, json_kind};
+
+/// Create card entity: `POST /open-apis/cardkit/v1/cards`.
+#[derive(Debug, Clone, Copy)]
+pub struct CreateCard;
+
+impl Operation for CreateCard {
+    type Request = CreateCardRequest;
+    type Output = CreateCardResult;
+    const ENDPOINT: Endpoint = Endpoint::CreateCard;
+    const METHOD: Method = Method::Post;
+    const PATH: &'static str = "/open-apis/cardkit/v1/cards";
+    const QUOTAS: &'static [Quota] = TIER_4;
+    const REPEAT: Repeat = Repeat::NoVisibleEffect;
+
+    fn validate(request: &CreateCardRequest) -> Result<(), Violations> {
+        request.validate()
+    }
+}
 
 /// Length range of `type`, in characters.
 const TYPE_CHARS: (usize, usize) = (1, 50);

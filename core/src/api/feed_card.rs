@@ -6,7 +6,33 @@ use std::fmt::{self, Display};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::enums::{UserIdType, string_enum};
+use crate::operation::{Method, Operation, Repeat};
+use crate::quota::{Quota, TIER_7};
+use crate::registry::Endpoint;
 use crate::validate::{Rule, Validator, Violations, join};
+
+/// Create app feed card: `POST /open-apis/im/v2/app_feed_card?user_id_type=…`.
+#[derive(Debug, Clone, Copy)]
+pub struct CreateAppFeedCard;
+
+impl Operation for CreateAppFeedCard {
+    type Request = CreateAppFeedCardRequest;
+    type Output = CreateAppFeedCardResult;
+    const ENDPOINT: Endpoint = Endpoint::CreateAppFeedCard;
+    const METHOD: Method = Method::Post;
+    const PATH: &'static str = "/open-apis/im/v2/app_feed_card";
+    const QUERY: &'static [&'static str] = &["user_id_type"];
+    const QUOTAS: &'static [Quota] = TIER_7;
+    const REPEAT: Repeat = Repeat::Unsafe;
+
+    fn validate(request: &CreateAppFeedCardRequest) -> Result<(), Violations> {
+        request.validate()
+    }
+
+    fn query(request: &CreateAppFeedCardRequest) -> Vec<(&'static str, String)> {
+        request.query()
+    }
+}
 
 const BIZ_ID_MAX: usize = 200;
 const TITLE_MAX: usize = 60;

@@ -3,10 +3,44 @@
 use serde::{Deserialize, Serialize};
 
 use crate::enums::{MsgType, ReceiveIdType, UserIdType, string_enum};
+use crate::operation::{Method, Operation, Repeat, Subject};
+use crate::quota::{Quota, TIER_4};
+use crate::registry::Endpoint;
 use crate::validate::{Rule, Validator, Violations};
 
 /// Longest `uuid` the platform accepts, in characters.
-const UUID_MAX_CHARS: usize = 50;
+pub(crate) const UUID_MAX_CHARS: usize = 50;
+
+/// Send message: `POST /open-apis/im/v1/messages?receive_id_type=…`.
+#[derive(Debug, Clone, Copy)]
+pub struct SendMessage;
+
+impl Operation for SendMessage {
+    type Request = SendMessageRequest;
+    type Output = Message;
+    const ENDPOINT: Endpoint = Endpoint::SendMessage;
+    const METHOD: Method = Method::Post;
+    const PATH: &'static str = "/open-apis/im/v1/messages";
+    const QUERY: &'static [&'static str] = &["receive_id_type"];
+    const QUOTAS: &'static [Quota] = TIER_4;
+    const REPEAT: Repeat = Repeat::Deduplicated;
+
+    fn validate(request: &SendMessageRequest) -> Result<(), Violations> {
+        request.validate()
+    }
+
+    fn query(request: &SendMessageRequest) -> Vec<(&'static str, String)> {
+        request.query()
+    }
+
+    fn dedup_key(request: &mut SendMessageRequest) -> Option<&mut Option<String>> {
+        Some(&mut request.uuid)
+    }
+
+    fn subject(request: &SendMessageRequest) -> Option<Subject> {
+        Some(Subject::receiver(request.receive_id.as_str()))
+    }
+}
 
 /// Send message request: the `receive_id_type` query parameter and the JSON body.
 ///
@@ -67,15 +101,20 @@ impl SendMessageRequest {
             None => v.push("receive_id_type", Rule::Required, "is required"),
         }
         v.required("receive_id", Some(self.receive_id.as_str()));
-        let known_type = v.known("msg_type", &self.msg_type);
-        let has_content = v.required("content", Some(self.content.as_str()));
-        if let Some(uuid) = &self.uuid {
-            v.chars("uuid", uuid, 0, UUID_MAX_CHARS);
-        }
-        if known_type && has_content {
-            crate::content::check_message_content(&mut v, "content", &self.msg_type, &self.content);
-        }
+        check_message_body(&mut v, &self.msg_type, &self.content, self.uuid.as_deref());
         v.finish()
+    }
+}
+
+/// The rules send message and reply share: `msg_type`, the `content` for it, and `uuid`.
+pub(crate) fn check_message_body(v: &mut Validator, msg_type: &MsgType, content: &str, uuid: Option<&str>) {
+    let known_type = v.known("msg_type", msg_type);
+    let has_content = v.required("content", Some(content));
+    if let Some(uuid) = uuid {
+        v.chars("uuid", uuid, 0, UUID_MAX_CHARS);
+    }
+    if known_type && has_content {
+        crate::content::check_message_content(v, "content", msg_type, content);
     }
 }
 
