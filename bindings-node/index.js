@@ -5,12 +5,13 @@
 // quotas all happen in the core.
 
 const native = require('./native.js')
+const generated = require('./generated.js')
 
 // ---------------------------------------------------------------------------------------
 // camelCase <-> snake_case, mechanically, on object keys.
 
 /** Keys whose values are the platform's own JSON (message content, cards): kept as given. */
-const OPAQUE_KEYS = new Set(['content', 'card', 'action_map', 'template_variable'])
+const OPAQUE_KEYS = new Set(generated.OPAQUE_KEYS)
 
 function isPlainObject(value) {
   if (value === null || typeof value !== 'object') return false
@@ -64,7 +65,7 @@ class LarkError extends Error {
   constructor(detail) {
     super(detail.message)
     this.name = this.constructor.name
-    /** The kind: invalid_argument, auth, permission, rate_limited, api, timeout, network, decode, config. */
+    /** The kind (`invalid_argument`, `auth`, …): the same in every binding. */
     this.code = detail.kind
     /** The platform's code (e.g. 230001), when it answered one. */
     this.apiCode = detail.code ?? null
@@ -89,26 +90,18 @@ class LarkError extends Error {
   }
 }
 
-class InvalidArgumentError extends LarkError {}
-class AuthError extends LarkError {}
-class PermissionError extends LarkError {}
-class RateLimitedError extends LarkError {}
-class ApiError extends LarkError {}
-class TimeoutError extends LarkError {}
-class NetworkError extends LarkError {}
-class DecodeError extends LarkError {}
-class ConfigError extends LarkError {}
-
-const ERROR_CLASSES = {
-  invalid_argument: InvalidArgumentError,
-  auth: AuthError,
-  permission: PermissionError,
-  rate_limited: RateLimitedError,
-  api: ApiError,
-  timeout: TimeoutError,
-  network: NetworkError,
-  decode: DecodeError,
-  config: ConfigError,
+/** The class of each error kind (from the core's list), by kind; and every class by name. */
+const ERROR_CLASSES = {}
+const errorClasses = {}
+for (const pass of [false, true]) {
+  for (const { kind, name, parent, aliases } of generated.ERROR_KINDS) {
+    if ((parent !== null) !== pass) continue
+    const Base = parent === null ? LarkError : errorClasses[parent]
+    const Class = { [name]: class extends Base {} }[name]
+    ERROR_CLASSES[kind] = Class
+    errorClasses[name] = Class
+    for (const alias of aliases) errorClasses[alias] = Class
+  }
 }
 
 /** The LarkError subclass for the core's error JSON. */
@@ -398,34 +391,12 @@ class Client {
     this._native = native_(() => new native.NativeClient(JSON.stringify(raw)))
   }
 
-  /** Runs a call by name (`send_message`, `batch_send`, `create_card`, `create_app_feed_card`). */
+  /** Runs a call by name (`send_message`, `reply_message`, …: see `CALLS`) with its flat request. */
   async call(name, request) {
     const requestJson = JSON.stringify(toSnake(request ?? {}))
     const answer = JSON.parse(await this._native.callJson(name, requestJson))
     if (answer.error) throw larkError(answer.error)
     return toCamel(answer.ok)
-  }
-
-  /** Send message (`POST /open-apis/im/v1/messages`): `{receiveIdType, receiveId, msgType, content, uuid?}`. */
-  sendMessage(request) {
-    return this.call('send_message', request)
-  }
-
-  /** Batch send (`POST /open-apis/message/v4/batch_send/`). */
-  batchSend(request) {
-    return this.call('batch_send', request)
-  }
-
-  /** Create a card entity (`POST /open-apis/cardkit/v1/cards`): `{type: 'card_json', data}`. */
-  createCard(request) {
-    const raw = { ...request }
-    if (raw.data !== undefined && typeof raw.data !== 'string') raw.data = JSON.stringify(jsonValue(raw.data))
-    return this.call('create_card', raw)
-  }
-
-  /** Create an app feed card (`POST /open-apis/im/v2/app_feed_card`). */
-  createAppFeedCard(request) {
-    return this.call('create_app_feed_card', request)
   }
 
   /** Sends a `Content` (from `content.*` or a builder); `extra` may add `uuid`. */
@@ -465,18 +436,21 @@ class Client {
   }
 }
 
+// The operations of the registry, each a `call` of its name.
+for (const { name, method } of generated.OPERATIONS) {
+  Object.defineProperty(Client.prototype, method, {
+    value: function (request) {
+      return this.call(name, request)
+    },
+    writable: true,
+    configurable: true,
+  })
+}
+
 module.exports = {
   Client,
   LarkError,
-  InvalidArgumentError,
-  AuthError,
-  PermissionError,
-  RateLimitedError,
-  ApiError,
-  TimeoutError,
-  NetworkError,
-  DecodeError,
-  ConfigError,
+  ...errorClasses,
   Content,
   TextBuilder,
   PostBuilder,
@@ -489,7 +463,7 @@ module.exports = {
   toCamel,
   toSnake,
   larkError,
-  CALLS: native.calls(),
+  CALLS: generated.OPERATIONS.map((operation) => operation.name),
   VERSION: native.version(),
   // for larkmsg/testing
   _native: native,

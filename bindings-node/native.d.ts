@@ -37,9 +37,6 @@ export declare class NativeFake {
   stop(): void
 }
 
-/** The call names `callJson` accepts. */
-export declare function calls(): Array<string>
-
 /**
  * Checks a card JSON 2.0 (as JSON text) against the card entity endpoint's rules; throws
  * the core's error JSON with every violation.

@@ -837,7 +837,6 @@ module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __n
 module.exports = nativeBinding
 module.exports.NativeClient = nativeBinding.NativeClient
 module.exports.NativeFake = nativeBinding.NativeFake
-module.exports.calls = nativeBinding.calls
 module.exports.checkCard = nativeBinding.checkCard
 module.exports.contentString = nativeBinding.contentString
 module.exports.enableLogging = nativeBinding.enableLogging

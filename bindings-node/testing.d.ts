@@ -1,5 +1,5 @@
 // Typings of larkmsg/testing: the bundled fake Feishu server.
-import type { ClientOptions, AppOptions } from './index'
+import type { AppOptions, CallName, ClientOptions } from './index'
 
 export const DEFAULT_APP_ID: 'cli_fake_app'
 export const DEFAULT_APP_SECRET: 'fake_app_secret'

@@ -21,6 +21,8 @@ mod error;
 mod fake;
 mod ffi;
 mod logging;
+mod operations;
+mod result;
 
 use std::ffi::{CStr, CString, c_char};
 
@@ -29,6 +31,8 @@ use std::ffi::{CStr, CString, c_char};
 pub use client::*;
 pub use error::*;
 pub use fake::*;
+pub use operations::*;
+pub use result::*;
 
 static VERSION: &CStr = match CStr::from_bytes_with_nul(concat!(env!("CARGO_PKG_VERSION"), "\0").as_bytes()) {
     Ok(version) => version,

@@ -42,12 +42,6 @@ pub fn version() -> String {
     env!("CARGO_PKG_VERSION").to_owned()
 }
 
-/// The call names `callJson` accepts.
-#[napi]
-pub fn calls() -> Vec<String> {
-    larkmsg::Endpoint::ALL.iter().map(|endpoint| endpoint.name().to_owned()).collect()
-}
-
 /// Logs the core's events to stderr, filtered by `directive` (`larkmsg::logging::enable`);
 /// throws the core's error JSON for a directive that does not parse.
 #[napi]

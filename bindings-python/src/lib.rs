@@ -250,12 +250,6 @@ fn enable_logging(py: Python<'_>, directive: &str) -> PyResult<()> {
     larkmsg::logging::enable(directive).map_err(|e| to_py_err(py, &e))
 }
 
-/// The names of the calls, in the registry's order.
-#[pyfunction]
-fn calls() -> Vec<&'static str> {
-    larkmsg::Endpoint::ALL.iter().map(|endpoint| endpoint.name()).collect()
-}
-
 /// The `larkmsg._native` module.
 #[pymodule]
 fn _native(module: &Bound<'_, PyModule>) -> PyResult<()> {
@@ -265,7 +259,6 @@ fn _native(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_class::<Abort>()?;
     module.add_function(wrap_pyfunction!(content_string, module)?)?;
     module.add_function(wrap_pyfunction!(text_markup, module)?)?;
-    module.add_function(wrap_pyfunction!(calls, module)?)?;
     module.add_function(wrap_pyfunction!(enable_logging, module)?)?;
     module.add("VERSION", env!("CARGO_PKG_VERSION"))?;
     module.add("DEFAULT_APP_ID", larkmsg::fake::DEFAULT_APP_ID)?;

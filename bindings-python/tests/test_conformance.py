@@ -77,7 +77,7 @@ def check(case: dict[str, Any], fake: FakeServer, outcome: Any) -> None:
         assert isinstance(outcome, larkmsg.LarkError), f"expected an error, got {outcome!r}"
         want = expect["error"]
         got = error_form(outcome)
-        assert type(outcome) is larkmsg._errors.KINDS[got["kind"]]
+        assert type(outcome) is larkmsg.LarkError._by_kind[got["kind"]]
         for key, value in want.items():
             if key == "violations":
                 pairs = sorted((v["path"], v["rule"]) for v in value)

@@ -46,6 +46,9 @@ pub use operation::{Method, Operation, Repeat, Subject, SubjectKind};
 pub use options::ClientOptions;
 pub use quota::{Quota, QuotaTable};
 pub use registry::Endpoint;
+#[cfg(feature = "schema")]
+#[doc(hidden)]
+pub use registry::schemas;
 pub use secret::Secret;
 pub use token_store::{CachedToken, MemoryTokenStore, TokenStore};
 pub use validate::{Rule, Violation, Violations};

@@ -21,6 +21,7 @@ use crate::validate::decode_value;
 ///  "retry": {"max_attempts": 3}, "quotas": false}
 /// ```
 #[derive(Debug, Default, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ClientOptions {
     /// The app's id.
@@ -60,6 +61,7 @@ pub struct ClientOptions {
 
 /// [`Timeouts`] in milliseconds; absent fields keep their defaults.
 #[derive(Debug, Default, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct TimeoutOptions {
     /// To open a connection.
@@ -72,6 +74,7 @@ pub struct TimeoutOptions {
 
 /// [`RetryPolicy`] with durations in milliseconds; absent fields keep their defaults.
 #[derive(Debug, Default, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RetryOptions {
     /// Attempts per call, the first included.

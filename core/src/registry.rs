@@ -114,6 +114,20 @@ macro_rules! operations {
             }
         }
 
+        /// The JSON Schemas (what decodes) of every operation's request and result, in the
+        /// registry's order; their definitions land in `generator`.
+        #[cfg(feature = "schema")]
+        #[doc(hidden)]
+        pub fn schemas(
+            generator: &mut schemars::SchemaGenerator,
+        ) -> Vec<(Endpoint, schemars::Schema, schemars::Schema)> {
+            vec![$((
+                Endpoint::$op,
+                generator.subschema_for::<<$op as Operation>::Request>(),
+                generator.subschema_for::<<$op as Operation>::Output>(),
+            ),)+]
+        }
+
         impl BlockingClient {
             $(
                 #[doc = concat!("Blocking [`Client::", stringify!($name), "`].")]

@@ -9,7 +9,6 @@ __all__ = [
     "Abort",
     "content_string",
     "text_markup",
-    "calls",
     "enable_logging",
     "VERSION",
     "DEFAULT_APP_ID",
@@ -53,5 +52,4 @@ class NativeFake:
 
 def content_string(msg_type: str, content_json: str) -> str: ...
 def text_markup(parts_json: str) -> str: ...
-def calls() -> list[str]: ...
 def enable_logging(directive: str) -> None: ...

@@ -34,9 +34,9 @@ impl Operation for BatchSend {
 const IDS_MAX: usize = 200;
 /// The root department's id, which batch send does not accept.
 const ROOT_DEPARTMENT: &str = "0";
-/// The `msg_type` values batch send accepts, in the order of the docs.
 /// Batch send request (the JSON body; there are no query parameters).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct BatchSendRequest {
     /// One of `text`, `image`, `post`, `share_chat`, `interactive`.
@@ -227,6 +227,7 @@ fn check_ids(v: &mut Validator, name: &str, ids: &[String]) {
 
 /// The result of a batch send (its `data`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct BatchSendResult {
     /// The batch's id (`bm-…`), for recall and progress queries.
     pub message_id: String,

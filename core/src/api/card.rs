@@ -44,12 +44,16 @@ string_enum! {
 
 /// Create card entity request (the JSON body; there are no query parameters).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CreateCardRequest {
     /// What `data` holds (`type` on the wire).
     #[serde(rename = "type")]
     pub card_type: CardType,
-    /// The card JSON or template data, serialized to a string.
+    /// The card JSON or template data, serialized to a string. The JSON form also takes
+    /// the object itself, which is serialized (compact, keys in order).
+    #[serde(deserialize_with = "string_or_json_text")]
+    #[cfg_attr(feature = "schema", schemars(schema_with = "string_or_object"))]
     pub data: String,
 }
 
@@ -94,6 +98,19 @@ impl CreateCardRequest {
     }
 }
 
+/// A string as is, or any other JSON value as its compact JSON text.
+fn string_or_json_text<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {
+    match Value::deserialize(deserializer)? {
+        Value::String(text) => Ok(text),
+        other => Ok(other.to_string()),
+    }
+}
+
+#[cfg(feature = "schema")]
+fn string_or_object(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    schemars::json_schema!({"anyOf": [{"type": "string"}, {"type": "object"}]})
+}
+
 /// Template data: a JSON object with a non-empty string `template_id`, an optional string
 /// `template_version_name` and an optional object `template_variable`.
 fn check_template_data(v: &mut Validator, path: &str, data: &str) {
@@ -128,6 +145,7 @@ fn check_template_data(v: &mut Validator, path: &str, data: &str) {
 
 /// The result of creating a card entity (its `data`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct CreateCardResult {
     /// The card entity's id; send it as `{"type":"card","data":{"card_id":…}}`.
     pub card_id: String,

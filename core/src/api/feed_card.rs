@@ -49,6 +49,7 @@ const USER_IDS_COUNT: (usize, usize) = (1, 20);
 ///
 /// Serializing it gives exactly the HTTP body; [`CreateAppFeedCardRequest::query`] gives the query.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CreateAppFeedCardRequest {
     /// Query: what kind of id `user_ids` holds (the platform defaults to `open_id`).
@@ -121,6 +122,7 @@ impl CreateAppFeedCardRequest {
 
 /// An app feed card: what the user sees in the feed.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct AppFeedCard {
     /// Your business id for the card, up to 200 characters; the platform assigns one if absent.
@@ -262,6 +264,7 @@ string_enum! {
 
 /// A card's status label.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct StatusLabel {
     /// The label's text, 1 to 20 characters.
@@ -280,6 +283,7 @@ impl StatusLabel {
 
 /// A card's buttons.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct AppFeedCardButtons {
     /// Up to two buttons.
@@ -310,6 +314,7 @@ string_enum! {
 
 /// One button of a card.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct AppFeedCardButton {
     /// Where the button leads, per platform (https only).
@@ -382,6 +387,7 @@ impl AppFeedCardButton {
 
 /// A button's URLs: a default and per-platform overrides.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct AppFeedCardUrl {
     /// The default URL.
@@ -425,6 +431,7 @@ impl AppFeedCardUrl {
 
 /// A button's label.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct AppFeedCardText {
     /// The text, 1 to 30 characters.
@@ -433,6 +440,7 @@ pub struct AppFeedCardText {
 
 /// Where tapping a card leads.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct AppFeedLink {
     /// An https URL or an app link, up to 700 characters (required when creating).
@@ -442,6 +450,7 @@ pub struct AppFeedLink {
 
 /// A card's notification settings.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct AppFeedNotify {
     /// Whether not to notify the user.
@@ -472,6 +481,7 @@ impl AppFeedNotify {
 
 /// The result of creating app feed cards (its `data`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct CreateAppFeedCardResult {
     /// The users whose card could not be created.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -482,6 +492,7 @@ pub struct CreateAppFeedCardResult {
 
 /// A card that could not be created for one user.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct FailedCard {
     /// The card's business id.
     pub biz_id: String,
@@ -560,6 +571,20 @@ impl<'de> Deserialize<'de> for FailedCardReason {
             serde_json::Value::Number(number) => Ok(Self { raw: number.to_string(), number: true }),
             other => Err(serde::de::Error::custom(format!("expected a string or a number, got {other}"))),
         }
+    }
+}
+
+#[cfg(feature = "schema")]
+impl schemars::JsonSchema for FailedCardReason {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "FailedCardReason".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "Why a card failed, as the platform sent it: a code (\"2\") or a name (\"NOT_CREATED\").",
+            "type": ["string", "integer"],
+        })
     }
 }
 

@@ -46,6 +46,7 @@ impl Operation for SendMessage {
 ///
 /// Serializing it gives exactly the HTTP body; [`SendMessageRequest::query`] gives the query.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct SendMessageRequest {
     /// Query: what kind of id `receive_id` is (required).
@@ -120,6 +121,7 @@ pub(crate) fn check_message_body(v: &mut Validator, msg_type: &MsgType, content:
 
 /// A message as the platform returns it (the `data` of send message).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Message {
     /// The message's id (`om_…`).
     pub message_id: String,
@@ -184,6 +186,7 @@ string_enum! {
 
 /// The sender of a message.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Sender {
     /// The sender's id, of kind `id_type`.
     pub id: String,
@@ -198,6 +201,7 @@ pub struct Sender {
 
 /// A message's body.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct MessageBody {
     /// The content: a JSON object serialized to a string, by `msg_type`.
     pub content: String,
@@ -205,6 +209,7 @@ pub struct MessageBody {
 
 /// A user mentioned in a message.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Mention {
     /// The placeholder in the content, e.g. `@_user_1`.
     pub key: String,

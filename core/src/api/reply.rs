@@ -45,6 +45,7 @@ impl Operation for ReplyMessage {
 ///
 /// Serializing it gives exactly the HTTP body.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ReplyMessageRequest {
