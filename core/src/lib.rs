@@ -45,10 +45,10 @@ pub use error::{Error, ErrorKind, Result};
 pub use operation::{Method, Operation, Repeat, Subject, SubjectKind};
 pub use options::ClientOptions;
 pub use quota::{Quota, QuotaTable};
-pub use registry::Endpoint;
 #[cfg(feature = "schema")]
 #[doc(hidden)]
 pub use registry::schemas;
+pub use registry::{Endpoint, OperationVisitor, visit_operations};
 pub use secret::Secret;
 pub use token_store::{CachedToken, MemoryTokenStore, TokenStore};
 pub use validate::{Rule, Violation, Violations};

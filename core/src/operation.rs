@@ -110,9 +110,9 @@ impl Subject {
 /// gives exactly its body.
 pub trait Operation: Send + Sync + 'static {
     /// The flat request.
-    type Request: Serialize + DeserializeOwned + Send + Sync + 'static;
+    type Request: Serialize + DeserializeOwned + Clone + PartialEq + std::fmt::Debug + Send + Sync + 'static;
     /// The result: the answer's `data`.
-    type Output: Serialize + DeserializeOwned + Send + 'static;
+    type Output: Serialize + DeserializeOwned + Clone + PartialEq + std::fmt::Debug + Send + 'static;
 
     /// The operation's entry in the registry.
     const ENDPOINT: Endpoint;

@@ -114,6 +114,12 @@ macro_rules! operations {
             }
         }
 
+        /// Calls `visitor` once per operation of the registry, with its types, in the
+        /// registry's order: for code that must cover every operation (tests, fuzz targets).
+        pub fn visit_operations(visitor: &mut impl OperationVisitor) {
+            $( visitor.visit::<$op>(); )+
+        }
+
         /// The JSON Schemas (what decodes) of every operation's request and result, in the
         /// registry's order; their definitions land in `generator`.
         #[cfg(feature = "schema")]
@@ -168,6 +174,12 @@ operations! {
     CreateCard => create_card,
     /// Creates an app feed card for up to 20 users (`POST /open-apis/im/v2/app_feed_card`).
     CreateAppFeedCard => create_app_feed_card,
+}
+
+/// Something done once per operation, with its types (see [`visit_operations`]).
+pub trait OperationVisitor {
+    /// Visits the operation `O`.
+    fn visit<O: Operation>(&mut self);
 }
 
 fn unknown_call(name: &str) -> Error {
