@@ -5,7 +5,31 @@ use crate::client::Client;
 use crate::content::MessageContent;
 use crate::enums::ReceiveIdType;
 use crate::error::Result;
+use crate::operation::Operation;
+use crate::registry::for_each_operation;
 use crate::runtime::block_on;
+
+macro_rules! define_blocking_calls {
+    ($( $(#[doc = $doc:literal])* $op:ident => $name:ident, )+) => {
+        impl BlockingClient {
+            $(
+                #[doc = concat!("Blocking [`Client::", stringify!($name), "`].")]
+                ///
+                /// # Errors
+                /// As the async call, and [`crate::ErrorKind::Config`] when called from
+                /// inside an async runtime.
+                pub fn $name(
+                    &self,
+                    request: <crate::api::$op as Operation>::Request,
+                ) -> Result<<crate::api::$op as Operation>::Output> {
+                    block_on(self.client.$name(request))?
+                }
+            )+
+        }
+    };
+}
+
+for_each_operation!(define_blocking_calls);
 
 /// A [`Client`] whose calls block the calling thread until they finish. They run on the
 /// one shared, fork-aware runtime; calling them from inside an async runtime is an error.

@@ -7,9 +7,10 @@ use serde_json::Value;
 
 use crate::auth::{AppTicketCell, AppTicketSource, Credentials, TokenManager};
 use crate::config::{Domain, RetryPolicy, Timeouts};
+use crate::endpoint::Listed;
 use crate::error::{Error, ErrorKind, Result};
 use crate::http::{Http, HttpSettings};
-use crate::operation::{Operation, expand_path};
+use crate::operation::expand_path;
 use crate::pacing::Pacer;
 use crate::quota::QuotaTable;
 use crate::secret::Secret;
@@ -274,7 +275,7 @@ impl Client {
     /// Runs one operation: validates the request (nothing is sent when it breaks a rule),
     /// fills its de-duplication key, then sends it paced, authenticated and repeated when
     /// that is safe, and decodes the answer's `data`.
-    pub(crate) async fn run<O: Operation>(&self, mut request: O::Request) -> Result<O::Output> {
+    pub(crate) async fn run<O: Listed>(&self, mut request: O::Request) -> Result<O::Output> {
         O::validate(&request)?;
         if let Some(key) = O::dedup_key(&mut request)
             && key.is_none()
@@ -296,7 +297,7 @@ impl Client {
     }
 
     /// [`Client::run`] with the request as its flat JSON object and the result as JSON.
-    pub(crate) async fn run_json<O: Operation>(&self, request: Value) -> Result<Value> {
+    pub(crate) async fn run_json<O: Listed>(&self, request: Value) -> Result<Value> {
         let request = decode_value::<O::Request>("", request).map_err(Error::from)?;
         let output = self.run::<O>(request).await?;
         serde_json::to_value(output)

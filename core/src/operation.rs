@@ -3,16 +3,15 @@
 //! path templates).
 //!
 //! The list of operations is in `registry.rs`: one line per operation, from which the
-//! [`Endpoint`] enum, the client's methods, the blocking facade, the JSON-call table and the
-//! bindings' surfaces are generated.
+//! [`Endpoint`](crate::Endpoint) enum, the client's methods, the blocking facade, the
+//! JSON-call table and the bindings' surfaces are generated.
 
 use std::fmt::Write as _;
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use crate::quota::Quota;
-use crate::registry::Endpoint;
+use crate::rate::Quota;
 use crate::validate::{Rule, Validator, Violations};
 
 /// The HTTP method of an operation.
@@ -114,8 +113,6 @@ pub trait Operation: Send + Sync + 'static {
     /// The result: the answer's `data`.
     type Output: Serialize + DeserializeOwned + Clone + PartialEq + std::fmt::Debug + Send + 'static;
 
-    /// The operation's entry in the registry.
-    const ENDPOINT: Endpoint;
     /// The HTTP method.
     const METHOD: Method;
     /// The path below the base URL, with path parameters as `:name` segments.

@@ -23,6 +23,7 @@ use crate::validate::decode_value;
 #[derive(Debug, Default, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct ClientOptions {
     /// The app's id.
     #[serde(default)]
@@ -63,6 +64,7 @@ pub struct ClientOptions {
 #[derive(Debug, Default, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct TimeoutOptions {
     /// To open a connection.
     pub connect_ms: Option<u64>,
@@ -76,6 +78,7 @@ pub struct TimeoutOptions {
 #[derive(Debug, Default, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct RetryOptions {
     /// Attempts per call, the first included.
     pub max_attempts: Option<u32>,

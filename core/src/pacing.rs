@@ -9,10 +9,11 @@ use std::time::Duration;
 
 use tokio::time::Instant;
 
+use crate::endpoint::Endpoint;
 use crate::error::{Error, ErrorKind, Result};
 use crate::operation::Subject;
-use crate::quota::{Quota, QuotaTable};
-use crate::registry::Endpoint;
+use crate::quota::QuotaTable;
+use crate::rate::Quota;
 
 /// Subjects tracked before idle ones are forgotten.
 const SUBJECT_PRUNE_THRESHOLD: usize = 4096;

@@ -1,41 +1,15 @@
-//! The platform's documented quotas, as data: the tiers of the rate-limit page, and the
-//! table the pacer reads, built from the registry (each operation names its tier).
+//! The quotas a client paces itself to: the table the pacer reads, built from the registry
+//! (each operation names its tier of the rate-limit page, see `rate.rs`).
 //!
 //! Quotas are per API, per app and per tenant. Most messaging endpoints are tier 4
 //! (1000 per minute and 50 per second); app feed cards tier 7 (10 per second). Messages
 //! also allow 5 per second to the same receiver (a user, or a chat shared by its bots).
 
 use std::collections::HashMap;
-use std::time::Duration;
 
+use crate::endpoint::Endpoint;
 use crate::operation::SubjectKind;
-use crate::registry::Endpoint;
-
-/// At most `limit` calls in any window of length `per`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Quota {
-    /// Calls allowed per window.
-    pub limit: u32,
-    /// Window length.
-    pub per: Duration,
-}
-
-impl Quota {
-    /// `limit` calls per second.
-    pub const fn per_second(limit: u32) -> Self {
-        Self { limit, per: Duration::from_secs(1) }
-    }
-
-    /// `limit` calls per minute.
-    pub const fn per_minute(limit: u32) -> Self {
-        Self { limit, per: Duration::from_secs(60) }
-    }
-}
-
-/// Tier 4 of the rate-limit page: 1000 per minute and 50 per second.
-pub const TIER_4: &[Quota] = &[Quota::per_second(50), Quota::per_minute(1000)];
-/// Tier 7 of the rate-limit page: 10 per second.
-pub const TIER_7: &[Quota] = &[Quota::per_second(10)];
+use crate::rate::Quota;
 
 /// The documented per-subject quotas.
 fn documented_subject(kind: SubjectKind) -> Vec<Quota> {

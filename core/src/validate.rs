@@ -14,6 +14,7 @@ use crate::enums::KnownValues;
 /// The kind of rule a value broke; its snake_case name is shared by every binding.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Rule {
     /// A required field is missing.
     Required,
@@ -67,6 +68,7 @@ impl Display for Rule {
 /// One broken rule: where (`app_feed_card.buttons.buttons[1].text.text`), which rule, and
 /// a sentence naming the limit.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Violation {
     /// Dotted path of the field, with `[i]` for list items.
     pub path: String,

@@ -25,10 +25,7 @@ fn batch(marker: &str) -> BatchSendRequest {
 }
 
 fn client(fake: &FakeServer) -> Client {
-    common::builder(fake)
-        .timeouts(Timeouts { request: ATTEMPT_TIMEOUT, ..Timeouts::default() })
-        .build()
-        .unwrap()
+    common::builder(fake).timeouts(Timeouts::default().with_request(ATTEMPT_TIMEOUT)).build().unwrap()
 }
 
 /// The batches of the inbox carrying `marker`.
@@ -131,7 +128,7 @@ async fn a_batch_refused_on_every_attempt_fails_as_surely_not_sent() {
 
     let fake = common::fake().await;
     let impatient = common::builder(&fake)
-        .retry(RetryPolicy { max_throttle_wait: Duration::from_millis(500), ..RetryPolicy::default() })
+        .retry(RetryPolicy::default().with_max_throttle_wait(Duration::from_millis(500)))
         .build()
         .unwrap();
     fake.inject(FaultPlan::next(FaultKind::RateLimit, 1).on("batch_send")).unwrap();

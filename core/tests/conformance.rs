@@ -59,11 +59,9 @@ fn millis(overrides: &Value, key: &str) -> Option<Duration> {
 fn build_client(fake: &FakeServer, overrides: &Value) -> Result<Client, String> {
     let mut builder = common::builder(fake);
     if let Some(retry) = overrides.get("retry") {
-        let mut policy = RetryPolicy {
-            initial_backoff: Duration::from_millis(10),
-            max_backoff: Duration::from_millis(50),
-            ..RetryPolicy::default()
-        };
+        let mut policy = RetryPolicy::default()
+            .with_initial_backoff(Duration::from_millis(10))
+            .with_max_backoff(Duration::from_millis(50));
         if let Some(attempts) = retry.get("max_attempts").and_then(Value::as_u64) {
             policy.max_attempts = u32::try_from(attempts).map_err(|e| e.to_string())?;
         }
@@ -74,7 +72,7 @@ fn build_client(fake: &FakeServer, overrides: &Value) -> Result<Client, String> 
         builder = builder.retry(policy);
     }
     if let Some(timeouts) = overrides.get("timeouts") {
-        let mut value = Timeouts { request: Duration::from_secs(2), ..Timeouts::default() };
+        let mut value = Timeouts::default().with_request(Duration::from_secs(2));
         value.request = millis(timeouts, "request_ms").unwrap_or(value.request);
         value.total = millis(timeouts, "total_ms").unwrap_or(value.total);
         builder = builder.timeouts(value);

@@ -4,7 +4,7 @@
 //! and the rule; a request that validates encodes, decodes to itself and validates again.
 #![no_main]
 
-use larkmsg::operation::path_param_names;
+use larkmsg::path_param_names;
 use larkmsg::validate::decode_value;
 use larkmsg::{Operation, OperationVisitor, visit_operations};
 use larkmsg_fuzz::assert_invalid_argument;

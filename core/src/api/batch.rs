@@ -8,8 +8,7 @@ use serde_json::Value;
 
 use crate::enums::MsgType;
 use crate::operation::{Method, Operation, Repeat};
-use crate::quota::{Quota, TIER_4};
-use crate::registry::Endpoint;
+use crate::rate::{Quota, TIER_4};
 use crate::validate::{Rule, Validator, Violations};
 
 /// Batch send: `POST /open-apis/message/v4/batch_send/`.
@@ -19,7 +18,6 @@ pub struct BatchSend;
 impl Operation for BatchSend {
     type Request = BatchSendRequest;
     type Output = BatchSendResult;
-    const ENDPOINT: Endpoint = Endpoint::BatchSend;
     const METHOD: Method = Method::Post;
     const PATH: &'static str = "/open-apis/message/v4/batch_send/";
     const QUOTAS: &'static [Quota] = TIER_4;
@@ -38,6 +36,7 @@ const ROOT_DEPARTMENT: &str = "0";
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct BatchSendRequest {
     /// One of `text`, `image`, `post`, `share_chat`, `interactive`.
     pub msg_type: MsgType,
@@ -228,6 +227,7 @@ fn check_ids(v: &mut Validator, name: &str, ids: &[String]) {
 /// The result of a batch send (its `data`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct BatchSendResult {
     /// The batch's id (`bm-…`), for recall and progress queries.
     pub message_id: String,

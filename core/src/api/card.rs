@@ -5,8 +5,7 @@ use serde_json::Value;
 
 use crate::enums::string_enum;
 use crate::operation::{Method, Operation, Repeat};
-use crate::quota::{Quota, TIER_4};
-use crate::registry::Endpoint;
+use crate::rate::{Quota, TIER_4};
 use crate::validate::{Rule, Validator, Violations, join, json_kind};
 
 /// Create card entity: `POST /open-apis/cardkit/v1/cards`.
@@ -16,7 +15,6 @@ pub struct CreateCard;
 impl Operation for CreateCard {
     type Request = CreateCardRequest;
     type Output = CreateCardResult;
-    const ENDPOINT: Endpoint = Endpoint::CreateCard;
     const METHOD: Method = Method::Post;
     const PATH: &'static str = "/open-apis/cardkit/v1/cards";
     const QUOTAS: &'static [Quota] = TIER_4;
@@ -46,6 +44,7 @@ string_enum! {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateCardRequest {
     /// What `data` holds (`type` on the wire).
     #[serde(rename = "type")]
@@ -146,6 +145,7 @@ fn check_template_data(v: &mut Validator, path: &str, data: &str) {
 /// The result of creating a card entity (its `data`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct CreateCardResult {
     /// The card entity's id; send it as `{"type":"card","data":{"card_id":…}}`.
     pub card_id: String,

@@ -7,8 +7,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::enums::{UserIdType, string_enum};
 use crate::operation::{Method, Operation, Repeat};
-use crate::quota::{Quota, TIER_7};
-use crate::registry::Endpoint;
+use crate::rate::{Quota, TIER_7};
 use crate::validate::{Rule, Validator, Violations, join};
 
 /// Create app feed card: `POST /open-apis/im/v2/app_feed_card?user_id_type=…`.
@@ -18,7 +17,6 @@ pub struct CreateAppFeedCard;
 impl Operation for CreateAppFeedCard {
     type Request = CreateAppFeedCardRequest;
     type Output = CreateAppFeedCardResult;
-    const ENDPOINT: Endpoint = Endpoint::CreateAppFeedCard;
     const METHOD: Method = Method::Post;
     const PATH: &'static str = "/open-apis/im/v2/app_feed_card";
     const QUERY: &'static [&'static str] = &["user_id_type"];
@@ -51,6 +49,7 @@ const USER_IDS_COUNT: (usize, usize) = (1, 20);
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateAppFeedCardRequest {
     /// Query: what kind of id `user_ids` holds (the platform defaults to `open_id`).
     #[serde(default, skip_serializing)]
@@ -124,6 +123,7 @@ impl CreateAppFeedCardRequest {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct AppFeedCard {
     /// Your business id for the card, up to 200 characters; the platform assigns one if absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -266,6 +266,7 @@ string_enum! {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct StatusLabel {
     /// The label's text, 1 to 20 characters.
     pub text: String,
@@ -285,6 +286,7 @@ impl StatusLabel {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct AppFeedCardButtons {
     /// Up to two buttons.
     pub buttons: Vec<AppFeedCardButton>,
@@ -316,6 +318,7 @@ string_enum! {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct AppFeedCardButton {
     /// Where the button leads, per platform (https only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -389,6 +392,7 @@ impl AppFeedCardButton {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct AppFeedCardUrl {
     /// The default URL.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -433,6 +437,7 @@ impl AppFeedCardUrl {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct AppFeedCardText {
     /// The text, 1 to 30 characters.
     pub text: String,
@@ -442,6 +447,7 @@ pub struct AppFeedCardText {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct AppFeedLink {
     /// An https URL or an app link, up to 700 characters (required when creating).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -452,6 +458,7 @@ pub struct AppFeedLink {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct AppFeedNotify {
     /// Whether not to notify the user.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -482,6 +489,7 @@ impl AppFeedNotify {
 /// The result of creating app feed cards (its `data`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct CreateAppFeedCardResult {
     /// The users whose card could not be created.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -493,6 +501,7 @@ pub struct CreateAppFeedCardResult {
 /// A card that could not be created for one user.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct FailedCard {
     /// The card's business id.
     pub biz_id: String,
@@ -590,6 +599,7 @@ impl schemars::JsonSchema for FailedCardReason {
 
 /// What a [`FailedCardReason`] means.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum FailedCardReasonKind {
     /// `0`: the platform does not know why.
     Unknown,

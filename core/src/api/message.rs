@@ -4,8 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::enums::{MsgType, ReceiveIdType, UserIdType, string_enum};
 use crate::operation::{Method, Operation, Repeat, Subject};
-use crate::quota::{Quota, TIER_4};
-use crate::registry::Endpoint;
+use crate::rate::{Quota, TIER_4};
 use crate::validate::{Rule, Validator, Violations};
 
 /// Longest `uuid` the platform accepts, in characters.
@@ -18,7 +17,6 @@ pub struct SendMessage;
 impl Operation for SendMessage {
     type Request = SendMessageRequest;
     type Output = Message;
-    const ENDPOINT: Endpoint = Endpoint::SendMessage;
     const METHOD: Method = Method::Post;
     const PATH: &'static str = "/open-apis/im/v1/messages";
     const QUERY: &'static [&'static str] = &["receive_id_type"];
@@ -48,6 +46,7 @@ impl Operation for SendMessage {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct SendMessageRequest {
     /// Query: what kind of id `receive_id` is (required).
     #[serde(default, skip_serializing)]
@@ -122,6 +121,7 @@ pub(crate) fn check_message_body(v: &mut Validator, msg_type: &MsgType, content:
 /// A message as the platform returns it (the `data` of send message).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct Message {
     /// The message's id (`om_…`).
     pub message_id: String,
@@ -187,6 +187,7 @@ string_enum! {
 /// The sender of a message.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct Sender {
     /// The sender's id, of kind `id_type`.
     pub id: String,
@@ -202,6 +203,7 @@ pub struct Sender {
 /// A message's body.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct MessageBody {
     /// The content: a JSON object serialized to a string, by `msg_type`.
     pub content: String,
@@ -210,6 +212,7 @@ pub struct MessageBody {
 /// A user mentioned in a message.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct Mention {
     /// The placeholder in the content, e.g. `@_user_1`.
     pub key: String,

@@ -5,8 +5,7 @@ use serde::{Deserialize, Serialize};
 use super::message::{Message, check_message_body};
 use crate::enums::MsgType;
 use crate::operation::{Method, Operation, Repeat, Subject, check_path_params};
-use crate::quota::{Quota, TIER_4};
-use crate::registry::Endpoint;
+use crate::rate::{Quota, TIER_4};
 use crate::validate::{Rule, Validator, Violations};
 
 /// Reply to a message.
@@ -16,7 +15,6 @@ pub struct ReplyMessage;
 impl Operation for ReplyMessage {
     type Request = ReplyMessageRequest;
     type Output = Message;
-    const ENDPOINT: Endpoint = Endpoint::ReplyMessage;
     const METHOD: Method = Method::Post;
     const PATH: &'static str = "/open-apis/im/v1/messages/:message_id/reply";
     const QUOTAS: &'static [Quota] = TIER_4;

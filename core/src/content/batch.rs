@@ -4,7 +4,8 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use super::MessageContent;
-use super::check::{CheckFields, POST_CARD_MAX_BYTES, TEXT_MAX_BYTES, decode_checked};
+use super::check::{POST_CARD_MAX_BYTES, TEXT_MAX_BYTES};
+use super::fields::{CheckFields, decode_checked};
 use super::interactive::{CardTarget, InteractiveContent, check_interactive};
 use super::json::{Object, ToJson};
 use super::media::ImageContent;

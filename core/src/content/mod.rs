@@ -13,6 +13,7 @@
 
 mod batch;
 mod check;
+mod fields;
 mod interactive;
 mod json;
 mod media;

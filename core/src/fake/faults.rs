@@ -11,7 +11,6 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
-use super::handlers::has_receiver_quota;
 use super::routes::Route;
 
 /// What an injected fault does to a request.
@@ -72,8 +71,7 @@ impl FaultKind {
     }
 
     fn applies_to(self, route: Route) -> bool {
-        self != Self::ReceiverRateLimit
-            || matches!(route, Route::Api(endpoint) if has_receiver_quota(endpoint))
+        self != Self::ReceiverRateLimit || route.has_receiver_quota()
     }
 }
 

@@ -4,8 +4,9 @@
 use std::collections::{HashMap, VecDeque};
 use std::time::{Duration, Instant};
 
-use crate::quota::{Quota, QuotaTable};
-use crate::registry::Endpoint;
+use crate::endpoint::Endpoint;
+use crate::quota::QuotaTable;
+use crate::rate::Quota;
 
 /// A refusal by an endpoint cap: the cap and the whole seconds until a slot frees (≥ 1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -3,8 +3,8 @@
 
 use hyper::{HeaderMap, Method};
 
+use crate::endpoint::Endpoint;
 use crate::operation::match_path;
-use crate::registry::Endpoint;
 
 /// An authentication endpoint of the platform.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -95,6 +95,11 @@ impl Route {
     /// Whether this is an authentication endpoint.
     pub fn is_auth(self) -> bool {
         matches!(self, Self::Auth(_))
+    }
+
+    /// Whether requests here count against a receiver's 5 messages per second (230020).
+    pub fn has_receiver_quota(self) -> bool {
+        matches!(self, Self::Api(Endpoint::SendMessage | Endpoint::ReplyMessage))
     }
 }
 

@@ -14,7 +14,7 @@ use super::ids;
 use super::inbox::Inbox;
 use super::quota::Quotas;
 use super::tokens::Tokens;
-use crate::registry::Endpoint;
+use crate::endpoint::Endpoint;
 
 /// Settings a test may change while the fake runs.
 #[derive(Debug, Clone)]

@@ -5,10 +5,10 @@ use serde_json::{Map, Value, json};
 use super::support::{checked, is_unknown, pause};
 use super::{Input, param_error};
 use crate::api::BatchSend;
+use crate::endpoint::Endpoint;
 use crate::fake::ids;
 use crate::fake::reply::{Rejection, Reply};
 use crate::fake::state::Shared;
-use crate::registry::Endpoint;
 
 /// `POST /open-apis/message/v4/batch_send/`: a bad request is HTTP 200, code 10003.
 pub(crate) async fn handle(shared: &Shared, input: &Input<'_>) -> Result<Reply, Rejection> {

@@ -5,10 +5,10 @@ use serde_json::{Map, Value, json};
 use super::support::{checked, pause};
 use super::{Input, param_error};
 use crate::api::CreateCard;
+use crate::endpoint::Endpoint;
 use crate::fake::ids;
 use crate::fake::reply::{Rejection, Reply};
 use crate::fake::state::{CardEntity, Shared};
-use crate::registry::Endpoint;
 use crate::validate::{Rule, Violation, Violations};
 
 /// The order in which the card codes are reported when a card breaks several rules.

@@ -5,9 +5,9 @@ use serde_json::{Value, json};
 use super::support::{checked, is_unknown, pause};
 use super::{Input, param_error};
 use crate::api::CreateAppFeedCard;
+use crate::endpoint::Endpoint;
 use crate::fake::reply::{Rejection, Reply};
 use crate::fake::state::Shared;
-use crate::registry::Endpoint;
 
 /// `failed_cards[].reason` of an unknown user: the form of the docs' example (the enum
 /// value would be `"2"`; clients must accept both).

@@ -30,7 +30,7 @@ use super::reply::{Rejection, Reply};
 use super::routes::{self, Query, Route};
 use super::state::Shared;
 use super::tokens::Caller;
-use crate::registry::Endpoint;
+use crate::endpoint::Endpoint;
 
 pub(crate) use send::receiver_limited;
 pub(crate) use support::{pause, throttled};
@@ -114,9 +114,4 @@ pub(crate) fn param_error(endpoint: Endpoint, msg: impl Into<String>) -> Rejecti
             Rejection::new(400, 230001, msg)
         }
     }
-}
-
-/// Whether the endpoint counts against a receiver's 5 messages per second (230020).
-pub(crate) fn has_receiver_quota(endpoint: Endpoint) -> bool {
-    matches!(endpoint, Endpoint::SendMessage | Endpoint::ReplyMessage)
 }

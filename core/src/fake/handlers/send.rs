@@ -24,11 +24,11 @@ use serde_json::{Value, json};
 use super::support::{checked, is_unknown, pause};
 use super::{Input, param_error};
 use crate::api::{ReplyMessage, SendMessage};
+use crate::endpoint::Endpoint;
 use crate::fake::ids;
 use crate::fake::reply::{Rejection, Reply};
 use crate::fake::state::{Dedup, SentMessage, Shared};
 use crate::fake::tokens::Caller;
-use crate::registry::Endpoint;
 use crate::validate::{Rule, Violations};
 
 /// How long a `uuid` is remembered.
