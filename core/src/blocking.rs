@@ -52,6 +52,9 @@ impl BlockingClient {
     }
 
     /// Blocking [`Client::send`].
+    ///
+    /// # Errors
+    /// As [`Client::send`], and [`crate::ErrorKind::Config`] inside an async runtime.
     pub fn send(
         &self,
         receive_id_type: ReceiveIdType,
@@ -62,6 +65,9 @@ impl BlockingClient {
     }
 
     /// Blocking [`Client::send_text`].
+    ///
+    /// # Errors
+    /// As [`Client::send_text`], and [`crate::ErrorKind::Config`] inside an async runtime.
     pub fn send_text(
         &self,
         receive_id_type: ReceiveIdType,

@@ -61,6 +61,9 @@ fn unknown_call(name: &str) -> Error {
 
 impl Client {
     /// Sends typed content to one receiver.
+    ///
+    /// # Errors
+    /// As [`Client::send_message`].
     pub async fn send(
         &self,
         receive_id_type: ReceiveIdType,
@@ -77,6 +80,9 @@ impl Client {
     }
 
     /// Sends a plain text message to one receiver.
+    ///
+    /// # Errors
+    /// As [`Client::send_message`].
     pub async fn send_text(
         &self,
         receive_id_type: ReceiveIdType,

@@ -147,6 +147,9 @@ impl ClientBuilder {
     }
 
     /// Builds the client; fails with [`ErrorKind::Config`] on missing credentials or a bad URL.
+    ///
+    /// # Errors
+    /// [`ErrorKind::Config`] naming what is missing or wrong.
     pub fn build(self) -> Result<Client> {
         let credentials = self.credentials.ok_or_else(|| {
             Error::new(
@@ -259,6 +262,9 @@ impl Client {
 
     /// Passes on an `app_ticket` the platform pushed to a store app built from
     /// [`crate::ClientOptions`]; fails with [`ErrorKind::Config`] for any other client.
+    ///
+    /// # Errors
+    /// [`ErrorKind::Config`] when the client was not built as a store app from options.
     pub fn set_app_ticket(&self, ticket: impl Into<Secret>) -> Result<()> {
         let tickets = self.tickets.as_ref().ok_or_else(|| {
             Error::new(ErrorKind::Config, "this client was not built as a store app from options")

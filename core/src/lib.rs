@@ -8,6 +8,7 @@
 //!
 //! The modules `api`, `content`, `card`, `logging` and (feature `fake`) `fake` are public
 //! namespaces; everything else is re-exported here.
+#![warn(clippy::missing_errors_doc)]
 
 pub mod api;
 mod auth;
@@ -40,10 +41,7 @@ mod transport;
 #[doc(hidden)]
 pub mod validate;
 
-pub use api::{
-    BatchSendRequest, BatchSendResult, CreateAppFeedCardRequest, CreateAppFeedCardResult, CreateCardRequest,
-    CreateCardResult, Envelope, Message, ReplyMessageRequest, SendMessageRequest,
-};
+pub use api::*;
 pub use auth::{AppTicketCell, AppTicketSource};
 pub use blocking::BlockingClient;
 pub use client::{Client, ClientBuilder};

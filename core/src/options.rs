@@ -94,12 +94,18 @@ pub struct RetryOptions {
 
 impl ClientOptions {
     /// Decodes options from JSON; unknown keys and wrong types are `invalid_argument` errors.
+    ///
+    /// # Errors
+    /// [`ErrorKind::InvalidArgument`] naming the key and what is wrong with it.
     pub fn from_json(value: serde_json::Value) -> Result<Self> {
         decode_value("", value).map_err(Error::from)
     }
 
     /// Builds the client these options describe. The first client built this way in a
     /// process turns on logging from `LARKMSG_LOG` (see [`crate::logging`]).
+    ///
+    /// # Errors
+    /// [`ErrorKind::Config`] for missing credentials, a bad domain or base URL.
     pub fn build(self) -> Result<Client> {
         crate::logging::enable_from_env();
         let mut builder = ClientBuilder::new();

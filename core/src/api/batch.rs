@@ -156,6 +156,9 @@ impl BatchSendRequest {
     /// When none of the four id lists has an id, the `one_of_required` violation has the
     /// empty path: the rule concerns the request as a whole, and its message names the four
     /// fields.
+    ///
+    /// # Errors
+    /// Every violation, when the request breaks a rule.
     pub fn validate(&self) -> Result<(), Violations> {
         let mut v = Validator::new();
         match carrier(&self.msg_type) {

@@ -79,6 +79,9 @@ impl CreateCardRequest {
 
     /// Checks every documented rule, including the card JSON or template data; reports all
     /// violations together.
+    ///
+    /// # Errors
+    /// Every violation, when the request breaks a rule.
     pub fn validate(&self) -> Result<(), Violations> {
         let mut v = Validator::new();
         let (type_min, type_max) = TYPE_CHARS;

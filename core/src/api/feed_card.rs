@@ -87,6 +87,9 @@ impl CreateAppFeedCardRequest {
     ///
     /// On create, `app_feed_card.link.link` is required (the page's description says so,
     /// although its field table marks `link` optional).
+    ///
+    /// # Errors
+    /// Every violation, when the request breaks a rule.
     pub fn validate(&self) -> Result<(), Violations> {
         let mut v = Validator::new();
         if let Some(user_id_type) = &self.user_id_type {

@@ -92,6 +92,9 @@ impl SendMessageRequest {
 
     /// Checks every documented rule, including the content for `msg_type`; reports all
     /// violations together.
+    ///
+    /// # Errors
+    /// Every violation, when the request breaks a rule.
     pub fn validate(&self) -> Result<(), Violations> {
         let mut v = Validator::new();
         match &self.receive_id_type {

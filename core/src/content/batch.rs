@@ -108,6 +108,9 @@ impl MessageContent {
     /// This content in batch send's form, checked against batch send's rules (supported
     /// msg_types, no `md` node or `style` in posts, sizes); violations have paths
     /// `msg_type`, `content...` or `card...`.
+    ///
+    /// # Errors
+    /// Every violation of batch send's rules.
     pub fn to_batch(&self) -> Result<BatchMessage, Violations> {
         let msg_type = self.msg_type();
         let mut v = Validator::new();

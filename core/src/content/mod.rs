@@ -110,6 +110,9 @@ impl MessageContent {
 
     /// Checks this content against send message's rules (shape, sizes, post rules);
     /// violations have paths below `content`.
+    ///
+    /// # Errors
+    /// Every violation of send message's rules.
     pub fn validate(&self) -> Result<(), Violations> {
         let mut v = Validator::new();
         check_message_content(&mut v, "content", &self.msg_type(), &self.to_content_string());
@@ -121,6 +124,9 @@ impl MessageContent {
     ///
     /// The content is decoded from its JSON value, as the checks decode it, so whatever
     /// passes them parses (a key given twice keeps its last value).
+    ///
+    /// # Errors
+    /// Every violation, when `msg_type` is unknown or the content breaks its rules.
     pub fn parse(msg_type: &MsgType, content: &str) -> Result<Self, Violations> {
         if let MsgType::Unknown(other) = msg_type {
             return Err(unknown_msg_type(other));

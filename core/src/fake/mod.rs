@@ -108,6 +108,9 @@ pub struct FakeServer {
 
 impl FakeServer {
     /// Binds 127.0.0.1 on `config.port` (0: any free port) and starts serving.
+    ///
+    /// # Errors
+    /// When the port cannot be bound.
     pub async fn start(config: FakeConfig) -> std::io::Result<Self> {
         let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, config.port)).await?;
         let addr = listener.local_addr()?;
@@ -159,6 +162,9 @@ impl FakeServer {
     }
 
     /// Injects faults.
+    ///
+    /// # Errors
+    /// An unknown endpoint, a rate outside 0..=1 or a random plan without kinds.
     pub fn inject(&self, plan: FaultPlan) -> Result<(), FaultPlanError> {
         self.shared.lock().faults.inject(plan)
     }
