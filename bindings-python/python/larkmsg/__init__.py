@@ -7,7 +7,7 @@
 
 from __future__ import annotations
 
-from . import content
+from . import card, content
 from ._client import AsyncClient, Client
 from ._errors import (
     ApiError,
@@ -35,6 +35,7 @@ from ._result import (
     Result,
     Sender,
 )
+from .card import Card
 from .content import Content, TextBuilder
 
 CALLS = ("send_message", "batch_send", "create_card", "create_app_feed_card")
@@ -47,6 +48,8 @@ __all__ = [
     "AsyncClient",
     "enable_logging",
     "content",
+    "card",
+    "Card",
     "Content",
     "TextBuilder",
     "LarkError",
