@@ -1,23 +1,6 @@
-//! A card and its components in the JSON form of a spec (see `content::build_content`),
-//! decoded into the card builder with every violation named by its path in the spec.
-//!
-//! A card is `{"header"?, "config"?, "elements"?}`: [`Header`] and [`Config`] in their
-//! JSON form, and a list of components. A component is either a builder component, an
-//! object with one key naming it (`{"markdown": {"content": "**hi**"}}`), or card JSON
-//! kept as is: any object with a string `tag` (`{"tag": "form", …}`).
-//!
-//! | key | fields (each component also takes an optional `element_id`) |
-//! |---|---|
-//! | `markdown` | `content` |
-//! | `plain_text` | `content` |
-//! | `button` | `text`, `type`?, `url`? (a click opens it), `value`? (a click sends it to the callback) |
-//! | `image` | `img_key`, `alt`? (default empty) |
-//! | `divider` | none |
-//! | `column_set` | `columns`: each a `column` or a column's card JSON |
-//! | `column` | `elements`?, `width`? (`weighted`, the default, `auto` or `<N>px`), `weight`? (default 1) |
-//!
-//! A `column` stands only in a column set's `columns`, and only columns stand there; a
-//! `weight` goes only with the width `weighted`.
+//! A card and its components in the JSON form of a spec, decoded into the card builder
+//! with every violation named by its path in the spec. The form is documented with
+//! [`crate::content::build_content`], the entry point that reads it.
 
 use serde::Deserialize;
 use serde_json::{Map, Value};

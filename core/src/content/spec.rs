@@ -1,39 +1,5 @@
 //! The one JSON entry point of the bindings' content and card builders: a spec names what
 //! to build, the core decodes it into its typed builders, checks the result and writes it.
-//!
-//! A spec is a JSON object with one key, the kind, and its payload:
-//!
-//! | kind | payload | builds (`msg_type`) |
-//! |---|---|---|
-//! | `text` | the text as is, a list of [`TextPart`]s, or `{"text"}` | `text` |
-//! | `post` | the locales object, `{"zh_cn": {"title"?, "content": [[node, …], …]}, …}` | `post` |
-//! | `image` | `{"image_key"}` | `image` |
-//! | `file`, `audio`, `sticker` | `{"file_key"}` | the same |
-//! | `media` | `{"file_key", "image_key"?}` | `media` |
-//! | `share_chat` | `{"chat_id"}` | `share_chat` |
-//! | `share_user` | `{"user_id"}` | `share_user` |
-//! | `system` | the system content object | `system` |
-//! | `divider` | `{"text", "i18n_text"?, "need_rollup"?}` | `system` |
-//! | `interactive` | a card JSON, or a template or card entity object, as is | `interactive` |
-//! | `card` | a card spec: `{"header"?, "config"?, "elements"?}` (see below) | `interactive` |
-//! | `template` | `{"template_id", "template_version_name"?, "template_variable"?}` | `interactive` |
-//! | `card_entity` | `{"card_id"}` | `interactive` |
-//! | `element` | one card component spec | no message: the component's card JSON |
-//!
-//! A card spec's `header` is `{"title", "subtitle"?, "template"?}`, its `config` the card
-//! JSON `config` (`update_multi`, `streaming_mode`, `summary` as a string,
-//! `streaming_config`, `enable_forward`, `width_mode`), its `elements` a list of
-//! components: `{"markdown": {"content"}}`, `{"plain_text": {"content"}}`,
-//! `{"button": {"text", "type"?, "url"?, "value"?}}`, `{"image": {"img_key", "alt"?}}`,
-//! `{"divider": {}}`, `{"column_set": {"columns": [{"column": {"elements", "width"?,
-//! "weight"?}}]}}` (each with an optional `element_id`), or any card JSON component as
-//! is (an object with a string `tag`).
-//!
-//! Violations: a spec that does not decode, or holds a field this version does not know
-//! (which would be dropped), is reported at its path in the spec (`card.elements[2].button.url`,
-//! `post.zh_cn.content[0][0].colour`); a built content that breaks a rule of send message
-//! (or, for a `card`, of card JSON 2.0 as the card entity endpoint checks it) is
-//! reported at its path in the content (`content.image_key`, `content.body.elements[1].element_id`).
 
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
@@ -108,7 +74,63 @@ struct DividerSpec {
     need_rollup: Option<bool>,
 }
 
-/// Builds what `spec` describes (see the module docs for the kinds and their payloads).
+/// Builds what `spec` describes: the one JSON entry point of the bindings' builders.
+///
+/// A spec is a JSON object with one key, the kind, and its payload:
+///
+/// | kind | payload | builds (`msg_type`) |
+/// |---|---|---|
+/// | `text` | the text as is, a list of [`TextPart`]s, or `{"text"}` | `text` |
+/// | `post` | the locales object, `{"zh_cn": {"title"?, "content": [[node, …], …]}, …}` | `post` |
+/// | `image` | `{"image_key"}` | `image` |
+/// | `file`, `audio`, `sticker` | `{"file_key"}` | the same |
+/// | `media` | `{"file_key", "image_key"?}` | `media` |
+/// | `share_chat` | `{"chat_id"}` | `share_chat` |
+/// | `share_user` | `{"user_id"}` | `share_user` |
+/// | `system` | the system content object | `system` |
+/// | `divider` | `{"text", "i18n_text"?, "need_rollup"?}` | `system` |
+/// | `interactive` | a card JSON, or a template or card entity object, as is | `interactive` |
+/// | `card` | a card spec: `{"header"?, "config"?, "elements"?}` (see below) | `interactive` |
+/// | `template` | `{"template_id", "template_version_name"?, "template_variable"?}` | `interactive` |
+/// | `card_entity` | `{"card_id"}` | `interactive` |
+/// | `element` | one card component spec | no message: the component's card JSON |
+///
+/// A card spec's `header` is `{"title", "subtitle"?, "template"?}` and its `config` the
+/// card JSON `config` (`update_multi`, `streaming_mode`, `summary` as a string,
+/// `streaming_config` with a number or `{"default", "android"?, "ios"?, "pc"?}` per pace,
+/// `enable_forward`, `width_mode`). Its `elements` (and an `element` spec) are components:
+/// an object with one key naming a builder component, or any card JSON component kept as
+/// is (an object with a string `tag`: a form, a collapsible panel, …).
+///
+/// | component | fields (each also takes an optional `element_id`) |
+/// |---|---|
+/// | `markdown` | `content` |
+/// | `plain_text` | `content` |
+/// | `button` | `text`, `type`?, `url`? (a click opens it), `value`? (a click sends it to the callback) |
+/// | `image` | `img_key`, `alt`? (default empty) |
+/// | `divider` | none |
+/// | `column_set` | `columns`: each a `column` or a column's card JSON |
+/// | `column` | `elements`?, `width`? (`weighted`, the default, `auto` or `<N>px`), `weight`? (default 1) |
+///
+/// A `column` stands only in a column set's `columns`, and only columns stand there; a
+/// `weight` goes only with the width `weighted`.
+///
+/// Violations: a spec that does not decode, or holds a field this version does not know
+/// (which would be dropped), is reported at its path in the spec (`card.elements[2].button.url`,
+/// `post.zh_cn.content[0][0].colour`); a built content that breaks a rule of send message
+/// (or, for a `card`, of card JSON 2.0 as the card entity endpoint checks it) is
+/// reported at its path in the content (`content.image_key`, `content.body.elements[1].element_id`).
+///
+/// ```
+/// use larkmsg::content::build_content;
+/// let spec = serde_json::json!({ "card": { "elements": [{ "button": { "text": "OK", "value": { "ok": true } } }] } });
+/// let built = build_content(spec).map(|built| built.to_json());
+/// assert_eq!(built.map(|json| json["msg_type"].clone()), Ok("interactive".into()));
+///
+/// let typo = serde_json::json!({ "card": { "elements": [{ "button": { "text": "OK", "colour": "red" } }] } });
+/// let violations = build_content(typo).unwrap_err();
+/// assert_eq!(violations.as_slice()[0].path, "card.elements[0].button.colour");
+/// ```
 ///
 /// # Errors
 /// Every violation found: of the spec's shape at its path in the spec, of the built
