@@ -25,7 +25,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, Union
 
-from .content import Content, _build, _set
+from .content import Content, _build, _given
 
 __all__ = [
     "Card",
@@ -110,7 +110,7 @@ class Markdown(_Component):
     element_id: str | None = None
 
     def _spec(self) -> dict[str, Any]:
-        return {"markdown": _set(content=self.content, element_id=self.element_id)}
+        return {"markdown": _given(content=self.content, element_id=self.element_id)}
 
 
 @dataclass(frozen=True)
@@ -121,7 +121,7 @@ class PlainText(_Component):
     element_id: str | None = None
 
     def _spec(self) -> dict[str, Any]:
-        return {"plain_text": _set(content=self.content, element_id=self.element_id)}
+        return {"plain_text": _given(content=self.content, element_id=self.element_id)}
 
 
 @dataclass(frozen=True)
@@ -135,7 +135,7 @@ class Button(_Component):
     element_id: str | None = None
 
     def _spec(self) -> dict[str, Any]:
-        fields = _set(
+        fields = _given(
             text=self.text, type=self.type, url=self.url, value=self.value, element_id=self.element_id
         )
         return {"button": fields}
@@ -150,7 +150,7 @@ class Image(_Component):
     element_id: str | None = None
 
     def _spec(self) -> dict[str, Any]:
-        return {"image": _set(img_key=self.img_key, alt=self.alt, element_id=self.element_id)}
+        return {"image": _given(img_key=self.img_key, alt=self.alt, element_id=self.element_id)}
 
 
 @dataclass(frozen=True)
@@ -160,7 +160,7 @@ class Divider(_Component):
     element_id: str | None = None
 
     def _spec(self) -> dict[str, Any]:
-        return {"divider": _set(element_id=self.element_id)}
+        return {"divider": _given(element_id=self.element_id)}
 
 
 Element = Union[Markdown, PlainText, Button, Image, Divider, "ColumnSet", Mapping[str, Any]]
@@ -182,7 +182,7 @@ class Column(_Component):
 
     def _spec(self) -> dict[str, Any]:
         elements = [_component_spec(element) for element in self.elements]
-        fields = _set(
+        fields = _given(
             elements=elements, width=self.width, weight=self.weight, element_id=self.element_id
         )
         return {"column": fields}
@@ -197,7 +197,7 @@ class ColumnSet(_Component):
 
     def _spec(self) -> dict[str, Any]:
         columns = [_component_spec(column) for column in self.columns]
-        return {"column_set": _set(columns=columns, element_id=self.element_id)}
+        return {"column_set": _given(columns=columns, element_id=self.element_id)}
 
 
 @dataclass(frozen=True)
@@ -210,7 +210,7 @@ class PlatformValues:
     pc: int | None = None
 
     def _spec(self) -> dict[str, Any]:
-        return _set(default=self.default, android=self.android, ios=self.ios, pc=self.pc)
+        return _given(default=self.default, android=self.android, ios=self.ios, pc=self.pc)
 
 
 @dataclass(frozen=True)
@@ -222,7 +222,7 @@ class StreamingConfig:
     print_strategy: PrintStrategy | None = None
 
     def _spec(self) -> dict[str, Any]:
-        return _set(
+        return _given(
             print_frequency_ms=_platform_spec(self.print_frequency_ms),
             print_step=_platform_spec(self.print_step),
             print_strategy=self.print_strategy,
@@ -249,7 +249,7 @@ class Card:
         self, title: str, *, subtitle: str | None = None, template: HeaderTemplate | None = None
     ) -> Card:
         """Sets the header: a title, and optionally a subtitle and a colour theme."""
-        self._header = _set(title=title, subtitle=subtitle, template=template)
+        self._header = _given(title=title, subtitle=subtitle, template=template)
         return self
 
     def config(
@@ -263,7 +263,7 @@ class Card:
         width_mode: WidthMode | None = None,
     ) -> Card:
         """Sets the global config; ``summary`` is the preview shown in the chat list."""
-        self._config = _set(
+        self._config = _given(
             update_multi=update_multi,
             streaming_mode=streaming_mode,
             summary=summary,
@@ -313,7 +313,7 @@ class Card:
     def to_content(self) -> Content:
         """The card as an ``interactive`` :class:`~larkmsg.content.Content`, built and checked by
         the core."""
-        spec = _set(header=self._header, config=self._config, elements=self._elements)
+        spec = _given(header=self._header, config=self._config, elements=self._elements)
         return Content._of({"card": spec})
 
     def to_json(self) -> str:

@@ -48,16 +48,16 @@ class Content:
     def __init__(self, msg_type: str, content: Mapping[str, Any] | str) -> None:
         """The platform's content object for ``msg_type`` (or its JSON text), checked by the core."""
         value = json.loads(content) if isinstance(content, str) else content
-        self._set(_build({msg_type: value}))
+        self._assign(_build({msg_type: value}))
 
     @classmethod
     def _of(cls, spec: Mapping[str, Any]) -> Content:
         """The content the core builds from ``spec``."""
         message = cls.__new__(cls)
-        message._set(_build(spec))
+        message._assign(_build(spec))
         return message
 
-    def _set(self, built: Mapping[str, Any]) -> None:
+    def _assign(self, built: Mapping[str, Any]) -> None:
         object.__setattr__(self, "msg_type", built["msg_type"])
         object.__setattr__(self, "content", built["content"])
 
@@ -127,7 +127,7 @@ def _build(spec: Mapping[str, Any]) -> dict[str, Any]:
     return built
 
 
-def _set(**fields: Any) -> dict[str, Any]:
+def _given(**fields: Any) -> dict[str, Any]:
     """``fields`` without those left unset (``None``)."""
     return {key: value for key, value in fields.items() if value is not None}
 
@@ -159,7 +159,7 @@ def audio(file_key: str) -> Content:
 
 def media(file_key: str, image_key: str | None = None) -> Content:
     """A ``media`` (video) message with an optional cover image."""
-    return Content._of({"media": _set(file_key=file_key, image_key=image_key)})
+    return Content._of({"media": _given(file_key=file_key, image_key=image_key)})
 
 
 def sticker(file_key: str) -> Content:
@@ -182,7 +182,7 @@ def system_divider(
 ) -> Content:
     """A ``system`` divider (bot one-to-one chats only)."""
     i18n = None if i18n_text is None else dict(i18n_text)
-    return Content._of({"divider": _set(text=text, i18n_text=i18n, need_rollup=need_rollup)})
+    return Content._of({"divider": _given(text=text, i18n_text=i18n, need_rollup=need_rollup)})
 
 
 def card(card: Card | Mapping[str, Any]) -> Content:
@@ -199,7 +199,7 @@ def template(
     template_id: str, version_name: str | None = None, variables: Mapping[str, Any] | None = None
 ) -> Content:
     """An ``interactive`` message from a card template."""
-    data = _set(
+    data = _given(
         template_id=template_id,
         template_version_name=version_name,
         template_variable=None if variables is None else dict(variables),
