@@ -127,14 +127,19 @@ export function larkError(detail: { kind: string; message: string } & Record<str
 // ---------------------------------------------------------------------------------------
 // Content
 
-/** A message's content: its `msgType` and the platform's content object. */
+/**
+ * A message's content: its `msgType` and content object, built and checked by the core when
+ * first used (a bad one throws InvalidArgumentError then, e.g. when it is sent).
+ */
 export class Content {
+  /** The platform's content object for `msgType` (e.g. `'image'`, `{image_key}`). */
   constructor(msgType: MsgType, content: unknown)
   readonly msgType: MsgType
-  readonly content: unknown
-  /** Send message's `content` string, checked and serialized by the core. */
+  /** The content object, as the core wrote it. */
+  readonly content: Record<string, unknown>
+  /** Send message's `content` string, as the core wrote it. */
   toContentString(): string
-  toJSON(): { msgType: MsgType; content: unknown }
+  toJSON(): { msgType: MsgType; content: Record<string, unknown> }
 }
 
 export class TextBuilder {
@@ -150,8 +155,8 @@ export class TextBuilder {
 export type PostStyle = Array<'bold' | 'underline' | 'lineThrough' | 'italic'>
 export type PostNode =
   | { tag: 'text'; text: string; un_escape?: boolean; style?: PostStyle }
-  | { tag: 'a'; text: string; href: string; style?: PostStyle }
-  | { tag: 'at'; user_id: string; style?: PostStyle }
+  | { tag: 'a'; href: string; text: string; style?: PostStyle }
+  | { tag: 'at'; user_id: string; user_name?: string; style?: PostStyle }
   | { tag: 'img'; image_key: string }
   | { tag: 'media'; file_key: string; image_key?: string }
   | { tag: 'emotion'; emoji_type: string }
@@ -190,10 +195,12 @@ export const content: {
   sticker(fileKey: string): Content
   shareChat(chatId: string): Content
   shareUser(userId: string): Content
+  /** A card: a `Card` builder, or card JSON sent as is. */
   interactive(card: Card | Record<string, unknown>): Content
   template(templateId: string, variables?: Record<string, unknown>, versionName?: string): Content
   cardEntity(cardId: string): Content
-  divider(text: string, needRollup?: boolean): Content
+  /** A divider system message (bot one-to-one chats only), with translations by locale. */
+  divider(text: string, needRollup?: boolean, i18nText?: Record<string, string>): Content
   textBuilder(text?: string): TextBuilder
   postBuilder(): PostBuilder
 }
@@ -201,40 +208,80 @@ export const content: {
 // ---------------------------------------------------------------------------------------
 // Cards
 
+/** A card JSON 2.0 component (as `elements.*` give it, or any object with a `tag`). */
 export type CardElement = Record<string, unknown>
 
-export interface ButtonOptions {
-  type?: Open<'default' | 'primary' | 'danger' | 'text' | 'primary_filled' | 'danger_filled' | 'laser'>
-  /** Opens this URL. */
-  url?: string
-  /** Sent back to the app's callback. */
-  value?: Record<string, unknown>
+export type HeaderTemplate = Open<
+  'blue' | 'wathet' | 'turquoise' | 'green' | 'yellow' | 'orange' | 'red' | 'carmine' | 'violet' | 'purple' | 'indigo' | 'grey' | 'default'
+>
+export type ButtonType = Open<
+  'default' | 'primary' | 'danger' | 'text' | 'primary_text' | 'danger_text' | 'primary_filled' | 'danger_filled' | 'laser'
+>
+
+/** The `element_id` a component can be updated by later (a letter, then letters, digits, `_`; at most 20). */
+export interface ElementOptions {
+  elementId?: string
 }
 
-/** Builds a card JSON 2.0. */
+export interface ButtonOptions extends ElementOptions {
+  type?: ButtonType
+  /** A click opens this URL. */
+  url?: string
+  /** A click sends this value to the app's card callback. */
+  value?: unknown
+}
+
+export interface ColumnOptions extends ElementOptions {
+  /** `'weighted'` (default), `'auto'` or a width in pixels such as `'120px'`. */
+  width?: Open<'weighted' | 'auto'>
+  /** Shares of the set, 1 to 5 (default 1), with width `'weighted'` only. */
+  weight?: number
+}
+
+/** A number for every platform, or one per platform. */
+export type PlatformValues = number | { default: number; android?: number; ios?: number; pc?: number }
+
+export interface CardConfig {
+  /** A shared card; card JSON 2.0 requires `true` (the default). */
+  updateMulti?: boolean
+  streamingMode?: boolean
+  /** The preview shown in the chat list. */
+  summary?: string
+  streamingConfig?: { printFrequencyMs?: PlatformValues; printStep?: PlatformValues; printStrategy?: Open<'fast' | 'delay'> }
+  enableForward?: boolean
+  widthMode?: Open<'default' | 'compact' | 'fill'>
+}
+
+/** Builds a card JSON 2.0; the core writes and checks it (`schema`, `header`, `config`, `body`). */
 export class Card {
-  header(title: string, options?: { subtitle?: string; template?: string }): this
-  config(config: { updateMulti?: boolean; streamingMode?: boolean; summary?: string }): this
+  header(title: string, options?: { subtitle?: string; template?: HeaderTemplate }): this
+  config(config: CardConfig): this
+  /** Adds a component from `elements.*`, or any card JSON component. */
   element(element: CardElement): this
-  markdown(text: string): this
-  text(text: string): this
-  divider(): this
+  markdown(text: string, options?: ElementOptions): this
+  text(text: string, options?: ElementOptions): this
+  divider(options?: ElementOptions): this
   button(text: string, options?: ButtonOptions): this
-  image(imgKey: string, alt?: string): this
+  image(imgKey: string, alt?: string, options?: ElementOptions): this
+  /** The card as an `interactive` Content (built and checked by the core when first used). */
+  build(): Content
   toJSON(): Record<string, unknown>
   toString(): string
-  /** Checks the card with the core's card entity rules; throws InvalidArgumentError. */
+  /** Builds the card now, with the core's card JSON 2.0 rules; throws InvalidArgumentError. */
   check(): this
 }
 
+/** Card JSON 2.0 components, built by the core. */
 export const elements: {
-  markdown(content: string): CardElement
-  text(content: string): CardElement
-  divider(): CardElement
+  markdown(content: string, options?: ElementOptions): CardElement
+  text(content: string, options?: ElementOptions): CardElement
+  divider(options?: ElementOptions): CardElement
   button(text: string, options?: ButtonOptions): CardElement
-  image(imgKey: string, alt?: string): CardElement
+  image(imgKey: string, alt?: string, options?: ElementOptions): CardElement
+  /** Columns side by side: each an array of components, or a column from `elements.column`. */
   columnSet(...columns: Array<CardElement[] | CardElement>): CardElement
-  column(children: CardElement[], options?: { width?: string; weight?: number }): CardElement
+  columnSet(...columnsAndOptions: [...Array<CardElement[] | CardElement>, ElementOptions]): CardElement
+  column(children: CardElement[], options?: ColumnOptions): CardElement
 }
 
 /** Checks a card JSON 2.0 with the core's card entity rules; throws InvalidArgumentError. */

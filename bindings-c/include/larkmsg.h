@@ -261,6 +261,35 @@ larkmsg_result larkmsg_send_text_async(const larkmsg_client *client,
                                        larkmsg_error **error_out);
 
 /**
+ * Builds a message content (or one card component) from a spec given as JSON: an object
+ * with one key naming what to build and its arguments, e.g. `{"text": "hi"}`,
+ * `{"image": {"image_key": "img_…"}}`, `{"post": {"zh_cn": {"title": "…", "content":
+ * [[{"tag": "text", "text": "…"}]]}}}`, `{"template": {"template_id": "ctp_…"}}`,
+ * `{"card_entity": {"card_id": "…"}}`, or a card JSON 2.0 card:
+ * `{"card": {"header": {"title": "…"}, "config": {…}, "elements": [{"markdown":
+ * {"content": "**hi**"}}, {"button": {"text": "OK", "value": {"ok": true}}}]}}`. Every
+ * kind and field is listed in the documentation of `larkmsg::content::build_content`.
+ *
+ * The core checks what it built against send message's rules (a card against card JSON
+ * 2.0's). On success `*out_json` receives `{"msg_type": "…", "content": "…"}`: the
+ * `msg_type` and `content` string of a send message request (for an `element` spec,
+ * `{"element": {…}}`: the component's card JSON).
+ *
+ * Fails with `LARKMSG_RESULT_INVALID_ARGUMENT` for a NULL or non-JSON spec and for a spec
+ * that breaks a rule; the error's JSON lists every violation with its path.
+ *
+ * Ownership: on success `*out_json` receives a string the caller frees with
+ * `larkmsg_string_free`.
+ *
+ * # Safety
+ * `spec_json` is NULL or a NUL-terminated string; `out_json` and `error_out` are NULL or
+ * valid for writing.
+ */
+larkmsg_result larkmsg_build_content(const char *spec_json,
+                                     char **out_json,
+                                     larkmsg_error **error_out);
+
+/**
  * The result code of the error (never `LARKMSG_RESULT_OK`; `LARKMSG_RESULT_INVALID_ARGUMENT`
  * for NULL).
  *

@@ -17,6 +17,7 @@
 #![allow(non_camel_case_types)]
 
 mod client;
+mod content;
 mod error;
 mod fake;
 mod ffi;
@@ -29,6 +30,7 @@ use std::ffi::{CStr, CString, c_char};
 // Every type and function of the C API is also a Rust item of this crate (the fuzz
 // targets call them so).
 pub use client::*;
+pub use content::*;
 pub use error::*;
 pub use fake::*;
 pub use operations::*;

@@ -160,6 +160,12 @@ impl Validator {
         if self.violations.is_empty() { Ok(()) } else { Err(Violations(self.violations)) }
     }
 
+    /// Decodes `value` into `T` as [`decode_value`] does below `path`; a failure is
+    /// recorded and gives `None`.
+    pub fn decode<T: DeserializeOwned>(&mut self, path: &str, value: serde_json::Value) -> Option<T> {
+        decode_value(path, value).map_err(|violations| self.extend(violations)).ok()
+    }
+
     /// Checks that `value` has `min..=max` characters; returns whether it does.
     pub fn chars(&mut self, path: impl Display, value: &str, min: usize, max: usize) -> bool {
         // A string never has more characters than bytes: skip counting when it cannot fail.

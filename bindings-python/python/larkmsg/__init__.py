@@ -7,7 +7,7 @@
 
 from __future__ import annotations
 
-from . import content
+from . import card, content
 from ._client import AsyncClient, Client
 from ._error_classes import (
     ApiError,
@@ -36,6 +36,7 @@ from ._results import (
     MessageBody,
     Sender,
 )
+from .card import Card
 from .content import Content, TextBuilder
 
 __all__ = [
@@ -45,6 +46,8 @@ __all__ = [
     "AsyncClient",
     "enable_logging",
     "content",
+    "card",
+    "Card",
     "Content",
     "TextBuilder",
     "LarkError",

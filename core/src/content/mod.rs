@@ -5,7 +5,8 @@
 //! [`MessageContent`] (every type converts with `into()`), then take
 //! [`MessageContent::to_content_string`] for send message or [`MessageContent::to_batch`]
 //! for batch send. [`check_message_content`], [`check_batch_content`] and
-//! [`check_batch_card`] validate content given as JSON.
+//! [`check_batch_card`] validate content given as JSON. [`build_content`] builds content
+//! and cards from a JSON spec: the one entry point of the bindings' builders.
 //!
 //! Serializing a content cannot fail: each type builds its JSON as a `serde_json::Value`
 //! (fields in the order of the platform's examples, `None` fields left out) and its
@@ -20,6 +21,7 @@ mod media;
 mod post;
 mod post_check;
 mod share;
+mod spec;
 mod system;
 mod text;
 
@@ -34,6 +36,7 @@ pub use post::{
     PostMedia, PostNode, PostTag, PostText, TextStyle,
 };
 pub use share::{ShareChatContent, ShareUserContent};
+pub use spec::{Built, build_content};
 pub use system::{DividerText, SystemContent, SystemKind, SystemOptions, SystemParams};
 pub use text::{TextBuilder, TextContent, TextPart};
 

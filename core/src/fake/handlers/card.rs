@@ -2,9 +2,10 @@
 
 use serde_json::{Map, Value, json};
 
-use super::support::{checked, pause};
+use super::support::{decoded, pause};
 use super::{Input, param_error};
-use crate::api::CreateCard;
+use crate::api::{CardType, CreateCard, CreateCardRequest};
+use crate::operation::Operation;
 use crate::endpoint::Endpoint;
 use crate::fake::ids;
 use crate::fake::reply::{Rejection, Reply};
@@ -18,7 +19,9 @@ const CARD_CODE_ORDER: [i64; 6] = [300303, 300302, 300307, 300301, 300305, 20086
 /// card codes 300301 (duplicate `element_id`), 300302 (`update_multi` false), 300303 (not
 /// schema 2.0), 300305 (over 200 components), 300307 (empty card), 200860 (card too large).
 pub(crate) async fn handle(shared: &Shared, input: &Input<'_>) -> Result<Reply, Rejection> {
-    let request = checked::<CreateCard>(input).map_err(|violations| rejection(&input.body, violations))?;
+    let generic = |violations: Violations| param_error(Endpoint::CreateCard, violations.to_string());
+    let request = decoded::<CreateCard>(input).map_err(generic)?;
+    CreateCard::validate(&request).map_err(|violations| rejection(&request, violations))?;
     pause(shared).await;
     let card_id = ids::card_id();
     let app_id = input.caller.app_id.clone();
@@ -34,10 +37,10 @@ pub(crate) async fn handle(shared: &Shared, input: &Input<'_>) -> Result<Reply, 
     Ok(Reply::ok(json!({"card_id": card_id})))
 }
 
-fn rejection(body: &Value, violations: Violations) -> Rejection {
-    let card_json = body.get("type").and_then(Value::as_str) == Some("card_json");
-    let data = body.get("data").and_then(Value::as_str).unwrap_or_default();
-    if card_json && serde_json::from_str::<Map<String, Value>>(data).is_ok_and(|card| card.is_empty()) {
+/// The answer to a card that breaks a rule: the card codes of the page, else 10002.
+fn rejection(request: &CreateCardRequest, violations: Violations) -> Rejection {
+    let card_json = request.card_type == CardType::CardJson;
+    if card_json && serde_json::from_str::<Map<String, Value>>(&request.data).is_ok_and(|card| card.is_empty()) {
         return Rejection::new(400, 300307, "The card DSL is empty");
     }
     let found: Vec<_> = violations.as_slice().iter().filter_map(card_code).collect();

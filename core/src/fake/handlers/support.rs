@@ -51,10 +51,17 @@ pub(crate) async fn pause(shared: &Shared) {
     }
 }
 
-/// The operation's request, decoded from the flat form (the body's fields, the
-/// operation's query parameters and its path parameters) with the core's own model and
-/// checked with the core's own rules.
+/// The operation's request, decoded from the flat form (see [`decoded`]) and checked with
+/// the core's own rules.
 pub(crate) fn checked<O: Operation>(input: &Input<'_>) -> Result<O::Request, Violations> {
+    let request = decoded::<O>(input)?;
+    O::validate(&request)?;
+    Ok(request)
+}
+
+/// The operation's request, decoded from the flat form (the body's fields, the
+/// operation's query parameters and its path parameters) with the core's own model.
+pub(crate) fn decoded<O: Operation>(input: &Input<'_>) -> Result<O::Request, Violations> {
     let Some(fields) = input.body.as_object() else {
         return Err(Violations::from(Violation {
             path: String::new(),
@@ -71,7 +78,5 @@ pub(crate) fn checked<O: Operation>(input: &Input<'_>) -> Result<O::Request, Vio
     for (name, value) in path_param_names(O::PATH).zip(input.path_params) {
         flat.insert(name.to_owned(), Value::String(value.clone()));
     }
-    let request = decode_value::<O::Request>("", Value::Object(flat))?;
-    O::validate(&request)?;
-    Ok(request)
+    decode_value::<O::Request>("", Value::Object(flat))
 }
