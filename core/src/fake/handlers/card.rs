@@ -5,11 +5,11 @@ use serde_json::{Map, Value, json};
 use super::support::{decoded, pause};
 use super::{Input, param_error};
 use crate::api::{CardType, CreateCard, CreateCardRequest};
-use crate::operation::Operation;
 use crate::endpoint::Endpoint;
 use crate::fake::ids;
 use crate::fake::reply::{Rejection, Reply};
 use crate::fake::state::{CardEntity, Shared};
+use crate::operation::Operation;
 use crate::validate::{Rule, Violation, Violations};
 
 /// The order in which the card codes are reported when a card breaks several rules.
@@ -40,7 +40,9 @@ pub(crate) async fn handle(shared: &Shared, input: &Input<'_>) -> Result<Reply, 
 /// The answer to a card that breaks a rule: the card codes of the page, else 10002.
 fn rejection(request: &CreateCardRequest, violations: Violations) -> Rejection {
     let card_json = request.card_type == CardType::CardJson;
-    if card_json && serde_json::from_str::<Map<String, Value>>(&request.data).is_ok_and(|card| card.is_empty()) {
+    if card_json
+        && serde_json::from_str::<Map<String, Value>>(&request.data).is_ok_and(|card| card.is_empty())
+    {
         return Rejection::new(400, 300307, "The card DSL is empty");
     }
     let found: Vec<_> = violations.as_slice().iter().filter_map(card_code).collect();
