@@ -121,6 +121,8 @@ pub struct Api {
     pub enums: Vec<OpenEnum>,
     /// The error kinds.
     pub kinds: Vec<Kind>,
+    /// The model of the client options (`ClientOptions`).
+    pub options: String,
 }
 
 impl Api {
@@ -128,6 +130,7 @@ impl Api {
     pub fn read() -> Self {
         let mut generator = SchemaSettings::draft2020_12().into_generator();
         let schemas = larkmsg::schemas(&mut generator);
+        let options = reference(generator.subschema_for::<larkmsg::ClientOptions>().as_value());
         let definitions = generator.definitions().clone();
         let mut models = Vec::new();
         let mut enums = Vec::new();
@@ -158,7 +161,7 @@ impl Api {
             })
             .collect();
         debug_assert_eq!(Endpoint::ALL.len(), schemas.len());
-        Self { ops, models, enums, kinds }
+        Self { ops, models, enums, kinds, options: options.unwrap_or_default() }
     }
 
     /// The model named `name`.
@@ -192,6 +195,11 @@ impl Api {
     /// The models of the results, and what they use.
     pub fn output_models(&self) -> Vec<&Model> {
         self.reachable(self.ops.iter().map(|op| op.output.as_str()))
+    }
+
+    /// The models of the client options, and what they use.
+    pub fn option_models(&self) -> Vec<&Model> {
+        self.reachable([self.options.as_str()])
     }
 
     /// The names of every opaque field (kept as given by the bindings' key conversion).

@@ -1,7 +1,9 @@
 //! Generates what the bindings need from the core's operation registry and error kinds:
 //! the Python request `TypedDict`s, result classes, operation methods and error classes;
 //! the Node method, error and key tables with their typings; the C functions per
-//! operation and `larkmsg_result` (from which cbindgen writes the header).
+//! operation and `larkmsg_result` (from which cbindgen writes the header); the Kotlin
+//! binding's uniffi records and typed native calls (from which uniffi writes the Kotlin and
+//! Swift sources), its client's operations and its exception classes.
 //!
 //! `cargo run -p larkmsg-codegen` rewrites the files; the drift test
 //! (`cargo test -p larkmsg-codegen`) fails when a checked-in file differs from what the
@@ -10,6 +12,7 @@
 mod api;
 mod c;
 mod docs;
+mod kotlin;
 mod node;
 mod python;
 
@@ -42,7 +45,8 @@ pub fn generate() -> Result<Vec<Generated>, String> {
     let api = api::Api::read();
     let mut files = python::generate(&api);
     files.extend(node::generate(&api));
-    for mut file in c::generate(&api) {
+    files.extend(kotlin::kotlin(&api));
+    for mut file in c::generate(&api).into_iter().chain(kotlin::rust(&api)) {
         file.text = rustfmt(&file.text)?;
         files.push(file);
     }

@@ -1,0 +1,198 @@
+//! [`NativeClient`]: the core's client behind the Kotlin `Client`, built from credentials
+//! and the generated options record; calls by name with JSON, and the typed calls of
+//! `operations.rs` go through [`NativeClient::call_typed`].
+
+use std::sync::{Arc, PoisonError, RwLock};
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::{Map, Value};
+
+use crate::bridge;
+use crate::error::NativeError;
+use crate::json;
+use crate::models::{ClientOptions, Message};
+
+/// The core's client, shared by any number of threads and coroutines. Kotlin code uses it
+/// through `Client`, which gives its failures as `LarkException`s.
+#[derive(uniffi::Object)]
+pub struct NativeClient {
+    /// The client; `None` once closed.
+    inner: RwLock<Option<larkmsg::Client>>,
+}
+
+/// The core's `ClientOptions` JSON: the credentials given, then the options record.
+fn options_json(
+    credentials: [(&str, Option<String>); 5],
+    options: &ClientOptions,
+) -> Result<Value, NativeError> {
+    let mut map = match json::request(options)? {
+        Value::Object(map) => map,
+        _ => Map::new(),
+    };
+    for (key, value) in credentials {
+        if let Some(value) = value {
+            map.insert(key.to_owned(), Value::String(value));
+        }
+    }
+    Ok(Value::Object(map))
+}
+
+fn build(
+    credentials: [(&str, Option<String>); 5],
+    options: &ClientOptions,
+) -> Result<Arc<NativeClient>, NativeError> {
+    let options = larkmsg::ClientOptions::from_json(options_json(credentials, options)?)?;
+    Ok(Arc::new(NativeClient { inner: RwLock::new(Some(options.build()?)) }))
+}
+
+#[uniffi::export]
+impl NativeClient {
+    /// A client of a self-built app, authenticated by its `app_id` and `app_secret`.
+    #[uniffi::constructor]
+    pub fn app(app_id: String, app_secret: String, options: ClientOptions) -> Result<Arc<Self>, NativeError> {
+        build(
+            [
+                ("app_id", Some(app_id)),
+                ("app_secret", Some(app_secret)),
+                ("tenant_access_token", None),
+                ("tenant_key", None),
+                ("app_ticket", None),
+            ],
+            &options,
+        )
+    }
+
+    /// A client of a store (ISV) app installed by `tenant_key`; give it each `app_ticket`
+    /// the platform pushes with [`NativeClient::set_app_ticket`].
+    #[uniffi::constructor]
+    pub fn store_app(
+        app_id: String,
+        app_secret: String,
+        tenant_key: String,
+        app_ticket: Option<String>,
+        options: ClientOptions,
+    ) -> Result<Arc<Self>, NativeError> {
+        build(
+            [
+                ("app_id", Some(app_id)),
+                ("app_secret", Some(app_secret)),
+                ("tenant_access_token", None),
+                ("tenant_key", Some(tenant_key)),
+                ("app_ticket", app_ticket),
+            ],
+            &options,
+        )
+    }
+
+    /// A client that sends with a ready tenant access token (it cannot fetch another).
+    #[uniffi::constructor]
+    pub fn with_tenant_access_token(token: String, options: ClientOptions) -> Result<Arc<Self>, NativeError> {
+        build(
+            [
+                ("app_id", None),
+                ("app_secret", None),
+                ("tenant_access_token", Some(token)),
+                ("tenant_key", None),
+                ("app_ticket", None),
+            ],
+            &options,
+        )
+    }
+
+    /// Runs the call `name` with its flat request (JSON text: path parameters, query
+    /// parameters and body fields together); gives its result as JSON text.
+    pub async fn call(&self, name: String, request_json: String) -> Result<String, NativeError> {
+        let request = json::parse("the request", &request_json)?;
+        let client = self.client()?;
+        let value = bridge::run(async move { client.call_json(&name, request).await }).await?;
+        Ok(value.to_string())
+    }
+
+    /// [`NativeClient::call`], blocking the calling thread.
+    pub fn call_blocking(&self, name: String, request_json: String) -> Result<String, NativeError> {
+        let request = json::parse("the request", &request_json)?;
+        let value = bridge::block(self.client()?.call_json(&name, request))?;
+        Ok(value.to_string())
+    }
+
+    /// Sends a plain text message to one receiver (`receive_id_type`: `open_id`,
+    /// `union_id`, `user_id`, `email` or `chat_id`); without a `uuid`, the core gives one.
+    pub async fn send_text(
+        &self,
+        receive_id_type: String,
+        receive_id: String,
+        text: String,
+        uuid: Option<String>,
+    ) -> Result<Message, NativeError> {
+        self.call_typed("send_message", &text_request(receive_id_type, receive_id, &text, uuid)).await
+    }
+
+    /// [`NativeClient::send_text`], blocking the calling thread.
+    pub fn send_text_blocking(
+        &self,
+        receive_id_type: String,
+        receive_id: String,
+        text: String,
+        uuid: Option<String>,
+    ) -> Result<Message, NativeError> {
+        self.call_typed_blocking("send_message", &text_request(receive_id_type, receive_id, &text, uuid))
+    }
+
+    /// Gives a store app the latest `app_ticket` the platform pushed.
+    pub fn set_app_ticket(&self, app_ticket: String) -> Result<(), NativeError> {
+        Ok(self.client()?.set_app_ticket(app_ticket)?)
+    }
+
+    /// Closes the client: its connections are released when no call uses them any more,
+    /// and later calls fail with a `config` error.
+    pub fn shutdown(&self) {
+        self.inner.write().unwrap_or_else(PoisonError::into_inner).take();
+    }
+}
+
+/// Send message's request for a plain text.
+fn text_request(receive_id_type: String, receive_id: String, text: &str, uuid: Option<String>) -> Value {
+    let content = larkmsg::MessageContent::from(larkmsg::content::TextContent::new(text));
+    let mut request = serde_json::json!({
+        "receive_id_type": receive_id_type,
+        "receive_id": receive_id,
+        "msg_type": content.msg_type().as_str(),
+        "content": content.to_content_string(),
+    });
+    if let (Some(uuid), Value::Object(map)) = (uuid, &mut request) {
+        map.insert("uuid".to_owned(), Value::String(uuid));
+    }
+    request
+}
+
+impl NativeClient {
+    /// The client, unless it was closed.
+    fn client(&self) -> Result<larkmsg::Client, NativeError> {
+        let guard = self.inner.read().unwrap_or_else(PoisonError::into_inner);
+        let client = guard
+            .as_ref()
+            .ok_or_else(|| larkmsg::Error::new(larkmsg::ErrorKind::Config, "the client is closed"))?;
+        Ok(client.clone())
+    }
+
+    /// Runs the call `name` with a request record and gives its result record.
+    pub(crate) async fn call_typed<Q: Serialize, R: DeserializeOwned>(
+        &self,
+        name: &'static str,
+        request: &Q,
+    ) -> Result<R, NativeError> {
+        let request = json::request(request)?;
+        let client = self.client()?;
+        json::result(bridge::run(async move { client.call_json(name, request).await }).await?)
+    }
+
+    /// [`NativeClient::call_typed`], blocking the calling thread.
+    pub(crate) fn call_typed_blocking<Q: Serialize, R: DeserializeOwned>(
+        &self,
+        name: &'static str,
+        request: &Q,
+    ) -> Result<R, NativeError> {
+        json::result(bridge::block(self.client()?.call_json(name, json::request(request)?))?)
+    }
+}

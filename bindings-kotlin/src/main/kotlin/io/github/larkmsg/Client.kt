@@ -1,0 +1,122 @@
+package io.github.larkmsg
+
+/**
+ * A Feishu / Lark client: every operation of the registry ([Operations]) as a suspending
+ * method for coroutines and a blocking `…Blocking` method for Java and plain threads.
+ *
+ * Every call validates its request in the core before anything is sent, authenticates
+ * (one token fetch serves all concurrent callers), paces itself to the documented quotas
+ * and retries only when that cannot send twice. One client serves any number of threads
+ * and coroutines; [close] it when done (later calls fail with a [ConfigException]).
+ *
+ * ```kotlin
+ * Client("cli_xxx", "secret").use { client ->
+ *     val message = client.sendText("open_id", "ou_xxx", "Hello")
+ *     println(message.messageId)
+ * }
+ * ```
+ */
+class Client private constructor(
+    private val handle: NativeClient,
+    private val shown: String,
+) : Operations(), AutoCloseable {
+    /** A client of a self-built app, authenticated by its [appId] and [appSecret]. */
+    @JvmOverloads
+    constructor(appId: String, appSecret: String, options: ClientOptions = ClientOptions()) :
+        this(lark { NativeClient.app(appId, appSecret, options) }, describe(appId, options))
+
+    override fun native(): NativeClient = handle
+
+    /**
+     * Runs the call [name] (`send_message`, `reply_message`, …) with its flat request as
+     * JSON text (path parameters, query parameters and body fields together, snake_case);
+     * gives the result as JSON text.
+     */
+    suspend fun call(name: String, requestJson: String): String = lark { handle.call(name, requestJson) }
+
+    /** [call], blocking the calling thread until it is done. */
+    fun callBlocking(name: String, requestJson: String): String = lark { handle.callBlocking(name, requestJson) }
+
+    /**
+     * Sends a plain text message to one receiver ([receiveIdType]: `open_id`, `union_id`,
+     * `user_id`, `email` or `chat_id`). Without a [uuid] the core gives one, so that a
+     * repeat after a lost answer cannot send a second message.
+     */
+    suspend fun sendText(receiveIdType: String, receiveId: String, text: String, uuid: String? = null): Message =
+        lark { handle.sendText(receiveIdType, receiveId, text, uuid) }
+
+    /** [sendText], blocking the calling thread until it is done. */
+    @JvmOverloads
+    fun sendTextBlocking(receiveIdType: String, receiveId: String, text: String, uuid: String? = null): Message =
+        lark { handle.sendTextBlocking(receiveIdType, receiveId, text, uuid) }
+
+    /** Sends content built by [Larkmsg.buildContent] to one receiver. */
+    suspend fun send(
+        receiveIdType: String,
+        receiveId: String,
+        content: BuiltContent.Message,
+        uuid: String? = null,
+    ): Message = sendMessage(sendRequest(receiveIdType, receiveId, content, uuid))
+
+    /** [send], blocking the calling thread until it is done. */
+    @JvmOverloads
+    fun sendBlocking(
+        receiveIdType: String,
+        receiveId: String,
+        content: BuiltContent.Message,
+        uuid: String? = null,
+    ): Message = sendMessageBlocking(sendRequest(receiveIdType, receiveId, content, uuid))
+
+    /** Gives a store app the latest `app_ticket` the platform pushed. */
+    fun setAppTicket(appTicket: String) = lark { handle.setAppTicket(appTicket) }
+
+    /** Closes the client; later calls fail with a [ConfigException]. */
+    override fun close() = handle.shutdown()
+
+    /** The app id and where the client sends; never a secret. */
+    override fun toString(): String = shown
+
+    companion object {
+        /** A client of a store (ISV) app installed by [tenantKey]; give it each pushed ticket with [setAppTicket]. */
+        @JvmStatic
+        @JvmOverloads
+        fun storeApp(
+            appId: String,
+            appSecret: String,
+            tenantKey: String,
+            appTicket: String? = null,
+            options: ClientOptions = ClientOptions(),
+        ): Client =
+            Client(
+                lark { NativeClient.storeApp(appId, appSecret, tenantKey, appTicket, options) },
+                describe(appId, options, tenantKey),
+            )
+
+        /** A client that sends with a ready tenant access token (it cannot fetch another). */
+        @JvmStatic
+        @JvmOverloads
+        fun withTenantAccessToken(token: String, options: ClientOptions = ClientOptions()): Client =
+            Client(lark { NativeClient.withTenantAccessToken(token, options) }, describe(null, options))
+
+        private fun describe(appId: String?, options: ClientOptions, tenantKey: String? = null): String {
+            val shown =
+                listOf("appId" to appId, "tenantKey" to tenantKey, "domain" to options.domain, "baseUrl" to options.baseUrl)
+                    .filter { it.second != null }
+                    .joinToString(", ") { "${it.first}=${it.second}" }
+            return "Client($shown)"
+        }
+
+        private fun sendRequest(
+            receiveIdType: String,
+            receiveId: String,
+            content: BuiltContent.Message,
+            uuid: String?,
+        ) = SendMessageRequest(
+            receiveIdType = receiveIdType,
+            receiveId = receiveId,
+            msgType = content.msgType,
+            content = content.content,
+            uuid = uuid,
+        )
+    }
+}
