@@ -1,7 +1,8 @@
 //! Tenant access tokens: fetched from the auth endpoints, cached in a [`TokenStore`],
 //! refreshed ahead of expiry, fetched once for any number of concurrent callers.
 
-use std::sync::{Arc, RwLock};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
 use async_trait::async_trait;
@@ -25,6 +26,18 @@ const APP_TICKET_INVALID: i64 = 10012;
 /// The platform's code for an invalid app access token.
 const APP_TOKEN_INVALID: i64 = 99991664;
 
+/// The longest lifetime a token is kept for, whatever `expire` says (the platform's tokens
+/// live at most 2 hours).
+const MAX_TOKEN_LIFETIME: Duration = Duration::from_secs(2 * 60 * 60);
+/// The shortest: an `expire` of 0 or a few seconds must not mean one token request per call.
+const MIN_TOKEN_LIFETIME: Duration = Duration::from_secs(2);
+/// Tokens the platform may reject in a row (with none accepted in between) before a
+/// rejection stops fetching a new token, for a minute: a platform that rejects every token
+/// costs the first token and this many more, however many callers and attempts see it.
+pub const MAX_REJECTED_TOKENS_IN_A_ROW: usize = 3;
+/// How long a run of rejected tokens stops new fetches.
+const REJECTION_PAUSE: Duration = Duration::from_secs(60);
+
 /// Gives the latest `app_ticket` the platform pushed to a store app (hourly, as the event
 /// `{"type":"event_callback","event":{"app_ticket":…,"type":"app_ticket"}}`).
 #[async_trait]
@@ -36,7 +49,7 @@ pub trait AppTicketSource: Send + Sync {
 /// An [`AppTicketSource`] that holds the ticket your event handler last gave it.
 #[derive(Debug, Default)]
 pub struct AppTicketCell {
-    ticket: RwLock<Option<Secret>>,
+    ticket: Mutex<Option<Secret>>,
 }
 
 impl AppTicketCell {
@@ -47,14 +60,15 @@ impl AppTicketCell {
 
     /// Keeps a ticket pushed by the platform.
     pub fn set(&self, ticket: impl Into<Secret>) {
-        *self.ticket.write().unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(ticket.into());
+        let ticket = ticket.into();
+        *crate::fork::lock(&self.ticket) = Some(ticket);
     }
 }
 
 #[async_trait]
 impl AppTicketSource for AppTicketCell {
     async fn app_ticket(&self) -> Option<Secret> {
-        self.ticket.read().unwrap_or_else(|poisoned| poisoned.into_inner()).clone()
+        crate::fork::lock(&self.ticket).clone()
     }
 }
 
@@ -107,6 +121,17 @@ pub(crate) struct TokenManager {
     store: Arc<dyn TokenStore>,
     refresh_ahead: Duration,
     fetching: ForkLocal<tokio::sync::Mutex<()>>,
+    rejections: Mutex<Rejections>,
+    /// Whether `rejections` holds anything (read by every successful call, without a lock).
+    any_rejected: AtomicBool,
+}
+
+/// The tokens the platform rejected since it last accepted one: however many callers see
+/// those rejections, only a few new tokens are fetched, then none for a while.
+#[derive(Debug, Default)]
+struct Rejections {
+    tokens: Vec<Secret>,
+    paused_until: Option<Instant>,
 }
 
 impl std::fmt::Debug for dyn TokenStore {
@@ -118,7 +143,14 @@ impl std::fmt::Debug for dyn TokenStore {
 impl TokenManager {
     pub(crate) fn new(credentials: Credentials, store: Arc<dyn TokenStore>, refresh_ahead: Duration) -> Self {
         let fetching = ForkLocal::new(|| Ok(tokio::sync::Mutex::new(())));
-        Self { credentials, store, refresh_ahead, fetching }
+        Self {
+            credentials,
+            store,
+            refresh_ahead,
+            fetching,
+            rejections: Mutex::default(),
+            any_rejected: AtomicBool::new(false),
+        }
     }
 
     /// A tenant access token that is good to use now.
@@ -145,10 +177,46 @@ impl TokenManager {
         Ok(token)
     }
 
-    /// Forgets `token` after the platform rejected it, so the next call fetches a new one.
-    pub(crate) async fn reject(&self, token: &Secret) {
-        if !matches!(self.credentials, Credentials::Token(_)) {
-            self.store.remove(&self.tenant_key(), token).await;
+    /// After the platform rejected `token`: forgets it, so that the next call fetches a new
+    /// one, and gives `true` (try again). Gives `false` (give up) once
+    /// [`MAX_REJECTED_TOKENS_IN_A_ROW`] tokens were rejected without one accepted in between, for
+    /// [`REJECTION_PAUSE`]: a platform that rejects every token costs a few token requests,
+    /// not one per caller and attempt.
+    pub(crate) async fn reject(&self, token: &Secret) -> bool {
+        if matches!(self.credentials, Credentials::Token(_)) {
+            return false;
+        }
+        {
+            let mut rejections = crate::fork::lock(&self.rejections);
+            let now = Instant::now();
+            if rejections.paused_until.is_some_and(|until| now < until) {
+                return false;
+            }
+            if rejections.paused_until.take().is_some() {
+                rejections.tokens.clear();
+            }
+            if !rejections.tokens.contains(token) {
+                if rejections.tokens.len() >= MAX_REJECTED_TOKENS_IN_A_ROW {
+                    rejections.paused_until = Some(now + REJECTION_PAUSE);
+                    tracing::warn!(
+                        target: "larkmsg::auth",
+                        "the platform rejected {MAX_REJECTED_TOKENS_IN_A_ROW} tokens in a row; no new token for {}s",
+                        REJECTION_PAUSE.as_secs()
+                    );
+                    return false;
+                }
+                rejections.tokens.push(token.clone());
+                self.any_rejected.store(true, Ordering::Release);
+            }
+        }
+        self.store.remove(&self.tenant_key(), token).await;
+        true
+    }
+
+    /// The platform accepted a token: rejections start counting again.
+    pub(crate) fn accepted(&self) {
+        if self.any_rejected.swap(false, Ordering::AcqRel) {
+            *crate::fork::lock(&self.rejections) = Rejections::default();
         }
     }
 
@@ -275,7 +343,7 @@ impl TokenManager {
                 .with_log_id(answer.log_id));
         };
         let now = SystemTime::now();
-        let lifetime = Duration::from_secs(expire);
+        let lifetime = Duration::from_secs(expire).clamp(MIN_TOKEN_LIFETIME, MAX_TOKEN_LIFETIME);
         let ahead = self.refresh_ahead.min(lifetime / 2);
         Ok(CachedToken {
             token: Secret::new(token),
@@ -315,6 +383,47 @@ mod tests {
         let text = format!("{credentials:?}");
         assert!(text.contains("cli_1") && !text.contains("s3cr3t"), "{text}");
         assert!(!format!("{:?}", Credentials::Token(Secret::new("t-abc"))).contains("t-abc"));
+    }
+
+    fn manager() -> TokenManager {
+        let credentials = Credentials::SelfBuilt { app_id: "cli_1".into(), app_secret: Secret::new("s") };
+        TokenManager::new(credentials, Arc::new(crate::MemoryTokenStore::new()), Duration::from_secs(300))
+    }
+
+    fn answer(expire: u64) -> AuthAnswer {
+        AuthAnswer {
+            code: 0,
+            msg: String::new(),
+            tenant_access_token: Some("t-1".into()),
+            app_access_token: None,
+            expire: Some(expire),
+            log_id: None,
+        }
+    }
+
+    #[test]
+    fn token_lifetimes_are_clamped() {
+        let manager = manager();
+        let start = SystemTime::now();
+        let huge = manager.cached(answer(u64::MAX), TokenKind::Tenant).unwrap();
+        assert!(huge.expires_at <= SystemTime::now() + MAX_TOKEN_LIFETIME);
+        let none = manager.cached(answer(0), TokenKind::Tenant).unwrap();
+        assert!(none.expires_at >= start + MIN_TOKEN_LIFETIME);
+        assert!(none.refresh_at >= start + MIN_TOKEN_LIFETIME / 2);
+    }
+
+    #[tokio::test]
+    async fn rejections_stop_fetching_after_a_few_tokens() {
+        let manager = manager();
+        for i in 0..MAX_REJECTED_TOKENS_IN_A_ROW {
+            let token = Secret::new(format!("t-{i}"));
+            assert!(manager.reject(&token).await, "token {i}");
+            assert!(manager.reject(&token).await, "the same token again costs nothing");
+        }
+        assert!(!manager.reject(&Secret::new("t-last")).await);
+        assert!(!manager.reject(&Secret::new("t-0")).await, "paused");
+        manager.accepted();
+        assert!(manager.reject(&Secret::new("t-after")).await);
     }
 
     #[tokio::test]

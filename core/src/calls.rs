@@ -10,6 +10,7 @@ use crate::content::{MessageContent, TextContent};
 use crate::enums::ReceiveIdType;
 use crate::error::Result;
 use crate::quota::Endpoint;
+use crate::validate::dismantle;
 
 impl Client {
     /// Sends a message (`POST /open-apis/im/v1/messages`).
@@ -29,8 +30,12 @@ impl Client {
     ///
     /// The platform has no de-duplication key for batches: a batch is repeated only when it
     /// surely never reached the platform; otherwise the error says it may have been sent.
-    pub async fn batch_send(&self, request: BatchSendRequest) -> Result<BatchSendResult> {
-        request.validate()?;
+    pub async fn batch_send(&self, mut request: BatchSendRequest) -> Result<BatchSendResult> {
+        if let Err(violations) = request.validate() {
+            // A value nested too deep for an ordinary drop is taken apart here.
+            request.content.take().into_iter().chain(request.card.take()).for_each(dismantle);
+            return Err(violations.into());
+        }
         self.execute(Endpoint::BatchSend, request.query(), &request, None).await
     }
 
@@ -56,6 +61,7 @@ impl Client {
         receive_id: impl Into<String>,
         content: &MessageContent,
     ) -> Result<Message> {
+        content.check_depth("content")?;
         let request = SendMessageRequest::new(
             receive_id_type,
             receive_id,

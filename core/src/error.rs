@@ -35,6 +35,11 @@ pub enum ErrorKind {
     Decode,
     /// The client is misconfigured (bad base URL, missing credentials, wrong runtime use).
     Config,
+    /// The TLS handshake failed: the server's certificate is not trusted (unknown issuer,
+    /// expired, another host's) or TLS could not be negotiated. Never retried.
+    Tls,
+    /// A bug inside larkmsg was caught (a panic); the call ended without a result.
+    Internal,
 }
 
 impl ErrorKind {
@@ -50,6 +55,8 @@ impl ErrorKind {
             Self::Network => "network",
             Self::Decode => "decode",
             Self::Config => "config",
+            Self::Tls => "tls",
+            Self::Internal => "internal",
         }
     }
 }
@@ -342,13 +349,15 @@ mod tests {
             ErrorKind::Network,
             ErrorKind::Decode,
             ErrorKind::Config,
+            ErrorKind::Tls,
+            ErrorKind::Internal,
         ]
         .iter()
         .map(|k| serde_json::to_string(k).unwrap())
         .collect();
         assert_eq!(
             names.join(","),
-            "\"invalid_argument\",\"auth\",\"permission\",\"rate_limited\",\"api\",\"timeout\",\"network\",\"decode\",\"config\""
+            "\"invalid_argument\",\"auth\",\"permission\",\"rate_limited\",\"api\",\"timeout\",\"network\",\"decode\",\"config\",\"tls\",\"internal\""
         );
     }
 }

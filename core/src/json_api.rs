@@ -9,7 +9,7 @@ use serde_json::Value;
 use crate::api::{BatchSendRequest, CreateAppFeedCardRequest, CreateCardRequest, SendMessageRequest};
 use crate::client::Client;
 use crate::error::{Error, ErrorKind, Result};
-use crate::validate::decode_value;
+use crate::validate::{Validator, decode_value, dismantle};
 
 /// The calls by name: `send_message`, `batch_send`, `create_card`, `create_app_feed_card`.
 pub const CALLS: [&str; 4] = ["send_message", "batch_send", "create_card", "create_app_feed_card"];
@@ -19,6 +19,7 @@ impl Client {
     /// fields together) and gives the result as JSON. A malformed request is an
     /// `invalid_argument` error naming the field, as a broken rule is.
     pub async fn call_json(&self, call: &str, request: Value) -> Result<Value> {
+        let request = check_depth(request)?;
         match call {
             "send_message" => to_json(self.send_message(decode::<SendMessageRequest>(request)?).await?),
             "batch_send" => to_json(self.batch_send(decode::<BatchSendRequest>(request)?).await?),
@@ -30,6 +31,29 @@ impl Client {
                 ErrorKind::InvalidArgument,
                 format!("unknown call {other:?}; expected one of {}", CALLS.join(", ")),
             )),
+        }
+    }
+}
+
+/// Refuses a request with a field nested too deep, before decoding copies it, naming the
+/// field; the request is then taken apart without recursion.
+fn check_depth(request: Value) -> Result<Value> {
+    let mut v = Validator::new();
+    match &request {
+        Value::Object(fields) => {
+            for (name, value) in fields {
+                v.depth(name, value);
+            }
+        }
+        other => {
+            v.depth("", other);
+        }
+    }
+    match v.finish() {
+        Ok(()) => Ok(request),
+        Err(violations) => {
+            dismantle(request);
+            Err(violations.into())
         }
     }
 }

@@ -126,7 +126,7 @@ impl Pacer {
 
     /// Counts the call and returns `None` when it fits now; else the instant to try again.
     fn try_acquire(&self, endpoint: Endpoint, receiver: Option<&str>, now: Instant) -> Option<Instant> {
-        let mut lanes = self.lanes.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut lanes = crate::fork::lock(&self.lanes);
         let lanes = &mut *lanes;
         let receiver = receiver.filter(|_| endpoint == Endpoint::SendMessage);
         let mut free_at = lanes.endpoints.get_mut(&endpoint).map_or(now, |lane| lane.next_free(now));
@@ -166,13 +166,13 @@ impl Pacer {
 
     /// Holds every call to `endpoint` until `until` (the server said it is throttling).
     pub(crate) fn hold_endpoint(&self, endpoint: Endpoint, until: Instant) {
-        let mut lanes = self.lanes.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut lanes = crate::fork::lock(&self.lanes);
         lanes.endpoints.entry(endpoint).or_default().hold(until);
     }
 
     /// Holds every send to `receiver` until `until` (the server said it is throttling it).
     pub(crate) fn hold_receiver(&self, receiver: &str, until: Instant) {
-        let mut lanes = self.lanes.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut lanes = crate::fork::lock(&self.lanes);
         lanes.receivers.entry(receiver.to_owned()).or_default().hold(until);
     }
 }

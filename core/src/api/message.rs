@@ -66,11 +66,12 @@ impl SendMessageRequest {
             }
             None => v.push("receive_id_type", Rule::Required, "is required"),
         }
-        v.required("receive_id", Some(self.receive_id.as_str()));
+        v.id("receive_id", &self.receive_id);
         let known_type = v.known("msg_type", &self.msg_type);
         let has_content = v.required("content", Some(self.content.as_str()));
         if let Some(uuid) = &self.uuid {
             v.chars("uuid", uuid, 0, UUID_MAX_CHARS);
+            v.no_control("uuid", uuid);
         }
         if known_type && has_content {
             crate::content::check_message_content(&mut v, "content", &self.msg_type, &self.content);
