@@ -255,18 +255,17 @@ fn no_answer(error: reqwest::Error) -> NoAnswer {
 }
 
 /// The TLS error behind a failed request, if that is what it was (rustls reports through
-/// an `io::Error`, whose `source` skips the error it wraps).
+/// `io::Error`s, whose `source` skips the error they wrap).
 fn tls_failure<'a>(error: &'a (dyn std::error::Error + 'static)) -> Option<&'a rustls::Error> {
     let mut cause = Some(error);
     while let Some(current) = cause {
         if let Some(tls) = current.downcast_ref::<rustls::Error>() {
             return Some(tls);
         }
-        let wrapped = current.downcast_ref::<std::io::Error>().and_then(std::io::Error::get_ref);
-        if let Some(tls) = wrapped.and_then(|inner| inner.downcast_ref::<rustls::Error>()) {
-            return Some(tls);
-        }
-        cause = current.source();
+        cause = match current.downcast_ref::<std::io::Error>().and_then(std::io::Error::get_ref) {
+            Some(wrapped) => Some(wrapped as &(dyn std::error::Error + 'static)),
+            None => current.source(),
+        };
     }
     None
 }
