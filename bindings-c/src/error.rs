@@ -8,8 +8,8 @@ use larkmsg_core::{Error, ErrorKind};
 use crate::ffi::cstring_lossy;
 
 /// The outcome of a call: `LARKMSG_RESULT_OK`, or the kind of the failure (the kinds are
-/// those of the core, shared by every binding), or `LARKMSG_RESULT_PANIC` for a bug caught
-/// inside the library.
+/// those of the core, shared by every binding; `LARKMSG_RESULT_INTERNAL` for a bug caught
+/// inside the library).
 #[repr(C)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum larkmsg_result {
@@ -32,10 +32,15 @@ pub enum larkmsg_result {
     Network = 7,
     /// The answer could not be decoded.
     Decode = 8,
-    /// The client is misconfigured (bad options, a blocking call from a callback).
+    /// The client is misconfigured (bad options, a blocking call from a callback, a
+    /// redirect answered by the server).
     Config = 9,
-    /// A bug inside the library was caught at the boundary.
-    Panic = 100,
+    /// The TLS handshake failed: the server's certificate is not trusted (add a private
+    /// deployment's root with `root_certificates_pem` or `root_certificates_file`). Never
+    /// retried.
+    Tls = 10,
+    /// A bug inside the library (a panic) was caught; the call ended without a result.
+    Internal = 100,
 }
 
 impl larkmsg_result {
@@ -51,6 +56,8 @@ impl larkmsg_result {
             ErrorKind::Network => Self::Network,
             ErrorKind::Decode => Self::Decode,
             ErrorKind::Config => Self::Config,
+            ErrorKind::Tls => Self::Tls,
+            ErrorKind::Internal => Self::Internal,
         }
     }
 }
@@ -103,7 +110,7 @@ pub unsafe extern "C" fn larkmsg_error_result(error: *const larkmsg_error) -> la
 }
 
 /// The stable kind name: `invalid_argument`, `auth`, `permission`, `rate_limited`, `api`,
-/// `timeout`, `network`, `decode` or `config`. NULL for a NULL error.
+/// `timeout`, `network`, `decode`, `config`, `tls` or `internal`. NULL for a NULL error.
 ///
 /// Ownership: a static string; never free it.
 ///
@@ -125,6 +132,8 @@ fn kind_name(kind: ErrorKind) -> *const c_char {
         ErrorKind::Network => c"network",
         ErrorKind::Decode => c"decode",
         ErrorKind::Config => c"config",
+        ErrorKind::Tls => c"tls",
+        ErrorKind::Internal => c"internal",
     };
     name.as_ptr()
 }

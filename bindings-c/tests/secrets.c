@@ -202,6 +202,9 @@ static void expect_present(const char *output, const char *text) {
 }
 
 int main(void) {
+    /* Whole lines (set before any output): once captured, the library's threads log to the
+     * same file meanwhile, and a line of ours written in two pieces could be cut by theirs. */
+    setvbuf(stdout, NULL, _IOLBF, 0);
     larkmsg_fake *fake = NULL;
     if (larkmsg_fake_start(&fake, NULL) != LARKMSG_RESULT_OK) return 1;
     larkmsg_string_free(control(fake, "POST", "apps",

@@ -72,7 +72,7 @@ pub fn block_on<F: Future>(future: F) -> Result<F::Output> {
         ));
     }
     let runtime = runtime()?;
-    std::panic::catch_unwind(AssertUnwindSafe(|| runtime.block_on(future))).map_err(panicked)
+    std::panic::catch_unwind(AssertUnwindSafe(|| runtime.block_on(future))).map_err(panic_error)
 }
 
 /// Runs `future` on the shared runtime and hands its outcome to `settle`, exactly once: an
@@ -90,7 +90,7 @@ where
     runtime.spawn(async move {
         let outcome = match task.await {
             Ok(outcome) => outcome,
-            Err(join) if join.is_panic() => Err(panicked(join.into_panic())),
+            Err(join) if join.is_panic() => Err(panic_error(join.into_panic())),
             Err(_) => Err(Error::new(ErrorKind::Internal, "the call was aborted before it finished")),
         };
         // A panic of `settle` itself stays in this task: there is no one left to tell.
@@ -99,9 +99,9 @@ where
     Ok(abort)
 }
 
-/// The error for a caught panic, with its message. The call may have been sent when it
-/// panicked.
-pub(crate) fn panicked(payload: Box<dyn Any + Send>) -> Error {
+/// The error of kind [`ErrorKind::Internal`] for a caught panic, with its message; the call
+/// may have been sent when it panicked.
+pub fn panic_error(payload: Box<dyn Any + Send>) -> Error {
     let text = payload
         .downcast_ref::<&str>()
         .map(|text| (*text).to_owned())

@@ -239,7 +239,7 @@ impl Validator {
         if !is_too_deep(value) {
             return true;
         }
-        self.push(path, Rule::Depth, format!("must be nested at most {MAX_DEPTH} arrays and objects deep"));
+        self.violations.push(too_deep(&path.to_string()));
         false
     }
 
@@ -298,6 +298,13 @@ pub fn is_too_deep(value: &serde_json::Value) -> bool {
         pending.extend(children.map(|child| (child, depth + 1)));
     }
     false
+}
+
+/// The violation of a value at `path` nested deeper than [`MAX_DEPTH`] (the bindings
+/// report with it what they find before converting a host value).
+pub fn too_deep(path: &str) -> Violation {
+    let message = format!("must be nested at most {MAX_DEPTH} arrays and objects deep");
+    Violation { path: path.to_owned(), rule: Rule::Depth, message }
 }
 
 /// Drops a JSON value of any depth without recursion (dropping a deeply nested value the

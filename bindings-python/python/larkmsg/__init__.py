@@ -19,6 +19,8 @@ from ._errors import (
     PermissionDeniedError,
     RateLimitedError,
     TimeoutError,
+    TlsError,
+    InternalError,
     ValidationError,
     Violation,
 )
@@ -59,6 +61,8 @@ __all__ = [
     "NetworkError",
     "DecodeError",
     "ConfigError",
+    "TlsError",
+    "InternalError",
     "Violation",
     "Result",
     "Message",

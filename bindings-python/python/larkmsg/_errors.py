@@ -16,6 +16,8 @@ __all__ = [
     "NetworkError",
     "DecodeError",
     "ConfigError",
+    "TlsError",
+    "InternalError",
     "Violation",
 ]
 
@@ -32,7 +34,8 @@ class LarkError(Exception):
     """Base of every larkmsg error.
 
     ``kind`` is the core's stable name (``invalid_argument``, ``auth``, ``permission``,
-    ``rate_limited``, ``api``, ``timeout``, ``network``, ``decode``, ``config``);
+    ``rate_limited``, ``api``, ``timeout``, ``network``, ``decode``, ``config``, ``tls``,
+    ``internal``);
     ``str(error)`` is the readable message with code, HTTP status and log id. Secrets never
     appear in it.
     """
@@ -175,6 +178,19 @@ class ConfigError(LarkError):
     kind = "config"
 
 
+class TlsError(LarkError):
+    """The TLS handshake failed: the server's certificate is not trusted (for a private
+    deployment's own CA, see ``root_certificates_pem``). Never retried."""
+
+    kind = "tls"
+
+
+class InternalError(LarkError):
+    """A bug inside larkmsg (a panic) was caught; the call ended without a result."""
+
+    kind = "internal"
+
+
 KINDS: dict[str, type[LarkError]] = {
     cls.kind: cls
     for cls in (
@@ -187,6 +203,8 @@ KINDS: dict[str, type[LarkError]] = {
         NetworkError,
         DecodeError,
         ConfigError,
+        TlsError,
+        InternalError,
     )
 }
 

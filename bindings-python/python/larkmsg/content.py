@@ -11,6 +11,7 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from . import _native
+from ._convert import dumps
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -43,7 +44,7 @@ class Content:
     content: str
 
     def __init__(self, msg_type: str, content: Mapping[str, Any] | str) -> None:
-        text = content if isinstance(content, str) else json.dumps(content, ensure_ascii=False)
+        text = content if isinstance(content, str) else dumps(content, "content")
         object.__setattr__(self, "msg_type", msg_type)
         object.__setattr__(self, "content", _native.content_string(msg_type, text))
 
@@ -104,7 +105,7 @@ class TextBuilder:
 
     def build(self) -> Content:
         """The finished ``text`` content."""
-        return text(_native.text_markup(json.dumps(self._parts)))
+        return text(_native.text_markup(dumps(self._parts, "parts")))
 
 
 def text(text: str) -> Content:

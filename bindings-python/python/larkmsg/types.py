@@ -6,7 +6,7 @@ to the body fields, exactly as the platform's pages name them.
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, TypedDict
+from typing import Any, Dict, List, TypedDict, Union
 
 __all__ = [
     "TimeoutOptions",
@@ -47,6 +47,10 @@ class ClientOptions(TypedDict, total=False):
     retry: RetryOptions
     quotas: bool
     user_agent_suffix: str
+    max_response_bytes: int
+    root_certificates_pem: Union[str, bytes]
+    root_certificates_file: str
+    insecure_http_hosts: List[str]
 
 
 class SendMessageRequest(TypedDict, total=False):
