@@ -22,6 +22,8 @@ export type ErrorKind =
   | 'network'
   | 'decode'
   | 'config'
+  | 'tls'
+  | 'internal'
 
 // ---------------------------------------------------------------------------------------
 // Client options
@@ -59,6 +61,17 @@ interface CommonOptions {
   quotas?: boolean
   /** Appended to the `User-Agent`. */
   userAgentSuffix?: string
+  /** Largest answer body read, in bytes (default 8 MiB); a longer answer fails with `decode`. */
+  maxResponseBytes?: number
+  /** Root certificates (PEM text or bytes) trusted besides the system's, for a private deployment's own CA. */
+  rootCertificatesPem?: string | Uint8Array
+  /** A PEM file of root certificates trusted besides the system's. */
+  rootCertificatesFile?: string
+  /**
+   * Hosts that an `http://` base URL may name besides loopback ones (the app secret and
+   * tokens then cross the network unencrypted); without it such a client is a `config` error.
+   */
+  insecureHttpHosts?: string[]
 }
 
 /** A self-built app. */
@@ -295,6 +308,14 @@ export class DecodeError extends LarkError {
 export class ConfigError extends LarkError {
   readonly code: 'config'
 }
+/** The TLS handshake failed: the server's certificate is not trusted (see `rootCertificatesPem`). Never retried. */
+export class TlsError extends LarkError {
+  readonly code: 'tls'
+}
+/** A bug inside larkmsg (a panic) was caught; the call ended without a result. */
+export class InternalError extends LarkError {
+  readonly code: 'internal'
+}
 
 /** The LarkError subclass for the core's error JSON (snake_case). */
 export function larkError(detail: { kind: string; message: string } & Record<string, unknown>): LarkError
@@ -480,6 +501,8 @@ declare const larkmsg: {
   NetworkError: typeof NetworkError
   DecodeError: typeof DecodeError
   ConfigError: typeof ConfigError
+  TlsError: typeof TlsError
+  InternalError: typeof InternalError
   Content: typeof Content
   TextBuilder: typeof TextBuilder
   PostBuilder: typeof PostBuilder

@@ -41,6 +41,37 @@ function convertKeys(value, rename) {
   return out
 }
 
+/** The deepest nesting of arrays and objects the core accepts in a request's field. */
+const MAX_DEPTH = native.maxDepth()
+
+/**
+ * Whether `value` nests more than MAX_DEPTH arrays and objects (builders counted by their
+ * `toJSON`), found without recursion, so that no conversion below meets a RangeError; a
+ * cycle counts as too deep.
+ */
+function nestsTooDeep(value) {
+  const pending = [[value, 0]]
+  while (pending.length > 0) {
+    let [item, depth] = pending.pop()
+    if (item && typeof item.toJSON === 'function' && !(item instanceof Date)) item = item.toJSON()
+    if (item === null || typeof item !== 'object') continue
+    if (depth >= MAX_DEPTH) return true
+    for (const child of Array.isArray(item) ? item : Object.values(item)) pending.push([child, depth + 1])
+  }
+  return false
+}
+
+/** Throws the core's InvalidArgumentError when a field of `fields` (or `fields` itself, at `path`) nests too deep. */
+function checkDepth(fields, path = '') {
+  if (isPlainObject(fields)) {
+    for (const [key, item] of Object.entries(fields)) {
+      if (nestsTooDeep(item)) native_(() => native.tooDeep(path ? `${path}.${snakeKey(key)}` : snakeKey(key)))
+    }
+  } else if (nestsTooDeep(fields)) {
+    native_(() => native.tooDeep(path))
+  }
+}
+
 /** A builder's JSON (it has `toJSON`), or the value itself. */
 function jsonValue(value) {
   return value && typeof value.toJSON === 'function' ? value.toJSON() : value
@@ -64,7 +95,7 @@ class LarkError extends Error {
   constructor(detail) {
     super(detail.message)
     this.name = this.constructor.name
-    /** The kind: invalid_argument, auth, permission, rate_limited, api, timeout, network, decode, config. */
+    /** The kind: invalid_argument, auth, permission, rate_limited, api, timeout, network, decode, config, tls, internal. */
     this.code = detail.kind
     /** The platform's code (e.g. 230001), when it answered one. */
     this.apiCode = detail.code ?? null
@@ -98,6 +129,8 @@ class TimeoutError extends LarkError {}
 class NetworkError extends LarkError {}
 class DecodeError extends LarkError {}
 class ConfigError extends LarkError {}
+class TlsError extends LarkError {}
+class InternalError extends LarkError {}
 
 const ERROR_CLASSES = {
   invalid_argument: InvalidArgumentError,
@@ -109,6 +142,8 @@ const ERROR_CLASSES = {
   network: NetworkError,
   decode: DecodeError,
   config: ConfigError,
+  tls: TlsError,
+  internal: InternalError,
 }
 
 /** The LarkError subclass for the core's error JSON. */
@@ -145,6 +180,7 @@ class Content {
 
   /** Send message's `content` string, checked and serialized by the core. */
   toContentString() {
+    checkDepth(this.content, 'content')
     return native_(() => native.contentString(this.msgType, JSON.stringify(this.content)))
   }
 
@@ -349,6 +385,7 @@ const elements = {
 
 /** Checks a card JSON 2.0 (object, string or `Card`) with the core's card entity rules. */
 function checkCard(card) {
+  if (typeof card !== 'string') checkDepth(card, 'card')
   const text = typeof card === 'string' ? card : JSON.stringify(jsonValue(card))
   native_(() => native.checkCard(text))
 }
@@ -373,8 +410,12 @@ function enableLogging(levelOrDirective = 'debug') {
 
 function clientOptions(options) {
   if (!isPlainObject(options)) throw new TypeError('new Client(options): options must be an object')
-  const { retries, retry, userAgentSuffix, ...rest } = options
+  checkDepth(options)
+  const { retries, retry, userAgentSuffix, rootCertificatesPem, ...rest } = options
   const raw = toSnake(rest)
+  if (rootCertificatesPem !== undefined) {
+    raw.root_certificates_pem = rootCertificatesPem instanceof Uint8Array ? Buffer.from(rootCertificatesPem).toString('utf8') : rootCertificatesPem
+  }
   if (retries !== undefined || retry !== undefined) raw.retry = toSnake(retries ?? retry)
   const suffix = `node/${process.versions.node}`
   raw.user_agent_suffix = userAgentSuffix ? `${userAgentSuffix} ${suffix}` : suffix
@@ -391,7 +432,10 @@ class Client {
    * @param options `{appId, appSecret}` (self-built app), plus `tenantKey` and `appTicket`
    *   for a store app, or `{tenantAccessToken}`; `domain` ('feishu' | 'lark') or `baseUrl`;
    *   `timeouts: {connectMs, requestMs, totalMs}`; `retries: {maxAttempts, initialBackoffMs,
-   *   maxBackoffMs, maxThrottleWaitMs, receiverBackoffMs}`; `quotas` (false: no pacing).
+   *   maxBackoffMs, maxThrottleWaitMs, receiverBackoffMs}`; `quotas` (false: no pacing);
+   *   `maxResponseBytes` (largest answer read, default 8 MiB); `rootCertificatesPem` (PEM text
+   *   or bytes) or `rootCertificatesFile` (a path): root certificates trusted besides the
+   *   system's; `insecureHttpHosts` (hosts an `http://` base URL may name besides loopback).
    */
   constructor(options) {
     const raw = clientOptions(options)
@@ -400,6 +444,7 @@ class Client {
 
   /** Runs a call by name (`send_message`, `batch_send`, `create_card`, `create_app_feed_card`). */
   async call(name, request) {
+    checkDepth(request ?? {})
     const requestJson = JSON.stringify(toSnake(request ?? {}))
     const answer = JSON.parse(await this._native.callJson(name, requestJson))
     if (answer.error) throw larkError(answer.error)
@@ -417,7 +462,8 @@ class Client {
   }
 
   /** Create a card entity (`POST /open-apis/cardkit/v1/cards`): `{type: 'card_json', data}`. */
-  createCard(request) {
+  async createCard(request) {
+    checkDepth(request ?? {})
     const raw = { ...request }
     if (raw.data !== undefined && typeof raw.data !== 'string') raw.data = JSON.stringify(jsonValue(raw.data))
     return this.call('create_card', raw)
@@ -477,6 +523,8 @@ module.exports = {
   NetworkError,
   DecodeError,
   ConfigError,
+  TlsError,
+  InternalError,
   Content,
   TextBuilder,
   PostBuilder,

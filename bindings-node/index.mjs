@@ -13,6 +13,8 @@ export const {
   NetworkError,
   DecodeError,
   ConfigError,
+  TlsError,
+  InternalError,
   Content,
   TextBuilder,
   PostBuilder,

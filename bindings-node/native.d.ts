@@ -58,11 +58,20 @@ export declare function contentString(msgType: string, contentJson: string): str
  */
 export declare function enableLogging(directive: string): void
 
+/** The deepest nesting of arrays and objects a request's field may have. */
+export declare function maxDepth(): number
+
 /**
  * The text of a `text` message from its parts (`larkmsg::content::TextPart` in JSON form,
  * e.g. `[{"part":"at_user","user_id":"ou_1","name":"Tom"}]`), formatted by the core.
  */
 export declare function textMarkup(partsJson: string): string
+
+/**
+ * Throws the core's error for a value at `path` nested deeper than `maxDepth()` (found by
+ * the wrapper before it converts the value).
+ */
+export declare function tooDeep(path: string): void
 
 /** The library's version. */
 export declare function version(): string

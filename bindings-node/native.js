@@ -841,5 +841,7 @@ module.exports.calls = nativeBinding.calls
 module.exports.checkCard = nativeBinding.checkCard
 module.exports.contentString = nativeBinding.contentString
 module.exports.enableLogging = nativeBinding.enableLogging
+module.exports.maxDepth = nativeBinding.maxDepth
 module.exports.textMarkup = nativeBinding.textMarkup
+module.exports.tooDeep = nativeBinding.tooDeep
 module.exports.version = nativeBinding.version

@@ -114,11 +114,17 @@ impl Pacer {
             let Some(free_at) = free_at else { return Ok(()) };
             if free_at > deadline {
                 let wait = free_at.saturating_duration_since(Instant::now());
-                return Err(Error::new(
-                    ErrorKind::RateLimited,
-                    format!("{} quota has no room before the call's deadline", endpoint.name()),
-                )
-                .with_retry_after(Some(wait)));
+                let message = if self.held(endpoint, receiver, free_at) {
+                    // Remembered from the platform's answer: asking again before then is useless.
+                    format!(
+                        "the platform throttled {} for another {:.0} s; not asking again before then",
+                        endpoint.name(),
+                        wait.as_secs_f64()
+                    )
+                } else {
+                    format!("{} quota has no room before the call's deadline", endpoint.name())
+                };
+                return Err(Error::new(ErrorKind::RateLimited, message).with_retry_after(Some(wait)));
             }
             tokio::time::sleep_until(free_at).await;
         }
@@ -162,6 +168,14 @@ impl Pacer {
             lanes.prune_at = (lanes.receivers.len() * 2).max(RECEIVER_PRUNE_THRESHOLD);
         }
         None
+    }
+
+    /// Whether a hold the server asked for lasts until `free_at` (not the quota windows).
+    fn held(&self, endpoint: Endpoint, receiver: Option<&str>, free_at: Instant) -> bool {
+        let lanes = crate::fork::lock(&self.lanes);
+        let endpoint_hold = lanes.endpoints.get(&endpoint).and_then(|lane| lane.held_until);
+        let receiver_hold = receiver.and_then(|r| lanes.receivers.get(r)).and_then(|lane| lane.held_until);
+        [endpoint_hold, receiver_hold].into_iter().flatten().any(|until| until >= free_at)
     }
 
     /// Holds every call to `endpoint` until `until` (the server said it is throttling).

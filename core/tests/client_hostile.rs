@@ -168,6 +168,7 @@ async fn a_long_throttle_is_remembered_for_the_endpoint() {
     assert_eq!(second.kind(), ErrorKind::RateLimited, "{second}");
     assert!(!second.maybe_sent());
     assert!(second.retry_after().is_some_and(|wait| wait > Duration::from_secs(590)), "{second}");
+    assert!(second.message().contains("throttled send_message"), "{second}");
     assert!(started.elapsed() < Duration::from_secs(1), "the second call waited");
     assert_eq!(server.count(SEND), 1, "the server was asked again");
 }
