@@ -300,6 +300,29 @@ static void test_async(larkmsg_fake *fake, const char *options) {
     larkmsg_string_free(counters);
 }
 
+/* A request whose card nests `levels` arrays: refused as invalid_argument, deep or very deep. */
+static void expect_too_deep(larkmsg_client *client, int levels, const char *mention) {
+    const char *head = "{\"msg_type\":\"interactive\",\"open_ids\":[\"ou_1\"],\"card\":";
+    size_t size = strlen(head) + 2 * (size_t)levels + 2;
+    char *request = malloc(size);
+    if (!request) return;
+    char *end = request + sprintf(request, "%s", head);
+    memset(end, '[', (size_t)levels);
+    memset(end + levels, ']', (size_t)levels);
+    strcpy(end + 2 * levels, "}");
+    larkmsg_error *error = NULL;
+    char *response = UNTOUCHED;
+    expect_failure(larkmsg_batch_send(client, request, &response, &error), &error, LARKMSG_RESULT_INVALID_ARGUMENT,
+                   "invalid_argument", mention);
+    CHECK(response == UNTOUCHED);
+    free(request);
+}
+
+static void test_deep_input(larkmsg_client *client) {
+    expect_too_deep(client, 100, "card: must be nested at most 64");
+    expect_too_deep(client, 100000, "recursion limit");
+}
+
 struct settled {
     pthread_mutex_t lock;
     pthread_cond_t done;
@@ -363,6 +386,7 @@ int main(void) {
     test_null_arguments(fake, client);
     test_invalid_text(client);
     test_calls_and_errors(fake, client);
+    test_deep_input(client);
     larkmsg_client_free(client);
     CHECK(larkmsg_fake_control(fake, "POST", "reset", NULL, NULL, NULL, NULL) == LARKMSG_RESULT_OK);
     test_async(fake, options);

@@ -186,31 +186,44 @@ impl TokenManager {
         if matches!(self.credentials, Credentials::Token(_)) {
             return false;
         }
-        {
-            let mut rejections = crate::fork::lock(&self.rejections);
-            let now = Instant::now();
-            if rejections.paused_until.is_some_and(|until| now < until) {
-                return false;
+        match self.count_rejection(token) {
+            Rejection::Refetch => {
+                self.store.remove(&self.tenant_key(), token).await;
+                true
             }
-            if rejections.paused_until.take().is_some() {
-                rejections.tokens.clear();
-            }
-            if !rejections.tokens.contains(token) {
-                if rejections.tokens.len() >= MAX_REJECTED_TOKENS_IN_A_ROW {
-                    rejections.paused_until = Some(now + REJECTION_PAUSE);
-                    tracing::warn!(
-                        target: "larkmsg::auth",
-                        "the platform rejected {MAX_REJECTED_TOKENS_IN_A_ROW} tokens in a row; no new token for {}s",
-                        REJECTION_PAUSE.as_secs()
-                    );
-                    return false;
-                }
-                rejections.tokens.push(token.clone());
-                self.any_rejected.store(true, Ordering::Release);
+            Rejection::Paused => false,
+            Rejection::PauseStarts => {
+                // Logged outside the lock: sections of the fork gate do not nest.
+                tracing::warn!(
+                    target: "larkmsg::auth",
+                    "the platform rejected {MAX_REJECTED_TOKENS_IN_A_ROW} tokens in a row; no new token for {}s",
+                    REJECTION_PAUSE.as_secs()
+                );
+                false
             }
         }
-        self.store.remove(&self.tenant_key(), token).await;
-        true
+    }
+
+    /// Counts a rejection of `token` and says what follows.
+    fn count_rejection(&self, token: &Secret) -> Rejection {
+        let mut rejections = crate::fork::lock(&self.rejections);
+        let now = Instant::now();
+        if rejections.paused_until.is_some_and(|until| now < until) {
+            return Rejection::Paused;
+        }
+        if rejections.paused_until.take().is_some() {
+            rejections.tokens.clear();
+        }
+        if rejections.tokens.contains(token) {
+            return Rejection::Refetch;
+        }
+        if rejections.tokens.len() >= MAX_REJECTED_TOKENS_IN_A_ROW {
+            rejections.paused_until = Some(now + REJECTION_PAUSE);
+            return Rejection::PauseStarts;
+        }
+        rejections.tokens.push(token.clone());
+        self.any_rejected.store(true, Ordering::Release);
+        Rejection::Refetch
     }
 
     /// The platform accepted a token: rejections start counting again.
@@ -351,6 +364,16 @@ impl TokenManager {
             refresh_at: now + lifetime - ahead,
         })
     }
+}
+
+/// What a rejected token leads to.
+enum Rejection {
+    /// Forget it and fetch another.
+    Refetch,
+    /// Give up: no new token for a while.
+    Paused,
+    /// Give up, and the pause starts now.
+    PauseStarts,
 }
 
 #[derive(Clone, Copy)]
