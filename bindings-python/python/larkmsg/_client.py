@@ -127,8 +127,7 @@ class _Base:
         self._shown = {
             key: options[key] for key in ("app_id", "tenant_key", "domain", "base_url") if key in options
         }
-        self._native: _native.NativeClient | None = None
-        self._native = _native.NativeClient(dumps(options), _reveal(secrets))
+        self._native: _native.NativeClient | None = _native.NativeClient(dumps(options), _reveal(secrets))
 
     @classmethod
     def store_app(
