@@ -4,17 +4,6 @@ import larkmsg from './index.js'
 export const {
   Client,
   LarkError,
-  InvalidArgumentError,
-  AuthError,
-  PermissionError,
-  RateLimitedError,
-  ApiError,
-  TimeoutError,
-  NetworkError,
-  DecodeError,
-  ConfigError,
-  TlsError,
-  InternalError,
   Content,
   TextBuilder,
   PostBuilder,
@@ -30,4 +19,5 @@ export const {
   CALLS,
   VERSION,
 } = larkmsg
+export * from './generated.mjs'
 export default larkmsg

@@ -50,7 +50,8 @@ npm install --no-audit --no-fund --loglevel=error "$tarball"
 "$here/node_modules/.bin/tsc" --noEmit --strict -p test/types
 echo "tsc --noEmit --strict: ok"
 
-LARKMSG_CONFORMANCE_DIR="$here/../tests/conformance/cases" LARKMSG_TLS_DIR="$here/../core/tests/tls" node --test test/
+LARKMSG_CONFORMANCE_DIR="$here/../tests/conformance/cases" LARKMSG_BUILDER_CASES="$here/../tests/builders/cases.json" \
+  LARKMSG_TLS_DIR="$here/../core/tests/tls" node --test test/
 
 # Flat memory over 20,000 calls (the full check: tools/memory-loop.js, 100,000 calls by default).
 cp -r "$here/tools" "$project/tools"

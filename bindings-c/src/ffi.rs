@@ -6,7 +6,8 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use larkmsg_core::{Error, ErrorKind, runtime};
 use serde_json::Value;
 
-use crate::error::{larkmsg_error, larkmsg_result};
+use crate::error::larkmsg_error;
+use crate::result::larkmsg_result;
 
 /// Runs `body`, catching any panic, and reports its outcome as a result code; on failure
 /// `*error_out` (when not NULL) receives a new error object.

@@ -2,7 +2,7 @@
  * The C API's contract: NULL arguments, invalid UTF-8 and invalid JSON are errors (never
  * crashes), out-parameters are written only on success, the error object's accessors,
  * the typed send_text, the asynchronous calls and their callbacks, internal errors, the
- * version.
+ * content builder, the version.
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -366,6 +366,56 @@ static void test_internal_errors(void) {
     pthread_cond_destroy(&s.done);
     pthread_mutex_destroy(&s.lock);
     larkmsg_client_free(client);
+/* ---- the content builder ---- */
+
+static void test_build_content(void) {
+    larkmsg_error *error = NULL;
+    char *built = NULL;
+
+    /* A card with a callback button, written byte for byte as every binding writes it. */
+    const char *card = "{\"card\":{\"header\":{\"title\":\"Hi\"},\"elements\":[{\"button\":{\"text\":\"Go\","
+                       "\"type\":\"primary\",\"value\":{\"go\":1}}}]}}";
+    const char *card_built =
+        "{\"msg_type\":\"interactive\",\"content\":\"{\\\"schema\\\":\\\"2.0\\\",\\\"header\\\":{\\\"title\\\":"
+        "{\\\"content\\\":\\\"Hi\\\",\\\"tag\\\":\\\"plain_text\\\"}},\\\"body\\\":{\\\"elements\\\":[{\\\"tag\\\":"
+        "\\\"button\\\",\\\"text\\\":{\\\"content\\\":\\\"Go\\\",\\\"tag\\\":\\\"plain_text\\\"},\\\"type\\\":"
+        "\\\"primary\\\",\\\"behaviors\\\":[{\\\"type\\\":\\\"callback\\\",\\\"value\\\":{\\\"go\\\":1}}]}]}}\"}";
+    CHECK(larkmsg_build_content(card, &built, &error) == LARKMSG_RESULT_OK);
+    CHECK(error == NULL);
+    CHECK(built != NULL && strcmp(built, card_built) == 0);
+    if (built && strcmp(built, card_built) != 0) fprintf(stderr, "  built: %s\n", built);
+    larkmsg_string_free(built);
+    built = NULL;
+
+    /* A text from parts; the error object is optional. */
+    const char *text = "{\"text\":[{\"part\":\"at_all\"},{\"part\":\"text\",\"text\":\" 你好\"}]}";
+    const char *text_built = "{\"msg_type\":\"text\",\"content\":\"{\\\"text\\\":\\\"<at user_id=\\\\\\\"all\\\\\\\">"
+                             "</at> 你好\\\"}\"}";
+    CHECK(larkmsg_build_content(text, &built, NULL) == LARKMSG_RESULT_OK);
+    CHECK(built != NULL && strcmp(built, text_built) == 0);
+    larkmsg_string_free(built);
+
+    /* Bad specs name the path of every violation; the out-parameter is left alone. */
+    char *untouched = UNTOUCHED;
+    const char *bad = "{\"card\":{\"elements\":[{\"button\":{\"text\":1}},{\"divider\":{\"id\":\"x\"}}]}}";
+    CHECK(larkmsg_build_content(bad, &untouched, &error) == LARKMSG_RESULT_INVALID_ARGUMENT);
+    CHECK(error != NULL && strstr(larkmsg_error_json(error), "\"path\":\"card.elements[0].button.text\"") != NULL);
+    CHECK(error != NULL && strstr(larkmsg_error_json(error), "\"path\":\"card.elements[1].divider.id\"") != NULL);
+    larkmsg_error_free(error);
+    error = NULL;
+    expect_failure(larkmsg_build_content("{\"image\":{\"image_key\":\"\"}}", &untouched, &error), &error,
+                   LARKMSG_RESULT_INVALID_ARGUMENT, "invalid_argument", "content.image_key");
+    expect_failure(larkmsg_build_content("{\"imag\":{}}", &untouched, &error), &error,
+                   LARKMSG_RESULT_INVALID_ARGUMENT, "invalid_argument", "imag");
+    expect_failure(larkmsg_build_content(NULL, &untouched, &error), &error, LARKMSG_RESULT_INVALID_ARGUMENT,
+                   "invalid_argument", "spec_json must not be NULL");
+    expect_failure(larkmsg_build_content("{\"text\":", &untouched, &error), &error, LARKMSG_RESULT_INVALID_ARGUMENT,
+                   "invalid_argument", "spec_json is not valid JSON");
+    expect_failure(larkmsg_build_content("{\"text\":\"\xff\"}", &untouched, &error), &error,
+                   LARKMSG_RESULT_INVALID_ARGUMENT, "invalid_argument", "spec_json is not valid UTF-8");
+    expect_failure(larkmsg_build_content(text, NULL, &error), &error, LARKMSG_RESULT_INVALID_ARGUMENT,
+                   "invalid_argument", "out_json");
+    CHECK(untouched == UNTOUCHED);
 }
 
 int main(void) {
@@ -383,6 +433,7 @@ int main(void) {
         return 1;
     }
     test_version();
+    test_build_content();
     test_null_arguments(fake, client);
     test_invalid_text(client);
     test_calls_and_errors(fake, client);

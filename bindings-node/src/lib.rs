@@ -1,5 +1,5 @@
 //! The native layer of the `larkmsg` npm package: a client that takes and gives JSON, the
-//! bundled fake server, and the core's content and card checks.
+//! bundled fake server, the core's content and card builder, and its card checks.
 //!
 //! Everything here is conversion: JSON text in, the core's JSON out. The package's
 //! JavaScript wrapper (`index.js`) maps camelCase to snake_case, builds `LarkError`
@@ -11,10 +11,9 @@
 //! is settled through a thread-safe function that keeps Node's event loop alive only until
 //! the call is done, so a process exits by itself when its work is finished.
 
-use larkmsg::content::{MessageContent, TextContent, TextPart};
 use larkmsg::fake::{FakeConfig, FakeServer};
-use larkmsg::validate::{Validator, decode_value};
-use larkmsg::{Client, ClientOptions, MsgType};
+use larkmsg::validate::Validator;
+use larkmsg::{Client, ClientOptions};
 use napi::bindgen_prelude::Object;
 use napi::{Env, Status};
 use napi_derive::napi;
@@ -53,12 +52,6 @@ pub fn max_depth() -> u32 {
 #[napi]
 pub fn too_deep(path: String) -> napi::Result<()> {
     Err(throw(&larkmsg::Error::from(larkmsg::Violations::from(larkmsg::validate::too_deep(&path)))))
-}
-
-/// The call names `callJson` accepts.
-#[napi]
-pub fn calls() -> Vec<String> {
-    larkmsg::CALLS.iter().map(|name| (*name).to_owned()).collect()
 }
 
 /// Logs the core's events to stderr, filtered by `directive` (`larkmsg::logging::enable`);
@@ -169,24 +162,14 @@ impl NativeFake {
     }
 }
 
-/// Send message's `content` string for `msg_type` from the content as JSON, checked and
-/// serialized by the core; throws the core's error JSON naming what is wrong.
+/// Builds message content or one card component from a spec in JSON
+/// (`larkmsg::content::build_content`): gives `{"msg_type", "content"}` or `{"element"}` as
+/// JSON text; throws the core's error JSON with every violation.
 #[napi]
-pub fn content_string(msg_type: String, content_json: String) -> napi::Result<String> {
-    let content = MessageContent::parse(&MsgType::from(msg_type.as_str()), &content_json)
+pub fn build_content(spec_json: String) -> napi::Result<String> {
+    let built = larkmsg::content::build_content(parse("spec", &spec_json)?)
         .map_err(|violations| throw(&larkmsg::Error::from(violations)))?;
-    Ok(content.to_content_string())
-}
-
-/// The text of a `text` message from its parts (`larkmsg::content::TextPart` in JSON form,
-/// e.g. `[{"part":"at_user","user_id":"ou_1","name":"Tom"}]`), formatted by the core.
-#[napi]
-pub fn text_markup(parts_json: String) -> napi::Result<String> {
-    let parts: Value = serde_json::from_str(&parts_json)
-        .map_err(|e| napi::Error::new(Status::InvalidArg, format!("parts are not JSON: {e}")))?;
-    let parts: Vec<TextPart> =
-        decode_value("parts", parts).map_err(|violations| throw(&larkmsg::Error::from(violations)))?;
-    Ok(TextContent::from_parts(&parts).text)
+    Ok(built.to_json().to_string())
 }
 
 /// Checks a card JSON 2.0 (as JSON text) against the card entity endpoint's rules; throws

@@ -10,10 +10,8 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use larkmsg::content::{MessageContent, TextContent, TextPart};
 use larkmsg::fake::{FakeConfig, FakeServer};
-use larkmsg::validate::decode_value;
-use larkmsg::{ClientOptions, Error, MsgType, runtime};
+use larkmsg::{ClientOptions, Error, runtime};
 use pyo3::exceptions::{PyRuntimeError, PyValueError};
 use pyo3::prelude::*;
 use serde_json::Value;
@@ -230,24 +228,14 @@ impl NativeFake {
     }
 }
 
-/// Send message's `content` string for `msg_type`, from the content object as JSON text:
-/// checked and written by the core.
+/// Builds message content or one card component from a spec as JSON text
+/// (`larkmsg::content::build_content`); gives `{"msg_type", "content"}` or `{"element"}`
+/// as JSON text.
 #[pyfunction]
-fn content_string(py: Python<'_>, msg_type: &str, content_json: &str) -> PyResult<String> {
-    let msg_type: MsgType = serde_json::from_value(Value::String(msg_type.to_owned()))
-        .map_err(|e| PyValueError::new_err(e.to_string()))?;
-    MessageContent::parse(&msg_type, content_json)
-        .map(|content| content.to_content_string())
+fn build_content(py: Python<'_>, spec_json: &str) -> PyResult<String> {
+    larkmsg::content::build_content(parse_json(spec_json)?)
+        .map(|built| built.to_json().to_string())
         .map_err(|violations| to_py_err(py, &Error::from(violations)))
-}
-
-/// The text of a `text` message from its parts (`larkmsg::content::TextPart` in JSON form),
-/// formatted by the core.
-#[pyfunction]
-fn text_markup(py: Python<'_>, parts_json: &str) -> PyResult<String> {
-    let parts: Vec<TextPart> = decode_value("parts", parse_json(parts_json)?)
-        .map_err(|violations| to_py_err(py, &Error::from(violations)))?;
-    Ok(TextContent::from_parts(&parts).text)
 }
 
 /// Logs the core's events to stderr, filtered by `directive` (`larkmsg::logging::enable`).
@@ -264,12 +252,6 @@ fn too_deep(py: Python<'_>, path: &str) -> PyResult<()> {
     Err(to_py_err(py, &Error::from(larkmsg::Violations::from(violation))))
 }
 
-/// The names of the calls (`send_message`, `batch_send`, `create_card`, `create_app_feed_card`).
-#[pyfunction]
-fn calls() -> Vec<&'static str> {
-    larkmsg::CALLS.to_vec()
-}
-
 /// The `larkmsg._native` module.
 #[pymodule]
 fn _native(module: &Bound<'_, PyModule>) -> PyResult<()> {
@@ -277,9 +259,7 @@ fn _native(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_class::<NativeClient>()?;
     module.add_class::<NativeFake>()?;
     module.add_class::<Abort>()?;
-    module.add_function(wrap_pyfunction!(content_string, module)?)?;
-    module.add_function(wrap_pyfunction!(text_markup, module)?)?;
-    module.add_function(wrap_pyfunction!(calls, module)?)?;
+    module.add_function(wrap_pyfunction!(build_content, module)?)?;
     module.add_function(wrap_pyfunction!(enable_logging, module)?)?;
     module.add_function(wrap_pyfunction!(too_deep, module)?)?;
     module.add("MAX_DEPTH", larkmsg::validate::MAX_DEPTH)?;

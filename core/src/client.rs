@@ -4,18 +4,20 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-use serde::Serialize;
-use serde::de::DeserializeOwned;
+use serde_json::Value;
 
 use crate::auth::{AppTicketCell, AppTicketSource, Credentials, TokenManager};
 use crate::config::{Domain, RetryPolicy, Timeouts};
+use crate::endpoint::Listed;
 use crate::error::{Error, ErrorKind, Result};
 use crate::http::{DEFAULT_MAX_RESPONSE_BYTES, Http, HttpSettings, is_loopback, parse_root_certificates};
+use crate::operation::expand_path;
 use crate::pacing::Pacer;
-use crate::quota::{Endpoint, QuotaTable};
+use crate::quota::QuotaTable;
 use crate::secret::Secret;
 use crate::token_store::{MemoryTokenStore, TokenStore};
 use crate::transport::{Call, Transport};
+use crate::validate::{Validator, decode_value, dismantle};
 
 /// Default time before expiry at which a token is refreshed.
 const REFRESH_AHEAD: Duration = Duration::from_secs(300);
@@ -202,6 +204,9 @@ impl ClientBuilder {
     /// Builds the client; fails with [`ErrorKind::Config`] on missing credentials, a bad
     /// URL, an `http://` URL to a host that is neither loopback nor allowed by
     /// [`ClientBuilder::insecure_http_host`], or root certificates that cannot be read.
+    ///
+    /// # Errors
+    /// [`ErrorKind::Config`] naming what is missing or wrong.
     pub fn build(self) -> Result<Client> {
         let credentials = self.credentials.ok_or_else(|| {
             Error::new(
@@ -359,6 +364,9 @@ impl Client {
 
     /// Passes on an `app_ticket` the platform pushed to a store app built from
     /// [`crate::ClientOptions`]; fails with [`ErrorKind::Config`] for any other client.
+    ///
+    /// # Errors
+    /// [`ErrorKind::Config`] when the client was not built as a store app from options.
     pub fn set_app_ticket(&self, ticket: impl Into<Secret>) -> Result<()> {
         let tickets = self.tickets.as_ref().ok_or_else(|| {
             Error::new(ErrorKind::Config, "this client was not built as a store app from options")
@@ -372,25 +380,67 @@ impl Client {
         self.timeouts
     }
 
-    /// Sends one call: paced, authenticated, repeated when that is safe; decodes `data`.
-    pub(crate) async fn execute<T: DeserializeOwned>(
-        &self,
-        endpoint: Endpoint,
-        query: Vec<(&'static str, String)>,
-        body: &impl Serialize,
-        receiver: Option<&str>,
-    ) -> Result<T> {
+    /// Runs one operation: validates the request (nothing is sent when it breaks a rule),
+    /// fills its de-duplication key, then sends it paced, authenticated and repeated when
+    /// that is safe, and decodes the answer's `data`.
+    pub(crate) async fn run<O: Listed>(&self, mut request: O::Request) -> Result<O::Output> {
+        if let Err(violations) = O::validate(&request) {
+            O::dismantle(request);
+            return Err(violations.into());
+        }
         #[cfg(feature = "fake")]
         #[allow(clippy::panic)]
         if self.inner.panic_in_calls {
             panic!("a panic injected for tests (panic_in_calls_for_tests)");
         }
-        let body = serde_json::to_vec(body).map_err(|e| {
+        if let Some(key) = O::dedup_key(&mut request)
+            && key.is_none()
+        {
+            *key = Some(uuid::Uuid::new_v4().to_string());
+        }
+        let body = serde_json::to_vec(&request).map_err(|e| {
             Error::new(ErrorKind::InvalidArgument, format!("the request cannot be encoded: {e}"))
         })?;
-        let call = Call { endpoint, query, body: body.into(), receiver };
+        let call = Call {
+            endpoint: O::ENDPOINT,
+            path: expand_path(O::PATH, &O::path_params(&request)),
+            query: O::query(&request),
+            body: body.into(),
+            subject: O::subject(&request),
+        };
         let inner = &*self.inner;
         inner.transport.call(&call, &inner.tokens, &inner.pacer, &self.timeouts).await
+    }
+
+    /// [`Client::run`] with the request as its flat JSON object and the result as JSON.
+    pub(crate) async fn run_json<O: Listed>(&self, request: Value) -> Result<Value> {
+        let request = decode_value::<O::Request>("", check_depth(request)?).map_err(Error::from)?;
+        let output = self.run::<O>(request).await?;
+        serde_json::to_value(output)
+            .map_err(|e| Error::new(ErrorKind::Decode, format!("cannot encode the result: {e}")))
+    }
+}
+
+/// Refuses a request with a field nested too deep, before decoding copies it, naming the
+/// field; the request is then taken apart without recursion.
+fn check_depth(request: Value) -> Result<Value> {
+    let mut v = Validator::new();
+    match &request {
+        Value::Object(fields) => {
+            for (name, value) in fields {
+                v.depth(name, value);
+            }
+        }
+        other => {
+            v.depth("", other);
+        }
+    }
+    match v.finish() {
+        Ok(()) => Ok(request),
+        Err(violations) => {
+            dismantle(request);
+            Err(violations.into())
+        }
     }
 }
 

@@ -13,6 +13,7 @@ use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderValue, LOCAT
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::fork::ForkLocal;
+use crate::operation::Method;
 use crate::secret::Secret;
 
 /// `Content-Type` of every request, as the platform documents it.
@@ -80,9 +81,10 @@ impl Http {
         Ok(http)
     }
 
-    /// POSTs a JSON body and reads the whole answer within `timeout`.
-    pub(crate) async fn post_json(
+    /// Sends a JSON body with `method` and reads the whole answer within `timeout`.
+    pub(crate) async fn send_json(
         &self,
+        method: Method,
         url: &str,
         query: &[(&'static str, String)],
         bearer: Option<&Secret>,
@@ -90,7 +92,11 @@ impl Http {
         timeout: Duration,
     ) -> std::result::Result<RawResponse, NoAnswer> {
         let client = self.client.get().map_err(|error| NoAnswer::permanent(false, error))?;
-        let mut request = client.post(url).timeout(timeout).header(CONTENT_TYPE, JSON_UTF8).body(body);
+        let mut request = client
+            .request(reqwest_method(method), url)
+            .timeout(timeout)
+            .header(CONTENT_TYPE, JSON_UTF8)
+            .body(body);
         if !query.is_empty() {
             request = request.query(query);
         }
@@ -172,6 +178,16 @@ fn redirect_error(status: u16, headers: &HeaderMap) -> Error {
              so that no secret or token goes elsewhere: check the base URL"
         ),
     )
+}
+
+fn reqwest_method(method: Method) -> reqwest::Method {
+    match method {
+        Method::Get => reqwest::Method::GET,
+        Method::Post => reqwest::Method::POST,
+        Method::Put => reqwest::Method::PUT,
+        Method::Patch => reqwest::Method::PATCH,
+        Method::Delete => reqwest::Method::DELETE,
+    }
 }
 
 /// `Authorization: Bearer …`, marked sensitive: never indexed by HTTP/2 header compression

@@ -21,7 +21,9 @@ use crate::validate::{Validator, decode_value};
 ///  "retry": {"max_attempts": 3}, "quotas": false}
 /// ```
 #[derive(Debug, Default, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct ClientOptions {
     /// The app's id.
     #[serde(default)]
@@ -78,7 +80,9 @@ pub struct ClientOptions {
 
 /// [`Timeouts`] in milliseconds; absent fields keep their defaults.
 #[derive(Debug, Default, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct TimeoutOptions {
     /// To open a connection.
     pub connect_ms: Option<u64>,
@@ -90,7 +94,9 @@ pub struct TimeoutOptions {
 
 /// [`RetryPolicy`] with durations in milliseconds; absent fields keep their defaults.
 #[derive(Debug, Default, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct RetryOptions {
     /// Attempts per call, the first included.
     pub max_attempts: Option<u32>,
@@ -108,6 +114,9 @@ impl ClientOptions {
     /// Decodes options from JSON; unknown keys and wrong types are `invalid_argument` errors.
     /// No value of the options is quoted in them (a secret given in the wrong option stays
     /// hidden).
+    ///
+    /// # Errors
+    /// [`ErrorKind::InvalidArgument`] naming the key and what is wrong with it.
     pub fn from_json(value: serde_json::Value) -> Result<Self> {
         let values = quotable_values(&value);
         decode_value("", value).map_err(|violations| {
@@ -123,6 +132,9 @@ impl ClientOptions {
 
     /// Builds the client these options describe. The first client built this way in a
     /// process turns on logging from `LARKMSG_LOG` (see [`crate::logging`]).
+    ///
+    /// # Errors
+    /// [`ErrorKind::Config`] for missing credentials, a bad domain or base URL.
     pub fn build(self) -> Result<Client> {
         crate::logging::enable_from_env();
         let mut builder = ClientBuilder::new();

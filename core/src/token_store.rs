@@ -11,6 +11,7 @@ use crate::secret::Secret;
 
 /// A token and when to stop using it.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct CachedToken {
     /// The token.
     pub token: Secret,

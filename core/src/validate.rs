@@ -14,6 +14,7 @@ use crate::enums::KnownValues;
 /// The kind of rule a value broke; its snake_case name is shared by every binding.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Rule {
     /// A required field is missing.
     Required,
@@ -70,6 +71,7 @@ impl Display for Rule {
 /// One broken rule: where (`app_feed_card.buttons.buttons[1].text.text`), which rule, and
 /// a sentence naming the limit.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Violation {
     /// Dotted path of the field, with `[i]` for list items.
     pub path: String,
@@ -159,6 +161,12 @@ impl Validator {
     /// `Ok` when nothing was recorded, else every violation.
     pub fn finish(self) -> Result<(), Violations> {
         if self.violations.is_empty() { Ok(()) } else { Err(Violations(self.violations)) }
+    }
+
+    /// Decodes `value` into `T` as [`decode_value`] does below `path`; a failure is
+    /// recorded and gives `None`.
+    pub fn decode<T: DeserializeOwned>(&mut self, path: &str, value: serde_json::Value) -> Option<T> {
+        decode_value(path, value).map_err(|violations| self.extend(violations)).ok()
     }
 
     /// Checks that `value` has `min..=max` characters; returns whether it does.

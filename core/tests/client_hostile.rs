@@ -23,12 +23,12 @@ fn builder(server: &Hostile) -> ClientBuilder {
     Client::builder("cli_hostile", SECRET)
         .base_url(server.url())
         .quotas(QuotaTable::unlimited())
-        .retry(RetryPolicy {
-            initial_backoff: Duration::from_millis(5),
-            max_backoff: Duration::from_millis(20),
-            ..RetryPolicy::default()
-        })
-        .timeouts(Timeouts { request: Duration::from_secs(10), ..Timeouts::default() })
+        .retry(
+            RetryPolicy::default()
+                .with_initial_backoff(Duration::from_millis(5))
+                .with_max_backoff(Duration::from_millis(20)),
+        )
+        .timeouts(Timeouts::default().with_request(Duration::from_secs(10)))
 }
 
 async fn send(client: &Client) -> larkmsg::Result<larkmsg::Message> {

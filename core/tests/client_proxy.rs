@@ -27,7 +27,7 @@ fn client(base_url: &str, insecure_host: Option<&str>) -> Client {
     let mut builder = Client::builder("cli_1", "secret")
         .base_url(base_url)
         .quotas(QuotaTable::unlimited())
-        .retry(RetryPolicy { max_attempts: 1, ..RetryPolicy::default() });
+        .retry(RetryPolicy::default().with_max_attempts(1));
     if let Some(host) = insecure_host {
         builder = builder.insecure_http_host(host);
     }

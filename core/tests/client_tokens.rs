@@ -60,7 +60,7 @@ async fn a_token_rejected_every_time_fails_after_a_few_replacements_as_not_sent(
     let error = client.send_text(ReceiveIdType::OpenId, "ou_a", "hi").await.unwrap_err();
     assert_eq!(error.kind(), ErrorKind::Auth);
     assert!(!error.maybe_sent(), "{error}");
-    let tokens = larkmsg::auth::MAX_REJECTED_TOKENS_IN_A_ROW as u64 + 1;
+    let tokens = larkmsg::MAX_REJECTED_TOKENS_IN_A_ROW as u64 + 1;
     assert_eq!(common::requests(&fake, "send_message"), tokens, "one attempt per token");
     assert_eq!(common::token_requests(&fake), tokens, "the first token and its replacements");
     assert!(fake.inbox().messages.is_empty());
@@ -89,7 +89,7 @@ async fn many_callers_of_a_platform_rejecting_every_token_cost_a_few_token_reque
         assert_eq!(error.kind(), ErrorKind::Auth, "{error}");
         assert!(!error.maybe_sent(), "{error}");
     }
-    let tokens = larkmsg::auth::MAX_REJECTED_TOKENS_IN_A_ROW as u64 + 1;
+    let tokens = larkmsg::MAX_REJECTED_TOKENS_IN_A_ROW as u64 + 1;
     assert!(common::token_requests(&fake) <= tokens, "{} token requests", common::token_requests(&fake));
 }
 

@@ -68,6 +68,7 @@ enum Target {
 #[derive(Debug, Clone, Copy, Arbitrary)]
 enum Endpoint {
     SendMessage,
+    ReplyMessage,
     BatchSend,
     CreateCard,
     CreateAppFeedCard,
@@ -109,6 +110,7 @@ fn run(op: Op) {
             let request = request.to_c();
             let function = match endpoint {
                 Endpoint::SendMessage => larkmsg_send_message,
+                Endpoint::ReplyMessage => larkmsg_reply_message,
                 Endpoint::BatchSend => larkmsg_batch_send,
                 Endpoint::CreateCard => larkmsg_create_card,
                 Endpoint::CreateAppFeedCard => larkmsg_create_app_feed_card,
@@ -147,6 +149,7 @@ fn run(op: Op) {
             let request = request.to_c();
             let function = match endpoint {
                 Endpoint::SendMessage => larkmsg_send_message_async,
+                Endpoint::ReplyMessage => larkmsg_reply_message_async,
                 Endpoint::BatchSend => larkmsg_batch_send_async,
                 Endpoint::CreateCard => larkmsg_create_card_async,
                 Endpoint::CreateAppFeedCard => larkmsg_create_app_feed_card_async,

@@ -8,10 +8,15 @@ import sys
 import time
 from typing import TYPE_CHECKING, Any
 
+from typing import TypeVar
+
 from . import _native
 from ._convert import Secret, check_depth, dumps
-from ._errors import ConfigError, LarkError
-from ._result import BatchSendResult, CreateAppFeedCardResult, CreateCardResult, Message, Result
+from ._error_classes import ConfigError
+from ._errors import LarkError
+from ._operations import RESULTS, AsyncOperations, SyncOperations
+from ._result import Result
+from ._results import CreateCardResult, Message
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
@@ -20,25 +25,12 @@ if TYPE_CHECKING:
 
     from typing_extensions import Self, Unpack
 
+    from ._options import ClientOptions, RetryOptions, TimeoutOptions
     from .content import Content
-    from .types import (
-        BatchSendRequest,
-        ClientOptions,
-        CreateAppFeedCardRequest,
-        CreateCardRequest,
-        RetryOptions,
-        SendMessageRequest,
-        TimeoutOptions,
-    )
 
 __all__ = ["Client", "AsyncClient"]
 
-_RESULTS: dict[str, type[Result]] = {
-    "send_message": Message,
-    "batch_send": BatchSendResult,
-    "create_card": CreateCardResult,
-    "create_app_feed_card": CreateAppFeedCardResult,
-}
+_R = TypeVar("_R", bound=Result)
 
 _logger: Any = None
 
@@ -170,7 +162,7 @@ class _Base:
         return f"{type(self).__name__}({fields}{state})"
 
 
-class Client(_Base):
+class Client(SyncOperations, _Base):
     """A Feishu / Lark client for synchronous code.
 
     Every call validates the request in the core before anything is sent, authenticates,
@@ -183,8 +175,8 @@ class Client(_Base):
     """
 
     def call(self, name: str, request: Mapping[str, Any] | None = None, /, **fields: Any) -> Result:
-        """Runs a call by name (``send_message``, ``batch_send``, ``create_card``,
-        ``create_app_feed_card``) with its flat request: query parameters and body fields."""
+        """Runs a call by name (``send_message``, ``reply_message``, …: see ``larkmsg.CALLS``)
+        with its flat request: path parameters, query parameters and body fields."""
         native = self._client()
         started = time.perf_counter()
         try:
@@ -193,43 +185,14 @@ class Client(_Base):
             _log_outcome(name, started, error)
             raise
         _log_outcome(name, started, None)
-        return _RESULTS.get(name, Result)(json.loads(answer))
+        return RESULTS.get(name, Result)(json.loads(answer))
 
-    def send_message(
-        self, request: SendMessageRequest | None = None, /, **fields: Unpack[SendMessageRequest]
-    ) -> Message:
-        """Sends a message (``receive_id_type``, ``receive_id``, ``msg_type``, ``content``,
-        ``uuid``); a ``uuid`` is added when none is given, so a retry cannot send twice."""
-        result = self.call("send_message", request, **fields)
-        assert isinstance(result, Message)
-        return result
-
-    def batch_send(
-        self, request: BatchSendRequest | None = None, /, **fields: Unpack[BatchSendRequest]
-    ) -> BatchSendResult:
-        """Sends one message to many users and departments."""
-        result = self.call("batch_send", request, **fields)
-        assert isinstance(result, BatchSendResult)
-        return result
-
-    def create_card(
-        self, request: CreateCardRequest | None = None, /, **fields: Unpack[CreateCardRequest]
-    ) -> CreateCardResult:
-        """Creates a card entity (``type``, ``data``)."""
-        result = self.call("create_card", request, **fields)
-        assert isinstance(result, CreateCardResult)
-        return result
-
-    def create_app_feed_card(
-        self,
-        request: CreateAppFeedCardRequest | None = None,
-        /,
-        **fields: Unpack[CreateAppFeedCardRequest],
-    ) -> CreateAppFeedCardResult:
-        """Creates app feed cards for users (``user_id_type``, ``app_feed_card``, ``user_ids``)."""
-        result = self.call("create_app_feed_card", request, **fields)
-        assert isinstance(result, CreateAppFeedCardResult)
-        return result
+    def _run(
+        self, name: str, result: type[_R], request: Mapping[str, Any] | None, fields: Mapping[str, Any]
+    ) -> _R:
+        value = self.call(name, request, **fields)
+        assert isinstance(value, result)
+        return value
 
     def send(
         self, receive_id_type: str, receive_id: str, content: Content, *, uuid: str | None = None
@@ -272,7 +235,7 @@ class Client(_Base):
         self.close()
 
 
-class AsyncClient(_Base):
+class AsyncClient(AsyncOperations, _Base):
     """A Feishu / Lark client for asyncio: the same calls as :class:`Client`, as coroutines
     that run on larkmsg's own runtime (the event loop is never blocked)."""
 
@@ -286,42 +249,14 @@ class AsyncClient(_Base):
             _log_outcome(name, started, error)
             raise
         _log_outcome(name, started, None)
-        return _RESULTS.get(name, Result)(json.loads(answer))
+        return RESULTS.get(name, Result)(json.loads(answer))
 
-    async def send_message(
-        self, request: SendMessageRequest | None = None, /, **fields: Unpack[SendMessageRequest]
-    ) -> Message:
-        """Sends a message (see :meth:`Client.send_message`)."""
-        result = await self.call("send_message", request, **fields)
-        assert isinstance(result, Message)
-        return result
-
-    async def batch_send(
-        self, request: BatchSendRequest | None = None, /, **fields: Unpack[BatchSendRequest]
-    ) -> BatchSendResult:
-        """Sends one message to many users and departments."""
-        result = await self.call("batch_send", request, **fields)
-        assert isinstance(result, BatchSendResult)
-        return result
-
-    async def create_card(
-        self, request: CreateCardRequest | None = None, /, **fields: Unpack[CreateCardRequest]
-    ) -> CreateCardResult:
-        """Creates a card entity (``type``, ``data``)."""
-        result = await self.call("create_card", request, **fields)
-        assert isinstance(result, CreateCardResult)
-        return result
-
-    async def create_app_feed_card(
-        self,
-        request: CreateAppFeedCardRequest | None = None,
-        /,
-        **fields: Unpack[CreateAppFeedCardRequest],
-    ) -> CreateAppFeedCardResult:
-        """Creates app feed cards for users."""
-        result = await self.call("create_app_feed_card", request, **fields)
-        assert isinstance(result, CreateAppFeedCardResult)
-        return result
+    async def _run(
+        self, name: str, result: type[_R], request: Mapping[str, Any] | None, fields: Mapping[str, Any]
+    ) -> _R:
+        value = await self.call(name, request, **fields)
+        assert isinstance(value, result)
+        return value
 
     async def send(
         self, receive_id_type: str, receive_id: str, content: Content, *, uuid: str | None = None

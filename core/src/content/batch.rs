@@ -4,7 +4,8 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use super::MessageContent;
-use super::check::{CheckFields, POST_CARD_MAX_BYTES, TEXT_MAX_BYTES, decode_checked};
+use super::check::{POST_CARD_MAX_BYTES, TEXT_MAX_BYTES};
+use super::fields::{CheckFields, decode_checked};
 use super::interactive::{CardTarget, InteractiveContent, check_interactive};
 use super::json::{Object, ToJson};
 use super::media::ImageContent;
@@ -113,6 +114,9 @@ impl MessageContent {
     /// This content in batch send's form, checked against batch send's rules (supported
     /// msg_types, no `md` node or `style` in posts, sizes); violations have paths
     /// `msg_type`, `content...` or `card...`.
+    ///
+    /// # Errors
+    /// Every violation of batch send's rules.
     pub fn to_batch(&self) -> Result<BatchMessage, Violations> {
         self.check_depth("card")?;
         let msg_type = self.msg_type();

@@ -7,7 +7,7 @@ use serde::de::{DeserializeOwned, Error as _};
 use serde::{Deserialize, Deserializer};
 use serde_json::{Map, Value};
 
-use super::check::CheckFields;
+use super::fields::CheckFields;
 use super::json::{Object, ToJson, serialize_as_json};
 use crate::validate::{Rule, Validator, decode_value, join};
 

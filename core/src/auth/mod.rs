@@ -1,30 +1,27 @@
 //! Tenant access tokens: fetched from the auth endpoints, cached in a [`TokenStore`],
 //! refreshed ahead of expiry, fetched once for any number of concurrent callers.
 
+mod credentials;
+mod endpoints;
+
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
-use async_trait::async_trait;
-use serde::Deserialize;
 use serde_json::json;
 use tokio::time::Instant;
 
+use crate::codes::{APP_TICKET_INVALID, APP_TOKEN_INVALID};
 use crate::error::{Error, ErrorKind, Result};
 use crate::fork::ForkLocal;
 use crate::secret::Secret;
 use crate::token_store::{CachedToken, TokenStore};
-use crate::transport::Transport;
-
-const SELF_BUILT_TENANT_TOKEN: &str = "/open-apis/auth/v3/tenant_access_token/internal";
-const STORE_APP_TOKEN: &str = "/open-apis/auth/v3/app_access_token";
-const STORE_TENANT_TOKEN: &str = "/open-apis/auth/v3/tenant_access_token";
-const APP_TICKET_RESEND: &str = "/open-apis/auth/v3/app_ticket/resend";
-
-/// The platform's code for an invalid `app_ticket`.
-const APP_TICKET_INVALID: i64 = 10012;
-/// The platform's code for an invalid app access token.
-const APP_TOKEN_INVALID: i64 = 99991664;
+pub(crate) use credentials::Credentials;
+pub use credentials::{AppTicketCell, AppTicketSource};
+pub(crate) use endpoints::AuthHttp;
+use endpoints::{
+    APP_TICKET_RESEND, AuthAnswer, SELF_BUILT_TENANT_TOKEN, STORE_APP_TOKEN, STORE_TENANT_TOKEN,
+};
 
 /// The longest lifetime a token is kept for, whatever `expire` says (the platform's tokens
 /// live at most 2 hours).
@@ -37,82 +34,6 @@ const MIN_TOKEN_LIFETIME: Duration = Duration::from_secs(2);
 pub const MAX_REJECTED_TOKENS_IN_A_ROW: usize = 3;
 /// How long a run of rejected tokens stops new fetches.
 const REJECTION_PAUSE: Duration = Duration::from_secs(60);
-
-/// Gives the latest `app_ticket` the platform pushed to a store app (hourly, as the event
-/// `{"type":"event_callback","event":{"app_ticket":…,"type":"app_ticket"}}`).
-#[async_trait]
-pub trait AppTicketSource: Send + Sync {
-    /// The latest ticket, or `None` when none has arrived yet.
-    async fn app_ticket(&self) -> Option<Secret>;
-}
-
-/// An [`AppTicketSource`] that holds the ticket your event handler last gave it.
-#[derive(Debug, Default)]
-pub struct AppTicketCell {
-    ticket: Mutex<Option<Secret>>,
-}
-
-impl AppTicketCell {
-    /// An empty cell.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Keeps a ticket pushed by the platform.
-    pub fn set(&self, ticket: impl Into<Secret>) {
-        let ticket = ticket.into();
-        *crate::fork::lock(&self.ticket) = Some(ticket);
-    }
-}
-
-#[async_trait]
-impl AppTicketSource for AppTicketCell {
-    async fn app_ticket(&self) -> Option<Secret> {
-        crate::fork::lock(&self.ticket).clone()
-    }
-}
-
-/// How a client authenticates.
-#[derive(Clone)]
-pub(crate) enum Credentials {
-    /// A self-built (custom) app.
-    SelfBuilt { app_id: String, app_secret: Secret },
-    /// A store (ISV) app installed by the tenant `tenant_key`.
-    Store { app_id: String, app_secret: Secret, tenant_key: String, tickets: Arc<dyn AppTicketSource> },
-    /// A ready tenant access token, used as is.
-    Token(Secret),
-}
-
-impl std::fmt::Debug for Credentials {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Self::SelfBuilt { app_id, .. } => {
-                write!(f, "SelfBuilt {{ app_id: {app_id:?}, app_secret: *** }}")
-            }
-            Self::Store { app_id, tenant_key, .. } => {
-                write!(f, "Store {{ app_id: {app_id:?}, tenant_key: {tenant_key:?}, app_secret: *** }}")
-            }
-            Self::Token(_) => f.write_str("Token(***)"),
-        }
-    }
-}
-
-/// The answer of an auth endpoint (top level, no `data` wrapper).
-#[derive(Debug, Deserialize)]
-pub(crate) struct AuthAnswer {
-    #[serde(default)]
-    pub(crate) code: i64,
-    #[serde(default)]
-    pub(crate) msg: String,
-    #[serde(default)]
-    tenant_access_token: Option<String>,
-    #[serde(default)]
-    app_access_token: Option<String>,
-    #[serde(default)]
-    expire: Option<u64>,
-    #[serde(skip)]
-    pub(crate) log_id: Option<String>,
-}
 
 /// Fetches, caches and refreshes the tenant access token of one client.
 #[derive(Debug)]
@@ -154,7 +75,7 @@ impl TokenManager {
     }
 
     /// A tenant access token that is good to use now.
-    pub(crate) async fn tenant_token(&self, transport: &Transport, deadline: Instant) -> Result<Secret> {
+    pub(crate) async fn tenant_token(&self, auth: &AuthHttp<'_>, deadline: Instant) -> Result<Secret> {
         if let Credentials::Token(token) = &self.credentials {
             return Ok(token.clone());
         }
@@ -170,7 +91,7 @@ impl TokenManager {
         if let Some(token) = self.fresh(&key).await {
             return Ok(token);
         }
-        let cached = self.fetch_tenant_token(transport, deadline).await?;
+        let cached = self.fetch_tenant_token(auth, deadline).await?;
         let token = cached.token.clone();
         self.store.put(&key, cached).await;
         tracing::debug!(target: "larkmsg::auth", "fetched a new tenant access token");
@@ -252,16 +173,16 @@ impl TokenManager {
         self.store.get(key).await.filter(|t| t.is_fresh(SystemTime::now())).map(|t| t.token)
     }
 
-    async fn fetch_tenant_token(&self, transport: &Transport, deadline: Instant) -> Result<CachedToken> {
+    async fn fetch_tenant_token(&self, auth: &AuthHttp<'_>, deadline: Instant) -> Result<CachedToken> {
         match &self.credentials {
             Credentials::SelfBuilt { app_id, app_secret } => {
                 let body = json!({ "app_id": app_id, "app_secret": app_secret.expose() });
-                let answer = transport.post_auth(SELF_BUILT_TENANT_TOKEN, body, deadline).await?;
+                let answer = auth.post(SELF_BUILT_TENANT_TOKEN, body, deadline).await?;
                 self.cached(answer, TokenKind::Tenant)
             }
             Credentials::Store { app_id, app_secret, tenant_key, tickets } => {
                 let store = StoreApp { app_id, app_secret, tenant_key, tickets: tickets.as_ref() };
-                self.fetch_store_tenant_token(transport, &store, deadline).await
+                self.fetch_store_tenant_token(auth, &store, deadline).await
             }
             Credentials::Token(token) => Ok(CachedToken {
                 token: token.clone(),
@@ -273,17 +194,17 @@ impl TokenManager {
 
     async fn fetch_store_tenant_token(
         &self,
-        transport: &Transport,
+        auth: &AuthHttp<'_>,
         app: &StoreApp<'_>,
         deadline: Instant,
     ) -> Result<CachedToken> {
-        let mut app_token = self.store_app_token(transport, app, deadline).await?;
+        let mut app_token = self.store_app_token(auth, app, deadline).await?;
         for attempt in 0..2 {
             let body = json!({ "app_access_token": app_token.expose(), "tenant_key": app.tenant_key });
-            let answer = transport.post_auth(STORE_TENANT_TOKEN, body, deadline).await?;
+            let answer = auth.post(STORE_TENANT_TOKEN, body, deadline).await?;
             if answer.code == APP_TOKEN_INVALID && attempt == 0 {
                 self.store.remove(&app.app_token_key(), &app_token).await;
-                app_token = self.store_app_token(transport, app, deadline).await?;
+                app_token = self.store_app_token(auth, app, deadline).await?;
                 continue;
             }
             return self.cached(answer, TokenKind::Tenant);
@@ -293,7 +214,7 @@ impl TokenManager {
 
     async fn store_app_token(
         &self,
-        transport: &Transport,
+        auth: &AuthHttp<'_>,
         app: &StoreApp<'_>,
         deadline: Instant,
     ) -> Result<Secret> {
@@ -302,16 +223,16 @@ impl TokenManager {
             return Ok(token);
         }
         let Some(ticket) = app.tickets.app_ticket().await else {
-            self.resend_ticket(transport, app, deadline).await;
+            self.resend_ticket(auth, app, deadline).await;
             return Err(Error::new(
                 ErrorKind::Auth,
                 "no app_ticket has arrived for this store app yet; the platform was asked to push one again",
             ));
         };
         let body = json!({ "app_id": app.app_id, "app_secret": app.app_secret.expose(), "app_ticket": ticket.expose() });
-        let answer = transport.post_auth(STORE_APP_TOKEN, body, deadline).await?;
+        let answer = auth.post(STORE_APP_TOKEN, body, deadline).await?;
         if answer.code == APP_TICKET_INVALID {
-            self.resend_ticket(transport, app, deadline).await;
+            self.resend_ticket(auth, app, deadline).await;
         }
         let cached = self.cached(answer, TokenKind::App)?;
         let token = cached.token.clone();
@@ -321,9 +242,9 @@ impl TokenManager {
 
     /// Asks the platform to push the app ticket again; failures are only logged, since the
     /// caller reports the missing ticket anyway.
-    async fn resend_ticket(&self, transport: &Transport, app: &StoreApp<'_>, deadline: Instant) {
+    async fn resend_ticket(&self, auth: &AuthHttp<'_>, app: &StoreApp<'_>, deadline: Instant) {
         let body = json!({ "app_id": app.app_id, "app_secret": app.app_secret.expose() });
-        match transport.post_auth(APP_TICKET_RESEND, body, deadline).await {
+        match auth.post(APP_TICKET_RESEND, body, deadline).await {
             Ok(answer) if answer.code == 0 => {
                 tracing::info!(target: "larkmsg::auth", "asked for the app_ticket again")
             }
