@@ -366,6 +366,8 @@ static void test_internal_errors(void) {
     pthread_cond_destroy(&s.done);
     pthread_mutex_destroy(&s.lock);
     larkmsg_client_free(client);
+}
+
 /* ---- the content builder ---- */
 
 static void test_build_content(void) {
