@@ -1,18 +1,20 @@
-//! The two bridges from a host call to the core's runtime: awaited (async) and blocking.
-//! Either way the caller gets exactly one outcome; a panic inside the call becomes an
-//! error, never an unwinding across the FFI boundary or a call that never completes.
+//! The two bridges from a host call to the core's runtime: awaited (async) and blocking,
+//! both over the core's own bridges (`larkmsg::runtime`). Either way the caller gets
+//! exactly one outcome: a panic inside the call becomes an error of kind `internal`, never
+//! an unwinding across the FFI boundary or a call that never completes.
 
 use std::future::Future;
 
 use larkmsg::runtime;
-use tokio::task::JoinHandle;
+use tokio::sync::oneshot;
+use tokio::task::AbortHandle;
 
 use crate::error::NativeError;
 
-/// Aborts the task when the awaiting host call is cancelled (its future dropped).
-struct AbortOnDrop<T>(JoinHandle<T>);
+/// Aborts the call when the awaiting host call is cancelled (its future dropped).
+struct AbortOnDrop(AbortHandle);
 
-impl<T> Drop for AbortOnDrop<T> {
+impl Drop for AbortOnDrop {
     fn drop(&mut self) {
         self.0.abort();
     }
@@ -25,32 +27,20 @@ where
     T: Send + 'static,
     F: Future<Output = larkmsg::Result<T>> + Send + 'static,
 {
-    let mut task = AbortOnDrop(runtime::runtime()?.spawn(future));
-    match (&mut task.0).await {
+    let (send, receive) = oneshot::channel();
+    let _abort = AbortOnDrop(runtime::spawn_settled(future, move |outcome| {
+        // The receiver is gone only when the host call was cancelled.
+        let _ = send.send(outcome);
+    })?);
+    match receive.await {
         Ok(outcome) => outcome.map_err(NativeError::from),
-        Err(join) if join.is_panic() => Err(panicked(&join.into_panic())),
-        Err(_) => Err(larkmsg::Error::new(larkmsg::ErrorKind::Config, "the call was aborted").into()),
+        Err(_) => {
+            Err(larkmsg::Error::new(larkmsg::ErrorKind::Internal, "the call ended without an outcome").into())
+        }
     }
-}
-
-/// The error for a panic caught inside a call.
-fn panicked(payload: &(dyn std::any::Any + Send)) -> NativeError {
-    let text = payload
-        .downcast_ref::<&str>()
-        .map(|text| (*text).to_owned())
-        .or_else(|| payload.downcast_ref::<String>().cloned())
-        .unwrap_or_default();
-    larkmsg::Error::new(
-        larkmsg::ErrorKind::Config,
-        format!("a bug in larkmsg ended the call (a panic: {text})"),
-    )
-    .into()
 }
 
 /// Runs `future` on the core's runtime, blocking the calling thread until it is done.
 pub(crate) fn block<T>(future: impl Future<Output = larkmsg::Result<T>>) -> Result<T, NativeError> {
-    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| runtime::block_on(future))) {
-        Ok(outcome) => outcome?.map_err(NativeError::from),
-        Err(payload) => Err(panicked(payload.as_ref())),
-    }
+    runtime::block_on(future)?.map_err(NativeError::from)
 }

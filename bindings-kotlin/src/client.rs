@@ -43,7 +43,7 @@ fn build(
     options: &ClientOptions,
 ) -> Result<Arc<NativeClient>, NativeError> {
     let options = larkmsg::ClientOptions::from_json(options_json(credentials, options)?)?;
-    Ok(Arc::new(NativeClient { inner: RwLock::new(Some(options.build()?)) }))
+    NativeClient::built(options)
 }
 
 #[uniffi::export]
@@ -98,6 +98,13 @@ impl NativeClient {
             ],
             &options,
         )
+    }
+
+    /// A client from the core's options as JSON text (`app_id`, `app_secret`, `base_url`,
+    /// `retry`, … snake_case, as the other bindings pass them): for options kept as JSON.
+    #[uniffi::constructor]
+    pub fn from_options_json(options_json: String) -> Result<Arc<Self>, NativeError> {
+        Self::built(larkmsg::ClientOptions::from_json(json::parse("the options", &options_json)?)?)
     }
 
     /// Runs the call `name` with its flat request (JSON text: path parameters, query
@@ -167,6 +174,10 @@ fn text_request(receive_id_type: String, receive_id: String, text: &str, uuid: O
 }
 
 impl NativeClient {
+    fn built(options: larkmsg::ClientOptions) -> Result<Arc<Self>, NativeError> {
+        Ok(Arc::new(Self { inner: RwLock::new(Some(options.build()?)) }))
+    }
+
     /// The client, unless it was closed.
     fn client(&self) -> Result<larkmsg::Client, NativeError> {
         let guard = self.inner.read().unwrap_or_else(PoisonError::into_inner);

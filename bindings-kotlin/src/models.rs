@@ -411,6 +411,23 @@ pub struct ClientOptions {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[uniffi(default)]
     pub user_agent_suffix: Option<String>,
+    /// Largest answer body read, in bytes (default 8 MiB).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[uniffi(default)]
+    pub max_response_bytes: Option<i64>,
+    /// Hosts that an `http://` base URL may name besides loopback ones; the app secret and
+    /// tokens then cross the network unencrypted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[uniffi(default)]
+    pub insecure_http_hosts: Option<Vec<String>>,
+    /// Root certificates (PEM text) trusted in addition to the system's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[uniffi(default)]
+    pub root_certificates_pem: Option<String>,
+    /// A PEM file of root certificates trusted in addition to the system's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[uniffi(default)]
+    pub root_certificates_file: Option<String>,
 }
 
 /// `Timeouts` in milliseconds; absent fields keep their defaults.

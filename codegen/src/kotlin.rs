@@ -237,9 +237,11 @@ fn operations(api: &Api) -> String {
     out
 }
 
-/// The Kotlin class of a kind: the shared class name with `Exception` for `Error`.
+/// The Kotlin class of a kind: the shared class name with `Exception` for `Error`, and
+/// `Lark` before the names uniffi's runtime takes (`InternalException`).
 fn class(name: &str) -> String {
-    format!("{}Exception", name.strip_suffix("Error").unwrap_or(name))
+    let base = name.strip_suffix("Error").unwrap_or(name);
+    if base == "Internal" { format!("Lark{base}Exception") } else { format!("{base}Exception") }
 }
 
 fn error_classes(api: &Api) -> String {
@@ -257,21 +259,16 @@ fn error_classes(api: &Api) -> String {
             class(kind.class)
         );
     }
-    let fallback = api
-        .kinds
-        .iter()
-        .find(|kind| kind.name == "internal")
-        .or_else(|| api.kinds.iter().find(|kind| kind.name == "api"))
-        .map_or_else(|| "LarkException".to_owned(), |kind| class(kind.class));
-    out.push_str(
-        "\n/** The exception of the kind of `details` (a kind this version does not know: the most general one). */\n",
-    );
+    // A kind this version does not know is a bug of the library: the kind `internal`.
+    let fallback =
+        api.kinds.iter().find(|kind| kind.name == "internal").map_or("Internal", |kind| kind.class);
+    out.push_str("\n/** The exception of the kind of `details`. */\n");
     out.push_str(
         "internal fun exceptionOf(details: ErrorDetails): LarkException =\n    when (details.kind) {\n",
     );
     for kind in &api.kinds {
         let _ = writeln!(out, "        \"{}\" -> {}(details)", kind.name, class(kind.class));
     }
-    let _ = writeln!(out, "        else -> {fallback}(details)\n    }}");
+    let _ = writeln!(out, "        else -> {}(details)\n    }}", class(fallback));
     out
 }

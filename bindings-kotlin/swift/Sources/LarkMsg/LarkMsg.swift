@@ -1233,6 +1233,19 @@ public static func app(appId: String, appSecret: String, options: ClientOptions)
 }
     
     /**
+     * A client from the core's options as JSON text (`app_id`, `app_secret`, `base_url`,
+     * `retry`, … snake_case, as the other bindings pass them): for options kept as JSON.
+     */
+public static func fromOptionsJson(optionsJson: String)throws  -> NativeClient  {
+    return try  FfiConverterTypeNativeClient_lift(try rustCallWithError(FfiConverterTypeNativeError_lift) {
+        uniffiCallStatus in
+    uniffi_larkmsg_kotlin_fn_constructor_nativeclient_from_options_json(
+        FfiConverterString.lower(optionsJson),uniffiCallStatus
+    )
+})
+}
+    
+    /**
      * A client of a store (ISV) app installed by `tenant_key`; give it each `app_ticket`
      * the platform pushes with [`NativeClient::set_app_ticket`].
      */
@@ -2411,6 +2424,23 @@ public struct ClientOptions: Equatable, Hashable {
      * Appended to the `User-Agent`.
      */
     public var userAgentSuffix: String?
+    /**
+     * Largest answer body read, in bytes (default 8 MiB).
+     */
+    public var maxResponseBytes: Int64?
+    /**
+     * Hosts that an `http://` base URL may name besides loopback ones; the app secret and
+     * tokens then cross the network unencrypted.
+     */
+    public var insecureHttpHosts: [String]?
+    /**
+     * Root certificates (PEM text) trusted in addition to the system's.
+     */
+    public var rootCertificatesPem: String?
+    /**
+     * A PEM file of root certificates trusted in addition to the system's.
+     */
+    public var rootCertificatesFile: String?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -2432,13 +2462,30 @@ public struct ClientOptions: Equatable, Hashable {
          */quotas: Bool? = nil, 
         /**
          * Appended to the `User-Agent`.
-         */userAgentSuffix: String? = nil) {
+         */userAgentSuffix: String? = nil, 
+        /**
+         * Largest answer body read, in bytes (default 8 MiB).
+         */maxResponseBytes: Int64? = nil, 
+        /**
+         * Hosts that an `http://` base URL may name besides loopback ones; the app secret and
+         * tokens then cross the network unencrypted.
+         */insecureHttpHosts: [String]? = nil, 
+        /**
+         * Root certificates (PEM text) trusted in addition to the system's.
+         */rootCertificatesPem: String? = nil, 
+        /**
+         * A PEM file of root certificates trusted in addition to the system's.
+         */rootCertificatesFile: String? = nil) {
         self.domain = domain
         self.baseUrl = baseUrl
         self.timeouts = timeouts
         self.retry = retry
         self.quotas = quotas
         self.userAgentSuffix = userAgentSuffix
+        self.maxResponseBytes = maxResponseBytes
+        self.insecureHttpHosts = insecureHttpHosts
+        self.rootCertificatesPem = rootCertificatesPem
+        self.rootCertificatesFile = rootCertificatesFile
     }
 
     
@@ -2462,7 +2509,11 @@ public struct FfiConverterTypeClientOptions: FfiConverterRustBuffer {
                 timeouts: FfiConverterOptionTypeTimeoutOptions.read(from: &buf), 
                 retry: FfiConverterOptionTypeRetryOptions.read(from: &buf), 
                 quotas: FfiConverterOptionBool.read(from: &buf), 
-                userAgentSuffix: FfiConverterOptionString.read(from: &buf)
+                userAgentSuffix: FfiConverterOptionString.read(from: &buf), 
+                maxResponseBytes: FfiConverterOptionInt64.read(from: &buf), 
+                insecureHttpHosts: FfiConverterOptionSequenceString.read(from: &buf), 
+                rootCertificatesPem: FfiConverterOptionString.read(from: &buf), 
+                rootCertificatesFile: FfiConverterOptionString.read(from: &buf)
         )
     }
 
@@ -2473,6 +2524,10 @@ public struct FfiConverterTypeClientOptions: FfiConverterRustBuffer {
         FfiConverterOptionTypeRetryOptions.write(value.retry, into: &buf)
         FfiConverterOptionBool.write(value.quotas, into: &buf)
         FfiConverterOptionString.write(value.userAgentSuffix, into: &buf)
+        FfiConverterOptionInt64.write(value.maxResponseBytes, into: &buf)
+        FfiConverterOptionSequenceString.write(value.insecureHttpHosts, into: &buf)
+        FfiConverterOptionString.write(value.rootCertificatesPem, into: &buf)
+        FfiConverterOptionString.write(value.rootCertificatesFile, into: &buf)
     }
 }
 
@@ -5514,6 +5569,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_larkmsg_kotlin_checksum_constructor_nativeclient_app() != 36852) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_larkmsg_kotlin_checksum_constructor_nativeclient_from_options_json() != 42978) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_larkmsg_kotlin_checksum_constructor_nativeclient_store_app() != 21945) {

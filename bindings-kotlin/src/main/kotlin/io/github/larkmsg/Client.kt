@@ -98,6 +98,15 @@ class Client private constructor(
         fun withTenantAccessToken(token: String, options: ClientOptions = ClientOptions()): Client =
             Client(lark { NativeClient.withTenantAccessToken(token, options) }, describe(null, options))
 
+        /**
+         * A client from the core's options as JSON text, snake_case as every binding passes
+         * them (`{"app_id": …, "app_secret": …, "base_url": …, "retry": {"max_attempts": 2}}`):
+         * for options kept as JSON.
+         */
+        @JvmStatic
+        fun fromOptionsJson(optionsJson: String): Client =
+            Client(lark { NativeClient.fromOptionsJson(optionsJson) }, "Client(from options JSON)")
+
         private fun describe(appId: String?, options: ClientOptions, tenantKey: String? = null): String {
             val shown =
                 listOf("appId" to appId, "tenantKey" to tenantKey, "domain" to options.domain, "baseUrl" to options.baseUrl)

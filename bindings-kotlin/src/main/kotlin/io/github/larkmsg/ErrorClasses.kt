@@ -35,6 +35,17 @@ class DecodeException internal constructor(details: ErrorDetails) : LarkExceptio
 class ConfigException internal constructor(details: ErrorDetails) : LarkException(details)
 
 /**
+ * The TLS handshake failed: the server's certificate is not trusted (unknown issuer,
+ * expired, another host's) or TLS could not be negotiated. Never retried.
+ */
+class TlsException internal constructor(details: ErrorDetails) : LarkException(details)
+
+/**
+ * A bug inside larkmsg was caught (a panic); the call ended without a result.
+ */
+class LarkInternalException internal constructor(details: ErrorDetails) : LarkException(details)
+
+/**
  * Authentication failed: bad credentials, a rejected token or app ticket.
  */
 class AuthException internal constructor(details: ErrorDetails) : ApiException(details)
@@ -49,7 +60,7 @@ class PermissionDeniedException internal constructor(details: ErrorDetails) : Ap
  */
 class RateLimitedException internal constructor(details: ErrorDetails) : ApiException(details)
 
-/** The exception of the kind of `details` (a kind this version does not know: the most general one). */
+/** The exception of the kind of `details`. */
 internal fun exceptionOf(details: ErrorDetails): LarkException =
     when (details.kind) {
         "invalid_argument" -> InvalidArgumentException(details)
@@ -61,5 +72,7 @@ internal fun exceptionOf(details: ErrorDetails): LarkException =
         "network" -> NetworkException(details)
         "decode" -> DecodeException(details)
         "config" -> ConfigException(details)
-        else -> ApiException(details)
+        "tls" -> TlsException(details)
+        "internal" -> LarkInternalException(details)
+        else -> LarkInternalException(details)
     }

@@ -762,6 +762,8 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_larkmsg_kotlin_checksum_constructor_nativeclient_app(
     ): Int
+    external fun uniffi_larkmsg_kotlin_checksum_constructor_nativeclient_from_options_json(
+    ): Int
     external fun uniffi_larkmsg_kotlin_checksum_constructor_nativeclient_store_app(
     ): Int
     external fun uniffi_larkmsg_kotlin_checksum_constructor_nativeclient_with_tenant_access_token(
@@ -793,6 +795,8 @@ internal object UniffiLib {
     external fun uniffi_larkmsg_kotlin_fn_free_nativeclient(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
     external fun uniffi_larkmsg_kotlin_fn_constructor_nativeclient_app(`appId`: RustBuffer.ByValue,`appSecret`: RustBuffer.ByValue,`options`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_larkmsg_kotlin_fn_constructor_nativeclient_from_options_json(`optionsJson`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
     external fun uniffi_larkmsg_kotlin_fn_constructor_nativeclient_store_app(`appId`: RustBuffer.ByValue,`appSecret`: RustBuffer.ByValue,`tenantKey`: RustBuffer.ByValue,`appTicket`: RustBuffer.ByValue,`options`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
@@ -1119,6 +1123,9 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_larkmsg_kotlin_checksum_constructor_nativeclient_app() and 0xFFFF) != 36852) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_larkmsg_kotlin_checksum_constructor_nativeclient_from_options_json() and 0xFFFF) != 42978) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_larkmsg_kotlin_checksum_constructor_nativeclient_store_app() and 0xFFFF) != 21945) {
@@ -2873,6 +2880,23 @@ open class NativeClient: Disposable, AutoCloseable, NativeClientInterface
 
         
     /**
+     * A client from the core's options as JSON text (`app_id`, `app_secret`, `base_url`,
+     * `retry`, … snake_case, as the other bindings pass them): for options kept as JSON.
+     */
+    @Throws(NativeException::class) fun `fromOptionsJson`(`optionsJson`: kotlin.String): NativeClient {
+            return FfiConverterTypeNativeClient.lift(
+    uniffiRustCallWithError(NativeException) { _status ->
+    UniffiLib.uniffi_larkmsg_kotlin_fn_constructor_nativeclient_from_options_json(
+    
+        
+        FfiConverterString.lower(`optionsJson`),_status)
+}
+    )
+    }
+    
+
+        
+    /**
      * A client of a store (ISV) app installed by `tenant_key`; give it each `app_ticket`
      * the platform pushes with [`NativeClient::set_app_ticket`].
      */
@@ -3545,6 +3569,27 @@ data class ClientOptions (
      * Appended to the `User-Agent`.
      */
     val `userAgentSuffix`: kotlin.String? = null 
+    , 
+    /**
+     * Largest answer body read, in bytes (default 8 MiB).
+     */
+    val `maxResponseBytes`: kotlin.Long? = null 
+    , 
+    /**
+     * Hosts that an `http://` base URL may name besides loopback ones; the app secret and
+     * tokens then cross the network unencrypted.
+     */
+    val `insecureHttpHosts`: List<kotlin.String>? = null 
+    , 
+    /**
+     * Root certificates (PEM text) trusted in addition to the system's.
+     */
+    val `rootCertificatesPem`: kotlin.String? = null 
+    , 
+    /**
+     * A PEM file of root certificates trusted in addition to the system's.
+     */
+    val `rootCertificatesFile`: kotlin.String? = null 
     
 ){
     
@@ -3567,6 +3612,10 @@ public object FfiConverterTypeClientOptions: FfiConverterRustBuffer<ClientOption
             FfiConverterOptionalTypeRetryOptions.read(buf),
             FfiConverterOptionalBoolean.read(buf),
             FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalLong.read(buf),
+            FfiConverterOptionalSequenceString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
         )
     }
 
@@ -3576,7 +3625,11 @@ public object FfiConverterTypeClientOptions: FfiConverterRustBuffer<ClientOption
             FfiConverterOptionalTypeTimeoutOptions.allocationSize(value.`timeouts`) +
             FfiConverterOptionalTypeRetryOptions.allocationSize(value.`retry`) +
             FfiConverterOptionalBoolean.allocationSize(value.`quotas`) +
-            FfiConverterOptionalString.allocationSize(value.`userAgentSuffix`)
+            FfiConverterOptionalString.allocationSize(value.`userAgentSuffix`) +
+            FfiConverterOptionalLong.allocationSize(value.`maxResponseBytes`) +
+            FfiConverterOptionalSequenceString.allocationSize(value.`insecureHttpHosts`) +
+            FfiConverterOptionalString.allocationSize(value.`rootCertificatesPem`) +
+            FfiConverterOptionalString.allocationSize(value.`rootCertificatesFile`)
     )
 
     override fun write(value: ClientOptions, buf: ByteBuffer) {
@@ -3586,6 +3639,10 @@ public object FfiConverterTypeClientOptions: FfiConverterRustBuffer<ClientOption
             FfiConverterOptionalTypeRetryOptions.write(value.`retry`, buf)
             FfiConverterOptionalBoolean.write(value.`quotas`, buf)
             FfiConverterOptionalString.write(value.`userAgentSuffix`, buf)
+            FfiConverterOptionalLong.write(value.`maxResponseBytes`, buf)
+            FfiConverterOptionalSequenceString.write(value.`insecureHttpHosts`, buf)
+            FfiConverterOptionalString.write(value.`rootCertificatesPem`, buf)
+            FfiConverterOptionalString.write(value.`rootCertificatesFile`, buf)
     }
 }
 
