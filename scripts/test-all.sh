@@ -30,5 +30,8 @@ bindings-node/test.sh
 step "python binding"
 bindings-python/test.sh
 
+step "kotlin binding"
+bindings-kotlin/test.sh
+
 step "fuzz"
 scripts/fuzz.sh 20

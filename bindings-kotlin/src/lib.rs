@@ -10,6 +10,9 @@
 //! failure crosses as a [`NativeError`] with the core's error details, from which the
 //! Kotlin layer builds its sealed `LarkException` hierarchy.
 
+// The error crosses the boundary by value as a uniffi record, which cannot be boxed.
+#![allow(clippy::result_large_err)]
+
 uniffi::setup_scaffolding!("larkmsg");
 
 mod bridge;

@@ -222,7 +222,7 @@ fn operations(api: &Api) -> String {
         out.push_str(&kdoc(&op.doc, "    "));
         let _ = writeln!(
             out,
-            "    suspend fun {method}(request: {request}): {output} = lark {{ native().{method}(request) }}\n"
+            "    @Throws(LarkException::class)\n    suspend fun {method}(request: {request}): {output} = lark {{ native().{method}(request) }}\n"
         );
         out.push_str(&kdoc(
             &format!("{}\n\nBlocks the calling thread until it is done.", summary(&op.doc)),
@@ -230,7 +230,7 @@ fn operations(api: &Api) -> String {
         ));
         let _ = writeln!(
             out,
-            "    fun {method}Blocking(request: {request}): {output} = lark {{ native().{method}Blocking(request) }}"
+            "    @Throws(LarkException::class)\n    fun {method}Blocking(request: {request}): {output} = lark {{ native().{method}Blocking(request) }}"
         );
     }
     out.push_str("}\n");

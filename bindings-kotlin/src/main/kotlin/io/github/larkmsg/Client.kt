@@ -22,6 +22,7 @@ class Client private constructor(
 ) : Operations(), AutoCloseable {
     /** A client of a self-built app, authenticated by its [appId] and [appSecret]. */
     @JvmOverloads
+    @Throws(LarkException::class)
     constructor(appId: String, appSecret: String, options: ClientOptions = ClientOptions()) :
         this(lark { NativeClient.app(appId, appSecret, options) }, describe(appId, options))
 
@@ -32,9 +33,11 @@ class Client private constructor(
      * JSON text (path parameters, query parameters and body fields together, snake_case);
      * gives the result as JSON text.
      */
+    @Throws(LarkException::class)
     suspend fun call(name: String, requestJson: String): String = lark { handle.call(name, requestJson) }
 
     /** [call], blocking the calling thread until it is done. */
+    @Throws(LarkException::class)
     fun callBlocking(name: String, requestJson: String): String = lark { handle.callBlocking(name, requestJson) }
 
     /**
@@ -42,15 +45,18 @@ class Client private constructor(
      * `user_id`, `email` or `chat_id`). Without a [uuid] the core gives one, so that a
      * repeat after a lost answer cannot send a second message.
      */
+    @Throws(LarkException::class)
     suspend fun sendText(receiveIdType: String, receiveId: String, text: String, uuid: String? = null): Message =
         lark { handle.sendText(receiveIdType, receiveId, text, uuid) }
 
     /** [sendText], blocking the calling thread until it is done. */
     @JvmOverloads
+    @Throws(LarkException::class)
     fun sendTextBlocking(receiveIdType: String, receiveId: String, text: String, uuid: String? = null): Message =
         lark { handle.sendTextBlocking(receiveIdType, receiveId, text, uuid) }
 
     /** Sends content built by [Larkmsg.buildContent] to one receiver. */
+    @Throws(LarkException::class)
     suspend fun send(
         receiveIdType: String,
         receiveId: String,
@@ -60,6 +66,7 @@ class Client private constructor(
 
     /** [send], blocking the calling thread until it is done. */
     @JvmOverloads
+    @Throws(LarkException::class)
     fun sendBlocking(
         receiveIdType: String,
         receiveId: String,
@@ -68,6 +75,7 @@ class Client private constructor(
     ): Message = sendMessageBlocking(sendRequest(receiveIdType, receiveId, content, uuid))
 
     /** Gives a store app the latest `app_ticket` the platform pushed. */
+    @Throws(LarkException::class)
     fun setAppTicket(appTicket: String) = lark { handle.setAppTicket(appTicket) }
 
     /** Closes the client; later calls fail with a [ConfigException]. */
@@ -80,6 +88,7 @@ class Client private constructor(
         /** A client of a store (ISV) app installed by [tenantKey]; give it each pushed ticket with [setAppTicket]. */
         @JvmStatic
         @JvmOverloads
+        @Throws(LarkException::class)
         fun storeApp(
             appId: String,
             appSecret: String,
@@ -95,6 +104,7 @@ class Client private constructor(
         /** A client that sends with a ready tenant access token (it cannot fetch another). */
         @JvmStatic
         @JvmOverloads
+        @Throws(LarkException::class)
         fun withTenantAccessToken(token: String, options: ClientOptions = ClientOptions()): Client =
             Client(lark { NativeClient.withTenantAccessToken(token, options) }, describe(null, options))
 
@@ -104,6 +114,7 @@ class Client private constructor(
          * for options kept as JSON.
          */
         @JvmStatic
+        @Throws(LarkException::class)
         fun fromOptionsJson(optionsJson: String): Client =
             Client(lark { NativeClient.fromOptionsJson(optionsJson) }, "Client(from options JSON)")
 

@@ -14,6 +14,7 @@ object Larkmsg {
      * with an [InvalidArgumentException] naming every violation.
      */
     @JvmStatic
+    @Throws(LarkException::class)
     fun buildContent(specJson: String): BuiltContent = lark { nativeBuildContent(specJson) }
 
     /**
@@ -21,5 +22,6 @@ object Larkmsg {
      * …); `LARKMSG_LOG` does the same from the environment. Secrets are never logged.
      */
     @JvmStatic
+    @Throws(LarkException::class)
     fun enableLogging(directive: String) = lark { nativeEnableLogging(directive) }
 }

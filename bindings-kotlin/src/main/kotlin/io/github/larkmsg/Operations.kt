@@ -18,6 +18,7 @@ abstract class Operations internal constructor() {
      * A request without a `uuid` gets a fresh one, so that a repeat after a lost answer
      * finds the platform's de-duplication and can never produce a second message.
      */
+    @Throws(LarkException::class)
     suspend fun sendMessage(request: SendMessageRequest): Message = lark { native().sendMessage(request) }
 
     /**
@@ -25,6 +26,7 @@ abstract class Operations internal constructor() {
      *
      * Blocks the calling thread until it is done.
      */
+    @Throws(LarkException::class)
     fun sendMessageBlocking(request: SendMessageRequest): Message = lark { native().sendMessageBlocking(request) }
 
     /**
@@ -33,6 +35,7 @@ abstract class Operations internal constructor() {
      *
      * A request without a `uuid` gets a fresh one, as for send message.
      */
+    @Throws(LarkException::class)
     suspend fun replyMessage(request: ReplyMessageRequest): Message = lark { native().replyMessage(request) }
 
     /**
@@ -40,6 +43,7 @@ abstract class Operations internal constructor() {
      *
      * Blocks the calling thread until it is done.
      */
+    @Throws(LarkException::class)
     fun replyMessageBlocking(request: ReplyMessageRequest): Message = lark { native().replyMessageBlocking(request) }
 
     /**
@@ -49,6 +53,7 @@ abstract class Operations internal constructor() {
      * The platform has no de-duplication key for batches: a batch is repeated only when it
      * surely never reached the platform; otherwise the error says it may have been sent.
      */
+    @Throws(LarkException::class)
     suspend fun batchSend(request: BatchSendRequest): BatchSendResult = lark { native().batchSend(request) }
 
     /**
@@ -56,12 +61,14 @@ abstract class Operations internal constructor() {
      *
      * Blocks the calling thread until it is done.
      */
+    @Throws(LarkException::class)
     fun batchSendBlocking(request: BatchSendRequest): BatchSendResult = lark { native().batchSendBlocking(request) }
 
     /**
      * Creates a card entity (`POST /open-apis/cardkit/v1/cards`), to send later by
      * `card_id`.
      */
+    @Throws(LarkException::class)
     suspend fun createCard(request: CreateCardRequest): CreateCardResult = lark { native().createCard(request) }
 
     /**
@@ -69,11 +76,13 @@ abstract class Operations internal constructor() {
      *
      * Blocks the calling thread until it is done.
      */
+    @Throws(LarkException::class)
     fun createCardBlocking(request: CreateCardRequest): CreateCardResult = lark { native().createCardBlocking(request) }
 
     /**
      * Creates an app feed card for up to 20 users (`POST /open-apis/im/v2/app_feed_card`).
      */
+    @Throws(LarkException::class)
     suspend fun createAppFeedCard(request: CreateAppFeedCardRequest): CreateAppFeedCardResult = lark { native().createAppFeedCard(request) }
 
     /**
@@ -81,5 +90,6 @@ abstract class Operations internal constructor() {
      *
      * Blocks the calling thread until it is done.
      */
+    @Throws(LarkException::class)
     fun createAppFeedCardBlocking(request: CreateAppFeedCardRequest): CreateAppFeedCardResult = lark { native().createAppFeedCardBlocking(request) }
 }

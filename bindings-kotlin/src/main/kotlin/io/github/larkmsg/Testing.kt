@@ -26,3 +26,7 @@ fun FakeServer.client(options: ClientOptions = ClientOptions()): Client =
             timeouts = options.timeouts ?: TimeoutOptions(requestMs = 2000),
         ),
     )
+
+/** Starts a fake Feishu server on 127.0.0.1 (for Java: `Testing.startFake()`). */
+@JvmOverloads
+fun startFake(options: FakeOptions = FakeOptions()): FakeServer = FakeServer.start(options)
