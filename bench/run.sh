@@ -30,6 +30,16 @@ step "C driver"
 cc -std=c11 -O2 -Wall -Wextra -Werror -I "$root/bindings-c/include" bench/c/driver.c \
   -L "$release" -llarkmsg -lcjson -lpthread -Wl,-rpath,"$release" -o "$bench/c-driver"
 
+step "Kotlin driver (release library in the larkmsg jar, bench/kotlin)"
+cargo build --release -p larkmsg-kotlin
+mkdir -p "$bench/kotlin-native/linux-x86-64"
+strip -o "$bench/kotlin-native/linux-x86-64/liblarkmsg_kotlin.so" "$release/liblarkmsg_kotlin.so"
+mvn -B -q -ntp -f bindings-kotlin/pom.xml install -DskipTests -Dnative.dir="$bench/kotlin-native"
+mvn -B -q -ntp -f bench/kotlin/pom.xml package
+classpath="$root/bench/kotlin/target/larkmsg-bench-driver-0.1.0.jar:$(cat bench/kotlin/target/runtime-classpath.txt)"
+printf '#!/bin/sh\nexec java -cp "%s" DriverKt "$@"\n' "$classpath" > "$bench/kotlin-driver"
+chmod +x "$bench/kotlin-driver"
+
 step "Python wheel (maturin build --release)"
 python3 -m venv "$bench/build-venv"
 "$bench/build-venv/bin/python" -m pip install --quiet --disable-pip-version-check "maturin==1.16.0"

@@ -43,6 +43,7 @@ class Column:
 COLUMNS = [
     Column("rust", "Rust core", [str(RELEASE / "larkmsg-bench-driver")], RELEASE / "larkmsg-bench-driver", True),
     Column("c", "C", [str(BENCH / "c-driver")], BENCH / "c-driver", True),
+    Column("kotlin", "Kotlin", [str(BENCH / "kotlin-driver")], BENCH / "kotlin-driver", True),
     Column(
         "python-threads",
         "Python threads",

@@ -10,7 +10,8 @@
 //!
 //! Adding an operation: write its module under `api/` (request, result, rules and the
 //! [`Operation`] impl), add its line below, give the fake a handler, add conformance cases,
-//! and run `cargo run -p larkmsg-codegen` to regenerate the bindings' surfaces.
+//! and run `cargo run -p larkmsg-codegen` to regenerate the bindings' surfaces (then
+//! `bindings-kotlin/generate.sh` for uniffi's Kotlin and Swift sources).
 //!
 //! [`Endpoint`]: crate::Endpoint
 //! [`Client`]: crate::Client
