@@ -6,7 +6,7 @@ use std::sync::{Arc, PoisonError, RwLock};
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
-use serde_json::{Map, Value};
+use serde_json::{Map, Value, json};
 
 use crate::bridge;
 use crate::error::NativeError;
@@ -21,29 +21,17 @@ pub struct NativeClient {
     inner: RwLock<Option<larkmsg::Client>>,
 }
 
-/// The core's `ClientOptions` JSON: the credentials given, then the options record.
-fn options_json(
-    credentials: [(&str, Option<String>); 5],
-    options: &ClientOptions,
-) -> Result<Value, NativeError> {
-    let mut map = match json::request(options)? {
+/// A client from the credentials (a JSON object of the core's option names) and the
+/// options record, merged into the core's `ClientOptions` JSON.
+fn build(credentials: Value, options: &ClientOptions) -> Result<Arc<NativeClient>, NativeError> {
+    let mut merged = match json::request(options)? {
         Value::Object(map) => map,
         _ => Map::new(),
     };
-    for (key, value) in credentials {
-        if let Some(value) = value {
-            map.insert(key.to_owned(), Value::String(value));
-        }
+    if let Value::Object(credentials) = credentials {
+        merged.extend(credentials);
     }
-    Ok(Value::Object(map))
-}
-
-fn build(
-    credentials: [(&str, Option<String>); 5],
-    options: &ClientOptions,
-) -> Result<Arc<NativeClient>, NativeError> {
-    let options = larkmsg::ClientOptions::from_json(options_json(credentials, options)?)?;
-    NativeClient::built(options)
+    NativeClient::built(larkmsg::ClientOptions::from_json(Value::Object(merged))?)
 }
 
 #[uniffi::export]
@@ -51,16 +39,7 @@ impl NativeClient {
     /// A client of a self-built app, authenticated by its `app_id` and `app_secret`.
     #[uniffi::constructor]
     pub fn app(app_id: String, app_secret: String, options: ClientOptions) -> Result<Arc<Self>, NativeError> {
-        build(
-            [
-                ("app_id", Some(app_id)),
-                ("app_secret", Some(app_secret)),
-                ("tenant_access_token", None),
-                ("tenant_key", None),
-                ("app_ticket", None),
-            ],
-            &options,
-        )
+        build(json!({"app_id": app_id, "app_secret": app_secret}), &options)
     }
 
     /// A client of a store (ISV) app installed by `tenant_key`; give it each `app_ticket`
@@ -74,13 +53,7 @@ impl NativeClient {
         options: ClientOptions,
     ) -> Result<Arc<Self>, NativeError> {
         build(
-            [
-                ("app_id", Some(app_id)),
-                ("app_secret", Some(app_secret)),
-                ("tenant_access_token", None),
-                ("tenant_key", Some(tenant_key)),
-                ("app_ticket", app_ticket),
-            ],
+            json!({"app_id": app_id, "app_secret": app_secret, "tenant_key": tenant_key, "app_ticket": app_ticket}),
             &options,
         )
     }
@@ -88,16 +61,7 @@ impl NativeClient {
     /// A client that sends with a ready tenant access token (it cannot fetch another).
     #[uniffi::constructor]
     pub fn with_tenant_access_token(token: String, options: ClientOptions) -> Result<Arc<Self>, NativeError> {
-        build(
-            [
-                ("app_id", None),
-                ("app_secret", None),
-                ("tenant_access_token", Some(token)),
-                ("tenant_key", None),
-                ("app_ticket", None),
-            ],
-            &options,
-        )
+        build(json!({"tenant_access_token": token}), &options)
     }
 
     /// A client from the core's options as JSON text (`app_id`, `app_secret`, `base_url`,
@@ -161,7 +125,7 @@ impl NativeClient {
 /// Send message's request for a plain text.
 fn text_request(receive_id_type: String, receive_id: String, text: &str, uuid: Option<String>) -> Value {
     let content = larkmsg::MessageContent::from(larkmsg::content::TextContent::new(text));
-    let mut request = serde_json::json!({
+    let mut request = json!({
         "receive_id_type": receive_id_type,
         "receive_id": receive_id,
         "msg_type": content.msg_type().as_str(),
