@@ -2,7 +2,7 @@
 //! [`ErrorKind`]) and what to do after it, used by the transport for every answer and by
 //! authentication for the token endpoints' codes.
 
-use crate::error::ErrorKind;
+use crate::error::{Error, ErrorKind};
 
 /// What to do after an answer with a code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -74,6 +74,24 @@ const TABLE: &[(i64, ErrorKind, Then)] = &[
     // Card entities: an internal error the page asks to retry later.
     (300_120, ErrorKind::Api, Then::Backoff),
 ];
+
+/// Whether a call that failed with `error` may succeed when made again later, unchanged:
+/// throttled, timed out, a lost connection, a server error, or a card in a user's
+/// interaction. Broken rules, refusals and unknown ids are not.
+pub(crate) fn retry_later(error: &Error) -> bool {
+    match error.kind() {
+        ErrorKind::RateLimited | ErrorKind::Timeout | ErrorKind::Network => true,
+        ErrorKind::Api | ErrorKind::Decode => match error.code() {
+            Some(CARD_IN_INTERACTION) => true,
+            Some(code) => {
+                let (_, then) = classify(code, error.http_status().unwrap_or(0));
+                matches!(then, Then::Backoff | Then::WaitForReset | Then::HoldSubject)
+            }
+            None => error.http_status().is_none_or(|status| status >= 500),
+        },
+        _ => false,
+    }
+}
 
 /// The kind of a failed answer with `code` at HTTP `status`, and what to do next: the
 /// table's entry, else by the status. A code that would fail the call is still waited out

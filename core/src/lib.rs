@@ -6,7 +6,7 @@
 //! typed message content and card JSON 2.0, and the client that authenticates, sends,
 //! retries and paces itself to the platform's quotas.
 //!
-//! The modules `api`, `content`, `card`, `logging` and (feature `fake`) `fake` are public
+//! The modules `api`, `content`, `card`, `stream`, `logging` and (feature `fake`) `fake` are public
 //! namespaces; everything else is re-exported here.
 #![warn(clippy::missing_errors_doc)]
 
@@ -36,6 +36,7 @@ mod registry;
 #[doc(hidden)]
 pub mod runtime;
 mod secret;
+pub mod stream;
 mod token_store;
 mod transport;
 #[doc(hidden)]
@@ -61,5 +62,6 @@ pub use quota::QuotaTable;
 pub use rate::Quota;
 pub use registry::{OperationVisitor, visit_operations};
 pub use secret::Secret;
+pub use stream::{CardStream, StreamCardOptions, StreamSummary};
 pub use token_store::{CachedToken, MemoryTokenStore, TokenStore};
 pub use validate::{Rule, Violation, Violations};

@@ -33,7 +33,10 @@ impl QuotaTable {
     /// (see [`QuotaTable::headroom`]).
     pub fn documented() -> Self {
         let endpoints = Endpoint::ALL.iter().map(|e| (*e, e.quotas().to_vec())).collect();
-        let subjects = [SubjectKind::Receiver, SubjectKind::Card].into_iter().map(|k| (k, documented_subject(k))).collect();
+        let subjects = [SubjectKind::Receiver, SubjectKind::Card]
+            .into_iter()
+            .map(|k| (k, documented_subject(k)))
+            .collect();
         Self { endpoints, subjects, headroom: 0.95 }
     }
 

@@ -12,9 +12,9 @@ use larkmsg::fake::{FakeServer, FaultKind, FaultPlan};
 use larkmsg::validate::decode_value;
 use larkmsg::{
     BatchSendRequest, Client, CreateAppFeedCardRequest, CreateCardElementsRequest, CreateCardRequest,
-    DeleteCardElementRequest, Error, PatchCardElementRequest, ReceiveIdType, ReplyMessageRequest, RetryPolicy,
-    SendMessageRequest, Timeouts, UpdateCardElementContentRequest, UpdateCardElementRequest, UpdateCardRequest,
-    UpdateCardSettingsRequest, Violations,
+    DeleteCardElementRequest, Error, PatchCardElementRequest, ReceiveIdType, ReplyMessageRequest,
+    RetryPolicy, SendMessageRequest, Timeouts, UpdateCardElementContentRequest, UpdateCardElementRequest,
+    UpdateCardRequest, UpdateCardSettingsRequest, Violations,
 };
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value, json};
@@ -160,8 +160,10 @@ async fn run_call(client: &Client, name: &str, input: Value) -> Result<Result<Va
         }
         "update_card" => call(input, async |r: UpdateCardRequest| client.update_card(r).await).await,
         "update_card_element_content" => {
-            call(input, async |r: UpdateCardElementContentRequest| client.update_card_element_content(r).await)
-                .await
+            call(input, async |r: UpdateCardElementContentRequest| {
+                client.update_card_element_content(r).await
+            })
+            .await
         }
         "create_card_elements" => {
             call(input, async |r: CreateCardElementsRequest| client.create_card_elements(r).await).await

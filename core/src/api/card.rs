@@ -101,7 +101,9 @@ impl CreateCardRequest {
 }
 
 /// A string as is, or any other JSON value as its compact JSON text.
-pub(crate) fn string_or_json_text<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {
+pub(crate) fn string_or_json_text<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<String, D::Error> {
     match Value::deserialize(deserializer)? {
         Value::String(text) => Ok(text),
         other => Ok(other.to_string()),

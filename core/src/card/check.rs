@@ -76,7 +76,8 @@ pub fn check_components(v: &mut Validator, path: &str, components: &[Value]) {
     for (i, component) in components.iter().enumerate() {
         let item = format!("{path}[{i}]");
         if component.get("tag").is_none_or(|tag| !tag.is_string()) {
-            let message = format!("must be a component: an object with a string tag, got {}", json_kind(component));
+            let message =
+                format!("must be a component: an object with a string tag, got {}", json_kind(component));
             v.push(&item, Rule::Format, message);
             continue;
         }

@@ -282,7 +282,8 @@ mod tests {
     #[test]
     fn streaming_closes_by_itself_and_the_rate_is_counted_per_second() {
         let start = Instant::now();
-        let mut card = CardEntity::new("app".into(), json!({"config": {"streaming_mode": true}}), false, start);
+        let mut card =
+            CardEntity::new("app".into(), json!({"config": {"streaming_mode": true}}), false, start);
         let timeout = Duration::from_secs(600);
         assert_eq!(card.streaming_at(start + Duration::from_secs(599), timeout), StreamingNow::Open);
         assert_eq!(card.streaming_at(start + timeout, timeout), StreamingNow::TimedOut);

@@ -14,9 +14,9 @@ use serde_json::{Value, json};
 use super::cards::CardEntity;
 use super::config::FakeApp;
 use super::faults::FaultPlan;
+use super::ids;
 use super::reply::Reply;
 use super::routes::Query;
-use super::ids;
 use super::state::{Settings, Shared, State};
 
 /// Paths of the controls start with this.
@@ -144,12 +144,16 @@ pub(crate) fn handle(shared: &Shared, method: &Method, path: &str, query: &Query
         ("GET", "counters") => Reply::json(200, json!(state.counters)),
         ("GET", "cards") => {
             let (now, timeout) = (state.now(), state.settings.streaming_timeout);
-            let cards: Vec<Value> = state.cards.iter().map(|(id, card)| card.to_json(id, now, timeout)).collect();
+            let cards: Vec<Value> =
+                state.cards.iter().map(|(id, card)| card.to_json(id, now, timeout)).collect();
             Reply::json(200, json!({"cards": cards}))
         }
         ("GET", "card") => {
             let (now, timeout) = (state.now(), state.settings.streaming_timeout);
-            match query.get("card_id").and_then(|id| state.cards.get(id).map(|card| card.to_json(id, now, timeout))) {
+            match query
+                .get("card_id")
+                .and_then(|id| state.cards.get(id).map(|card| card.to_json(id, now, timeout)))
+            {
                 Some(card) => Reply::json(200, card),
                 None => error(404, "no card entity with that card_id"),
             }

@@ -100,8 +100,9 @@ use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 
 pub use config::{
-    AppKind, DEFAULT_APP_ID, DEFAULT_APP_SECRET, DEFAULT_SLOW_DELAY, DEFAULT_STREAMING_TIMEOUT, DEFAULT_TOKEN_LIFETIME,
-    FAKE_TENANT_KEY, FakeApp, FakeConfig, MAX_REUSE_THRESHOLD, STORE_APP_ID, STORE_APP_SECRET,
+    AppKind, DEFAULT_APP_ID, DEFAULT_APP_SECRET, DEFAULT_SLOW_DELAY, DEFAULT_STREAMING_TIMEOUT,
+    DEFAULT_TOKEN_LIFETIME, FAKE_TENANT_KEY, FakeApp, FakeConfig, MAX_REUSE_THRESHOLD, STORE_APP_ID,
+    STORE_APP_SECRET,
 };
 pub use counters::Counters;
 pub use faults::{FaultKind, FaultPlan, FaultPlanError, FaultRecord};

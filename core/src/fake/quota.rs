@@ -75,8 +75,10 @@ impl Quotas {
     /// Admits an operation on the card entity `card_id`, or says which cap refuses it.
     pub fn admit_card(&mut self, card_id: &str, now: Instant) -> Result<(), Throttle> {
         let caps = &self.card_caps;
-        let windows =
-            self.cards.entry(card_id.to_owned()).or_insert_with(|| caps.iter().map(|_| Window::default()).collect());
+        let windows = self
+            .cards
+            .entry(card_id.to_owned())
+            .or_insert_with(|| caps.iter().map(|_| Window::default()).collect());
         admit_all(caps, windows, now)
     }
 

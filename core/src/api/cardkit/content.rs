@@ -13,8 +13,10 @@ card_operation! {
         Put "/open-apis/cardkit/v1/cards/:card_id/elements/:element_id/content", [card_id, element_id]
 }
 
+/// Most characters a streamed text (`content`) may have.
+pub const MAX_CARD_TEXT_CHARS: usize = 100_000;
 /// Length range of `content`, in characters.
-pub const CONTENT_CHARS: (usize, usize) = (1, 100_000);
+const CONTENT_CHARS: (usize, usize) = (1, MAX_CARD_TEXT_CHARS);
 
 /// Stream text request: the `card_id` and `element_id` path parameters and the JSON body.
 ///
@@ -51,7 +53,13 @@ impl UpdateCardElementContentRequest {
         content: impl Into<String>,
         sequence: i64,
     ) -> Self {
-        Self { card_id: card_id.into(), element_id: element_id.into(), uuid: None, content: content.into(), sequence }
+        Self {
+            card_id: card_id.into(),
+            element_id: element_id.into(),
+            uuid: None,
+            content: content.into(),
+            sequence,
+        }
     }
 
     /// Sets the idempotency key.
@@ -97,7 +105,8 @@ mod tests {
         let at_limit = UpdateCardElementContentRequest::new("1", "a", "标".repeat(100_000), 1);
         assert!(at_limit.validate().is_ok());
         for content in [String::new(), "标".repeat(100_001)] {
-            let violations = UpdateCardElementContentRequest::new("1", "a", content, 1).validate().unwrap_err();
+            let violations =
+                UpdateCardElementContentRequest::new("1", "a", content, 1).validate().unwrap_err();
             assert_eq!(violations.as_slice()[0].path, "content");
             assert_eq!(violations.as_slice()[0].rule, Rule::Length);
         }

@@ -65,7 +65,12 @@ fn string_or_array(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
 impl CreateCardElementsRequest {
     /// Adds `elements` (card JSON 2.0 components) to the card `card_id` as `insert_type`
     /// says, as operation `sequence`.
-    pub fn new(card_id: impl Into<String>, insert_type: InsertType, elements: &[Value], sequence: i64) -> Self {
+    pub fn new(
+        card_id: impl Into<String>,
+        insert_type: InsertType,
+        elements: &[Value],
+        sequence: i64,
+    ) -> Self {
         Self {
             card_id: card_id.into(),
             insert_type,
@@ -130,8 +135,10 @@ mod tests {
 
     #[test]
     fn positions_need_a_target_and_components_are_checked() {
-        let button = json!({"tag": "button", "element_id": "b_1", "text": {"tag": "plain_text", "content": "ok"}});
-        let request = CreateCardElementsRequest::new("1", InsertType::InsertAfter, &[button.clone()], 2);
+        let button =
+            json!({"tag": "button", "element_id": "b_1", "text": {"tag": "plain_text", "content": "ok"}});
+        let request =
+            CreateCardElementsRequest::new("1", InsertType::InsertAfter, std::slice::from_ref(&button), 2);
         let violations = request.validate().unwrap_err();
         assert_eq!(violations.as_slice()[0].path, "target_element_id");
         let request = request.target("answer");
@@ -142,7 +149,8 @@ mod tests {
                    "elements": Value::from(vec![button.clone()]).to_string()})
         );
         let twice = CreateCardElementsRequest::new("1", InsertType::Append, &[button.clone(), button], 3);
-        let found: Vec<_> = twice.validate().unwrap_err().into_vec().into_iter().map(|v| (v.path, v.rule)).collect();
+        let found: Vec<_> =
+            twice.validate().unwrap_err().into_vec().into_iter().map(|v| (v.path, v.rule)).collect();
         assert_eq!(found, [("elements[1].element_id".to_owned(), Rule::Unique)]);
         let untagged = CreateCardElementsRequest::new("1", InsertType::Append, &[json!({"content": "x"})], 4);
         assert_eq!(untagged.validate().unwrap_err().as_slice()[0].path, "elements[0]");

@@ -115,7 +115,8 @@ mod tests {
         let request = PatchCardElementRequest::new("1", "md_1", &json!({"content": "new"}), 3);
         assert!(request.validate().is_ok());
         let tag = PatchCardElementRequest::new("1", "md_1", &json!({"tag": "div", "element_id": "9"}), 3);
-        let found: Vec<_> = tag.validate().unwrap_err().into_vec().into_iter().map(|v| (v.path, v.rule)).collect();
+        let found: Vec<_> =
+            tag.validate().unwrap_err().into_vec().into_iter().map(|v| (v.path, v.rule)).collect();
         assert_eq!(
             found,
             [

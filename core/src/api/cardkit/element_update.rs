@@ -43,7 +43,12 @@ pub struct UpdateCardElementRequest {
 impl UpdateCardElementRequest {
     /// Replaces the component `element_id` of the card `card_id` by `element`, as
     /// operation `sequence`.
-    pub fn new(card_id: impl Into<String>, element_id: impl Into<String>, element: &Value, sequence: i64) -> Self {
+    pub fn new(
+        card_id: impl Into<String>,
+        element_id: impl Into<String>,
+        element: &Value,
+        sequence: i64,
+    ) -> Self {
         Self {
             card_id: card_id.into(),
             element_id: element_id.into(),
@@ -72,7 +77,8 @@ impl UpdateCardElementRequest {
         check_common(&mut v, &self.card_id, self.uuid.as_deref(), self.sequence);
         check_element_id_param(&mut v, &self.element_id);
         if !self.element_id.is_empty() && !crate::card::is_element_id(&self.element_id) {
-            let message = "must be a letter, then letters, digits or underscores (^[A-Za-z][A-Za-z0-9_]{0,19}$)";
+            let message =
+                "must be a letter, then letters, digits or underscores (^[A-Za-z][A-Za-z0-9_]{0,19}$)";
             v.push("element_id", Rule::Format, message);
         }
         if let Some(element) = component_json(&mut v, "element", &self.element) {
@@ -111,9 +117,11 @@ mod tests {
             json!({"element": markdown.to_string(), "sequence": 2})
         );
         let bad = UpdateCardElementRequest::new("1", "1md", &json!({"content": "x"}), 2);
-        let found: Vec<_> = bad.validate().unwrap_err().into_vec().into_iter().map(|v| (v.path, v.rule)).collect();
+        let found: Vec<_> =
+            bad.validate().unwrap_err().into_vec().into_iter().map(|v| (v.path, v.rule)).collect();
         assert_eq!(found, [("element_id".to_owned(), Rule::Format), ("element".to_owned(), Rule::Format)]);
-        let bad_id = UpdateCardElementRequest::new("1", "md_1", &json!({"tag": "markdown", "element_id": "x-1"}), 2);
+        let bad_id =
+            UpdateCardElementRequest::new("1", "md_1", &json!({"tag": "markdown", "element_id": "x-1"}), 2);
         assert_eq!(bad_id.validate().unwrap_err().as_slice()[0].path, "element.element_id");
     }
 }

@@ -20,7 +20,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::validate::{Rule, Validator};
 
-pub use content::{UpdateCardElementContent, UpdateCardElementContentRequest};
+pub use content::{MAX_CARD_TEXT_CHARS, UpdateCardElementContent, UpdateCardElementContentRequest};
 pub use element_create::{CreateCardElements, CreateCardElementsRequest, InsertType};
 pub use element_delete::{DeleteCardElement, DeleteCardElementRequest};
 pub use element_patch::{PatchCardElement, PatchCardElementRequest};
@@ -43,7 +43,7 @@ const COMPONENT_CHARS: (usize, usize) = (1, 1_000_000);
 /// The result of every card entity operation after create: the platform answers an empty
 /// `data` (`{}`), and anything it may add later is ignored.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema), schemars(extend("properties" = {})))]
 #[non_exhaustive]
 pub struct CardOperationResult {}
 

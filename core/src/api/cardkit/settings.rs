@@ -84,13 +84,18 @@ fn check_settings(v: &mut Validator, path: &str, text: &str) {
     let object = match decode_str::<Value>(path, text) {
         Ok(Value::Object(object)) => object,
         Ok(other) => {
-            let message = format!("must be a JSON object with config and/or card_link, got {}", json_kind(&other));
+            let message =
+                format!("must be a JSON object with config and/or card_link, got {}", json_kind(&other));
             v.push(path, Rule::Format, message);
             return;
         }
         Err(violations) => {
             for violation in violations.into_vec() {
-                v.push(violation.path, violation.rule, format!("{} (platform code 200220)", violation.message));
+                v.push(
+                    violation.path,
+                    violation.rule,
+                    format!("{} (platform code 200220)", violation.message),
+                );
             }
             return;
         }
@@ -107,7 +112,11 @@ fn check_settings(v: &mut Validator, path: &str, text: &str) {
     match object.get("config") {
         Some(Value::Object(config)) => check_config(v, &join(path, "config"), config),
         Some(other) => {
-            v.push(join(path, "config"), Rule::Format, format!("must be an object, got {}", json_kind(other)));
+            v.push(
+                join(path, "config"),
+                Rule::Format,
+                format!("must be an object, got {}", json_kind(other)),
+            );
         }
         None => {}
     }
@@ -132,7 +141,11 @@ fn check_config(v: &mut Validator, path: &str, config: &Map<String, Value>) {
             }
         }
         Some(other) => {
-            v.push(join(path, "summary"), Rule::Format, format!("must be an object, got {}", json_kind(other)));
+            v.push(
+                join(path, "summary"),
+                Rule::Format,
+                format!("must be an object, got {}", json_kind(other)),
+            );
         }
         None => {}
     }

@@ -27,7 +27,8 @@ use crate::api::{
 };
 use crate::endpoint::{Endpoint, Listed};
 use crate::fake::cards::{
-    CardEntity, CardOperation, StreamingNow, THROTTLED_CODE, body_elements, check_changed, component, parent_of,
+    CardEntity, CardOperation, StreamingNow, THROTTLED_CODE, body_elements, check_changed, component,
+    parent_of,
 };
 use crate::fake::reply::{Rejection, Reply};
 use crate::fake::routes::Route;
@@ -63,11 +64,17 @@ card_request!(
 );
 
 /// Handles the card operation `endpoint`.
-pub(crate) async fn handle(shared: &Shared, endpoint: Endpoint, input: &Input<'_>) -> Result<Reply, Rejection> {
+pub(crate) async fn handle(
+    shared: &Shared,
+    endpoint: Endpoint,
+    input: &Input<'_>,
+) -> Result<Reply, Rejection> {
     match endpoint {
         Endpoint::UpdateCardSettings => run::<UpdateCardSettings>(shared, input, apply_settings).await,
         Endpoint::UpdateCard => run::<UpdateCard>(shared, input, apply_update).await,
-        Endpoint::UpdateCardElementContent => run::<UpdateCardElementContent>(shared, input, apply_content).await,
+        Endpoint::UpdateCardElementContent => {
+            run::<UpdateCardElementContent>(shared, input, apply_content).await
+        }
         Endpoint::CreateCardElements => run::<CreateCardElements>(shared, input, apply_create).await,
         Endpoint::UpdateCardElement => run::<UpdateCardElement>(shared, input, apply_replace).await,
         Endpoint::PatchCardElement => run::<PatchCardElement>(shared, input, apply_patch).await,
@@ -109,7 +116,8 @@ where
         return Err(Rejection::new(400, 200_750, "The card entity has expired"));
     }
     let log = |card: &mut CardEntity, code: i64| {
-        let operation = CardOperation { at: now.at, call: endpoint.name(), sequence: request.sequence(), code };
+        let operation =
+            CardOperation { at: now.at, call: endpoint.name(), sequence: request.sequence(), code };
         card.operations.push(operation);
     };
     if state.settings.quotas {
@@ -122,7 +130,11 @@ where
     let body = serde_json::to_value(&request).unwrap_or(Value::Null);
     if let Some((seen, code)) = request.uuid().and_then(|uuid| card.uuids.get(uuid)).cloned() {
         log(card, if seen == body { code } else { 200_770 });
-        return if seen == body { Ok(Reply::ok(json!({}))) } else { Err(Rejection::new(400, 200_770, "UUID conflict")) };
+        return if seen == body {
+            Ok(Reply::ok(json!({})))
+        } else {
+            Err(Rejection::new(400, 200_770, "UUID conflict"))
+        };
     }
     if request.sequence() <= card.sequence {
         log(card, 300_317);
@@ -158,7 +170,11 @@ fn parsed(text: &str) -> Value {
     serde_json::from_str(text).unwrap_or(Value::Null)
 }
 
-fn apply_settings(card: &mut CardEntity, request: &UpdateCardSettingsRequest, now: &Now) -> Result<(), Rejection> {
+fn apply_settings(
+    card: &mut CardEntity,
+    request: &UpdateCardSettingsRequest,
+    now: &Now,
+) -> Result<(), Rejection> {
     let failed = || Rejection::new(400, 300_122, "Failed to update card configuration");
     let Value::Object(settings) = parsed(&request.settings) else { return Err(failed()) };
     if let Some(Value::Bool(on)) = settings.get("config").and_then(|config| config.get("streaming_mode")) {
@@ -181,7 +197,8 @@ fn apply_update(card: &mut CardEntity, request: &UpdateCardRequest, now: &Now) -
     let new = parsed(&request.card.data);
     check_changed(&new)?;
     match new.pointer("/config/streaming_mode") {
-        Some(Value::Bool(true)) if card.streaming_at(now.at, now.streaming_timeout) == StreamingNow::Open => {}
+        Some(Value::Bool(true)) if card.streaming_at(now.at, now.streaming_timeout) == StreamingNow::Open => {
+        }
         Some(Value::Bool(on)) => card.set_streaming(*on, now.at),
         _ => {}
     }
@@ -190,7 +207,11 @@ fn apply_update(card: &mut CardEntity, request: &UpdateCardRequest, now: &Now) -
     Ok(())
 }
 
-fn apply_content(card: &mut CardEntity, request: &UpdateCardElementContentRequest, now: &Now) -> Result<(), Rejection> {
+fn apply_content(
+    card: &mut CardEntity,
+    request: &UpdateCardElementContentRequest,
+    now: &Now,
+) -> Result<(), Rejection> {
     match card.streaming_at(now.at, now.streaming_timeout) {
         StreamingNow::Open => {}
         StreamingNow::Closed => return Err(Rejection::new(400, 300_309, "Card streaming closed")),
@@ -203,7 +224,8 @@ fn apply_content(card: &mut CardEntity, request: &UpdateCardElementContentReques
         }
     }
     let mut changed = card.card.clone();
-    let element = component(&mut changed, id).ok_or_else(|| only_text(&format!("no element {id:?} in the card")))?;
+    let element =
+        component(&mut changed, id).ok_or_else(|| only_text(&format!("no element {id:?} in the card")))?;
     let tag = element.get("tag").and_then(Value::as_str).unwrap_or_default();
     if !matches!(tag, "markdown" | "plain_text") {
         return Err(only_text(&format!("element {id:?} is a {tag:?}, not markdown or plain_text")));
@@ -218,21 +240,31 @@ fn only_text(detail: &str) -> Rejection {
     Rejection::new(400, 300_310, format!("Only update text: {detail}"))
 }
 
-fn apply_create(card: &mut CardEntity, request: &CreateCardElementsRequest, _: &Now) -> Result<(), Rejection> {
+fn apply_create(
+    card: &mut CardEntity,
+    request: &CreateCardElementsRequest,
+    _: &Now,
+) -> Result<(), Rejection> {
     let failed = |detail: &str| Rejection::new(400, 300_315, format!("Failed to add element: {detail}"));
     let Value::Array(new) = parsed(&request.elements) else { return Err(failed("elements is not a list")) };
     let mut changed = card.card.clone();
     let target = request.target_element_id.as_deref().filter(|id| !id.is_empty());
     match (&request.insert_type, target) {
-        (InsertType::Append, None) => body_elements(&mut changed).ok_or_else(|| failed("no body"))?.extend(new),
+        (InsertType::Append, None) => {
+            body_elements(&mut changed).ok_or_else(|| failed("no body"))?.extend(new)
+        }
         (InsertType::Append, Some(id)) => {
-            let container = component(&mut changed, id).ok_or_else(|| failed(&format!("no element {id:?}")))?;
+            let container =
+                component(&mut changed, id).ok_or_else(|| failed(&format!("no element {id:?}")))?;
             let key = if container.get("columns").is_some() { "columns" } else { "elements" };
             let list = container.as_object_mut().map(|object| object.entry(key).or_insert_with(|| json!([])));
-            list.and_then(Value::as_array_mut).ok_or_else(|| failed(&format!("{id:?} is not a container")))?.extend(new);
+            list.and_then(Value::as_array_mut)
+                .ok_or_else(|| failed(&format!("{id:?} is not a container")))?
+                .extend(new);
         }
         (position, Some(id)) => {
-            let (items, index) = parent_of(&mut changed, id).ok_or_else(|| failed(&format!("no element {id:?}")))?;
+            let (items, index) =
+                parent_of(&mut changed, id).ok_or_else(|| failed(&format!("no element {id:?}")))?;
             let at = if *position == InsertType::InsertBefore { index } else { index + 1 };
             items.splice(at..at, new);
         }
@@ -243,11 +275,16 @@ fn apply_create(card: &mut CardEntity, request: &CreateCardElementsRequest, _: &
     Ok(())
 }
 
-fn apply_replace(card: &mut CardEntity, request: &UpdateCardElementRequest, _: &Now) -> Result<(), Rejection> {
+fn apply_replace(
+    card: &mut CardEntity,
+    request: &UpdateCardElementRequest,
+    _: &Now,
+) -> Result<(), Rejection> {
     let id = request.element_id.as_str();
     let mut changed = card.card.clone();
-    let element = component(&mut changed, id)
-        .ok_or_else(|| Rejection::new(400, 300_121, format!("Failed to replace element: no element {id:?}")))?;
+    let element = component(&mut changed, id).ok_or_else(|| {
+        Rejection::new(400, 300_121, format!("Failed to replace element: no element {id:?}"))
+    })?;
     *element = parsed(&request.element);
     check_changed(&changed)?;
     card.card = changed;
@@ -256,7 +293,8 @@ fn apply_replace(card: &mut CardEntity, request: &UpdateCardElementRequest, _: &
 
 fn apply_patch(card: &mut CardEntity, request: &PatchCardElementRequest, _: &Now) -> Result<(), Rejection> {
     let id = request.element_id.as_str();
-    let failed = || Rejection::new(400, 300_313, format!("Failed to update element properties: no element {id:?}"));
+    let failed =
+        || Rejection::new(400, 300_313, format!("Failed to update element properties: no element {id:?}"));
     let mut changed = card.card.clone();
     let element = component(&mut changed, id).and_then(Value::as_object_mut).ok_or_else(failed)?;
     if let Value::Object(properties) = parsed(&request.partial_element) {
@@ -269,8 +307,9 @@ fn apply_patch(card: &mut CardEntity, request: &PatchCardElementRequest, _: &Now
 
 fn apply_delete(card: &mut CardEntity, request: &DeleteCardElementRequest, _: &Now) -> Result<(), Rejection> {
     let id = request.element_id.as_str();
-    let (items, index) = parent_of(&mut card.card, id)
-        .ok_or_else(|| Rejection::new(400, 300_314, format!("Failed to delete element: no element {id:?}")))?;
+    let (items, index) = parent_of(&mut card.card, id).ok_or_else(|| {
+        Rejection::new(400, 300_314, format!("Failed to delete element: no element {id:?}"))
+    })?;
     items.remove(index);
     Ok(())
 }
