@@ -9,7 +9,7 @@ export type Open<T extends string> = T | (string & {})
 export type CallName = 'send_message' | 'reply_message' | 'batch_send' | 'create_card' | 'update_card_settings' | 'update_card' | 'update_card_element_content' | 'create_card_elements' | 'update_card_element' | 'patch_card_element' | 'delete_card_element' | 'create_app_feed_card'
 
 /** The stable kinds of every failure, shared by every larkmsg binding. */
-export type ErrorKind = 'invalid_argument' | 'auth' | 'permission' | 'rate_limited' | 'api' | 'timeout' | 'network' | 'decode' | 'config'
+export type ErrorKind = 'invalid_argument' | 'auth' | 'permission' | 'rate_limited' | 'api' | 'timeout' | 'network' | 'decode' | 'config' | 'tls' | 'internal'
 
 export type ReceiveIdType = Open<'open_id' | 'union_id' | 'user_id' | 'email' | 'chat_id'>
 export type MsgType = Open<'text' | 'post' | 'image' | 'file' | 'audio' | 'media' | 'sticker' | 'interactive' | 'share_chat' | 'share_user' | 'system'>
@@ -513,6 +513,19 @@ export declare class DecodeError extends LarkError {
  */
 export declare class ConfigError extends LarkError {
   readonly code: 'config'
+}
+
+/**
+ * The TLS handshake failed: the server's certificate is not trusted (unknown issuer,
+ * expired, another host's) or TLS could not be negotiated. Never retried.
+ */
+export declare class TlsError extends LarkError {
+  readonly code: 'tls'
+}
+
+/** A bug inside larkmsg was caught (a panic); the call ended without a result. */
+export declare class InternalError extends LarkError {
+  readonly code: 'internal'
 }
 
 /** Authentication failed: bad credentials, a rejected token or app ticket. */

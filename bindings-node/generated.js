@@ -28,6 +28,8 @@ exports.ERROR_KINDS = [
   { kind: 'network', name: 'NetworkError', parent: null, aliases: [] },
   { kind: 'decode', name: 'DecodeError', parent: null, aliases: [] },
   { kind: 'config', name: 'ConfigError', parent: null, aliases: [] },
+  { kind: 'tls', name: 'TlsError', parent: null, aliases: [] },
+  { kind: 'internal', name: 'InternalError', parent: null, aliases: [] },
 ]
 
 /** Keys whose values are the platform's own JSON (content, cards, free maps): never renamed. */

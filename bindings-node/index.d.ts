@@ -57,6 +57,17 @@ interface CommonOptions {
   quotas?: boolean
   /** Appended to the `User-Agent`. */
   userAgentSuffix?: string
+  /** Largest answer body read, in bytes (default 8 MiB); a longer answer fails with `decode`. */
+  maxResponseBytes?: number
+  /** Root certificates (PEM text or bytes) trusted besides the system's, for a private deployment's own CA. */
+  rootCertificatesPem?: string | Uint8Array
+  /** A PEM file of root certificates trusted besides the system's. */
+  rootCertificatesFile?: string
+  /**
+   * Hosts that an `http://` base URL may name besides loopback ones (the app secret and
+   * tokens then cross the network unencrypted); without it such a client is a `config` error.
+   */
+  insecureHttpHosts?: string[]
 }
 
 /** A self-built app. */
@@ -122,6 +133,7 @@ export class LarkError extends Error {
   /** Whether the request may have been carried out although it failed. */
   readonly maybeSent: boolean
 }
+/** The LarkError subclass for the core's error JSON (snake_case). */
 export function larkError(detail: { kind: string; message: string } & Record<string, unknown>): LarkError
 
 // ---------------------------------------------------------------------------------------
@@ -352,6 +364,8 @@ declare const larkmsg: {
   NetworkError: typeof import('./generated').NetworkError
   DecodeError: typeof import('./generated').DecodeError
   ConfigError: typeof import('./generated').ConfigError
+  TlsError: typeof import('./generated').TlsError
+  InternalError: typeof import('./generated').InternalError
   Content: typeof Content
   TextBuilder: typeof TextBuilder
   PostBuilder: typeof PostBuilder

@@ -42,6 +42,37 @@ function convertKeys(value, rename) {
   return out
 }
 
+/** The deepest nesting of arrays and objects the core accepts in a request's field. */
+const MAX_DEPTH = native.maxDepth()
+
+/**
+ * Whether `value` nests more than MAX_DEPTH arrays and objects (builders counted by their
+ * `toJSON`), found without recursion, so that no conversion below meets a RangeError; a
+ * cycle counts as too deep.
+ */
+function nestsTooDeep(value) {
+  const pending = [[value, 0]]
+  while (pending.length > 0) {
+    let [item, depth] = pending.pop()
+    if (item && typeof item.toJSON === 'function' && !(item instanceof Date)) item = item.toJSON()
+    if (item === null || typeof item !== 'object') continue
+    if (depth >= MAX_DEPTH) return true
+    for (const child of Array.isArray(item) ? item : Object.values(item)) pending.push([child, depth + 1])
+  }
+  return false
+}
+
+/** Throws the core's InvalidArgumentError when a field of `fields` (or `fields` itself, at `path`) nests too deep. */
+function checkDepth(fields, path = '') {
+  if (isPlainObject(fields)) {
+    for (const [key, item] of Object.entries(fields)) {
+      if (nestsTooDeep(item)) native_(() => native.tooDeep(path ? `${path}.${snakeKey(key)}` : snakeKey(key)))
+    }
+  } else if (nestsTooDeep(fields)) {
+    native_(() => native.tooDeep(path))
+  }
+}
+
 /** A builder's JSON (it has `toJSON`), or the value itself. */
 function jsonValue(value) {
   return value && typeof value.toJSON === 'function' ? value.toJSON() : value
@@ -144,14 +175,22 @@ const SPEC = Symbol('spec')
  */
 class Content {
   #specJson
+  #failure = null
   #built = null
 
   /** The platform's content object for `msgType` (e.g. `'image'`, `{image_key}`). */
   constructor(msgType, content) {
-    this.#specJson = JSON.stringify(msgType === SPEC ? content : { [msgType]: jsonValue(content) })
+    const spec = msgType === SPEC ? content : { [msgType]: jsonValue(content) }
+    try {
+      checkDepth(spec)
+      this.#specJson = JSON.stringify(spec)
+    } catch (error) {
+      this.#failure = error
+    }
   }
 
   #core() {
+    if (this.#failure !== null) throw this.#failure
     if (this.#built === null) {
       const built = build(this.#specJson)
       this.#built = { msgType: built.msg_type, string: built.content, content: JSON.parse(built.content) }
@@ -377,6 +416,7 @@ function checkCard(card) {
     card.check()
     return
   }
+  if (typeof card !== 'string') checkDepth(card, 'card')
   const text = typeof card === 'string' ? card : JSON.stringify(jsonValue(card))
   native_(() => native.checkCard(text))
 }
@@ -401,8 +441,12 @@ function enableLogging(levelOrDirective = 'debug') {
 
 function clientOptions(options) {
   if (!isPlainObject(options)) throw new TypeError('new Client(options): options must be an object')
-  const { retries, retry, userAgentSuffix, ...rest } = options
+  checkDepth(options)
+  const { retries, retry, userAgentSuffix, rootCertificatesPem, ...rest } = options
   const raw = toSnake(rest)
+  if (rootCertificatesPem !== undefined) {
+    raw.root_certificates_pem = rootCertificatesPem instanceof Uint8Array ? Buffer.from(rootCertificatesPem).toString('utf8') : rootCertificatesPem
+  }
   if (retries !== undefined || retry !== undefined) raw.retry = toSnake(retries ?? retry)
   const suffix = `node/${process.versions.node}`
   raw.user_agent_suffix = userAgentSuffix ? `${userAgentSuffix} ${suffix}` : suffix
@@ -419,7 +463,10 @@ class Client {
    * @param options `{appId, appSecret}` (self-built app), plus `tenantKey` and `appTicket`
    *   for a store app, or `{tenantAccessToken}`; `domain` ('feishu' | 'lark') or `baseUrl`;
    *   `timeouts: {connectMs, requestMs, totalMs}`; `retries: {maxAttempts, initialBackoffMs,
-   *   maxBackoffMs, maxThrottleWaitMs, receiverBackoffMs}`; `quotas` (false: no pacing).
+   *   maxBackoffMs, maxThrottleWaitMs, receiverBackoffMs}`; `quotas` (false: no pacing);
+   *   `maxResponseBytes` (largest answer read, default 8 MiB); `rootCertificatesPem` (PEM text
+   *   or bytes) or `rootCertificatesFile` (a path): root certificates trusted besides the
+   *   system's; `insecureHttpHosts` (hosts an `http://` base URL may name besides loopback).
    */
   constructor(options) {
     const raw = clientOptions(options)
@@ -428,6 +475,7 @@ class Client {
 
   /** Runs a call by name (`send_message`, `reply_message`, …: see `CALLS`) with its flat request. */
   async call(name, request) {
+    checkDepth(request ?? {})
     const requestJson = JSON.stringify(toSnake(request ?? {}))
     const answer = JSON.parse(await this._native.callJson(name, requestJson))
     if (answer.error) throw larkError(answer.error)

@@ -51,7 +51,7 @@ npm install --no-audit --no-fund --loglevel=error "$tarball"
 echo "tsc --noEmit --strict: ok"
 
 LARKMSG_CONFORMANCE_DIR="$here/../tests/conformance/cases" LARKMSG_BUILDER_CASES="$here/../tests/builders/cases.json" \
-  node --test test/
+  LARKMSG_TLS_DIR="$here/../core/tests/tls" node --test test/
 
 # Flat memory over 20,000 calls (the full check: tools/memory-loop.js, 100,000 calls by default).
 cp -r "$here/tools" "$project/tools"

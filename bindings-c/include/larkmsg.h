@@ -27,8 +27,8 @@
 
 /**
  * The outcome of a call: `LARKMSG_RESULT_OK`, or the kind of the failure (the kinds are
- * those of the core, shared by every binding), or `LARKMSG_RESULT_PANIC` for a bug caught
- * inside the library.
+ * those of the core, shared by every binding; `LARKMSG_RESULT_INTERNAL` for a bug caught
+ * inside the library).
  */
 typedef enum {
   /**
@@ -74,9 +74,14 @@ typedef enum {
    */
   LARKMSG_RESULT_CONFIG = 9,
   /**
-   * A bug inside the library was caught at the boundary.
+   * The TLS handshake failed: the server's certificate is not trusted (unknown issuer,
+   * expired, another host's) or TLS could not be negotiated. Never retried.
    */
-  LARKMSG_RESULT_PANIC = 100,
+  LARKMSG_RESULT_TLS = 10,
+  /**
+   * A bug inside larkmsg was caught (a panic); the call ended without a result.
+   */
+  LARKMSG_RESULT_INTERNAL = 100,
 } larkmsg_result;
 
 /**
@@ -150,7 +155,10 @@ void larkmsg_string_free(char *string);
  * `"domain"` (`"feishu"` or `"lark"`), `"base_url"`, `"timeouts"` {`connect_ms`,
  * `request_ms`, `total_ms`}, `"retry"` {`max_attempts`, `initial_backoff_ms`,
  * `max_backoff_ms`, `max_throttle_wait_ms`, `receiver_backoff_ms`}, `"quotas"` (false: no
- * pacing), `"user_agent_suffix"`. Unknown keys are errors.
+ * pacing), `"user_agent_suffix"`, `"max_response_bytes"` (largest answer read, default
+ * 8 MiB), `"root_certificates_pem"` (PEM text) or `"root_certificates_file"` (a path):
+ * root certificates trusted besides the system's, and `"insecure_http_hosts"` (hosts an
+ * `http://` base URL may name besides loopback ones). Unknown keys are errors.
  *
  * Ownership: on success `*client_out` receives a client the caller frees with
  * `larkmsg_client_free`.
@@ -300,7 +308,7 @@ larkmsg_result larkmsg_error_result(const larkmsg_error *error);
 
 /**
  * The stable kind name: `invalid_argument`, `auth`, `permission`, `rate_limited`, `api`,
- * `timeout`, `network`, `decode` or `config`. NULL for a NULL error.
+ * `timeout`, `network`, `decode`, `config`, `tls` or `internal`. NULL for a NULL error.
  *
  * Ownership: a static string; never free it.
  *

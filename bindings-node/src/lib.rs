@@ -41,6 +41,19 @@ pub fn version() -> String {
     env!("CARGO_PKG_VERSION").to_owned()
 }
 
+/// The deepest nesting of arrays and objects a request's field may have.
+#[napi]
+pub fn max_depth() -> u32 {
+    u32::try_from(larkmsg::validate::MAX_DEPTH).unwrap_or(u32::MAX)
+}
+
+/// Throws the core's error for a value at `path` nested deeper than `maxDepth()` (found by
+/// the wrapper before it converts the value).
+#[napi]
+pub fn too_deep(path: String) -> napi::Result<()> {
+    Err(throw(&larkmsg::Error::from(larkmsg::Violations::from(larkmsg::validate::too_deep(&path)))))
+}
+
 /// Logs the core's events to stderr, filtered by `directive` (`larkmsg::logging::enable`);
 /// throws the core's error JSON for a directive that does not parse.
 #[napi]
@@ -73,20 +86,23 @@ impl NativeClient {
         name: String,
         request_json: String,
     ) -> napi::Result<Object<'env>> {
-        let runtime = larkmsg::runtime::runtime().map_err(|e| throw(&e))?;
         let (deferred, promise) = env.create_deferred()?;
         let client = self.inner.clone();
-        runtime.spawn(async move {
-            let answer = match serde_json::from_str::<Value>(&request_json) {
-                Ok(request) => match client.call_json(&name, request).await {
-                    Ok(value) => json!({"ok": value}),
-                    Err(error) => json!({"error": error_json(&error)}),
-                },
-                Err(e) => json!({"error": {"kind": "invalid_argument", "message": format!("request is not JSON: {e}"),
-                    "violations": [], "permission_violations": [], "field_violations": [], "maybe_sent": false}}),
+        let call = async move {
+            let request = serde_json::from_str::<Value>(&request_json).map_err(|e| {
+                larkmsg::Error::new(larkmsg::ErrorKind::InvalidArgument, format!("request is not JSON: {e}"))
+            })?;
+            client.call_json(&name, request).await
+        };
+        // The promise settles whatever happens, a panic in the core included (kind `internal`).
+        larkmsg::runtime::spawn_settled(call, move |outcome| {
+            let answer = match outcome {
+                Ok(value) => json!({"ok": value}),
+                Err(error) => json!({"error": error_json(&error)}),
             };
             deferred.resolve(move |_env| Ok(answer.to_string()));
-        });
+        })
+        .map_err(|e| throw(&e))?;
         Ok(promise)
     }
 

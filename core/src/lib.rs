@@ -43,7 +43,7 @@ mod transport;
 pub mod validate;
 
 pub use api::*;
-pub use auth::{AppTicketCell, AppTicketSource};
+pub use auth::{AppTicketCell, AppTicketSource, MAX_REJECTED_TOKENS_IN_A_ROW};
 pub use blocking::BlockingClient;
 pub use client::{Client, ClientBuilder};
 pub use config::{Domain, RetryPolicy, Timeouts};

@@ -12,7 +12,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use crate::rate::Quota;
-use crate::validate::{Rule, Validator, Violations};
+use crate::validate::{Validator, Violations};
 
 /// The HTTP method of an operation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -154,6 +154,13 @@ pub trait Operation: Send + Sync + 'static {
         None
     }
 
+    /// Drops a request that failed validation. Requests holding JSON values of their own
+    /// take them apart without recursion, since one nested too deep would overflow the
+    /// stack of an ordinary drop.
+    fn dismantle(request: Self::Request) {
+        drop(request);
+    }
+
     /// The subject of the call's per-subject quota, if it has one.
     fn subject(_request: &Self::Request) -> Option<Subject> {
         None
@@ -165,13 +172,11 @@ pub fn path_param_names(template: &str) -> impl Iterator<Item = &str> {
     template.split('/').filter_map(|segment| segment.strip_prefix(':'))
 }
 
-/// Checks that each path parameter is present and not empty: an empty one would address
-/// another endpoint.
+/// Checks that each path parameter is a present, non-empty id without control characters:
+/// an empty one would address another endpoint.
 pub(crate) fn check_path_params(v: &mut Validator, template: &str, values: &[&str]) {
     for (name, value) in path_param_names(template).zip(values) {
-        if value.is_empty() {
-            v.push(name, Rule::Required, "must not be empty");
-        }
+        v.id(name, value);
     }
 }
 
@@ -242,6 +247,7 @@ fn percent_decode(segment: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::validate::Rule;
 
     const REPLY: &str = "/open-apis/im/v1/messages/:message_id/reply";
 

@@ -19,6 +19,8 @@ from ._error_classes import (
     PermissionDeniedError,
     RateLimitedError,
     TimeoutError,
+    TlsError,
+    InternalError,
     ValidationError,
 )
 from ._errors import LarkError, Violation
@@ -61,6 +63,8 @@ __all__ = [
     "NetworkError",
     "DecodeError",
     "ConfigError",
+    "TlsError",
+    "InternalError",
     "Violation",
     "Result",
     "Message",

@@ -9,6 +9,8 @@ __all__ = [
     "Abort",
     "build_content",
     "enable_logging",
+    "too_deep",
+    "MAX_DEPTH",
     "VERSION",
     "DEFAULT_APP_ID",
     "DEFAULT_APP_SECRET",
@@ -18,6 +20,7 @@ __all__ = [
 ]
 
 VERSION: str
+MAX_DEPTH: int
 DEFAULT_APP_ID: str
 DEFAULT_APP_SECRET: str
 STORE_APP_ID: str
@@ -26,7 +29,7 @@ FAKE_TENANT_KEY: str
 
 @final
 class NativeClient:
-    def __new__(cls, options_json: str) -> NativeClient: ...
+    def __new__(cls, options_json: str, secrets_json: str) -> NativeClient: ...
     def call(self, name: str, request_json: str) -> str: ...
     def call_async(self, name: str, request_json: str) -> asyncio.Future[str]: ...
     def set_app_ticket(self, ticket: str) -> None: ...
@@ -51,3 +54,4 @@ class NativeFake:
 
 def build_content(spec_json: str) -> str: ...
 def enable_logging(directive: str) -> None: ...
+def too_deep(path: str) -> None: ...

@@ -132,7 +132,7 @@ fn check_template_data(v: &mut Validator, path: &str, data: &str) {
     let id_path = join(path, "template_id");
     match object.get("template_id") {
         Some(Value::String(id)) => {
-            v.required(id_path, Some(id.as_str()));
+            v.id(id_path, id);
         }
         Some(_) => v.push(id_path, Rule::Format, "must be a string"),
         None => v.push(id_path, Rule::Required, "is required"),

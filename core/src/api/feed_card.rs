@@ -112,8 +112,12 @@ impl CreateAppFeedCardRequest {
             Some(ids) => {
                 let (min, max) = USER_IDS_COUNT;
                 v.items("user_ids", ids.len(), min, max);
-                for (i, _) in ids.iter().enumerate().filter(|(_, id)| id.is_empty()) {
-                    v.push(format!("user_ids[{i}]"), Rule::Required, "must not be empty");
+                for (i, id) in ids.iter().enumerate() {
+                    if id.is_empty() {
+                        v.push(format!("user_ids[{i}]"), Rule::Required, "must not be empty");
+                    } else {
+                        v.no_control(format!("user_ids[{i}]"), id);
+                    }
                 }
             }
             None => v.push("user_ids", Rule::Required, "is required"),
@@ -223,6 +227,9 @@ impl AppFeedCard {
             if let Some(value) = value {
                 v.chars(join(path, field), value, 0, max);
             }
+        }
+        if let Some(biz_id) = &self.biz_id {
+            v.no_control(join(path, "biz_id"), biz_id);
         }
         if let Some(label) = &self.status_label {
             let (min, max) = LABEL_TEXT_CHARS;
