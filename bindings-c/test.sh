@@ -3,11 +3,12 @@
 #   - tests/header.rs: include/larkmsg.h is what the pinned cbindgen makes of the code;
 #   - the header compiles as C and as C++;
 #   - tests/conformance.c (every conformance case against the fake), tests/api.c (NULL
-#     arguments, invalid JSON and UTF-8, error objects, async callbacks) and
+#     arguments, invalid JSON and UTF-8, error objects, async callbacks),
 #     tests/secrets.c (logging at trace and every error kind: no secret or token in the
-#     captured stdout and stderr), built with -Wall -Wextra -Werror and linked statically,
+#     captured stdout and stderr) and tests/stream.c (the card stream against the fake),
+#     built with -Wall -Wextra -Werror and linked statically,
 #     under AddressSanitizer + UBSan (leak detection on); api.c and secrets.c also under
-#     valgrind (conformance.c too with LARKMSG_C_VALGRIND_ALL=1);
+#     valgrind, as stream.c is (conformance.c too with LARKMSG_C_VALGRIND_ALL=1);
 #   - examples/send_text.c built against liblarkmsg.so through pkg-config, and with CMake.
 # Usage: bindings-c/test.sh   (installs gcc, pkg-config, cmake, valgrind, libcjson-dev if missing)
 set -euo pipefail
@@ -60,11 +61,14 @@ cc "${cflags[@]}" "${sanitize[@]}" "$here/tests/conformance.c" "$libdir/liblarkm
 cc "${cflags[@]}" "${sanitize[@]}" "$here/tests/api.c" "$libdir/liblarkmsg.a" "${static_libs[@]}" -o "$out/api-asan"
 cc "${cflags[@]}" "${sanitize[@]}" "$here/tests/secrets.c" "$libdir/liblarkmsg.a" -lcjson "${static_libs[@]}" \
   -o "$out/secrets-asan"
+cc "${cflags[@]}" "${sanitize[@]}" "$here/tests/stream.c" "$libdir/liblarkmsg.a" -lcjson "${static_libs[@]}" \
+  -o "$out/stream-asan"
 # Leaks fail the run (LeakSanitizer), as do ASan and UBSan findings.
 export ASAN_OPTIONS="detect_leaks=1${ASAN_OPTIONS:+:$ASAN_OPTIONS}"
 "$out/conformance-asan" "$root/tests/conformance/cases"
 "$out/api-asan"
 "$out/secrets-asan"
+"$out/stream-asan"
 
 step "C API tests under valgrind"
 # The shared runtime's worker threads live until the process exits (by design: never torn
@@ -75,6 +79,8 @@ vg=(valgrind -q --error-exitcode=1 --leak-check=full --show-leak-kinds=definite 
 "${vg[@]}" "$out/api"
 cc "${cflags[@]}" "$here/tests/secrets.c" "$libdir/liblarkmsg.a" -lcjson "${static_libs[@]}" -o "$out/secrets"
 "${vg[@]}" "$out/secrets"
+cc "${cflags[@]}" "$here/tests/stream.c" "$libdir/liblarkmsg.a" -lcjson "${static_libs[@]}" -o "$out/stream"
+"${vg[@]}" "$out/stream"
 # The conformance runner is clean under valgrind too, but takes about two minutes there
 # (debug build, a 3 MB card case): opt in with LARKMSG_C_VALGRIND_ALL=1.
 if [ "${LARKMSG_C_VALGRIND_ALL:-0}" = 1 ]; then

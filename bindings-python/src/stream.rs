@@ -27,7 +27,11 @@ pub(crate) fn start(py: Python<'_>, client: &Client, options_json: &str) -> PyRe
 }
 
 /// Starts a stream on the core's runtime; an asyncio future of it.
-pub(crate) fn start_async<'py>(py: Python<'py>, client: &Client, options_json: &str) -> PyResult<Bound<'py, PyAny>> {
+pub(crate) fn start_async<'py>(
+    py: Python<'py>,
+    client: &Client,
+    options_json: &str,
+) -> PyResult<Bound<'py, PyAny>> {
     let options = options(py, options_json)?;
     let client = client.clone();
     future_of(py, async move { client.stream_card(options).await }, |py, stream| {
@@ -94,4 +98,3 @@ impl NativeCardStream {
         self.inner.close();
     }
 }
-
