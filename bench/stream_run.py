@@ -9,8 +9,9 @@ fresh fake with quotas enforced. It runs alone (it takes 10 s per column) and wr
 Figures: the card operations the fake saw (cardkit requests), throttled answers, refused
 operations, whether the card ended with the exact text and streaming off, the time from the
 last token to the final text on the card (the helper's own figure) and to a finished stream,
-and the driver's CPU time per token. Built artifacts come from ``bench/run.sh`` (release), or
-``LARKMSG_FAKE`` / the columns' commands for a quick look with debug builds.
+and the driver's CPU time per token. Built artifacts come from ``bench/run.sh`` (release);
+``--fake``, ``--python``, ``--node-path`` and ``--rust-driver`` point elsewhere (debug builds
+for a quick look).
 """
 
 from __future__ import annotations
@@ -21,7 +22,9 @@ import os
 import sys
 from pathlib import Path
 
-from orchestrator.config import APP_ID, APP_SECRET, BENCH, RELEASE, ROOT, VENV_PYTHON, Column
+import orchestrator.drivers
+import orchestrator.fake
+from orchestrator.config import APP_ID, APP_SECRET, RELEASE, ROOT, VENV_PYTHON, Column
 from orchestrator.drivers import run_driver
 from orchestrator.fake import Fake
 
@@ -47,8 +50,8 @@ def run(column: Column, tokens: int) -> dict:
         params = {"mode": "stream", "base_url": fake.url, "app_id": APP_ID, "app_secret": APP_SECRET,
                   "count": tokens, "rate": 200, "receivers": ["ou_bench_0"], "max_seconds": 120}
         driver = run_driver(column, params, 180)
-        counters = fake.control("GET", "counters")
-        cards = fake.control("GET", "cards")["cards"]
+        counters = fake.control("GET", "/_fake/counters")
+        cards = fake.control("GET", "/_fake/cards")["cards"]
     result = driver.result or {"error": driver.error}
     card = cards[0] if cards else {}
     texts = list((card.get("texts") or {}).values())
@@ -92,7 +95,21 @@ def main() -> None:
     parser.add_argument("--columns", default=",".join(c.name for c in COLUMNS))
     parser.add_argument("--tokens", type=int, default=2000)
     parser.add_argument("--out", default=str(ROOT / "bench" / "results"))
+    parser.add_argument("--fake", help="the larkmsg-fake binary (default: the release build)")
+    parser.add_argument("--python", help="the Python with larkmsg installed (default: the bench venv)")
+    parser.add_argument("--node-path", help="NODE_PATH for the Node drivers (default: the bench's node_modules)")
+    parser.add_argument("--rust-driver", help="the larkmsg-bench-driver binary (default: the release build)")
     args = parser.parse_args()
+    if args.fake:
+        orchestrator.fake.FAKE = Path(args.fake)
+    if args.node_path:
+        orchestrator.drivers.NODE_PATH = Path(args.node_path)
+    overrides = {"rust": args.rust_driver, "python-asyncio": args.python}
+    for i, column in enumerate(COLUMNS):
+        if overrides.get(column.name):
+            command = [overrides[column.name], *column.command[1:]]
+            driver = Path(command[0]) if column.name == "rust" else column.driver
+            COLUMNS[i] = Column(column.name, column.title, command, driver, column.larkmsg)
     wanted = args.columns.split(",")
     results = {}
     for column in COLUMNS:
