@@ -85,6 +85,13 @@ typedef enum {
 } larkmsg_result;
 
 /**
+ * A card entity in streaming mode, sent, being streamed into. Thread-safe.
+ *
+ * Made by `larkmsg_card_stream_start`, freed by `larkmsg_card_stream_free`.
+ */
+typedef struct larkmsg_card_stream larkmsg_card_stream;
+
+/**
  * A client: credentials, base URL, timeouts, retry policy and quotas, with its connection
  * pool and token cache. Thread-safe: one client may serve any number of threads and
  * concurrent calls.
@@ -839,6 +846,104 @@ larkmsg_result larkmsg_create_app_feed_card_async(const larkmsg_client *client,
                                                   larkmsg_callback callback,
                                                   void *user_data,
                                                   larkmsg_error **error_out);
+
+/**
+ * Creates a card entity in streaming mode and sends it, blocking until both are done.
+ * `options_json` is the core's stream options: `{"receive_id_type", "receive_id"}` or
+ * `{"reply_to", "reply_in_thread"?}`, and optionally `"card"` (a card spec as
+ * `larkmsg_build_content`'s `card`), `"element_id"` (default `"answer"`), `"text"`,
+ * `"streaming_config"`, `"summary"`, `"rate_share"` (of the card's 10 operations per
+ * second, default 0.8), `"auto_close_ms"`, `"finish_timeout_ms"`, `"uuid"`. The stream
+ * then pushes the latest text in the background, at that pace, with its own sequence.
+ *
+ * Ownership: on success `*stream_out` receives a stream the caller frees with
+ * `larkmsg_card_stream_free`. Must not be called from a `larkmsg_callback`.
+ *
+ * # Safety
+ * `client` is NULL or a live client; `options_json` is NULL or a NUL-terminated string;
+ * `stream_out` and `error_out` are NULL or valid for writing.
+ */
+larkmsg_result larkmsg_card_stream_start(const larkmsg_client *client,
+                                         const char *options_json,
+                                         larkmsg_card_stream **stream_out,
+                                         larkmsg_error **error_out);
+
+/**
+ * The card entity's id; NULL for a NULL stream.
+ *
+ * Ownership: belongs to the stream (valid until `larkmsg_card_stream_free`).
+ *
+ * # Safety
+ * `stream` is NULL or a live stream.
+ */
+const char *larkmsg_card_stream_card_id(const larkmsg_card_stream *stream);
+
+/**
+ * The id of the message that sent the card; NULL for a NULL stream.
+ *
+ * Ownership: belongs to the stream (valid until `larkmsg_card_stream_free`).
+ *
+ * # Safety
+ * `stream` is NULL or a live stream.
+ */
+const char *larkmsg_card_stream_message_id(const larkmsg_card_stream *stream);
+
+/**
+ * Appends `delta` (a token of the answer) to the text; never waits for the network. Fails
+ * once the stream was finished or failed for good (with that failure), or when the text
+ * would pass 100,000 characters (nothing is appended then).
+ *
+ * # Safety
+ * `stream` is NULL or a live stream; `delta` is NULL or a NUL-terminated string;
+ * `error_out` is NULL or valid for writing.
+ */
+larkmsg_result larkmsg_card_stream_append(const larkmsg_card_stream *stream,
+                                          const char *delta,
+                                          larkmsg_error **error_out);
+
+/**
+ * Replaces the whole text; never waits for the network. Fails as `larkmsg_card_stream_append`.
+ *
+ * # Safety
+ * As `larkmsg_card_stream_append`.
+ */
+larkmsg_result larkmsg_card_stream_push(const larkmsg_card_stream *stream,
+                                        const char *text,
+                                        larkmsg_error **error_out);
+
+/**
+ * Finishes the stream, blocking: `text` (when not NULL) replaces the text; the exact text
+ * is put on the card, streaming mode turned off and the summary set (`summary`, else the
+ * options' summary, else the start of the text). Each step is repeated after failures
+ * that may pass until it lands or the finish timeout passes (`LARKMSG_RESULT_TIMEOUT`,
+ * saying which step did not land). Calling it again gives the same outcome.
+ *
+ * Ownership: on success `*summary_out` (when not NULL) receives the summary as JSON
+ * (`card_id`, `message_id`, `sequence`, `operations`, `pushes`, `sequence_conflicts`,
+ * `reopened`, `text_chars`, `final_text_ms`), freed with `larkmsg_string_free`. Must not be
+ * called from a `larkmsg_callback`.
+ *
+ * # Safety
+ * `stream` is NULL or a live stream; `text` and `summary` are NULL or NUL-terminated
+ * strings; `summary_out` and `error_out` are NULL or valid for writing.
+ */
+larkmsg_result larkmsg_card_stream_finish(const larkmsg_card_stream *stream,
+                                          const char *text,
+                                          const char *summary,
+                                          char **summary_out,
+                                          larkmsg_error **error_out);
+
+/**
+ * Frees a stream. One not finished is finished in the background with the text so far
+ * (failures are logged, see `larkmsg_enable_logging`).
+ *
+ * Ownership: takes `stream` back; NULL is ignored.
+ *
+ * # Safety
+ * `stream` is NULL or a stream from `larkmsg_card_stream_start` that was not freed yet,
+ * and no other thread is using it.
+ */
+void larkmsg_card_stream_free(larkmsg_card_stream *stream);
 
 #ifdef __cplusplus
 }  // extern "C"

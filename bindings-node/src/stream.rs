@@ -27,7 +27,7 @@ impl NativeCardStream {
 }
 
 /// `{"ok": value}` or `{"error": coreErrorJson}` as JSON text.
-fn answer<T: serde::Serialize>(outcome: larkmsg::Result<T>) -> String {
+fn answer(outcome: larkmsg::Result<Value>) -> String {
     match outcome {
         Ok(value) => json!({"ok": value}),
         Err(error) => json!({"error": error_json(&error)}),
@@ -102,7 +102,10 @@ impl NativeCardStream {
     ) -> napi::Result<Object<'env>> {
         let (deferred, promise) = env.create_deferred()?;
         let stream = self.stream()?;
-        let work = async move { stream.finish_with(text.as_deref(), summary.as_deref()).await };
+        let work = async move {
+            let summary = stream.finish_with(text.as_deref(), summary.as_deref()).await?;
+            Ok(serde_json::to_value(summary).unwrap_or(Value::Null))
+        };
         larkmsg::runtime::spawn_settled(work, move |outcome| {
             let text = answer(outcome);
             deferred.resolve(move |_env| Ok(text));
