@@ -467,32 +467,3 @@ export function toSnake<T = unknown>(value: unknown): T
 export const CALLS: CallName[]
 /** The library's version. */
 export const VERSION: string
-
-declare const larkmsg: {
-  Client: typeof Client
-  LarkError: typeof LarkError
-  InvalidArgumentError: typeof InvalidArgumentError
-  AuthError: typeof AuthError
-  PermissionError: typeof PermissionError
-  RateLimitedError: typeof RateLimitedError
-  ApiError: typeof ApiError
-  TimeoutError: typeof TimeoutError
-  NetworkError: typeof NetworkError
-  DecodeError: typeof DecodeError
-  ConfigError: typeof ConfigError
-  Content: typeof Content
-  TextBuilder: typeof TextBuilder
-  PostBuilder: typeof PostBuilder
-  Card: typeof Card
-  content: typeof content
-  post: typeof post
-  elements: typeof elements
-  checkCard: typeof checkCard
-  enableLogging: typeof enableLogging
-  toCamel: typeof toCamel
-  toSnake: typeof toSnake
-  larkError: typeof larkError
-  CALLS: typeof CALLS
-  VERSION: typeof VERSION
-}
-export default larkmsg

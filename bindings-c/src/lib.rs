@@ -21,6 +21,7 @@ mod error;
 mod fake;
 mod ffi;
 mod logging;
+mod runtime;
 
 use std::ffi::{CStr, CString, c_char};
 
@@ -29,6 +30,7 @@ use std::ffi::{CStr, CString, c_char};
 pub use client::*;
 pub use error::*;
 pub use fake::*;
+pub use runtime::*;
 
 static VERSION: &CStr = match CStr::from_bytes_with_nul(concat!(env!("CARGO_PKG_VERSION"), "\0").as_bytes()) {
     Ok(version) => version,

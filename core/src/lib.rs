@@ -4,6 +4,10 @@
 //! response models of four Open Platform endpoints, client-side validation of every
 //! documented rule, typed message content and card JSON 2.0, and the client that
 //! authenticates, sends, retries and paces itself to the platform's quotas.
+//!
+//! Feature `fake` adds [`fake`], a faithful fake Feishu server for tests, and the
+//! `larkmsg-fake` binary.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub mod api;
 pub mod auth;
@@ -16,6 +20,7 @@ pub mod content;
 pub mod enums;
 pub mod error;
 #[cfg(feature = "fake")]
+#[cfg_attr(docsrs, doc(cfg(feature = "fake")))]
 pub mod fake;
 mod fork;
 mod http;
