@@ -76,8 +76,11 @@ private:
 
 namespace detail {
 
-/** Throws the Error of a failed call. */
-inline void check(larkmsg_result result, larkmsg_error *error) {
+/**
+ * Throws the Error of a failed call. `error` is taken by reference: it is read only after
+ * the call in the same expression (`check(larkmsg_x(..., &error), error)`) has written it.
+ */
+inline void check(larkmsg_result result, larkmsg_error *&error) {
     if (result != LARKMSG_RESULT_OK) {
         throw Error(result, error);
     }

@@ -46,7 +46,7 @@ static char *control(larkmsg_fake *fake, const char *method, const char *name, c
 
 static void fault(larkmsg_fake *fake, const char *kind) {
     char plan[160];
-    snprintf(plan, sizeof plan, "{\"kind\": \"%s\", \"endpoint\": \"send_message\", \"delay_ms\": 1500}", kind);
+    snprintf(plan, sizeof plan, "{\"kind\": \"%s\", \"endpoint\": \"send_message\", \"delay_ms\": 4000}", kind);
     larkmsg_string_free(control(fake, "POST", "faults", plan));
 }
 
@@ -106,7 +106,7 @@ static void scenario(larkmsg_fake *fake, const char *ticket) {
     const char *url = larkmsg_fake_url(fake);
     char options[1024];
     const char *common = "\"quotas\": false, \"retry\": {\"max_attempts\": 1, \"max_throttle_wait_ms\": 0}, "
-                         "\"timeouts\": {\"request_ms\": 500}";
+                         "\"timeouts\": {\"request_ms\": 2000}";
     snprintf(options, sizeof options, "{\"app_id\": \"%s\", \"app_secret\": \"%s\", \"base_url\": \"%s\", %s}",
              APP_ID, APP_SECRET, url, common);
     larkmsg_client *client = client_for(options);

@@ -34,7 +34,8 @@ int main() {
         check(later.get().find("\"message_id\"") != std::string::npos, "call_async resolves with the message");
 
         try {
-            client.call("create_app_feed_card", R"({"user_id_type": "open_id", "user_ids": [], "app_feed_card": {}})");
+            client.call("send_message",
+                        R"({"receive_id_type": "open_id", "receive_id": "", "msg_type": "text", "content": "{\"text\": \"x\"}"})");
             check(false, "an invalid request throws");
         } catch (const larkmsg::Error &error) {
             check(error.kind() == "invalid_argument", "the error's kind is invalid_argument");
