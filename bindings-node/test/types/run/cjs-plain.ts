@@ -20,7 +20,5 @@ async function main(): Promise<void> {
   console.log(`cjs, no esModuleInterop: ok (larkmsg ${larkmsg.VERSION})`)
 }
 
-void main().catch((error: unknown) => {
-  console.error(error)
-  process.exit(1)
-})
+// A rejection ends the process with an error (an unhandled rejection).
+main()
