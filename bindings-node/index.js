@@ -5,12 +5,13 @@
 // quotas all happen in the core.
 
 const native = require('./load.js')
+const generated = require('./generated.js')
 
 // ---------------------------------------------------------------------------------------
 // camelCase <-> snake_case, mechanically, on object keys.
 
 /** Keys whose values are the platform's own JSON (message content, cards): kept as given. */
-const OPAQUE_KEYS = new Set(['content', 'card', 'action_map', 'template_variable'])
+const OPAQUE_KEYS = new Set(generated.OPAQUE_KEYS)
 
 function isPlainObject(value) {
   if (value === null || typeof value !== 'object') return false
@@ -41,6 +42,37 @@ function convertKeys(value, rename) {
   return out
 }
 
+/** The deepest nesting of arrays and objects the core accepts in a request's field. */
+const MAX_DEPTH = native.maxDepth()
+
+/**
+ * Whether `value` nests more than MAX_DEPTH arrays and objects (builders counted by their
+ * `toJSON`), found without recursion, so that no conversion below meets a RangeError; a
+ * cycle counts as too deep.
+ */
+function nestsTooDeep(value) {
+  const pending = [[value, 0]]
+  while (pending.length > 0) {
+    let [item, depth] = pending.pop()
+    if (item && typeof item.toJSON === 'function' && !(item instanceof Date)) item = item.toJSON()
+    if (item === null || typeof item !== 'object') continue
+    if (depth >= MAX_DEPTH) return true
+    for (const child of Array.isArray(item) ? item : Object.values(item)) pending.push([child, depth + 1])
+  }
+  return false
+}
+
+/** Throws the core's InvalidArgumentError when a field of `fields` (or `fields` itself, at `path`) nests too deep. */
+function checkDepth(fields, path = '') {
+  if (isPlainObject(fields)) {
+    for (const [key, item] of Object.entries(fields)) {
+      if (nestsTooDeep(item)) native_(() => native.tooDeep(path ? `${path}.${snakeKey(key)}` : snakeKey(key)))
+    }
+  } else if (nestsTooDeep(fields)) {
+    native_(() => native.tooDeep(path))
+  }
+}
+
 /** A builder's JSON (it has `toJSON`), or the value itself. */
 function jsonValue(value) {
   return value && typeof value.toJSON === 'function' ? value.toJSON() : value
@@ -64,7 +96,7 @@ class LarkError extends Error {
   constructor(detail) {
     super(detail.message)
     this.name = this.constructor.name
-    /** The kind: invalid_argument, auth, permission, rate_limited, api, timeout, network, decode, config. */
+    /** The kind (`invalid_argument`, `auth`, …): the same in every binding. */
     this.code = detail.kind
     /** The platform's code (e.g. 230001), when it answered one. */
     this.apiCode = detail.code ?? null
@@ -89,26 +121,18 @@ class LarkError extends Error {
   }
 }
 
-class InvalidArgumentError extends LarkError {}
-class AuthError extends LarkError {}
-class PermissionError extends LarkError {}
-class RateLimitedError extends LarkError {}
-class ApiError extends LarkError {}
-class TimeoutError extends LarkError {}
-class NetworkError extends LarkError {}
-class DecodeError extends LarkError {}
-class ConfigError extends LarkError {}
-
-const ERROR_CLASSES = {
-  invalid_argument: InvalidArgumentError,
-  auth: AuthError,
-  permission: PermissionError,
-  rate_limited: RateLimitedError,
-  api: ApiError,
-  timeout: TimeoutError,
-  network: NetworkError,
-  decode: DecodeError,
-  config: ConfigError,
+/** The class of each error kind (from the core's list), by kind; and every class by name. */
+const ERROR_CLASSES = {}
+const errorClasses = {}
+for (const pass of [false, true]) {
+  for (const { kind, name, parent, aliases } of generated.ERROR_KINDS) {
+    if ((parent !== null) !== pass) continue
+    const Base = parent === null ? LarkError : errorClasses[parent]
+    const Class = { [name]: class extends Base {} }[name]
+    ERROR_CLASSES[kind] = Class
+    errorClasses[name] = Class
+    for (const alias of aliases) errorClasses[alias] = Class
+  }
 }
 
 /** The LarkError subclass for the core's error JSON. */
@@ -134,23 +158,69 @@ function native_(fn) {
 }
 
 // ---------------------------------------------------------------------------------------
-// Message content
+// Message content and cards: each builder collects its arguments into a spec and the core
+// builds, checks and writes the result (`larkmsg::content::build_content`).
 
-/** A message's content: its `msgType` and the platform's content object. */
+/** The core's build of a spec given as JSON text: `{msg_type, content}` or `{element}`. */
+function build(specJson) {
+  return JSON.parse(native_(() => native.buildContent(specJson)))
+}
+
+/** Marks the internal use of `Content`'s constructor: a whole spec instead of a msg_type. */
+const SPEC = Symbol('spec')
+
+/**
+ * A message's content: its `msgType` and content object, built and checked by the core
+ * when first used (a bad one throws InvalidArgumentError then, e.g. when it is sent).
+ */
 class Content {
+  #specJson
+  #failure = null
+  #built = null
+
+  /** The platform's content object for `msgType` (e.g. `'image'`, `{image_key}`). */
   constructor(msgType, content) {
-    this.msgType = msgType
-    this.content = jsonValue(content)
+    const spec = msgType === SPEC ? content : { [msgType]: jsonValue(content) }
+    try {
+      checkDepth(spec)
+      this.#specJson = JSON.stringify(spec)
+    } catch (error) {
+      this.#failure = error
+    }
   }
 
-  /** Send message's `content` string, checked and serialized by the core. */
+  #core() {
+    if (this.#failure !== null) throw this.#failure
+    if (this.#built === null) {
+      const built = build(this.#specJson)
+      this.#built = { msgType: built.msg_type, string: built.content, content: JSON.parse(built.content) }
+    }
+    return this.#built
+  }
+
+  /** The `msg_type`. */
+  get msgType() {
+    return this.#core().msgType
+  }
+
+  /** The content object, as the core wrote it. */
+  get content() {
+    return this.#core().content
+  }
+
+  /** Send message's `content` string, as the core wrote it. */
   toContentString() {
-    return native_(() => native.contentString(this.msgType, JSON.stringify(this.content)))
+    return this.#core().string
   }
 
   toJSON() {
     return { msgType: this.msgType, content: this.content }
   }
+}
+
+/** The Content the core builds from `spec` (the spec is taken as it is now). */
+function contentOf(spec) {
+  return new Content(SPEC, spec)
 }
 
 /** Builds a text content with mentions and links; the core formats them. */
@@ -179,7 +249,7 @@ class TextBuilder {
     return this
   }
   build() {
-    return content.text(native_(() => native.textMarkup(JSON.stringify(this._parts))))
+    return contentOf({ text: this._parts })
   }
 }
 
@@ -192,29 +262,25 @@ class PostBuilder {
   /** Starts (or continues) a locale: `zh_cn`, `en_us`, `ja_jp`. */
   locale(locale, title) {
     this._locale = locale
-    const entry = (this._locales[locale] ??= { content: [] })
+    const entry = (this._locales[locale] ??= { title: undefined, content: [] })
     if (title !== undefined) entry.title = title
     return this
   }
-  /** Adds a paragraph of post nodes (e.g. `{tag: 'text', text: 'hi'}`). */
+  /** Adds a paragraph of post nodes (e.g. `post.text('hi')`). */
   paragraph(...nodes) {
     if (this._locale === null) this.locale('zh_cn')
     this._locales[this._locale].content.push(nodes.map(jsonValue))
     return this
   }
   build() {
-    const locales = {}
-    for (const [key, entry] of Object.entries(this._locales)) {
-      locales[key] = entry.title === undefined ? { content: entry.content } : { title: entry.title, content: entry.content }
-    }
-    return new Content('post', locales)
+    return contentOf({ post: this._locales })
   }
 }
 
-/** Post nodes. */
+/** Post nodes, keys in the order the core writes them. */
 const post = {
   text: (text, style) => (style ? { tag: 'text', text, style } : { tag: 'text', text }),
-  link: (text, href, style) => (style ? { tag: 'a', text, href, style } : { tag: 'a', text, href }),
+  link: (text, href, style) => (style ? { tag: 'a', href, text, style } : { tag: 'a', href, text }),
   at: (userId) => ({ tag: 'at', user_id: userId }),
   img: (imageKey) => ({ tag: 'img', image_key: imageKey }),
   media: (fileKey, imageKey) => (imageKey ? { tag: 'media', file_key: fileKey, image_key: imageKey } : { tag: 'media', file_key: fileKey }),
@@ -226,129 +292,131 @@ const post = {
 
 /** Content constructors, one per `msg_type`. */
 const content = {
-  text: (text) => new Content('text', { text }),
-  post: (locales) => new Content('post', locales),
-  image: (imageKey) => new Content('image', { image_key: imageKey }),
-  file: (fileKey) => new Content('file', { file_key: fileKey }),
-  audio: (fileKey) => new Content('audio', { file_key: fileKey }),
-  media: (fileKey, imageKey) => new Content('media', imageKey ? { file_key: fileKey, image_key: imageKey } : { file_key: fileKey }),
-  sticker: (fileKey) => new Content('sticker', { file_key: fileKey }),
-  shareChat: (chatId) => new Content('share_chat', { chat_id: chatId }),
-  shareUser: (userId) => new Content('share_user', { user_id: userId }),
-  /** A card JSON (a `Card` builder or an object). */
-  interactive: (card) => new Content('interactive', jsonValue(card)),
+  text: (text) => contentOf({ text }),
+  post: (locales) => contentOf({ post: locales }),
+  image: (imageKey) => contentOf({ image: { image_key: imageKey } }),
+  file: (fileKey) => contentOf({ file: { file_key: fileKey } }),
+  audio: (fileKey) => contentOf({ audio: { file_key: fileKey } }),
+  media: (fileKey, imageKey) => contentOf({ media: { file_key: fileKey, image_key: imageKey } }),
+  sticker: (fileKey) => contentOf({ sticker: { file_key: fileKey } }),
+  shareChat: (chatId) => contentOf({ share_chat: { chat_id: chatId } }),
+  shareUser: (userId) => contentOf({ share_user: { user_id: userId } }),
+  /** A card: a `Card` builder, or card JSON (an object) sent as is. */
+  interactive: (card) => (card instanceof Card ? card.build() : contentOf({ interactive: jsonValue(card) })),
   /** A card template by id. */
-  template: (templateId, variables, versionName) => {
-    const data = { template_id: templateId }
-    if (versionName !== undefined) data.template_version_name = versionName
-    if (variables !== undefined) data.template_variable = variables
-    return new Content('interactive', { type: 'template', data })
-  },
+  template: (templateId, variables, versionName) =>
+    contentOf({ template: { template_id: templateId, template_version_name: versionName, template_variable: variables } }),
   /** A card entity created with `createCard`. */
-  cardEntity: (cardId) => new Content('interactive', { type: 'card', data: { card_id: cardId } }),
-  /** A divider system message (bot one-to-one chats only). */
-  divider: (text, needRollup) => {
-    const value = { type: 'divider', params: { divider_text: { text } } }
-    if (needRollup !== undefined) value.options = { need_rollup: needRollup }
-    return new Content('system', value)
-  },
+  cardEntity: (cardId) => contentOf({ card_entity: { card_id: cardId } }),
+  /** A divider system message (bot one-to-one chats only), with translations by locale. */
+  divider: (text, needRollup, i18nText) => contentOf({ divider: { text, i18n_text: i18nText, need_rollup: needRollup } }),
   textBuilder: (text) => new TextBuilder(text),
   postBuilder: () => new PostBuilder(),
 }
 
-// ---------------------------------------------------------------------------------------
-// Cards (JSON 2.0)
+/** The spec of a button (see `elements.button`). */
+function buttonSpec(text, options = {}) {
+  return { button: { text, type: options.type, url: options.url, value: options.value, element_id: options.elementId } }
+}
 
-/** Builds a card JSON 2.0; `check()` runs the core's card entity rules. */
+/** Builds a card JSON 2.0 (the core writes it: `schema`, `header`, `config`, `body`). */
 class Card {
   constructor() {
-    this._header = null
-    this._config = null
+    this._header = undefined
+    this._config = undefined
     this._elements = []
   }
   /** A header with a title, and optional subtitle and color template (e.g. 'blue'). */
   header(title, options = {}) {
-    const header = { title: { tag: 'plain_text', content: title } }
-    if (options.subtitle !== undefined) header.subtitle = { tag: 'plain_text', content: options.subtitle }
-    if (options.template !== undefined) header.template = options.template
-    this._header = header
+    this._header = { title, subtitle: options.subtitle, template: options.template }
     return this
   }
-  /** Card config: `{updateMulti, streamingMode, summary}` (camelCase or snake_case keys). */
+  /**
+   * Card config: `{updateMulti, streamingMode, summary, streamingConfig: {printFrequencyMs,
+   * printStep, printStrategy}, enableForward, widthMode}` (camelCase or snake_case keys).
+   */
   config(config) {
-    const raw = toSnake(config)
-    if (typeof raw.summary === 'string') raw.summary = { content: raw.summary }
-    this._config = raw
+    this._config = toSnake(config)
     return this
   }
-  /** Adds a component (e.g. from `card.markdown(...)`, or any card JSON object). */
+  /** Adds a component: one from `elements.*`, or any card JSON component (an object with a `tag`). */
   element(element) {
     this._elements.push(jsonValue(element))
     return this
   }
-  markdown(text) {
-    return this.element(elements.markdown(text))
+  markdown(text, options = {}) {
+    return this.element({ markdown: { content: text, element_id: options.elementId } })
   }
-  text(text) {
-    return this.element(elements.text(text))
+  text(text, options = {}) {
+    return this.element({ plain_text: { content: text, element_id: options.elementId } })
   }
-  divider() {
-    return this.element(elements.divider())
+  divider(options = {}) {
+    return this.element({ divider: { element_id: options.elementId } })
   }
   button(text, options) {
-    return this.element(elements.button(text, options))
+    return this.element(buttonSpec(text, options))
   }
-  image(imgKey, alt) {
-    return this.element(elements.image(imgKey, alt))
+  image(imgKey, alt, options = {}) {
+    return this.element({ image: { img_key: imgKey, alt, element_id: options.elementId } })
+  }
+  /** The card as an `interactive` Content (built and checked by the core when first used). */
+  build() {
+    return contentOf({ card: { header: this._header, config: this._config, elements: this._elements } })
   }
   toJSON() {
-    const card = { schema: '2.0' }
-    if (this._config) card.config = this._config
-    if (this._header) card.header = this._header
-    card.body = { elements: this._elements }
-    return card
+    return this.build().content
   }
   toString() {
-    return JSON.stringify(this.toJSON())
+    return this.build().toContentString()
   }
-  /** Checks the card with the core's card entity rules; throws InvalidArgumentError. */
+  /** Builds the card now, with the core's card JSON 2.0 rules; throws InvalidArgumentError. */
   check() {
-    checkCard(this)
+    this.build().toContentString()
     return this
   }
 }
 
-/** Card JSON 2.0 components. */
+/** A component's card JSON, as the core builds it from `spec`. */
+function elementOf(spec) {
+  return build(JSON.stringify({ element: spec })).element
+}
+
+/** A column set's column: an array of components, or a column from `elements.column`. */
+function columnSpec(column) {
+  return Array.isArray(column) ? { column: { elements: column.map(jsonValue) } } : jsonValue(column)
+}
+
+/** Card JSON 2.0 components, built by the core; every one takes an optional `{elementId}`. */
 const elements = {
-  markdown: (content) => ({ tag: 'markdown', content }),
-  text: (content) => ({ tag: 'div', text: { tag: 'plain_text', content } }),
-  divider: () => ({ tag: 'hr' }),
-  /** A button: `{type: 'primary', url: 'https://…', value: {...}}`. */
-  button: (text, options = {}) => {
-    const button = { tag: 'button', text: { tag: 'plain_text', content: text } }
-    if (options.type !== undefined) button.type = options.type
-    if (options.url !== undefined) button.behaviors = [{ type: 'open_url', default_url: options.url }]
-    if (options.value !== undefined) {
-      button.behaviors = [...(button.behaviors ?? []), { type: 'callback', value: options.value }]
-    }
-    return button
+  markdown: (content, options = {}) => elementOf({ markdown: { content, element_id: options.elementId } }),
+  text: (content, options = {}) => elementOf({ plain_text: { content, element_id: options.elementId } }),
+  divider: (options = {}) => elementOf({ divider: { element_id: options.elementId } }),
+  /** A button: `{type: 'primary', url: 'https://…' (opens it), value: {...} (sent to the callback)}`. */
+  button: (text, options) => elementOf(buttonSpec(text, options)),
+  image: (imgKey, alt, options = {}) => elementOf({ image: { img_key: imgKey, alt, element_id: options.elementId } }),
+  /**
+   * Columns side by side: each an array of components, or a column from `elements.column`;
+   * a last argument without a `tag` is the options (`{elementId}`).
+   */
+  columnSet: (...columns) => {
+    const last = columns[columns.length - 1]
+    const options = isPlainObject(last) && !('tag' in last) ? columns.pop() : {}
+    return elementOf({ column_set: { columns: columns.map(columnSpec), element_id: options.elementId } })
   },
-  image: (imgKey, alt = '') => ({ tag: 'img', img_key: imgKey, alt: { tag: 'plain_text', content: alt } }),
-  /** Columns: each an array of components, with optional `{weight}` via `elements.column`. */
-  columnSet: (...columns) => ({
-    tag: 'column_set',
-    columns: columns.map((column) => (Array.isArray(column) ? elements.column(column) : column)),
-  }),
-  column: (children, options = {}) => ({
-    tag: 'column',
-    width: options.width ?? 'weighted',
-    weight: options.weight ?? 1,
-    elements: children.map(jsonValue),
-  }),
+  /** A column: `{width: 'weighted' | 'auto' | '120px', weight: 1..5}` (weight with 'weighted' only). */
+  column: (children, options = {}) =>
+    elementOf({
+      column: { elements: children.map(jsonValue), width: options.width, weight: options.weight, element_id: options.elementId },
+    }),
 }
 
 /** Checks a card JSON 2.0 (object, string or `Card`) with the core's card entity rules. */
 function checkCard(card) {
+  if (card instanceof Card) {
+    card.check()
+    return
+  }
+  if (typeof card !== 'string') checkDepth(card, 'card')
   const text = typeof card === 'string' ? card : JSON.stringify(jsonValue(card))
   native_(() => native.checkCard(text))
 }
@@ -373,8 +441,12 @@ function enableLogging(levelOrDirective = 'debug') {
 
 function clientOptions(options) {
   if (!isPlainObject(options)) throw new TypeError('new Client(options): options must be an object')
-  const { retries, retry, userAgentSuffix, ...rest } = options
+  checkDepth(options)
+  const { retries, retry, userAgentSuffix, rootCertificatesPem, ...rest } = options
   const raw = toSnake(rest)
+  if (rootCertificatesPem !== undefined) {
+    raw.root_certificates_pem = rootCertificatesPem instanceof Uint8Array ? Buffer.from(rootCertificatesPem).toString('utf8') : rootCertificatesPem
+  }
   if (retries !== undefined || retry !== undefined) raw.retry = toSnake(retries ?? retry)
   const suffix = `node/${process.versions.node}`
   raw.user_agent_suffix = userAgentSuffix ? `${userAgentSuffix} ${suffix}` : suffix
@@ -391,41 +463,23 @@ class Client {
    * @param options `{appId, appSecret}` (self-built app), plus `tenantKey` and `appTicket`
    *   for a store app, or `{tenantAccessToken}`; `domain` ('feishu' | 'lark') or `baseUrl`;
    *   `timeouts: {connectMs, requestMs, totalMs}`; `retries: {maxAttempts, initialBackoffMs,
-   *   maxBackoffMs, maxThrottleWaitMs, receiverBackoffMs}`; `quotas` (false: no pacing).
+   *   maxBackoffMs, maxThrottleWaitMs, receiverBackoffMs}`; `quotas` (false: no pacing);
+   *   `maxResponseBytes` (largest answer read, default 8 MiB); `rootCertificatesPem` (PEM text
+   *   or bytes) or `rootCertificatesFile` (a path): root certificates trusted besides the
+   *   system's; `insecureHttpHosts` (hosts an `http://` base URL may name besides loopback).
    */
   constructor(options) {
     const raw = clientOptions(options)
     this._native = native_(() => new native.NativeClient(JSON.stringify(raw)))
   }
 
-  /** Runs a call by name (`send_message`, `batch_send`, `create_card`, `create_app_feed_card`). */
+  /** Runs a call by name (`send_message`, `reply_message`, …: see `CALLS`) with its flat request. */
   async call(name, request) {
+    checkDepth(request ?? {})
     const requestJson = JSON.stringify(toSnake(request ?? {}))
     const answer = JSON.parse(await this._native.callJson(name, requestJson))
     if (answer.error) throw larkError(answer.error)
     return toCamel(answer.ok)
-  }
-
-  /** Send message (`POST /open-apis/im/v1/messages`): `{receiveIdType, receiveId, msgType, content, uuid?}`. */
-  sendMessage(request) {
-    return this.call('send_message', request)
-  }
-
-  /** Batch send (`POST /open-apis/message/v4/batch_send/`). */
-  batchSend(request) {
-    return this.call('batch_send', request)
-  }
-
-  /** Create a card entity (`POST /open-apis/cardkit/v1/cards`): `{type: 'card_json', data}`. */
-  createCard(request) {
-    const raw = { ...request }
-    if (raw.data !== undefined && typeof raw.data !== 'string') raw.data = JSON.stringify(jsonValue(raw.data))
-    return this.call('create_card', raw)
-  }
-
-  /** Create an app feed card (`POST /open-apis/im/v2/app_feed_card`). */
-  createAppFeedCard(request) {
-    return this.call('create_app_feed_card', request)
   }
 
   /** Sends a `Content` (from `content.*` or a builder); `extra` may add `uuid`. */
@@ -465,18 +519,21 @@ class Client {
   }
 }
 
+// The operations of the registry, each a `call` of its name.
+for (const { name, method } of generated.OPERATIONS) {
+  Object.defineProperty(Client.prototype, method, {
+    value: function (request) {
+      return this.call(name, request)
+    },
+    writable: true,
+    configurable: true,
+  })
+}
+
 module.exports = {
   Client,
   LarkError,
-  InvalidArgumentError,
-  AuthError,
-  PermissionError,
-  RateLimitedError,
-  ApiError,
-  TimeoutError,
-  NetworkError,
-  DecodeError,
-  ConfigError,
+  ...errorClasses,
   Content,
   TextBuilder,
   PostBuilder,
@@ -489,7 +546,7 @@ module.exports = {
   toCamel,
   toSnake,
   larkError,
-  CALLS: native.calls(),
+  CALLS: generated.OPERATIONS.map((operation) => operation.name),
   VERSION: native.version(),
   // for larkmsg/testing
   _native: native,

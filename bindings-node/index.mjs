@@ -4,15 +4,6 @@ import larkmsg from './index.js'
 export const {
   Client,
   LarkError,
-  InvalidArgumentError,
-  AuthError,
-  PermissionError,
-  RateLimitedError,
-  ApiError,
-  TimeoutError,
-  NetworkError,
-  DecodeError,
-  ConfigError,
   Content,
   TextBuilder,
   PostBuilder,
@@ -28,4 +19,5 @@ export const {
   CALLS,
   VERSION,
 } = larkmsg
+export * from './generated.mjs'
 export default larkmsg

@@ -37,8 +37,12 @@ export declare class NativeFake {
   stop(): void
 }
 
-/** The call names `callJson` accepts. */
-export declare function calls(): Array<string>
+/**
+ * Builds message content or one card component from a spec in JSON
+ * (`larkmsg::content::build_content`): gives `{"msg_type", "content"}` or `{"element"}` as
+ * JSON text; throws the core's error JSON with every violation.
+ */
+export declare function buildContent(specJson: string): string
 
 /**
  * Checks a card JSON 2.0 (as JSON text) against the card entity endpoint's rules; throws
@@ -47,22 +51,19 @@ export declare function calls(): Array<string>
 export declare function checkCard(cardJson: string): void
 
 /**
- * Send message's `content` string for `msg_type` from the content as JSON, checked and
- * serialized by the core; throws the core's error JSON naming what is wrong.
- */
-export declare function contentString(msgType: string, contentJson: string): string
-
-/**
  * Logs the core's events to stderr, filtered by `directive` (`larkmsg::logging::enable`);
  * throws the core's error JSON for a directive that does not parse.
  */
 export declare function enableLogging(directive: string): void
 
+/** The deepest nesting of arrays and objects a request's field may have. */
+export declare function maxDepth(): number
+
 /**
- * The text of a `text` message from its parts (`larkmsg::content::TextPart` in JSON form,
- * e.g. `[{"part":"at_user","user_id":"ou_1","name":"Tom"}]`), formatted by the core.
+ * Throws the core's error for a value at `path` nested deeper than `maxDepth()` (found by
+ * the wrapper before it converts the value).
  */
-export declare function textMarkup(partsJson: string): string
+export declare function tooDeep(path: string): void
 
 /** The library's version. */
 export declare function version(): string

@@ -70,7 +70,8 @@ if find node_modules/larkmsg -name '*.node' | grep -q .; then echo "the main pac
 ls -l "$installed_addon" | awk '{printf "addon: %.1f MB\n", $5 / 1048576}'
 
 step "node --test"
-LARKMSG_CONFORMANCE_DIR="$root/tests/conformance/cases" user node --test test/
+LARKMSG_CONFORMANCE_DIR="$root/tests/conformance/cases" LARKMSG_BUILDER_CASES="$root/tests/builders/cases.json" \
+  LARKMSG_TLS_DIR="$root/core/tests/tls" user node --test test/
 
 step "typings: tsc --strict (nodenext example; ESM, CommonJS with and without esModuleInterop)"
 user "$tsc" --noEmit -p test/types

@@ -1,5 +1,5 @@
 // Typings of larkmsg/testing: the bundled fake Feishu server.
-import type { ClientOptions, AppOptions } from './index'
+import type { AppOptions, CallName, ClientOptions } from './index'
 
 export const DEFAULT_APP_ID: 'cli_fake_app'
 export const DEFAULT_APP_SECRET: 'fake_app_secret'
@@ -18,8 +18,8 @@ export type FaultKind =
   | 'revoke_tokens'
   | 'permission_denied'
 
-/** Endpoint names: send_message, batch_send, create_card, create_feed_card, or an auth endpoint / a path. */
-export type FakeEndpoint = 'send_message' | 'batch_send' | 'create_card' | 'create_feed_card' | (string & {})
+/** Endpoint names: a call name (send_message, reply_message, batch_send, create_card, create_app_feed_card, …), or an auth endpoint / a path. */
+export type FakeEndpoint = CallName | (string & {})
 
 export type FaultPlan =
   | { kind: FaultKind; count?: number; endpoint?: FakeEndpoint; delayMs?: number }

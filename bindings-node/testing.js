@@ -136,7 +136,7 @@ class FakeServer {
     }
   }
 
-  /** Requests seen at one endpoint (`send_message`, `batch_send`, `create_card`, `create_feed_card`). */
+  /** Requests seen at one endpoint, by its call name (`send_message`, `reply_message`, `create_app_feed_card`, …). */
   requests(endpoint) {
     return this.counters().requests[endpoint] ?? 0
   }

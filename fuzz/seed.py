@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Writes seed inputs of the fuzz targets into fuzz/corpus/<target>/ (or into DIR/<target>/):
-the inputs of the conformance cases (tests/conformance/cases) and the JSON examples of the
-endpoint pages (core/tests/api_examples.rs). Files are named by the SHA-1 of their content,
+the inputs of the conformance cases (tests/conformance/cases), the JSON examples of the
+endpoint pages (core/tests/api_examples.rs) and the builders' specs (tests/builders). Files are named by the SHA-1 of their content,
 as libFuzzer names its own, so seeding twice adds nothing.
 
 Usage: fuzz/seed.py [DIR]
@@ -77,10 +77,17 @@ def text_part_seeds():
     yield "build_content", "builder\n" + "card builder seed"
 
 
+def builder_spec_seeds():
+    """Every spec of the builders' shared cases."""
+    cases = json.loads((ROOT / "tests/builders/cases.json").read_text(encoding="utf-8"))["cases"]
+    for case in cases:
+        yield "build_content", f"spec\n{compact(case['spec'])}"
+
+
 def main():
     out = pathlib.Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "fuzz/corpus"
     written = 0
-    for target, text in [*conformance_seeds(), *example_seeds(), *text_part_seeds()]:
+    for target, text in [*conformance_seeds(), *example_seeds(), *text_part_seeds(), *builder_spec_seeds()]:
         data = text.encode("utf-8")
         path = out / target / hashlib.sha1(data).hexdigest()
         path.parent.mkdir(parents=True, exist_ok=True)

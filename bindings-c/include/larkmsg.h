@@ -46,8 +46,8 @@
 
 /**
  * The outcome of a call: `LARKMSG_RESULT_OK`, or the kind of the failure (the kinds are
- * those of the core, shared by every binding), or `LARKMSG_RESULT_PANIC` for a bug caught
- * inside the library.
+ * those of the core, shared by every binding; `LARKMSG_RESULT_INTERNAL` for a bug caught
+ * inside the library).
  */
 typedef enum {
   /**
@@ -55,8 +55,8 @@ typedef enum {
    */
   LARKMSG_RESULT_OK = 0,
   /**
-   * The request broke a documented rule, or an argument was NULL, not UTF-8 or not
-   * JSON; nothing was sent.
+   * The request broke a documented rule, or an argument was missing or malformed (not
+   * UTF-8, not JSON, NULL); nothing was sent. The violations name each field and rule.
    */
   LARKMSG_RESULT_INVALID_ARGUMENT = 1,
   /**
@@ -64,7 +64,7 @@ typedef enum {
    */
   LARKMSG_RESULT_AUTH = 2,
   /**
-   * The app lacks a scope or the caller is not allowed.
+   * The app lacks a scope or the caller is not allowed (IP, availability, quota used up).
    */
   LARKMSG_RESULT_PERMISSION = 3,
   /**
@@ -88,13 +88,19 @@ typedef enum {
    */
   LARKMSG_RESULT_DECODE = 8,
   /**
-   * The client is misconfigured (bad options, a blocking call from a callback).
+   * The client is misconfigured: bad options or base URL, missing credentials, a blocking
+   * call from inside an async runtime or a callback.
    */
   LARKMSG_RESULT_CONFIG = 9,
   /**
-   * A bug inside the library was caught at the boundary.
+   * The TLS handshake failed: the server's certificate is not trusted (unknown issuer,
+   * expired, another host's) or TLS could not be negotiated. Never retried.
    */
-  LARKMSG_RESULT_PANIC = 100,
+  LARKMSG_RESULT_TLS = 10,
+  /**
+   * A bug inside larkmsg was caught (a panic); the call ended without a result.
+   */
+  LARKMSG_RESULT_INTERNAL = 100,
 } larkmsg_result;
 
 /**
@@ -168,7 +174,10 @@ void larkmsg_string_free(char *string);
  * `"domain"` (`"feishu"` or `"lark"`), `"base_url"`, `"timeouts"` {`connect_ms`,
  * `request_ms`, `total_ms`}, `"retry"` {`max_attempts`, `initial_backoff_ms`,
  * `max_backoff_ms`, `max_throttle_wait_ms`, `receiver_backoff_ms`}, `"quotas"` (false: no
- * pacing), `"user_agent_suffix"`. Unknown keys are errors.
+ * pacing), `"user_agent_suffix"`, `"max_response_bytes"` (largest answer read, default
+ * 8 MiB), `"root_certificates_pem"` (PEM text) or `"root_certificates_file"` (a path):
+ * root certificates trusted besides the system's, and `"insecure_http_hosts"` (hosts an
+ * `http://` base URL may name besides loopback ones). Unknown keys are errors.
  *
  * Ownership: on success `*client_out` receives a client the caller frees with
  * `larkmsg_client_free`.
@@ -224,64 +233,6 @@ larkmsg_result larkmsg_call(const larkmsg_client *client,
                             larkmsg_error **error_out);
 
 /**
- * Sends a message (`POST /open-apis/im/v1/messages`), blocking. The request holds
- * `receive_id_type`, `receive_id`, `msg_type`, `content` (a JSON string) and optionally
- * `uuid` (one is generated when absent, so retries cannot send twice). The response is the
- * message (`message_id`, `chat_id`, …).
- *
- * Ownership: on success `*response_out` receives JSON freed with `larkmsg_string_free`.
- *
- * # Safety
- * As `larkmsg_call`.
- */
-larkmsg_result larkmsg_send_message(const larkmsg_client *client,
-                                    const char *request_json,
-                                    char **response_out,
-                                    larkmsg_error **error_out);
-
-/**
- * Sends a batch to users and departments (`POST /open-apis/message/v4/batch_send/`),
- * blocking. The response holds `message_id` and `invalid_*` lists.
- *
- * Ownership: on success `*response_out` receives JSON freed with `larkmsg_string_free`.
- *
- * # Safety
- * As `larkmsg_call`.
- */
-larkmsg_result larkmsg_batch_send(const larkmsg_client *client,
-                                  const char *request_json,
-                                  char **response_out,
-                                  larkmsg_error **error_out);
-
-/**
- * Creates a card entity (`POST /open-apis/cardkit/v1/cards`), blocking. The response
- * holds `card_id`.
- *
- * Ownership: on success `*response_out` receives JSON freed with `larkmsg_string_free`.
- *
- * # Safety
- * As `larkmsg_call`.
- */
-larkmsg_result larkmsg_create_card(const larkmsg_client *client,
-                                   const char *request_json,
-                                   char **response_out,
-                                   larkmsg_error **error_out);
-
-/**
- * Creates an app feed card (`POST /open-apis/im/v2/app_feed_card`), blocking. The
- * response holds `biz_id` and `failed_cards`.
- *
- * Ownership: on success `*response_out` receives JSON freed with `larkmsg_string_free`.
- *
- * # Safety
- * As `larkmsg_call`.
- */
-larkmsg_result larkmsg_create_app_feed_card(const larkmsg_client *client,
-                                            const char *request_json,
-                                            char **response_out,
-                                            larkmsg_error **error_out);
-
-/**
  * Sends a text message, blocking: `receive_id_type` is `"open_id"`, `"union_id"`,
  * `"user_id"`, `"email"` or `"chat_id"`; `text` is the plain text (`<at>` tags allowed).
  *
@@ -322,58 +273,6 @@ larkmsg_result larkmsg_call_async(const larkmsg_client *client,
                                   larkmsg_error **error_out);
 
 /**
- * `larkmsg_send_message` without blocking; the callback gets the outcome (see
- * `larkmsg_call_async`).
- *
- * # Safety
- * As `larkmsg_call_async`.
- */
-larkmsg_result larkmsg_send_message_async(const larkmsg_client *client,
-                                          const char *request_json,
-                                          larkmsg_callback callback,
-                                          void *user_data,
-                                          larkmsg_error **error_out);
-
-/**
- * `larkmsg_batch_send` without blocking; the callback gets the outcome (see
- * `larkmsg_call_async`).
- *
- * # Safety
- * As `larkmsg_call_async`.
- */
-larkmsg_result larkmsg_batch_send_async(const larkmsg_client *client,
-                                        const char *request_json,
-                                        larkmsg_callback callback,
-                                        void *user_data,
-                                        larkmsg_error **error_out);
-
-/**
- * `larkmsg_create_card` without blocking; the callback gets the outcome (see
- * `larkmsg_call_async`).
- *
- * # Safety
- * As `larkmsg_call_async`.
- */
-larkmsg_result larkmsg_create_card_async(const larkmsg_client *client,
-                                         const char *request_json,
-                                         larkmsg_callback callback,
-                                         void *user_data,
-                                         larkmsg_error **error_out);
-
-/**
- * `larkmsg_create_app_feed_card` without blocking; the callback gets the outcome (see
- * `larkmsg_call_async`).
- *
- * # Safety
- * As `larkmsg_call_async`.
- */
-larkmsg_result larkmsg_create_app_feed_card_async(const larkmsg_client *client,
-                                                  const char *request_json,
-                                                  larkmsg_callback callback,
-                                                  void *user_data,
-                                                  larkmsg_error **error_out);
-
-/**
  * `larkmsg_send_text` without blocking; the callback gets the outcome (see
  * `larkmsg_call_async`).
  *
@@ -389,6 +288,35 @@ larkmsg_result larkmsg_send_text_async(const larkmsg_client *client,
                                        larkmsg_error **error_out);
 
 /**
+ * Builds a message content (or one card component) from a spec given as JSON: an object
+ * with one key naming what to build and its arguments, e.g. `{"text": "hi"}`,
+ * `{"image": {"image_key": "img_…"}}`, `{"post": {"zh_cn": {"title": "…", "content":
+ * [[{"tag": "text", "text": "…"}]]}}}`, `{"template": {"template_id": "ctp_…"}}`,
+ * `{"card_entity": {"card_id": "…"}}`, or a card JSON 2.0 card:
+ * `{"card": {"header": {"title": "…"}, "config": {…}, "elements": [{"markdown":
+ * {"content": "**hi**"}}, {"button": {"text": "OK", "value": {"ok": true}}}]}}`. Every
+ * kind and field is listed in the documentation of `larkmsg::content::build_content`.
+ *
+ * The core checks what it built against send message's rules (a card against card JSON
+ * 2.0's). On success `*out_json` receives `{"msg_type": "…", "content": "…"}`: the
+ * `msg_type` and `content` string of a send message request (for an `element` spec,
+ * `{"element": {…}}`: the component's card JSON).
+ *
+ * Fails with `LARKMSG_RESULT_INVALID_ARGUMENT` for a NULL or non-JSON spec and for a spec
+ * that breaks a rule; the error's JSON lists every violation with its path.
+ *
+ * Ownership: on success `*out_json` receives a string the caller frees with
+ * `larkmsg_string_free`.
+ *
+ * # Safety
+ * `spec_json` is NULL or a NUL-terminated string; `out_json` and `error_out` are NULL or
+ * valid for writing.
+ */
+larkmsg_result larkmsg_build_content(const char *spec_json,
+                                     char **out_json,
+                                     larkmsg_error **error_out);
+
+/**
  * The result code of the error (never `LARKMSG_RESULT_OK`; `LARKMSG_RESULT_INVALID_ARGUMENT`
  * for NULL).
  *
@@ -399,7 +327,7 @@ larkmsg_result larkmsg_error_result(const larkmsg_error *error);
 
 /**
  * The stable kind name: `invalid_argument`, `auth`, `permission`, `rate_limited`, `api`,
- * `timeout`, `network`, `decode` or `config`. NULL for a NULL error.
+ * `timeout`, `network`, `decode`, `config`, `tls` or `internal`. NULL for a NULL error.
  *
  * Ownership: a static string; never free it.
  *
@@ -550,6 +478,167 @@ void larkmsg_fake_free(larkmsg_fake *fake);
  * `directive` is NULL or a NUL-terminated string; `error_out` is NULL or valid for writing.
  */
 larkmsg_result larkmsg_enable_logging(const char *directive, larkmsg_error **error_out);
+
+/**
+ * Sends a message to one user or chat (`POST /open-apis/im/v1/messages`).
+ *
+ * A request without a `uuid` gets a fresh one, so that a repeat after a lost answer
+ * finds the platform's de-duplication and can never produce a second message.
+ *
+ * Blocking: `request_json` is the call's flat request (`SendMessageRequest`; path and query parameters
+ * next to the body fields), `*response_out` receives its result (`Message`) as JSON.
+ *
+ * Ownership: on success `*response_out` receives JSON freed with `larkmsg_string_free`.
+ * Must not be called from a `larkmsg_callback`.
+ *
+ * # Safety
+ * As `larkmsg_call`.
+ */
+larkmsg_result larkmsg_send_message(const larkmsg_client *client,
+                                    const char *request_json,
+                                    char **response_out,
+                                    larkmsg_error **error_out);
+
+/**
+ * `larkmsg_send_message` without blocking; the callback gets the outcome (see
+ * `larkmsg_call_async`).
+ *
+ * # Safety
+ * As `larkmsg_call_async`.
+ */
+larkmsg_result larkmsg_send_message_async(const larkmsg_client *client,
+                                          const char *request_json,
+                                          larkmsg_callback callback,
+                                          void *user_data,
+                                          larkmsg_error **error_out);
+
+/**
+ * Replies to a message (`POST /open-apis/im/v1/messages/:message_id/reply`), in its
+ * chat or, with `reply_in_thread`, in a thread.
+ *
+ * A request without a `uuid` gets a fresh one, as for send message.
+ *
+ * Blocking: `request_json` is the call's flat request (`ReplyMessageRequest`; path and query parameters
+ * next to the body fields), `*response_out` receives its result (`Message`) as JSON.
+ *
+ * Ownership: on success `*response_out` receives JSON freed with `larkmsg_string_free`.
+ * Must not be called from a `larkmsg_callback`.
+ *
+ * # Safety
+ * As `larkmsg_call`.
+ */
+larkmsg_result larkmsg_reply_message(const larkmsg_client *client,
+                                     const char *request_json,
+                                     char **response_out,
+                                     larkmsg_error **error_out);
+
+/**
+ * `larkmsg_reply_message` without blocking; the callback gets the outcome (see
+ * `larkmsg_call_async`).
+ *
+ * # Safety
+ * As `larkmsg_call_async`.
+ */
+larkmsg_result larkmsg_reply_message_async(const larkmsg_client *client,
+                                           const char *request_json,
+                                           larkmsg_callback callback,
+                                           void *user_data,
+                                           larkmsg_error **error_out);
+
+/**
+ * Sends one message to many users and departments
+ * (`POST /open-apis/message/v4/batch_send/`).
+ *
+ * The platform has no de-duplication key for batches: a batch is repeated only when it
+ * surely never reached the platform; otherwise the error says it may have been sent.
+ *
+ * Blocking: `request_json` is the call's flat request (`BatchSendRequest`; path and query parameters
+ * next to the body fields), `*response_out` receives its result (`BatchSendResult`) as JSON.
+ *
+ * Ownership: on success `*response_out` receives JSON freed with `larkmsg_string_free`.
+ * Must not be called from a `larkmsg_callback`.
+ *
+ * # Safety
+ * As `larkmsg_call`.
+ */
+larkmsg_result larkmsg_batch_send(const larkmsg_client *client,
+                                  const char *request_json,
+                                  char **response_out,
+                                  larkmsg_error **error_out);
+
+/**
+ * `larkmsg_batch_send` without blocking; the callback gets the outcome (see
+ * `larkmsg_call_async`).
+ *
+ * # Safety
+ * As `larkmsg_call_async`.
+ */
+larkmsg_result larkmsg_batch_send_async(const larkmsg_client *client,
+                                        const char *request_json,
+                                        larkmsg_callback callback,
+                                        void *user_data,
+                                        larkmsg_error **error_out);
+
+/**
+ * Creates a card entity (`POST /open-apis/cardkit/v1/cards`), to send later by
+ * `card_id`.
+ *
+ * Blocking: `request_json` is the call's flat request (`CreateCardRequest`; path and query parameters
+ * next to the body fields), `*response_out` receives its result (`CreateCardResult`) as JSON.
+ *
+ * Ownership: on success `*response_out` receives JSON freed with `larkmsg_string_free`.
+ * Must not be called from a `larkmsg_callback`.
+ *
+ * # Safety
+ * As `larkmsg_call`.
+ */
+larkmsg_result larkmsg_create_card(const larkmsg_client *client,
+                                   const char *request_json,
+                                   char **response_out,
+                                   larkmsg_error **error_out);
+
+/**
+ * `larkmsg_create_card` without blocking; the callback gets the outcome (see
+ * `larkmsg_call_async`).
+ *
+ * # Safety
+ * As `larkmsg_call_async`.
+ */
+larkmsg_result larkmsg_create_card_async(const larkmsg_client *client,
+                                         const char *request_json,
+                                         larkmsg_callback callback,
+                                         void *user_data,
+                                         larkmsg_error **error_out);
+
+/**
+ * Creates an app feed card for up to 20 users (`POST /open-apis/im/v2/app_feed_card`).
+ *
+ * Blocking: `request_json` is the call's flat request (`CreateAppFeedCardRequest`; path and query parameters
+ * next to the body fields), `*response_out` receives its result (`CreateAppFeedCardResult`) as JSON.
+ *
+ * Ownership: on success `*response_out` receives JSON freed with `larkmsg_string_free`.
+ * Must not be called from a `larkmsg_callback`.
+ *
+ * # Safety
+ * As `larkmsg_call`.
+ */
+larkmsg_result larkmsg_create_app_feed_card(const larkmsg_client *client,
+                                            const char *request_json,
+                                            char **response_out,
+                                            larkmsg_error **error_out);
+
+/**
+ * `larkmsg_create_app_feed_card` without blocking; the callback gets the outcome (see
+ * `larkmsg_call_async`).
+ *
+ * # Safety
+ * As `larkmsg_call_async`.
+ */
+larkmsg_result larkmsg_create_app_feed_card_async(const larkmsg_client *client,
+                                                  const char *request_json,
+                                                  larkmsg_callback callback,
+                                                  void *user_data,
+                                                  larkmsg_error **error_out);
 
 /**
  * Stops the library's shared runtime and joins its threads (waiting up to 5 seconds for

@@ -8,8 +8,9 @@ use larkmsg_core::content::TextContent;
 use larkmsg_core::{Client, ClientOptions, Error, MessageContent, runtime};
 use serde_json::{Value, json};
 
-use crate::error::{larkmsg_error, larkmsg_result};
+use crate::error::larkmsg_error;
 use crate::ffi::{guard, json_arg, require_out, str_arg, string_out, write_out};
+use crate::result::larkmsg_result;
 
 /// A client: credentials, base URL, timeouts, retry policy and quotas, with its connection
 /// pool and token cache. Thread-safe: one client may serve any number of threads and
@@ -45,7 +46,10 @@ pub type larkmsg_callback = Option<
 /// `"domain"` (`"feishu"` or `"lark"`), `"base_url"`, `"timeouts"` {`connect_ms`,
 /// `request_ms`, `total_ms`}, `"retry"` {`max_attempts`, `initial_backoff_ms`,
 /// `max_backoff_ms`, `max_throttle_wait_ms`, `receiver_backoff_ms`}, `"quotas"` (false: no
-/// pacing), `"user_agent_suffix"`. Unknown keys are errors.
+/// pacing), `"user_agent_suffix"`, `"max_response_bytes"` (largest answer read, default
+/// 8 MiB), `"root_certificates_pem"` (PEM text) or `"root_certificates_file"` (a path):
+/// root certificates trusted besides the system's, and `"insecure_http_hosts"` (hosts an
+/// `http://` base URL may name besides loopback ones). Unknown keys are errors.
 ///
 /// Ownership: on success `*client_out` receives a client the caller frees with
 /// `larkmsg_client_free`.
@@ -122,11 +126,29 @@ unsafe fn client_arg<'a>(client: *const larkmsg_client) -> Result<&'a Client, Er
     }
 }
 
+/// Runs the operation `name` blocking with the request JSON `request_json` (the generated
+/// per-operation functions).
+///
+/// # Safety
+/// As `larkmsg_call`.
+pub(crate) unsafe fn call_blocking(
+    client: *const larkmsg_client,
+    name: &'static str,
+    request_json: *const c_char,
+    response_out: *mut *mut c_char,
+    error_out: *mut *mut larkmsg_error,
+) -> larkmsg_result {
+    // SAFETY: forwarded contract.
+    unsafe {
+        run_blocking(client, || Ok(name), || json_arg(request_json, "request_json"), response_out, error_out)
+    }
+}
+
 /// Runs a call blocking and writes the response JSON to `response_out`.
 ///
 /// # Safety
 /// As the exported blocking calls.
-unsafe fn call_blocking(
+unsafe fn run_blocking(
     client: *const larkmsg_client,
     call: impl FnOnce() -> Result<&'static str, Error>,
     request: impl FnOnce() -> Result<Value, Error>,
@@ -168,115 +190,9 @@ pub unsafe extern "C" fn larkmsg_call(
 ) -> larkmsg_result {
     // SAFETY: forwarded contract.
     unsafe {
-        call_blocking(
+        run_blocking(
             client,
             || call_name(str_arg(call, "call")?),
-            || json_arg(request_json, "request_json"),
-            response_out,
-            error_out,
-        )
-    }
-}
-
-/// Sends a message (`POST /open-apis/im/v1/messages`), blocking. The request holds
-/// `receive_id_type`, `receive_id`, `msg_type`, `content` (a JSON string) and optionally
-/// `uuid` (one is generated when absent, so retries cannot send twice). The response is the
-/// message (`message_id`, `chat_id`, …).
-///
-/// Ownership: on success `*response_out` receives JSON freed with `larkmsg_string_free`.
-///
-/// # Safety
-/// As `larkmsg_call`.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn larkmsg_send_message(
-    client: *const larkmsg_client,
-    request_json: *const c_char,
-    response_out: *mut *mut c_char,
-    error_out: *mut *mut larkmsg_error,
-) -> larkmsg_result {
-    // SAFETY: forwarded contract.
-    unsafe {
-        call_blocking(
-            client,
-            || Ok("send_message"),
-            || json_arg(request_json, "request_json"),
-            response_out,
-            error_out,
-        )
-    }
-}
-
-/// Sends a batch to users and departments (`POST /open-apis/message/v4/batch_send/`),
-/// blocking. The response holds `message_id` and `invalid_*` lists.
-///
-/// Ownership: on success `*response_out` receives JSON freed with `larkmsg_string_free`.
-///
-/// # Safety
-/// As `larkmsg_call`.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn larkmsg_batch_send(
-    client: *const larkmsg_client,
-    request_json: *const c_char,
-    response_out: *mut *mut c_char,
-    error_out: *mut *mut larkmsg_error,
-) -> larkmsg_result {
-    // SAFETY: forwarded contract.
-    unsafe {
-        call_blocking(
-            client,
-            || Ok("batch_send"),
-            || json_arg(request_json, "request_json"),
-            response_out,
-            error_out,
-        )
-    }
-}
-
-/// Creates a card entity (`POST /open-apis/cardkit/v1/cards`), blocking. The response
-/// holds `card_id`.
-///
-/// Ownership: on success `*response_out` receives JSON freed with `larkmsg_string_free`.
-///
-/// # Safety
-/// As `larkmsg_call`.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn larkmsg_create_card(
-    client: *const larkmsg_client,
-    request_json: *const c_char,
-    response_out: *mut *mut c_char,
-    error_out: *mut *mut larkmsg_error,
-) -> larkmsg_result {
-    // SAFETY: forwarded contract.
-    unsafe {
-        call_blocking(
-            client,
-            || Ok("create_card"),
-            || json_arg(request_json, "request_json"),
-            response_out,
-            error_out,
-        )
-    }
-}
-
-/// Creates an app feed card (`POST /open-apis/im/v2/app_feed_card`), blocking. The
-/// response holds `biz_id` and `failed_cards`.
-///
-/// Ownership: on success `*response_out` receives JSON freed with `larkmsg_string_free`.
-///
-/// # Safety
-/// As `larkmsg_call`.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn larkmsg_create_app_feed_card(
-    client: *const larkmsg_client,
-    request_json: *const c_char,
-    response_out: *mut *mut c_char,
-    error_out: *mut *mut larkmsg_error,
-) -> larkmsg_result {
-    // SAFETY: forwarded contract.
-    unsafe {
-        call_blocking(
-            client,
-            || Ok("create_app_feed_card"),
             || json_arg(request_json, "request_json"),
             response_out,
             error_out,
@@ -325,7 +241,7 @@ pub unsafe extern "C" fn larkmsg_send_text(
 ) -> larkmsg_result {
     // SAFETY: forwarded contract.
     unsafe {
-        call_blocking(
+        run_blocking(
             client,
             || Ok("send_message"),
             || text_request(receive_id_type, receive_id, text),
@@ -362,8 +278,27 @@ impl Completion {
                 unsafe { (self.callback)(self.user_data, larkmsg_result::Ok, text, ptr::null_mut()) };
             }
             Ok(Err(error)) => self.fail(larkmsg_result::of(error.kind()), error),
-            Err(_) => self.fail(larkmsg_result::Panic, crate::ffi::panic_error()),
+            Err(payload) => self.fail(larkmsg_result::Internal, runtime::panic_error(payload)),
         }
+    }
+}
+
+/// Starts the operation `name` with the request JSON `request_json` (the generated
+/// per-operation functions).
+///
+/// # Safety
+/// As `larkmsg_call_async`.
+pub(crate) unsafe fn call_async(
+    client: *const larkmsg_client,
+    name: &'static str,
+    request_json: *const c_char,
+    callback: larkmsg_callback,
+    user_data: *mut c_void,
+    error_out: *mut *mut larkmsg_error,
+) -> larkmsg_result {
+    // SAFETY: forwarded contract.
+    unsafe {
+        run_async(client, name, || json_arg(request_json, "request_json"), callback, user_data, error_out)
     }
 }
 
@@ -371,7 +306,7 @@ impl Completion {
 ///
 /// # Safety
 /// As the exported asynchronous calls.
-unsafe fn call_async(
+unsafe fn run_async(
     client: *const larkmsg_client,
     call: &'static str,
     request: impl FnOnce() -> Result<Value, Error>,
@@ -387,27 +322,19 @@ unsafe fn call_async(
         let client = unsafe { client_arg(client) }?.clone();
         let request = request()?;
         let completion = Completion { callback, user_data };
-        let runtime = runtime::runtime()?;
-        let task = runtime.spawn(async move { client.call_json(call, request).await });
-        // A second task awaits the first, so that even a panic inside the call is reported
-        // to the callback (as LARKMSG_RESULT_PANIC) instead of never calling back.
-        runtime.spawn(async move {
-            match task.await {
-                Ok(outcome) => completion.complete(outcome),
-                Err(_) => completion.fail(larkmsg_result::Panic, crate::ffi::panic_error()),
-            }
-        });
+        // Even a panic inside the call reaches the callback (as LARKMSG_RESULT_INTERNAL).
+        runtime::spawn_settled(async move { client.call_json(call, request).await }, move |outcome| {
+            completion.complete(outcome)
+        })?;
         Ok(())
     })
 }
 
 /// The name of a call as a static string, or an error for an unknown one.
 fn call_name(name: &str) -> Result<&'static str, Error> {
-    larkmsg_core::CALLS.into_iter().find(|known| *known == name).ok_or_else(|| {
-        crate::ffi::invalid(
-            "call",
-            &format!("{name:?} is unknown; expected one of {}", larkmsg_core::CALLS.join(", ")),
-        )
+    larkmsg_core::Endpoint::from_name(name).map(larkmsg_core::Endpoint::name).ok_or_else(|| {
+        let known: Vec<&str> = larkmsg_core::Endpoint::ALL.iter().map(|endpoint| endpoint.name()).collect();
+        crate::ffi::invalid("call", &format!("{name:?} is unknown; expected one of {}", known.join(", ")))
     })
 }
 
@@ -444,111 +371,7 @@ pub unsafe extern "C" fn larkmsg_call_async(
     }
     // SAFETY: forwarded contract.
     unsafe {
-        call_async(client, name, || json_arg(request_json, "request_json"), callback, user_data, error_out)
-    }
-}
-
-/// `larkmsg_send_message` without blocking; the callback gets the outcome (see
-/// `larkmsg_call_async`).
-///
-/// # Safety
-/// As `larkmsg_call_async`.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn larkmsg_send_message_async(
-    client: *const larkmsg_client,
-    request_json: *const c_char,
-    callback: larkmsg_callback,
-    user_data: *mut c_void,
-    error_out: *mut *mut larkmsg_error,
-) -> larkmsg_result {
-    // SAFETY: forwarded contract.
-    unsafe {
-        call_async(
-            client,
-            "send_message",
-            || json_arg(request_json, "request_json"),
-            callback,
-            user_data,
-            error_out,
-        )
-    }
-}
-
-/// `larkmsg_batch_send` without blocking; the callback gets the outcome (see
-/// `larkmsg_call_async`).
-///
-/// # Safety
-/// As `larkmsg_call_async`.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn larkmsg_batch_send_async(
-    client: *const larkmsg_client,
-    request_json: *const c_char,
-    callback: larkmsg_callback,
-    user_data: *mut c_void,
-    error_out: *mut *mut larkmsg_error,
-) -> larkmsg_result {
-    // SAFETY: forwarded contract.
-    unsafe {
-        call_async(
-            client,
-            "batch_send",
-            || json_arg(request_json, "request_json"),
-            callback,
-            user_data,
-            error_out,
-        )
-    }
-}
-
-/// `larkmsg_create_card` without blocking; the callback gets the outcome (see
-/// `larkmsg_call_async`).
-///
-/// # Safety
-/// As `larkmsg_call_async`.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn larkmsg_create_card_async(
-    client: *const larkmsg_client,
-    request_json: *const c_char,
-    callback: larkmsg_callback,
-    user_data: *mut c_void,
-    error_out: *mut *mut larkmsg_error,
-) -> larkmsg_result {
-    // SAFETY: forwarded contract.
-    unsafe {
-        call_async(
-            client,
-            "create_card",
-            || json_arg(request_json, "request_json"),
-            callback,
-            user_data,
-            error_out,
-        )
-    }
-}
-
-/// `larkmsg_create_app_feed_card` without blocking; the callback gets the outcome (see
-/// `larkmsg_call_async`).
-///
-/// # Safety
-/// As `larkmsg_call_async`.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn larkmsg_create_app_feed_card_async(
-    client: *const larkmsg_client,
-    request_json: *const c_char,
-    callback: larkmsg_callback,
-    user_data: *mut c_void,
-    error_out: *mut *mut larkmsg_error,
-) -> larkmsg_result {
-    // SAFETY: forwarded contract.
-    unsafe {
-        call_async(
-            client,
-            "create_app_feed_card",
-            || json_arg(request_json, "request_json"),
-            callback,
-            user_data,
-            error_out,
-        )
+        run_async(client, name, || json_arg(request_json, "request_json"), callback, user_data, error_out)
     }
 }
 
@@ -569,7 +392,7 @@ pub unsafe extern "C" fn larkmsg_send_text_async(
 ) -> larkmsg_result {
     // SAFETY: forwarded contract.
     unsafe {
-        call_async(
+        run_async(
             client,
             "send_message",
             || text_request(receive_id_type, receive_id, text),

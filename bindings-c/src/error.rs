@@ -1,59 +1,12 @@
-//! [`larkmsg_result`] and the error object [`larkmsg_error`].
+//! The error object [`larkmsg_error`] and its accessors.
 
 use std::ffi::{CString, c_char};
 use std::ptr;
 
-use larkmsg_core::{Error, ErrorKind};
+use larkmsg_core::Error;
 
 use crate::ffi::cstring_lossy;
-
-/// The outcome of a call: `LARKMSG_RESULT_OK`, or the kind of the failure (the kinds are
-/// those of the core, shared by every binding), or `LARKMSG_RESULT_PANIC` for a bug caught
-/// inside the library.
-#[repr(C)]
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum larkmsg_result {
-    /// Success.
-    Ok = 0,
-    /// The request broke a documented rule, or an argument was NULL, not UTF-8 or not
-    /// JSON; nothing was sent.
-    InvalidArgument = 1,
-    /// Authentication failed: bad credentials, a rejected token or app ticket.
-    Auth = 2,
-    /// The app lacks a scope or the caller is not allowed.
-    Permission = 3,
-    /// The platform throttled the call and the retries did not get through.
-    RateLimited = 4,
-    /// The platform answered with a business error code.
-    Api = 5,
-    /// No answer within the timeout or the call's deadline.
-    Timeout = 6,
-    /// The connection failed or was dropped.
-    Network = 7,
-    /// The answer could not be decoded.
-    Decode = 8,
-    /// The client is misconfigured (bad options, a blocking call from a callback).
-    Config = 9,
-    /// A bug inside the library was caught at the boundary.
-    Panic = 100,
-}
-
-impl larkmsg_result {
-    /// The result code of an error kind.
-    pub(crate) fn of(kind: ErrorKind) -> Self {
-        match kind {
-            ErrorKind::InvalidArgument => Self::InvalidArgument,
-            ErrorKind::Auth => Self::Auth,
-            ErrorKind::Permission => Self::Permission,
-            ErrorKind::RateLimited => Self::RateLimited,
-            ErrorKind::Api => Self::Api,
-            ErrorKind::Timeout => Self::Timeout,
-            ErrorKind::Network => Self::Network,
-            ErrorKind::Decode => Self::Decode,
-            ErrorKind::Config => Self::Config,
-        }
-    }
-}
+use crate::result::{kind_name, larkmsg_result};
 
 /// Everything known about a failure: kind, message, Feishu code, HTTP status, log id and
 /// the full JSON form (with violations, retry-after and `maybe_sent`).
@@ -103,7 +56,7 @@ pub unsafe extern "C" fn larkmsg_error_result(error: *const larkmsg_error) -> la
 }
 
 /// The stable kind name: `invalid_argument`, `auth`, `permission`, `rate_limited`, `api`,
-/// `timeout`, `network`, `decode` or `config`. NULL for a NULL error.
+/// `timeout`, `network`, `decode`, `config`, `tls` or `internal`. NULL for a NULL error.
 ///
 /// Ownership: a static string; never free it.
 ///
@@ -111,22 +64,7 @@ pub unsafe extern "C" fn larkmsg_error_result(error: *const larkmsg_error) -> la
 /// `error` is NULL or an error object that was not freed yet.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn larkmsg_error_kind(error: *const larkmsg_error) -> *const c_char {
-    with(error, ptr::null(), |e| kind_name(e.error.kind()))
-}
-
-fn kind_name(kind: ErrorKind) -> *const c_char {
-    let name = match kind {
-        ErrorKind::InvalidArgument => c"invalid_argument",
-        ErrorKind::Auth => c"auth",
-        ErrorKind::Permission => c"permission",
-        ErrorKind::RateLimited => c"rate_limited",
-        ErrorKind::Api => c"api",
-        ErrorKind::Timeout => c"timeout",
-        ErrorKind::Network => c"network",
-        ErrorKind::Decode => c"decode",
-        ErrorKind::Config => c"config",
-    };
-    name.as_ptr()
+    with(error, ptr::null(), |e| kind_name(e.error.kind()).as_ptr())
 }
 
 /// The readable message: kind, text, and the code, HTTP status and log id when known.

@@ -6,8 +6,9 @@ use std::ptr;
 use larkmsg_core::fake::{FakeConfig, FakeServer};
 use larkmsg_core::{Error, ErrorKind, runtime};
 
-use crate::error::{larkmsg_error, larkmsg_result};
+use crate::error::larkmsg_error;
 use crate::ffi::{cstring_lossy, guard, json_arg, require_out, str_arg, string_out, write_out};
+use crate::result::larkmsg_result;
 
 /// A fake Feishu server on 127.0.0.1 (auth endpoints and the four calls, with the
 /// platform's checks and codes, an inbox, quotas and injected faults), for tests. Its

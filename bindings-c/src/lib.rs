@@ -17,10 +17,13 @@
 #![allow(non_camel_case_types)]
 
 mod client;
+mod content;
 mod error;
 mod fake;
 mod ffi;
 mod logging;
+mod operations;
+mod result;
 mod runtime;
 
 use std::ffi::{CStr, CString, c_char};
@@ -28,8 +31,11 @@ use std::ffi::{CStr, CString, c_char};
 // Every type and function of the C API is also a Rust item of this crate (the fuzz
 // targets call them so).
 pub use client::*;
+pub use content::*;
 pub use error::*;
 pub use fake::*;
+pub use operations::*;
+pub use result::*;
 pub use runtime::*;
 
 static VERSION: &CStr = match CStr::from_bytes_with_nul(concat!(env!("CARGO_PKG_VERSION"), "\0").as_bytes()) {

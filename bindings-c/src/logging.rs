@@ -2,8 +2,9 @@
 
 use std::ffi::c_char;
 
-use crate::error::{larkmsg_error, larkmsg_result};
+use crate::error::larkmsg_error;
 use crate::ffi::{guard, str_arg};
+use crate::result::larkmsg_result;
 
 /// Logs the library's events to stderr, one line each, filtered by `directive`: a level
 /// (`"trace"`, `"debug"`, `"info"`, `"warn"`, `"error"`, `"off"`) and/or `target=level`

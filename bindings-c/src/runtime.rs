@@ -2,8 +2,9 @@
 
 use std::time::Duration;
 
-use crate::error::{larkmsg_error, larkmsg_result};
+use crate::error::larkmsg_error;
 use crate::ffi::guard;
+use crate::result::larkmsg_result;
 
 /// How long `larkmsg_shutdown` waits for the runtime's tasks to end.
 const SHUTDOWN_TIMEOUT: Duration = Duration::from_secs(5);

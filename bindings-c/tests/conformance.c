@@ -311,10 +311,6 @@ static int run_action(larkmsg_fake *fake, larkmsg_client *client, const cJSON *a
     return 1;
 }
 
-static const char *endpoint_name(const char *call) {
-    return strcmp(call, "create_app_feed_card") == 0 ? "create_feed_card" : call;
-}
-
 static int check_count(const cJSON *c, const char *key, double actual, struct failure *failure) {
     const cJSON *want = cJSON_GetObjectItemCaseSensitive(c, key);
     if (cJSON_IsNumber(want) && want->valuedouble != actual) {
@@ -399,7 +395,7 @@ static int run_case(cJSON *c, struct failure *failure) {
     cJSON *counters = control(fake, "GET", "counters", NULL);
     if (!counters) goto done;
     const cJSON *requests = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(counters, "requests"),
-                                                             endpoint_name(call->valuestring));
+                                                             call->valuestring);
     int counts_ok =
         check_count(c, "expect_requests", cJSON_IsNumber(requests) ? requests->valuedouble : 0, failure) &&
         check_count(c, "expect_token_requests",

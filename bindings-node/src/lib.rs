@@ -1,5 +1,5 @@
 //! The native layer of the `larkmsg` npm package: a client that takes and gives JSON, the
-//! bundled fake server, and the core's content and card checks.
+//! bundled fake server, the core's content and card builder, and its card checks.
 //!
 //! Everything here is conversion: JSON text in, the core's JSON out. The package's
 //! JavaScript wrapper (`index.js`) maps camelCase to snake_case, builds `LarkError`
@@ -11,10 +11,9 @@
 //! is settled through a thread-safe function that keeps Node's event loop alive only until
 //! the call is done, so a process exits by itself when its work is finished.
 
-use larkmsg::content::{MessageContent, TextContent, TextPart};
 use larkmsg::fake::{FakeConfig, FakeServer};
-use larkmsg::validate::{Validator, decode_value};
-use larkmsg::{Client, ClientOptions, MsgType};
+use larkmsg::validate::Validator;
+use larkmsg::{Client, ClientOptions};
 use napi::bindgen_prelude::Object;
 use napi::{Env, Status};
 use napi_derive::napi;
@@ -42,10 +41,17 @@ pub fn version() -> String {
     env!("CARGO_PKG_VERSION").to_owned()
 }
 
-/// The call names `callJson` accepts.
+/// The deepest nesting of arrays and objects a request's field may have.
 #[napi]
-pub fn calls() -> Vec<String> {
-    larkmsg::CALLS.iter().map(|name| (*name).to_owned()).collect()
+pub fn max_depth() -> u32 {
+    u32::try_from(larkmsg::validate::MAX_DEPTH).unwrap_or(u32::MAX)
+}
+
+/// Throws the core's error for a value at `path` nested deeper than `maxDepth()` (found by
+/// the wrapper before it converts the value).
+#[napi]
+pub fn too_deep(path: String) -> napi::Result<()> {
+    Err(throw(&larkmsg::Error::from(larkmsg::Violations::from(larkmsg::validate::too_deep(&path)))))
 }
 
 /// Logs the core's events to stderr, filtered by `directive` (`larkmsg::logging::enable`);
@@ -80,20 +86,23 @@ impl NativeClient {
         name: String,
         request_json: String,
     ) -> napi::Result<Object<'env>> {
-        let runtime = larkmsg::runtime::runtime().map_err(|e| throw(&e))?;
         let (deferred, promise) = env.create_deferred()?;
         let client = self.inner.clone();
-        runtime.spawn(async move {
-            let answer = match serde_json::from_str::<Value>(&request_json) {
-                Ok(request) => match client.call_json(&name, request).await {
-                    Ok(value) => json!({"ok": value}),
-                    Err(error) => json!({"error": error_json(&error)}),
-                },
-                Err(e) => json!({"error": {"kind": "invalid_argument", "message": format!("request is not JSON: {e}"),
-                    "violations": [], "permission_violations": [], "field_violations": [], "maybe_sent": false}}),
+        let call = async move {
+            let request = serde_json::from_str::<Value>(&request_json).map_err(|e| {
+                larkmsg::Error::new(larkmsg::ErrorKind::InvalidArgument, format!("request is not JSON: {e}"))
+            })?;
+            client.call_json(&name, request).await
+        };
+        // The promise settles whatever happens, a panic in the core included (kind `internal`).
+        larkmsg::runtime::spawn_settled(call, move |outcome| {
+            let answer = match outcome {
+                Ok(value) => json!({"ok": value}),
+                Err(error) => json!({"error": error_json(&error)}),
             };
             deferred.resolve(move |_env| Ok(answer.to_string()));
-        });
+        })
+        .map_err(|e| throw(&e))?;
         Ok(promise)
     }
 
@@ -153,24 +162,14 @@ impl NativeFake {
     }
 }
 
-/// Send message's `content` string for `msg_type` from the content as JSON, checked and
-/// serialized by the core; throws the core's error JSON naming what is wrong.
+/// Builds message content or one card component from a spec in JSON
+/// (`larkmsg::content::build_content`): gives `{"msg_type", "content"}` or `{"element"}` as
+/// JSON text; throws the core's error JSON with every violation.
 #[napi]
-pub fn content_string(msg_type: String, content_json: String) -> napi::Result<String> {
-    let content = MessageContent::parse(&MsgType::from(msg_type.as_str()), &content_json)
+pub fn build_content(spec_json: String) -> napi::Result<String> {
+    let built = larkmsg::content::build_content(parse("spec", &spec_json)?)
         .map_err(|violations| throw(&larkmsg::Error::from(violations)))?;
-    Ok(content.to_content_string())
-}
-
-/// The text of a `text` message from its parts (`larkmsg::content::TextPart` in JSON form,
-/// e.g. `[{"part":"at_user","user_id":"ou_1","name":"Tom"}]`), formatted by the core.
-#[napi]
-pub fn text_markup(parts_json: String) -> napi::Result<String> {
-    let parts: Value = serde_json::from_str(&parts_json)
-        .map_err(|e| napi::Error::new(Status::InvalidArg, format!("parts are not JSON: {e}")))?;
-    let parts: Vec<TextPart> =
-        decode_value("parts", parts).map_err(|violations| throw(&larkmsg::Error::from(violations)))?;
-    Ok(TextContent::from_parts(&parts).text)
+    Ok(built.to_json().to_string())
 }
 
 /// Checks a card JSON 2.0 (as JSON text) against the card entity endpoint's rules; throws

@@ -38,7 +38,7 @@ test('invalid input: every violation, nothing sent', withFake(async (fake) => {
   assert.ok(error.violations.some((v) => v.path === 'app_feed_card.title'))
   assert.equal(error.maybeSent, false)
   assert.equal(error.apiCode, null)
-  assert.equal(fake.requests('create_feed_card'), 0)
+  assert.equal(fake.requests('create_app_feed_card'), 0)
 }))
 
 test('an unknown field is an invalid_argument naming it', withFake(async (fake) => {

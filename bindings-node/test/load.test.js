@@ -7,7 +7,13 @@ test('require(larkmsg) gives the client, errors and builders', () => {
   const larkmsg = require('larkmsg')
   assert.equal(typeof larkmsg.Client, 'function')
   assert.equal(typeof larkmsg.LarkError, 'function')
-  assert.deepEqual(larkmsg.CALLS, ['send_message', 'batch_send', 'create_card', 'create_app_feed_card'])
+  assert.deepEqual(larkmsg.CALLS, ['send_message', 'reply_message', 'batch_send', 'create_card', 'create_app_feed_card'])
+  for (const name of larkmsg.CALLS) {
+    const method = name.replace(/_([a-z])/g, (_, c) => c.toUpperCase())
+    assert.equal(typeof larkmsg.Client.prototype[method], 'function', method)
+  }
+  assert.equal(larkmsg.PermissionError, larkmsg.PermissionDeniedError)
+  assert.ok(new larkmsg.AuthError({ kind: 'auth', message: 'x' }) instanceof larkmsg.ApiError)
   assert.match(larkmsg.VERSION, /^\d+\.\d+\.\d+/)
   assert.equal(typeof require('larkmsg/testing').FakeServer.start, 'function')
 })
@@ -18,6 +24,8 @@ test('import from larkmsg gives the same objects as require', async () => {
   assert.equal(esm.Client, cjs.Client)
   assert.equal(esm.default.Client, cjs.Client)
   assert.equal(esm.InvalidArgumentError, cjs.InvalidArgumentError)
+  assert.equal(esm.PermissionDeniedError, cjs.PermissionDeniedError)
+  assert.equal(esm.PermissionError, cjs.PermissionError)
   const testing = await import('larkmsg/testing')
   assert.equal(testing.FakeServer, require('larkmsg/testing').FakeServer)
 })

@@ -10,10 +10,8 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use larkmsg::content::{MessageContent, TextContent, TextPart};
 use larkmsg::fake::{FakeConfig, FakeServer};
-use larkmsg::validate::decode_value;
-use larkmsg::{ClientOptions, Error, MsgType, runtime};
+use larkmsg::{ClientOptions, Error, runtime};
 use pyo3::exceptions::{PyRuntimeError, PyValueError};
 use pyo3::prelude::*;
 use serde_json::Value;
@@ -83,10 +81,15 @@ struct NativeClient {
 
 #[pymethods]
 impl NativeClient {
-    /// Builds a client from the core's `ClientOptions` as JSON text.
+    /// Builds a client from the core's `ClientOptions` as JSON text, with the secret options
+    /// (`app_secret`, `tenant_access_token`, `app_ticket`) as a JSON object of their own, so
+    /// that the Python side never holds them in the options.
     #[new]
-    fn new(py: Python<'_>, options_json: &str) -> PyResult<Self> {
-        let options = parse_json(options_json)?;
+    fn new(py: Python<'_>, options_json: &str, secrets_json: &str) -> PyResult<Self> {
+        let mut options = parse_json(options_json)?;
+        if let (Value::Object(options), Value::Object(secrets)) = (&mut options, parse_json(secrets_json)?) {
+            options.extend(secrets);
+        }
         let built = py.detach(|| ClientOptions::from_json(options).and_then(ClientOptions::build));
         built.map(|inner| Self { inner }).map_err(|e| to_py_err(py, &e))
     }
@@ -112,21 +115,22 @@ impl NativeClient {
         let event_loop = py.import("asyncio")?.call_method0("get_running_loop")?;
         let future = event_loop.call_method0("create_future")?;
         let resolve = py.import("larkmsg._errors")?.getattr("resolve_future")?.unbind();
-        let runtime = runtime::runtime().map_err(|e| to_py_err(py, &e))?;
         let client = self.inner.clone();
         let (loop_ref, future_ref) = (event_loop.unbind(), future.clone().unbind());
-        let task = runtime.spawn(async move {
-            let outcome = client.call_json(&name, request).await;
+        // The future is resolved whatever happens, a panic in the core included (kind `internal`).
+        let settle = move |outcome: larkmsg::Result<Value>| {
+            let (ok, payload) = match outcome {
+                Ok(value) => (true, value.to_string()),
+                Err(error) => (false, error_json(&error)),
+            };
             attach_from_runtime(|py| {
-                let (ok, payload) = match outcome {
-                    Ok(value) => (true, value.to_string()),
-                    Err(error) => (false, error_json(&error)),
-                };
                 // The loop may be closed by now; then nobody waits for the answer.
                 let _ = loop_ref.call_method1(py, "call_soon_threadsafe", (resolve, future_ref, ok, payload));
             });
-        });
-        let abort = Abort { handle: task.abort_handle() };
+        };
+        let handle = runtime::spawn_settled(async move { client.call_json(&name, request).await }, settle)
+            .map_err(|e| to_py_err(py, &e))?;
+        let abort = Abort { handle };
         future.call_method1("add_done_callback", (abort,))?;
         Ok(future)
     }
@@ -224,24 +228,14 @@ impl NativeFake {
     }
 }
 
-/// Send message's `content` string for `msg_type`, from the content object as JSON text:
-/// checked and written by the core.
+/// Builds message content or one card component from a spec as JSON text
+/// (`larkmsg::content::build_content`); gives `{"msg_type", "content"}` or `{"element"}`
+/// as JSON text.
 #[pyfunction]
-fn content_string(py: Python<'_>, msg_type: &str, content_json: &str) -> PyResult<String> {
-    let msg_type: MsgType = serde_json::from_value(Value::String(msg_type.to_owned()))
-        .map_err(|e| PyValueError::new_err(e.to_string()))?;
-    MessageContent::parse(&msg_type, content_json)
-        .map(|content| content.to_content_string())
+fn build_content(py: Python<'_>, spec_json: &str) -> PyResult<String> {
+    larkmsg::content::build_content(parse_json(spec_json)?)
+        .map(|built| built.to_json().to_string())
         .map_err(|violations| to_py_err(py, &Error::from(violations)))
-}
-
-/// The text of a `text` message from its parts (`larkmsg::content::TextPart` in JSON form),
-/// formatted by the core.
-#[pyfunction]
-fn text_markup(py: Python<'_>, parts_json: &str) -> PyResult<String> {
-    let parts: Vec<TextPart> = decode_value("parts", parse_json(parts_json)?)
-        .map_err(|violations| to_py_err(py, &Error::from(violations)))?;
-    Ok(TextContent::from_parts(&parts).text)
 }
 
 /// Logs the core's events to stderr, filtered by `directive` (`larkmsg::logging::enable`).
@@ -250,10 +244,12 @@ fn enable_logging(py: Python<'_>, directive: &str) -> PyResult<()> {
     larkmsg::logging::enable(directive).map_err(|e| to_py_err(py, &e))
 }
 
-/// The names of the calls (`send_message`, `batch_send`, `create_card`, `create_app_feed_card`).
+/// Raises the core's `ValidationError` for a value at `path` nested deeper than
+/// `MAX_DEPTH` (found by the Python side before it serializes the value).
 #[pyfunction]
-fn calls() -> Vec<&'static str> {
-    larkmsg::CALLS.to_vec()
+fn too_deep(py: Python<'_>, path: &str) -> PyResult<()> {
+    let violation = larkmsg::validate::too_deep(path);
+    Err(to_py_err(py, &Error::from(larkmsg::Violations::from(violation))))
 }
 
 /// The `larkmsg._native` module.
@@ -263,10 +259,10 @@ fn _native(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_class::<NativeClient>()?;
     module.add_class::<NativeFake>()?;
     module.add_class::<Abort>()?;
-    module.add_function(wrap_pyfunction!(content_string, module)?)?;
-    module.add_function(wrap_pyfunction!(text_markup, module)?)?;
-    module.add_function(wrap_pyfunction!(calls, module)?)?;
+    module.add_function(wrap_pyfunction!(build_content, module)?)?;
     module.add_function(wrap_pyfunction!(enable_logging, module)?)?;
+    module.add_function(wrap_pyfunction!(too_deep, module)?)?;
+    module.add("MAX_DEPTH", larkmsg::validate::MAX_DEPTH)?;
     module.add("VERSION", env!("CARGO_PKG_VERSION"))?;
     module.add("DEFAULT_APP_ID", larkmsg::fake::DEFAULT_APP_ID)?;
     module.add("DEFAULT_APP_SECRET", larkmsg::fake::DEFAULT_APP_SECRET)?;

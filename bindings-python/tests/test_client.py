@@ -86,7 +86,7 @@ def test_validation_error_lists_every_violation(lark_fake: FakeServer, lark_clie
     paths = {v.path for v in error.violations}
     assert "app_feed_card.title" in paths and len(paths) >= 2
     assert "app_feed_card.title" in str(error)
-    assert lark_fake.requests("create_feed_card") == 0
+    assert lark_fake.requests("create_app_feed_card") == 0
     copy = pickle.loads(pickle.dumps(error))
     assert type(copy) is larkmsg.ValidationError and copy.violations == error.violations and str(copy) == str(error)
 

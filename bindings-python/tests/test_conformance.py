@@ -15,7 +15,6 @@ from larkmsg.testing import FakeServer
 
 CASES = Path(__file__).resolve().parents[2] / "tests" / "conformance" / "cases"
 FILES = sorted(CASES.rglob("*.json"))
-ENDPOINTS = {"create_app_feed_card": "create_feed_card"}
 
 
 def expand(value: Any) -> Any:
@@ -78,7 +77,7 @@ def check(case: dict[str, Any], fake: FakeServer, outcome: Any) -> None:
         assert isinstance(outcome, larkmsg.LarkError), f"expected an error, got {outcome!r}"
         want = expect["error"]
         got = error_form(outcome)
-        assert type(outcome) is larkmsg._errors.KINDS[got["kind"]]
+        assert type(outcome) is larkmsg.LarkError._by_kind[got["kind"]]
         for key, value in want.items():
             if key == "violations":
                 pairs = sorted((v["path"], v["rule"]) for v in value)
@@ -87,7 +86,7 @@ def check(case: dict[str, Any], fake: FakeServer, outcome: Any) -> None:
                 assert subset(value, got[key]), f"{key}: expected {value}, got {got[key]} ({outcome})"
     counters = fake.counters()
     if "expect_requests" in case:
-        endpoint = ENDPOINTS.get(case["call"], case["call"])
+        endpoint = case["call"]
         assert counters["requests"].get(endpoint, 0) == case["expect_requests"]
     if "expect_token_requests" in case:
         assert sum(counters["token_requests"].values()) == case["expect_token_requests"]

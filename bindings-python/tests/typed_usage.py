@@ -6,6 +6,7 @@ import asyncio
 
 import larkmsg
 from larkmsg import content
+from larkmsg.card import Card, Column, Markdown, PlatformValues, StreamingConfig
 from larkmsg.testing import FakeServer
 from larkmsg.types import CreateAppFeedCardRequest, SendMessageRequest
 
@@ -33,6 +34,23 @@ def send_all(client: larkmsg.Client) -> list[str]:
     return [first.message_id, second.message_id, third.message_id, card.card_id, batch.message_id, str(len(failed)), str(tenant)]
 
 
+def send_card(client: larkmsg.Client) -> str:
+    pace = StreamingConfig(print_frequency_ms=50, print_step=PlatformValues(2, pc=4), print_strategy="fast")
+    card = (
+        larkmsg.Card()
+        .header("Deploy", subtitle="prod", template="green")
+        .config(streaming_mode=True, summary="…", streaming_config=pace, width_mode="fill")
+        .markdown("", element_id="answer")
+        .button("Stop", type="danger", value={"action": "stop"})
+        .column_set(Column([Markdown("left")]), Column([Markdown("right")], width="auto"))
+    )
+    assert isinstance(card, Card)
+    body: dict[str, object] = card.to_dict()
+    sent = client.send("open_id", "ou_1", content.card(card))
+    entity = client.create_card(type="card_json", data=card.to_json())
+    return f"{sent.message_id} {entity.card_id} {len(body)}"
+
+
 async def send_async(client: larkmsg.AsyncClient) -> str:
     message = await client.send(receive_id_type="open_id", receive_id="ou_1", content=content.image("img_1"))
     return message.message_id
@@ -53,6 +71,7 @@ def main() -> None:
         with fake.client(timeouts={"request_ms": 1000}, retry={"max_attempts": 2}) as client:
             try:
                 print(send_all(client))
+                print(send_card(client))
             except larkmsg.LarkError as error:
                 print(handle(error))
         with larkmsg.Client("cli_x", "secret", base_url=fake.url, quotas=False) as other:

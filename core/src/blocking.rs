@@ -1,14 +1,35 @@
 //! [`BlockingClient`]: the same calls for synchronous callers, run on the shared runtime.
 
-use crate::api::{
-    BatchSendRequest, BatchSendResult, CreateAppFeedCardRequest, CreateAppFeedCardResult, CreateCardRequest,
-    CreateCardResult, Message, SendMessageRequest,
-};
+use crate::api::Message;
 use crate::client::Client;
 use crate::content::MessageContent;
 use crate::enums::ReceiveIdType;
 use crate::error::Result;
+use crate::operation::Operation;
+use crate::registry::for_each_operation;
 use crate::runtime::block_on;
+
+macro_rules! define_blocking_calls {
+    ($( $(#[doc = $doc:literal])* $op:ident => $name:ident, )+) => {
+        impl BlockingClient {
+            $(
+                #[doc = concat!("Blocking [`Client::", stringify!($name), "`].")]
+                ///
+                /// # Errors
+                /// As the async call, and [`crate::ErrorKind::Config`] when called from
+                /// inside an async runtime.
+                pub fn $name(
+                    &self,
+                    request: <crate::api::$op as Operation>::Request,
+                ) -> Result<<crate::api::$op as Operation>::Output> {
+                    block_on(self.client.$name(request))?
+                }
+            )+
+        }
+    };
+}
+
+for_each_operation!(define_blocking_calls);
 
 /// A [`Client`] whose calls block the calling thread until they finish. They run on the
 /// one shared, fork-aware runtime; calling them from inside an async runtime is an error.
@@ -30,27 +51,10 @@ impl BlockingClient {
         &self.client
     }
 
-    /// Blocking [`Client::send_message`].
-    pub fn send_message(&self, request: SendMessageRequest) -> Result<Message> {
-        block_on(self.client.send_message(request))?
-    }
-
-    /// Blocking [`Client::batch_send`].
-    pub fn batch_send(&self, request: BatchSendRequest) -> Result<BatchSendResult> {
-        block_on(self.client.batch_send(request))?
-    }
-
-    /// Blocking [`Client::create_card`].
-    pub fn create_card(&self, request: CreateCardRequest) -> Result<CreateCardResult> {
-        block_on(self.client.create_card(request))?
-    }
-
-    /// Blocking [`Client::create_app_feed_card`].
-    pub fn create_app_feed_card(&self, request: CreateAppFeedCardRequest) -> Result<CreateAppFeedCardResult> {
-        block_on(self.client.create_app_feed_card(request))?
-    }
-
     /// Blocking [`Client::send`].
+    ///
+    /// # Errors
+    /// As [`Client::send`], and [`crate::ErrorKind::Config`] inside an async runtime.
     pub fn send(
         &self,
         receive_id_type: ReceiveIdType,
@@ -61,6 +65,9 @@ impl BlockingClient {
     }
 
     /// Blocking [`Client::send_text`].
+    ///
+    /// # Errors
+    /// As [`Client::send_text`], and [`crate::ErrorKind::Config`] inside an async runtime.
     pub fn send_text(
         &self,
         receive_id_type: ReceiveIdType,

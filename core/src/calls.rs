@@ -1,61 +1,76 @@
-//! The four endpoint calls and the content conveniences, as async methods of [`Client`].
-//! Each validates first: a request that breaks a documented rule is never sent.
+//! The calls of [`Client`]: one async method per operation of the registry, the
+//! JSON-call table of the bindings ([`Client::call_json`]), and the content conveniences.
 
-use crate::api::{
-    BatchSendRequest, BatchSendResult, CreateAppFeedCardRequest, CreateAppFeedCardResult, CreateCardRequest,
-    CreateCardResult, Message, SendMessageRequest,
-};
+use serde_json::Value;
+
+use crate::api::{Message, SendMessageRequest};
 use crate::client::Client;
 use crate::content::{MessageContent, TextContent};
+use crate::endpoint::Endpoint;
 use crate::enums::ReceiveIdType;
-use crate::error::Result;
-use crate::quota::Endpoint;
+use crate::error::{Error, ErrorKind, Result};
+use crate::operation::Operation;
+use crate::registry::for_each_operation;
+
+macro_rules! define_calls {
+    ($( $(#[doc = $doc:literal])* $op:ident => $name:ident, )+) => {
+        impl Client {
+            $(
+                $(#[doc = $doc])*
+                ///
+                /// # Errors
+                /// [`ErrorKind::InvalidArgument`] with every violation when the request breaks
+                /// a documented rule (nothing is sent); otherwise the platform's refusal or
+                /// what kept the call from completing, with [`Error::maybe_sent`] telling
+                /// whether it may have taken effect.
+                pub async fn $name(
+                    &self,
+                    request: <crate::api::$op as Operation>::Request,
+                ) -> Result<<crate::api::$op as Operation>::Output> {
+                    self.run::<crate::api::$op>(request).await
+                }
+            )+
+
+            /// Runs the call named `call` with its flat request object (path parameters,
+            /// query parameters and body fields together) and gives the result as JSON:
+            /// the one path every binding takes.
+            ///
+            /// # Errors
+            /// [`ErrorKind::InvalidArgument`] for an unknown call or a request that does not
+            /// decode or breaks a rule (naming the field); otherwise as the typed call.
+            #[doc(hidden)]
+            pub async fn call_json(&self, call: &str, request: Value) -> Result<Value> {
+                match call {
+                    $(stringify!($name) => self.run_json::<crate::api::$op>(request).await,)+
+                    other => Err(unknown_call(other)),
+                }
+            }
+        }
+    };
+}
+
+for_each_operation!(define_calls);
+
+fn unknown_call(name: &str) -> Error {
+    let known: Vec<&str> = Endpoint::ALL.iter().map(|endpoint| endpoint.name()).collect();
+    Error::new(
+        ErrorKind::InvalidArgument,
+        format!("unknown call {name:?}; expected one of {}", known.join(", ")),
+    )
+}
 
 impl Client {
-    /// Sends a message (`POST /open-apis/im/v1/messages`).
-    ///
-    /// A request without a `uuid` gets a fresh one, so that a repeat after a lost answer
-    /// finds the platform's de-duplication and can never produce a second message.
-    pub async fn send_message(&self, mut request: SendMessageRequest) -> Result<Message> {
-        request.validate()?;
-        if request.uuid.is_none() {
-            request.uuid = Some(uuid::Uuid::new_v4().to_string());
-        }
-        let receiver = Some(request.receive_id.as_str());
-        self.execute(Endpoint::SendMessage, request.query(), &request, receiver).await
-    }
-
-    /// Sends one message to many users and departments (`POST /open-apis/message/v4/batch_send/`).
-    ///
-    /// The platform has no de-duplication key for batches: a batch is repeated only when it
-    /// surely never reached the platform; otherwise the error says it may have been sent.
-    pub async fn batch_send(&self, request: BatchSendRequest) -> Result<BatchSendResult> {
-        request.validate()?;
-        self.execute(Endpoint::BatchSend, request.query(), &request, None).await
-    }
-
-    /// Creates a card entity (`POST /open-apis/cardkit/v1/cards`), to send later by `card_id`.
-    pub async fn create_card(&self, request: CreateCardRequest) -> Result<CreateCardResult> {
-        request.validate()?;
-        self.execute(Endpoint::CreateCard, request.query(), &request, None).await
-    }
-
-    /// Creates an app feed card for up to 20 users (`POST /open-apis/im/v2/app_feed_card`).
-    pub async fn create_app_feed_card(
-        &self,
-        request: CreateAppFeedCardRequest,
-    ) -> Result<CreateAppFeedCardResult> {
-        request.validate()?;
-        self.execute(Endpoint::CreateAppFeedCard, request.query(), &request, None).await
-    }
-
     /// Sends typed content to one receiver.
+    ///
+    /// # Errors
+    /// As [`Client::send_message`].
     pub async fn send(
         &self,
         receive_id_type: ReceiveIdType,
         receive_id: impl Into<String>,
         content: &MessageContent,
     ) -> Result<Message> {
+        content.check_depth("content")?;
         let request = SendMessageRequest::new(
             receive_id_type,
             receive_id,
@@ -66,6 +81,9 @@ impl Client {
     }
 
     /// Sends a plain text message to one receiver.
+    ///
+    /// # Errors
+    /// As [`Client::send_message`].
     pub async fn send_text(
         &self,
         receive_id_type: ReceiveIdType,

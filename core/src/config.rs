@@ -4,6 +4,7 @@ use std::time::Duration;
 
 /// Which platform to call.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[non_exhaustive]
 pub enum Domain {
     /// Feishu: `https://open.feishu.cn` (the default).
     #[default]
@@ -27,6 +28,7 @@ impl Domain {
 
 /// How long to wait.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Timeouts {
     /// To open a connection (default 10 s).
     pub connect: Duration,
@@ -34,6 +36,29 @@ pub struct Timeouts {
     pub request: Duration,
     /// For a whole call: pacing, token, every attempt and the waits between them (default 60 s).
     pub total: Duration,
+}
+
+impl Timeouts {
+    /// Sets the time to open a connection.
+    #[must_use]
+    pub fn with_connect(mut self, connect: Duration) -> Self {
+        self.connect = connect;
+        self
+    }
+
+    /// Sets the time for one attempt.
+    #[must_use]
+    pub fn with_request(mut self, request: Duration) -> Self {
+        self.request = request;
+        self
+    }
+
+    /// Sets the time for a whole call.
+    #[must_use]
+    pub fn with_total(mut self, total: Duration) -> Self {
+        self.total = total;
+        self
+    }
 }
 
 impl Default for Timeouts {
@@ -50,6 +75,7 @@ impl Default for Timeouts {
 /// a second visible effect (see [`crate::Endpoint::repeat_is_safe`]) or when the request
 /// surely never took effect (connection refused, throttled, token rejected).
 #[derive(Debug, Clone, Copy, PartialEq)]
+#[non_exhaustive]
 pub struct RetryPolicy {
     /// Attempts per call, the first included (default 5; 1 disables retries).
     pub max_attempts: u32,
@@ -80,6 +106,41 @@ impl RetryPolicy {
     /// One attempt per call, no repeats.
     pub fn disabled() -> Self {
         Self { max_attempts: 1, ..Self::default() }
+    }
+
+    /// Sets the attempts per call, the first included (at least 1).
+    #[must_use]
+    pub fn with_max_attempts(mut self, attempts: u32) -> Self {
+        self.max_attempts = attempts.max(1);
+        self
+    }
+
+    /// Sets the wait before the first repeat after an error.
+    #[must_use]
+    pub fn with_initial_backoff(mut self, wait: Duration) -> Self {
+        self.initial_backoff = wait;
+        self
+    }
+
+    /// Sets the longest wait between attempts after an error.
+    #[must_use]
+    pub fn with_max_backoff(mut self, wait: Duration) -> Self {
+        self.max_backoff = wait;
+        self
+    }
+
+    /// Sets the longest `x-ogw-ratelimit-reset` wait honoured.
+    #[must_use]
+    pub fn with_max_throttle_wait(mut self, wait: Duration) -> Self {
+        self.max_throttle_wait = wait;
+        self
+    }
+
+    /// Sets the pause for one receiver after the platform's per-receiver limit.
+    #[must_use]
+    pub fn with_receiver_backoff(mut self, wait: Duration) -> Self {
+        self.receiver_backoff = wait;
+        self
     }
 
     /// The wait before repeat number `repeat` (1-based): exponential, capped, with jitter

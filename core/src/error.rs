@@ -13,45 +13,82 @@ use serde::{Deserialize, Serialize};
 use crate::api::{FieldViolation, PermissionViolation};
 use crate::validate::{Violation, Violations};
 
-/// What went wrong, as a stable snake_case name (`invalid_argument`, `rate_limited`, …).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ErrorKind {
-    /// The request broke a documented rule; nothing was sent. See [`Error::violations`].
-    InvalidArgument,
-    /// Authentication failed: bad credentials, a rejected token or app ticket.
-    Auth,
-    /// The app lacks a scope or the caller is not allowed (IP, availability, quota used up).
-    Permission,
-    /// The platform throttled the call and the retries did not get through.
-    RateLimited,
-    /// The platform answered with a business error code.
-    Api,
-    /// No answer within the timeout or the call's deadline.
-    Timeout,
-    /// The connection failed or was dropped.
-    Network,
-    /// The answer could not be decoded.
-    Decode,
-    /// The client is misconfigured (bad base URL, missing credentials, wrong runtime use).
-    Config,
+/// Generates [`ErrorKind`] and what the bindings build from it, from one list.
+macro_rules! error_kinds {
+    ($(
+        $(#[doc = $doc:literal])*
+        $variant:ident = $name:literal, code = $code:literal, class = $class:literal,
+        parent = $parent:expr;
+    )+) => {
+        /// What went wrong, as a stable snake_case name (`invalid_argument`, `rate_limited`, …).
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[serde(rename_all = "snake_case")]
+        #[non_exhaustive]
+        pub enum ErrorKind {
+            $( $(#[doc = $doc])* $variant, )+
+        }
+
+        impl ErrorKind {
+            /// Every kind, in the order of the list.
+            pub const ALL: &'static [ErrorKind] = &[$(Self::$variant),+];
+
+            /// The stable snake_case name shared by every binding.
+            pub fn as_str(self) -> &'static str {
+                match self { $(Self::$variant => $name,)+ }
+            }
+
+            /// The kind's number in the C API's `larkmsg_result` (0 is success).
+            #[doc(hidden)]
+            pub fn c_code(self) -> u32 {
+                match self { $(Self::$variant => $code,)+ }
+            }
+
+            /// The name of the kind's error class in every binding (`InvalidArgumentError`).
+            #[doc(hidden)]
+            pub fn class_name(self) -> &'static str {
+                match self { $(Self::$variant => $class,)+ }
+            }
+
+            /// The kind whose class is this kind's parent class, if any.
+            #[doc(hidden)]
+            pub fn parent(self) -> Option<ErrorKind> {
+                match self { $(Self::$variant => $parent,)+ }
+            }
+
+            /// The kind's documentation.
+            pub fn docs(self) -> &'static str {
+                match self { $(Self::$variant => concat!($($doc, "\n"),*),)+ }
+            }
+        }
+    };
 }
 
-impl ErrorKind {
-    /// The stable snake_case name shared by every binding.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::InvalidArgument => "invalid_argument",
-            Self::Auth => "auth",
-            Self::Permission => "permission",
-            Self::RateLimited => "rate_limited",
-            Self::Api => "api",
-            Self::Timeout => "timeout",
-            Self::Network => "network",
-            Self::Decode => "decode",
-            Self::Config => "config",
-        }
-    }
+error_kinds! {
+    /// The request broke a documented rule, or an argument was missing or malformed (not
+    /// UTF-8, not JSON, NULL); nothing was sent. The violations name each field and rule.
+    InvalidArgument = "invalid_argument", code = 1, class = "InvalidArgumentError", parent = None;
+    /// Authentication failed: bad credentials, a rejected token or app ticket.
+    Auth = "auth", code = 2, class = "AuthError", parent = Some(ErrorKind::Api);
+    /// The app lacks a scope or the caller is not allowed (IP, availability, quota used up).
+    Permission = "permission", code = 3, class = "PermissionDeniedError", parent = Some(ErrorKind::Api);
+    /// The platform throttled the call and the retries did not get through.
+    RateLimited = "rate_limited", code = 4, class = "RateLimitedError", parent = Some(ErrorKind::Api);
+    /// The platform answered with a business error code.
+    Api = "api", code = 5, class = "ApiError", parent = None;
+    /// No answer within the timeout or the call's deadline.
+    Timeout = "timeout", code = 6, class = "TimeoutError", parent = None;
+    /// The connection failed or was dropped.
+    Network = "network", code = 7, class = "NetworkError", parent = None;
+    /// The answer could not be decoded.
+    Decode = "decode", code = 8, class = "DecodeError", parent = None;
+    /// The client is misconfigured: bad options or base URL, missing credentials, a blocking
+    /// call from inside an async runtime or a callback.
+    Config = "config", code = 9, class = "ConfigError", parent = None;
+    /// The TLS handshake failed: the server's certificate is not trusted (unknown issuer,
+    /// expired, another host's) or TLS could not be negotiated. Never retried.
+    Tls = "tls", code = 10, class = "TlsError", parent = None;
+    /// A bug inside larkmsg was caught (a panic); the call ended without a result.
+    Internal = "internal", code = 100, class = "InternalError", parent = None;
 }
 
 impl Display for ErrorKind {
@@ -331,24 +368,20 @@ mod tests {
     }
 
     #[test]
-    fn kinds_have_stable_names() {
-        let names: Vec<_> = [
-            ErrorKind::InvalidArgument,
-            ErrorKind::Auth,
-            ErrorKind::Permission,
-            ErrorKind::RateLimited,
-            ErrorKind::Api,
-            ErrorKind::Timeout,
-            ErrorKind::Network,
-            ErrorKind::Decode,
-            ErrorKind::Config,
-        ]
-        .iter()
-        .map(|k| serde_json::to_string(k).unwrap())
-        .collect();
+    fn kinds_have_stable_names_and_codes() {
+        let names: Vec<_> = ErrorKind::ALL.iter().map(|k| serde_json::to_string(k).unwrap()).collect();
         assert_eq!(
             names.join(","),
-            "\"invalid_argument\",\"auth\",\"permission\",\"rate_limited\",\"api\",\"timeout\",\"network\",\"decode\",\"config\""
+            "\"invalid_argument\",\"auth\",\"permission\",\"rate_limited\",\"api\",\"timeout\",\"network\",\"decode\",\"config\",\"tls\",\"internal\""
         );
+        for (i, kind) in ErrorKind::ALL.iter().enumerate() {
+            assert_eq!(serde_json::to_string(kind).unwrap(), format!("\"{}\"", kind.as_str()));
+            assert!(kind.c_code() > 0, "0 is the C API's success");
+            assert!(ErrorKind::ALL[i + 1..].iter().all(|other| other.c_code() != kind.c_code()));
+            assert!(kind.class_name().ends_with("Error"));
+            assert!(kind.parent().is_none_or(|parent| parent.parent().is_none()));
+        }
+        // A panic caught at the C boundary kept its number when it became `internal`.
+        assert_eq!(ErrorKind::Internal.c_code(), 100);
     }
 }

@@ -1,54 +1,69 @@
-//! larkmsg: a Feishu / Lark messaging SDK.
+#![doc = include_str!("../README.md")]
 //!
-//! This crate is the one core behind the Rust, Python, Node and C APIs: the request and
-//! response models of four Open Platform endpoints, client-side validation of every
-//! documented rule, typed message content and card JSON 2.0, and the client that
-//! authenticates, sends, retries and paces itself to the platform's quotas.
+//! # The crate
 //!
-//! Feature `fake` adds [`fake`], a faithful fake Feishu server for tests, and the
-//! `larkmsg-fake` binary.
+//! One [`Operation`] per endpoint of the Open Platform, listed in one registry (see
+//! [`Endpoint`]); the modules `api`, `content`, `card`, `logging` and (feature `fake`)
+//! `fake` are public namespaces, and everything else is re-exported here.
 #![cfg_attr(docsrs, feature(doc_cfg))]
+#![warn(clippy::missing_errors_doc)]
+
+/// The Rust examples of the project's README, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+struct ProjectReadme;
 
 pub mod api;
-pub mod auth;
+mod auth;
 mod blocking;
 mod calls;
 pub mod card;
-pub mod client;
-pub mod config;
+mod client;
+mod codes;
+mod config;
 pub mod content;
-pub mod enums;
-pub mod error;
+mod endpoint;
+mod enums;
+mod error;
 #[cfg(feature = "fake")]
 #[cfg_attr(docsrs, doc(cfg(feature = "fake")))]
 pub mod fake;
 mod fork;
 mod http;
-mod json_api;
 pub mod logging;
-pub mod options;
+mod operation;
+mod options;
 mod pacing;
-pub mod quota;
+mod quota;
+mod rate;
+mod registry;
+#[doc(hidden)]
 pub mod runtime;
-pub mod secret;
-pub mod token_store;
+mod secret;
+mod token_store;
 mod transport;
+#[doc(hidden)]
 pub mod validate;
 
-pub use api::{
-    BatchSendRequest, BatchSendResult, CreateAppFeedCardRequest, CreateAppFeedCardResult, CreateCardRequest,
-    CreateCardResult, Envelope, Message, SendMessageRequest,
-};
-pub use auth::{AppTicketCell, AppTicketSource};
+pub use api::*;
+pub use auth::{AppTicketCell, AppTicketSource, MAX_REJECTED_TOKENS_IN_A_ROW};
 pub use blocking::BlockingClient;
 pub use client::{Client, ClientBuilder};
 pub use config::{Domain, RetryPolicy, Timeouts};
 pub use content::MessageContent;
+pub use endpoint::Endpoint;
+#[cfg(feature = "schema")]
+#[doc(hidden)]
+pub use endpoint::schemas;
 pub use enums::{KnownValues, MsgType, ReceiveIdType, UserIdType};
 pub use error::{Error, ErrorKind, Result};
-pub use json_api::CALLS;
-pub use options::ClientOptions;
-pub use quota::{Endpoint, Quota, QuotaTable};
+pub use operation::{Method, Operation, Repeat, Subject, SubjectKind};
+#[doc(hidden)]
+pub use operation::{match_path, path_param_names};
+pub use options::{ClientOptions, RetryOptions, TimeoutOptions};
+pub use quota::QuotaTable;
+pub use rate::Quota;
+pub use registry::{OperationVisitor, visit_operations};
 pub use secret::Secret;
 pub use token_store::{CachedToken, MemoryTokenStore, TokenStore};
 pub use validate::{Rule, Violation, Violations};

@@ -37,6 +37,9 @@ static FROM_ENV: Once = Once::new();
 /// target, and/or `target=level` pairs separated by commas (`"info,larkmsg=trace"`).
 /// Fails with [`ErrorKind::InvalidArgument`] for a directive that does not parse and with
 /// [`ErrorKind::Config`] when another `tracing` subscriber is installed in this process.
+///
+/// # Errors
+/// [`ErrorKind::InvalidArgument`] or [`ErrorKind::Config`], as above.
 pub fn enable(directive: &str) -> Result<()> {
     let filter = parse(directive)?;
     let mut installed = INSTALLED.lock().unwrap_or_else(PoisonError::into_inner);
@@ -48,7 +51,7 @@ pub fn enable(directive: &str) -> Result<()> {
     let (filter, handle) = reload::Layer::new(filter);
     let subscriber = Registry::default()
         .with(filter)
-        .with(tracing_subscriber::fmt::layer().with_writer(std::io::stderr).with_ansi(false));
+        .with(tracing_subscriber::fmt::layer().with_writer(|| crate::fork::GatedStderr).with_ansi(false));
     tracing::subscriber::set_global_default(subscriber).map_err(|_| {
         Error::new(
             ErrorKind::Config,

@@ -1,7 +1,7 @@
 //! Client-side pacing to the quota table: a call waits until every quota that applies to it
-//! (its endpoint's, and for send message its receiver's) has room, so that the server
-//! never needs to throttle. When the server throttles anyway, the endpoint or receiver is
-//! held until the time it named, for every caller of the client.
+//! (its endpoint's, and its subject's, such as a message's receiver) has room, so that the
+//! server never needs to throttle. When the server throttles anyway, the endpoint or
+//! subject is held until the time it named, for every caller of the client.
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::Mutex;
@@ -9,11 +9,14 @@ use std::time::Duration;
 
 use tokio::time::Instant;
 
+use crate::endpoint::Endpoint;
 use crate::error::{Error, ErrorKind, Result};
-use crate::quota::{Endpoint, Quota, QuotaTable};
+use crate::operation::Subject;
+use crate::quota::QuotaTable;
+use crate::rate::Quota;
 
-/// Receivers tracked before idle ones are forgotten.
-const RECEIVER_PRUNE_THRESHOLD: usize = 4096;
+/// Subjects tracked before idle ones are forgotten.
+const SUBJECT_PRUNE_THRESHOLD: usize = 4096;
 
 /// A sliding window: at most `limit` starts in any `span`.
 #[derive(Debug)]
@@ -82,7 +85,7 @@ impl Lane {
 #[derive(Debug, Default)]
 struct Lanes {
     endpoints: HashMap<Endpoint, Lane>,
-    receivers: HashMap<String, Lane>,
+    subjects: HashMap<Subject, Lane>,
     prune_at: usize,
 }
 
@@ -97,49 +100,55 @@ impl Pacer {
     pub(crate) fn new(table: QuotaTable) -> Self {
         let endpoints =
             Endpoint::ALL.iter().map(|e| (*e, Lane::new(table.endpoint(*e), table.headroom()))).collect();
-        let lanes = Lanes { endpoints, receivers: HashMap::new(), prune_at: RECEIVER_PRUNE_THRESHOLD };
+        let lanes = Lanes { endpoints, subjects: HashMap::new(), prune_at: SUBJECT_PRUNE_THRESHOLD };
         Self { table, lanes: Mutex::new(lanes) }
     }
 
-    /// Waits until a call to `endpoint` (for `receiver`, if given) fits every quota, then
+    /// Waits until a call to `endpoint` (about `subject`, if given) fits every quota, then
     /// counts it. Fails, without waiting, when that would pass `deadline`.
     pub(crate) async fn acquire(
         &self,
         endpoint: Endpoint,
-        receiver: Option<&str>,
+        subject: Option<&Subject>,
         deadline: Instant,
     ) -> Result<()> {
         loop {
-            let free_at = self.try_acquire(endpoint, receiver, Instant::now());
+            let free_at = self.try_acquire(endpoint, subject, Instant::now());
             let Some(free_at) = free_at else { return Ok(()) };
             if free_at > deadline {
                 let wait = free_at.saturating_duration_since(Instant::now());
-                return Err(Error::new(
-                    ErrorKind::RateLimited,
-                    format!("{} quota has no room before the call's deadline", endpoint.name()),
-                )
-                .with_retry_after(Some(wait)));
+                let message = if self.held(endpoint, subject, free_at) {
+                    // Remembered from the platform's answer: asking again before then is useless.
+                    format!(
+                        "the platform throttled {} for another {:.0} s; not asking again before then",
+                        endpoint.name(),
+                        wait.as_secs_f64()
+                    )
+                } else {
+                    format!("{} quota has no room before the call's deadline", endpoint.name())
+                };
+                return Err(Error::new(ErrorKind::RateLimited, message).with_retry_after(Some(wait)));
             }
             tokio::time::sleep_until(free_at).await;
         }
     }
 
     /// Counts the call and returns `None` when it fits now; else the instant to try again.
-    fn try_acquire(&self, endpoint: Endpoint, receiver: Option<&str>, now: Instant) -> Option<Instant> {
-        let mut lanes = self.lanes.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    fn try_acquire(&self, endpoint: Endpoint, subject: Option<&Subject>, now: Instant) -> Option<Instant> {
+        let mut lanes = crate::fork::lock(&self.lanes);
         let lanes = &mut *lanes;
-        let receiver = receiver.filter(|_| endpoint == Endpoint::SendMessage);
         let mut free_at = lanes.endpoints.get_mut(&endpoint).map_or(now, |lane| lane.next_free(now));
-        if let Some(receiver) = receiver {
-            // With receiver pacing off, a lane exists only while the server holds the receiver.
-            let lane = if self.table.per_receiver().is_empty() {
-                lanes.receivers.get_mut(receiver)
+        if let Some(subject) = subject {
+            // With the subject's pacing off, a lane exists only while the server holds it.
+            let quotas = self.table.subject(subject.kind);
+            let lane = if quotas.is_empty() {
+                lanes.subjects.get_mut(subject)
             } else {
                 Some(
                     lanes
-                        .receivers
-                        .entry(receiver.to_owned())
-                        .or_insert_with(|| Lane::new(self.table.per_receiver(), self.table.headroom())),
+                        .subjects
+                        .entry(subject.clone())
+                        .or_insert_with(|| Lane::new(quotas, self.table.headroom())),
                 )
             };
             if let Some(lane) = lane {
@@ -152,28 +161,36 @@ impl Pacer {
         if let Some(lane) = lanes.endpoints.get_mut(&endpoint) {
             lane.record(now);
         }
-        if let Some(lane) = receiver.and_then(|r| lanes.receivers.get_mut(r)) {
+        if let Some(lane) = subject.and_then(|s| lanes.subjects.get_mut(s)) {
             lane.record(now);
         }
-        if lanes.receivers.len() > lanes.prune_at {
+        if lanes.subjects.len() > lanes.prune_at {
             lanes
-                .receivers
+                .subjects
                 .retain(|_, lane| lane.held_until.is_some_and(|u| u > now) || !lane_is_idle(lane, now));
-            lanes.prune_at = (lanes.receivers.len() * 2).max(RECEIVER_PRUNE_THRESHOLD);
+            lanes.prune_at = (lanes.subjects.len() * 2).max(SUBJECT_PRUNE_THRESHOLD);
         }
         None
     }
 
+    /// Whether a hold the server asked for lasts until `free_at` (not the quota windows).
+    fn held(&self, endpoint: Endpoint, subject: Option<&Subject>, free_at: Instant) -> bool {
+        let lanes = crate::fork::lock(&self.lanes);
+        let endpoint_hold = lanes.endpoints.get(&endpoint).and_then(|lane| lane.held_until);
+        let subject_hold = subject.and_then(|s| lanes.subjects.get(s)).and_then(|lane| lane.held_until);
+        [endpoint_hold, subject_hold].into_iter().flatten().any(|until| until >= free_at)
+    }
+
     /// Holds every call to `endpoint` until `until` (the server said it is throttling).
     pub(crate) fn hold_endpoint(&self, endpoint: Endpoint, until: Instant) {
-        let mut lanes = self.lanes.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut lanes = crate::fork::lock(&self.lanes);
         lanes.endpoints.entry(endpoint).or_default().hold(until);
     }
 
-    /// Holds every send to `receiver` until `until` (the server said it is throttling it).
-    pub(crate) fn hold_receiver(&self, receiver: &str, until: Instant) {
-        let mut lanes = self.lanes.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        lanes.receivers.entry(receiver.to_owned()).or_default().hold(until);
+    /// Holds every call about `subject` until `until` (the server said it is throttling it).
+    pub(crate) fn hold_subject(&self, subject: &Subject, until: Instant) {
+        let mut lanes = crate::fork::lock(&self.lanes);
+        lanes.subjects.entry(subject.clone()).or_default().hold(until);
     }
 }
 
@@ -203,19 +220,20 @@ mod tests {
     }
 
     #[tokio::test(start_paused = true)]
-    async fn receiver_quota_applies_only_to_send_message() {
+    async fn subject_quota_applies_only_to_calls_with_that_subject() {
         let table = QuotaTable::unlimited().with_per_receiver(vec![Quota::per_second(5)]);
         let pacer = Pacer::new(table);
+        let (a, b) = (Subject::receiver("ou_a"), Subject::receiver("ou_b"));
         let start = Instant::now();
         for i in 0..12 {
-            let receiver = if i % 2 == 0 { "ou_a" } else { "ou_b" };
+            let receiver = if i % 2 == 0 { &a } else { &b };
             pacer.acquire(Endpoint::SendMessage, Some(receiver), far()).await.unwrap();
         }
         // 6 per receiver at 5 per second: the 6th of each waits one second.
         assert_eq!(start.elapsed(), Duration::from_secs(1));
         let start = Instant::now();
         for _ in 0..20 {
-            pacer.acquire(Endpoint::BatchSend, Some("ou_a"), far()).await.unwrap();
+            pacer.acquire(Endpoint::BatchSend, None, far()).await.unwrap();
         }
         assert_eq!(start.elapsed(), Duration::ZERO);
     }
@@ -244,29 +262,31 @@ mod tests {
         assert_eq!(error.retry_after(), Some(Duration::from_secs(3)));
         pacer.acquire(Endpoint::BatchSend, None, far()).await.unwrap();
         assert_eq!(start.elapsed(), Duration::from_secs(3));
-        pacer.hold_receiver("ou_x", Instant::now() + Duration::from_secs(1));
-        pacer.acquire(Endpoint::SendMessage, Some("ou_y"), far()).await.unwrap();
+        pacer.hold_subject(&Subject::receiver("ou_x"), Instant::now() + Duration::from_secs(1));
+        pacer.acquire(Endpoint::SendMessage, Some(&Subject::receiver("ou_y")), far()).await.unwrap();
         assert_eq!(start.elapsed(), Duration::from_secs(3));
-        pacer.acquire(Endpoint::SendMessage, Some("ou_x"), far()).await.unwrap();
+        pacer.acquire(Endpoint::SendMessage, Some(&Subject::receiver("ou_x")), far()).await.unwrap();
         assert_eq!(start.elapsed(), Duration::from_secs(4));
     }
 
     #[tokio::test(start_paused = true)]
     async fn idle_receivers_are_forgotten() {
         let pacer = Pacer::new(QuotaTable::documented().with_endpoint(Endpoint::SendMessage, Vec::new()));
-        let first = RECEIVER_PRUNE_THRESHOLD + 1;
+        let first = SUBJECT_PRUNE_THRESHOLD + 1;
         for i in 0..first {
-            pacer.acquire(Endpoint::SendMessage, Some(&format!("ou_old_{i}")), far()).await.unwrap();
+            let subject = Subject::receiver(format!("ou_old_{i}"));
+            pacer.acquire(Endpoint::SendMessage, Some(&subject), far()).await.unwrap();
         }
         // All were active when the first prune ran: none forgotten yet.
-        assert_eq!(pacer.lanes.lock().unwrap().receivers.len(), first);
+        assert_eq!(pacer.lanes.lock().unwrap().subjects.len(), first);
         tokio::time::sleep(Duration::from_secs(5)).await;
         let second = first + 1;
         for i in 0..second {
-            pacer.acquire(Endpoint::SendMessage, Some(&format!("ou_new_{i}")), far()).await.unwrap();
+            let subject = Subject::receiver(format!("ou_new_{i}"));
+            pacer.acquire(Endpoint::SendMessage, Some(&subject), far()).await.unwrap();
         }
         let lanes = pacer.lanes.lock().unwrap();
-        assert_eq!(lanes.receivers.len(), second);
-        assert!(lanes.receivers.keys().all(|k| k.starts_with("ou_new_")));
+        assert_eq!(lanes.subjects.len(), second);
+        assert!(lanes.subjects.keys().all(|k| k.id.starts_with("ou_new_")));
     }
 }

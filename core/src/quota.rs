@@ -1,76 +1,20 @@
-//! The platform's documented quotas, as data: one table the pacer reads.
+//! The quotas a client paces itself to: the table the pacer reads, built from the registry
+//! (each operation names its tier of the rate-limit page, see `rate.rs`).
 //!
-//! Quotas are per app and per tenant. Send message, batch send and card create allow
-//! 50 calls per second and 1000 per minute each; app feed cards 10 per second; send
-//! message also allows 5 per second to the same receiver (user or group).
+//! Quotas are per API, per app and per tenant. Most messaging endpoints are tier 4
+//! (1000 per minute and 50 per second); app feed cards tier 7 (10 per second). Messages
+//! also allow 5 per second to the same receiver (a user, or a chat shared by its bots).
 
 use std::collections::HashMap;
-use std::time::Duration;
 
-/// The endpoints larkmsg calls, for quotas, retries and counters.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Endpoint {
-    /// `POST /open-apis/im/v1/messages`.
-    SendMessage,
-    /// `POST /open-apis/message/v4/batch_send/`.
-    BatchSend,
-    /// `POST /open-apis/cardkit/v1/cards`.
-    CreateCard,
-    /// `POST /open-apis/im/v2/app_feed_card`.
-    CreateAppFeedCard,
-}
+use crate::endpoint::Endpoint;
+use crate::operation::SubjectKind;
+use crate::rate::Quota;
 
-impl Endpoint {
-    /// Every endpoint.
-    pub const ALL: [Endpoint; 4] =
-        [Self::SendMessage, Self::BatchSend, Self::CreateCard, Self::CreateAppFeedCard];
-
-    /// The request path below the base URL.
-    pub fn path(self) -> &'static str {
-        match self {
-            Self::SendMessage => "/open-apis/im/v1/messages",
-            Self::BatchSend => "/open-apis/message/v4/batch_send/",
-            Self::CreateCard => "/open-apis/cardkit/v1/cards",
-            Self::CreateAppFeedCard => "/open-apis/im/v2/app_feed_card",
-        }
-    }
-
-    /// A short snake_case name, used in logs and configuration.
-    pub fn name(self) -> &'static str {
-        match self {
-            Self::SendMessage => "send_message",
-            Self::BatchSend => "batch_send",
-            Self::CreateCard => "create_card",
-            Self::CreateAppFeedCard => "create_app_feed_card",
-        }
-    }
-
-    /// Whether repeating the call after an ambiguous failure cannot cause a second visible
-    /// effect. Send message carries a `uuid` the platform de-duplicates for an hour; a card
-    /// entity that is never sent is invisible. Batch send and feed cards have no such key.
-    pub fn repeat_is_safe(self) -> bool {
-        matches!(self, Self::SendMessage | Self::CreateCard)
-    }
-}
-
-/// At most `limit` calls in any window of length `per`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Quota {
-    /// Calls allowed per window.
-    pub limit: u32,
-    /// Window length.
-    pub per: Duration,
-}
-
-impl Quota {
-    /// `limit` calls per second.
-    pub const fn per_second(limit: u32) -> Self {
-        Self { limit, per: Duration::from_secs(1) }
-    }
-
-    /// `limit` calls per minute.
-    pub const fn per_minute(limit: u32) -> Self {
-        Self { limit, per: Duration::from_secs(60) }
+/// The documented per-subject quotas.
+fn documented_subject(kind: SubjectKind) -> Vec<Quota> {
+    match kind {
+        SubjectKind::Receiver => vec![Quota::per_second(5)],
     }
 }
 
@@ -78,42 +22,47 @@ impl Quota {
 #[derive(Debug, Clone, PartialEq)]
 pub struct QuotaTable {
     endpoints: HashMap<Endpoint, Vec<Quota>>,
-    per_receiver: Vec<Quota>,
+    subjects: HashMap<SubjectKind, Vec<Quota>>,
     headroom: f64,
 }
 
 impl QuotaTable {
-    /// The documented quotas, paced with 5 % headroom (see [`QuotaTable::headroom`]).
+    /// The documented quotas of every endpoint of the registry, paced with 5 % headroom
+    /// (see [`QuotaTable::headroom`]).
     pub fn documented() -> Self {
-        let common = vec![Quota::per_second(50), Quota::per_minute(1000)];
-        let endpoints = HashMap::from([
-            (Endpoint::SendMessage, common.clone()),
-            (Endpoint::BatchSend, common.clone()),
-            (Endpoint::CreateCard, common),
-            (Endpoint::CreateAppFeedCard, vec![Quota::per_second(10)]),
-        ]);
-        Self { endpoints, per_receiver: vec![Quota::per_second(5)], headroom: 0.95 }
+        let endpoints = Endpoint::ALL.iter().map(|e| (*e, e.quotas().to_vec())).collect();
+        let subjects = [SubjectKind::Receiver].into_iter().map(|k| (k, documented_subject(k))).collect();
+        Self { endpoints, subjects, headroom: 0.95 }
     }
 
     /// No pacing at all: calls go out as fast as they come.
     pub fn unlimited() -> Self {
-        Self { endpoints: HashMap::new(), per_receiver: Vec::new(), headroom: 1.0 }
+        Self { endpoints: HashMap::new(), subjects: HashMap::new(), headroom: 1.0 }
     }
 
     /// Replaces the quotas of one endpoint (an empty list switches its pacing off).
+    #[must_use]
     pub fn with_endpoint(mut self, endpoint: Endpoint, quotas: Vec<Quota>) -> Self {
         self.endpoints.insert(endpoint, quotas);
         self
     }
 
-    /// Replaces the per-receiver quotas of send message (empty switches them off).
-    pub fn with_per_receiver(mut self, quotas: Vec<Quota>) -> Self {
-        self.per_receiver = quotas;
+    /// Replaces the quotas of one kind of subject (an empty list switches them off).
+    #[must_use]
+    pub fn with_subject(mut self, kind: SubjectKind, quotas: Vec<Quota>) -> Self {
+        self.subjects.insert(kind, quotas);
         self
+    }
+
+    /// Replaces the per-receiver quotas of messages (empty switches them off).
+    #[must_use]
+    pub fn with_per_receiver(self, quotas: Vec<Quota>) -> Self {
+        self.with_subject(SubjectKind::Receiver, quotas)
     }
 
     /// Uses only this fraction of each quota (0 < fraction ≤ 1), so that requests arriving
     /// a little bunched up never exceed the server's window. Out-of-range values are clamped.
+    #[must_use]
     pub fn with_headroom(mut self, fraction: f64) -> Self {
         self.headroom = if fraction.is_finite() { fraction.clamp(0.01, 1.0) } else { 1.0 };
         self
@@ -129,9 +78,14 @@ impl QuotaTable {
         self.endpoints.get(&endpoint).map(Vec::as_slice).unwrap_or(&[])
     }
 
-    /// The per-receiver quotas of send message.
+    /// The quotas of one kind of subject.
+    pub fn subject(&self, kind: SubjectKind) -> &[Quota] {
+        self.subjects.get(&kind).map(Vec::as_slice).unwrap_or(&[])
+    }
+
+    /// The per-receiver quotas of messages.
     pub fn per_receiver(&self) -> &[Quota] {
-        &self.per_receiver
+        self.subject(SubjectKind::Receiver)
     }
 }
 
@@ -148,7 +102,9 @@ mod tests {
     #[test]
     fn documented_quotas_match_the_pages() {
         let table = QuotaTable::documented();
-        for endpoint in [Endpoint::SendMessage, Endpoint::BatchSend, Endpoint::CreateCard] {
+        for endpoint in
+            [Endpoint::SendMessage, Endpoint::ReplyMessage, Endpoint::BatchSend, Endpoint::CreateCard]
+        {
             assert_eq!(table.endpoint(endpoint), &[Quota::per_second(50), Quota::per_minute(1000)]);
         }
         assert_eq!(table.endpoint(Endpoint::CreateAppFeedCard), &[Quota::per_second(10)]);

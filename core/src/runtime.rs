@@ -8,13 +8,19 @@
 //! The runtime's threads live until the process exits, unless a program that is done with
 //! the library stops them with [`shutdown`] (the C API's `larkmsg_shutdown`), so that leak
 //! checkers see every thread joined.
+//! [`block_on`] and [`spawn_settled`] are the bridges of every binding: whatever happens in
+//! the future, a panic included, the caller gets one outcome (a panic becomes an error of
+//! kind [`ErrorKind::Internal`]), so no call raises a foreign exception or never settles.
 
+use std::any::Any;
 use std::future::Future;
+use std::panic::AssertUnwindSafe;
 use std::ptr;
 use std::sync::atomic::{AtomicPtr, Ordering};
 use std::time::Duration;
 
 use tokio::runtime::Runtime;
+use tokio::task::AbortHandle;
 
 use crate::error::{Error, ErrorKind, Result};
 
@@ -60,7 +66,8 @@ pub fn runtime() -> Result<&'static Runtime> {
 /// Runs a future to completion on the shared runtime, blocking the calling thread.
 ///
 /// Fails with [`ErrorKind::Config`] when called from inside an async runtime, where blocking
-/// would stall it: use the async API there.
+/// would stall it: use the async API there; and with [`ErrorKind::Internal`] when the
+/// future panics.
 pub fn block_on<F: Future>(future: F) -> Result<F::Output> {
     if tokio::runtime::Handle::try_current().is_ok() {
         return Err(Error::new(
@@ -68,7 +75,44 @@ pub fn block_on<F: Future>(future: F) -> Result<F::Output> {
             "a blocking larkmsg call was made from inside an async runtime; use the async API there",
         ));
     }
-    Ok(runtime()?.block_on(future))
+    let runtime = runtime()?;
+    std::panic::catch_unwind(AssertUnwindSafe(|| runtime.block_on(future))).map_err(panic_error)
+}
+
+/// Runs `future` on the shared runtime and hands its outcome to `settle`, exactly once: an
+/// error of kind [`ErrorKind::Internal`] when the future panics or is aborted. The handle
+/// aborts the future (`settle` still runs, with that error).
+pub fn spawn_settled<T, F, S>(future: F, settle: S) -> Result<AbortHandle>
+where
+    T: Send + 'static,
+    F: Future<Output = Result<T>> + Send + 'static,
+    S: FnOnce(Result<T>) + Send + 'static,
+{
+    let runtime = runtime()?;
+    let task = runtime.spawn(future);
+    let abort = task.abort_handle();
+    runtime.spawn(async move {
+        let outcome = match task.await {
+            Ok(outcome) => outcome,
+            Err(join) if join.is_panic() => Err(panic_error(join.into_panic())),
+            Err(_) => Err(Error::new(ErrorKind::Internal, "the call was aborted before it finished")),
+        };
+        // A panic of `settle` itself stays in this task: there is no one left to tell.
+        let _ = std::panic::catch_unwind(AssertUnwindSafe(|| settle(outcome)));
+    });
+    Ok(abort)
+}
+
+/// The error of kind [`ErrorKind::Internal`] for a caught panic, with its message; the call
+/// may have been sent when it panicked.
+pub fn panic_error(payload: Box<dyn Any + Send>) -> Error {
+    let text = payload
+        .downcast_ref::<&str>()
+        .map(|text| (*text).to_owned())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "no message".to_owned());
+    Error::new(ErrorKind::Internal, format!("a bug in larkmsg ended the call (a panic: {text})"))
+        .with_maybe_sent(true)
 }
 
 /// Stops the shared runtime and joins its threads, waiting up to `timeout` for tasks still
@@ -115,6 +159,22 @@ mod tests {
         let second = runtime().unwrap() as *const Runtime;
         assert_eq!(first, second);
         assert_eq!(block_on(async { 40 + 2 }).unwrap(), 42);
+    }
+
+    #[test]
+    #[allow(clippy::panic)]
+    fn a_panic_becomes_an_internal_error_for_blocking_and_spawned_calls() {
+        let error = block_on(async { panic!("boom") }).unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::Internal);
+        assert!(error.message().contains("boom") && error.maybe_sent(), "{error}");
+        let (send, receive) = std::sync::mpsc::channel();
+        spawn_settled(async { if true { panic!("in a task") } else { Ok(()) } }, move |outcome| {
+            let _ = send.send(outcome);
+        })
+        .unwrap();
+        let error = receive.recv_timeout(std::time::Duration::from_secs(5)).unwrap().unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::Internal);
+        assert!(error.message().contains("in a task"), "{error}");
     }
 
     #[tokio::test]

@@ -33,6 +33,22 @@ impl<'de> serde::Deserialize<'de> for Secret {
     }
 }
 
+/// A string.
+#[cfg(feature = "schema")]
+impl schemars::JsonSchema for Secret {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Secret".into()
+    }
+
+    fn inline_schema() -> bool {
+        true
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({"type": "string"})
+    }
+}
+
 struct SecretVisitor;
 
 impl SecretVisitor {

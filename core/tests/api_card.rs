@@ -106,3 +106,16 @@ fn flat_form_rejects_unknown_fields() {
     assert_eq!(request.card_type, CardType::Unknown("widget".into()));
     assert_eq!(found(&request), [("type".to_owned(), Rule::Enum)]);
 }
+
+#[test]
+fn data_given_as_an_object_is_serialized_in_order() {
+    let request: larkmsg::CreateCardRequest = larkmsg::validate::decode_value(
+        "",
+        serde_json::json!({"type": "card_json", "data": {"schema": "2.0", "body": {"elements": []}}}),
+    )
+    .unwrap();
+    assert_eq!(request.data, r#"{"schema":"2.0","body":{"elements":[]}}"#);
+    let text: larkmsg::CreateCardRequest =
+        larkmsg::validate::decode_value("", serde_json::json!({"type": "card_json", "data": "{}"})).unwrap();
+    assert_eq!(text.data, "{}");
+}

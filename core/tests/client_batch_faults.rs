@@ -25,10 +25,7 @@ fn batch(marker: &str) -> BatchSendRequest {
 }
 
 fn client(fake: &FakeServer) -> Client {
-    common::builder(fake)
-        .timeouts(Timeouts { request: ATTEMPT_TIMEOUT, ..Timeouts::default() })
-        .build()
-        .unwrap()
+    common::builder(fake).timeouts(Timeouts::default().with_request(ATTEMPT_TIMEOUT)).build().unwrap()
 }
 
 /// The batches of the inbox carrying `marker`.
@@ -122,7 +119,8 @@ async fn repeats_stop_at_the_first_attempt_that_may_have_been_processed() {
 
 #[tokio::test]
 async fn a_batch_refused_on_every_attempt_fails_as_surely_not_sent() {
-    let attempts = RetryPolicy::default().max_attempts as usize + 1; // the first token refresh is free
+    // The first token and each replacement are rejected; then no new token is fetched.
+    let attempts = larkmsg::MAX_REJECTED_TOKENS_IN_A_ROW + 1;
     let (fake, result) = send_through(&vec![FaultKind::RevokeTokens; attempts], attempts as u64).await;
     let error = result.unwrap_err();
     assert_eq!(error.kind(), ErrorKind::Auth, "{error}");
@@ -131,7 +129,7 @@ async fn a_batch_refused_on_every_attempt_fails_as_surely_not_sent() {
 
     let fake = common::fake().await;
     let impatient = common::builder(&fake)
-        .retry(RetryPolicy { max_throttle_wait: Duration::from_millis(500), ..RetryPolicy::default() })
+        .retry(RetryPolicy::default().with_max_throttle_wait(Duration::from_millis(500)))
         .build()
         .unwrap();
     fake.inject(FaultPlan::next(FaultKind::RateLimit, 1).on("batch_send")).unwrap();

@@ -56,7 +56,7 @@ async fn invalid_requests_never_reach_the_server() {
     );
     let error = client.create_app_feed_card(feed).await.unwrap_err();
     assert_eq!(error.violations()[0].path, "app_feed_card.title");
-    assert_eq!(common::requests(&fake, "send_message") + common::requests(&fake, "create_feed_card"), 0);
+    assert_eq!(common::requests(&fake, "send_message") + common::requests(&fake, "create_app_feed_card"), 0);
     assert_eq!(common::token_requests(&fake), 0, "validation comes before authentication");
 }
 

@@ -35,7 +35,7 @@ async fn no_error_kind_carries_a_secret_or_a_token() {
     let fake = common::fake().await;
     let token = issued_token(&fake).await;
     let secrets = [DEFAULT_APP_SECRET, token.as_str()];
-    let quick = RetryPolicy { max_attempts: 2, max_throttle_wait: Duration::ZERO, ..RetryPolicy::default() };
+    let quick = RetryPolicy::default().with_max_attempts(2).with_max_throttle_wait(Duration::ZERO);
     let with_secret = common::builder(&fake).retry(quick).build().unwrap();
     let with_token = common::builder(&fake).retry(quick).tenant_access_token(token.clone()).build().unwrap();
     let mut kinds = Vec::new();
@@ -60,11 +60,11 @@ async fn no_error_kind_carries_a_secret_or_a_token() {
     }
     let slow = common::builder(&fake)
         .tenant_access_token(token.clone())
-        .timeouts(Timeouts {
-            request: Duration::from_millis(200),
-            total: Duration::from_millis(300),
-            ..Timeouts::default()
-        })
+        .timeouts(
+            Timeouts::default()
+                .with_request(Duration::from_millis(200))
+                .with_total(Duration::from_millis(300)),
+        )
         .build()
         .unwrap();
     fake.inject(FaultPlan::next(FaultKind::Slow, 10).on("send_message").delay(Duration::from_secs(1)))
@@ -125,7 +125,7 @@ async fn permission_errors_name_the_missing_scope() {
 #[tokio::test]
 async fn throttled_errors_say_when_to_retry() {
     let fake = common::fake().await;
-    let quick = RetryPolicy { max_attempts: 1, ..RetryPolicy::default() };
+    let quick = RetryPolicy::default().with_max_attempts(1);
     let client = common::builder(&fake).retry(quick).build().unwrap();
     fake.inject(FaultPlan::next(FaultKind::RateLimit, 1).on("send_message")).unwrap();
     let error = client.send_text(ReceiveIdType::OpenId, "ou_a", "hi").await.unwrap_err();

@@ -20,7 +20,7 @@ fn fault(kind: FaultKind, endpoint: &str) -> FaultPlan {
 async fn send_once_through(kind: FaultKind) -> (larkmsg::fake::FakeServer, Client) {
     let fake = common::fake().await;
     let client = common::builder(&fake)
-        .timeouts(Timeouts { request: Duration::from_millis(500), ..Timeouts::default() })
+        .timeouts(Timeouts::default().with_request(Duration::from_millis(500)))
         .build()
         .unwrap();
     fake.inject(fault(kind, "send_message").delay(Duration::from_secs(2))).unwrap();
@@ -62,10 +62,8 @@ async fn throttling_waits_for_the_reset_header() {
 async fn the_receiver_limit_pauses_that_receiver_and_repeats() {
     let fake = common::fake().await;
     let backoff = Duration::from_millis(300);
-    let client = common::builder(&fake)
-        .retry(RetryPolicy { receiver_backoff: backoff, ..RetryPolicy::default() })
-        .build()
-        .unwrap();
+    let client =
+        common::builder(&fake).retry(RetryPolicy::default().with_receiver_backoff(backoff)).build().unwrap();
     fake.inject(fault(FaultKind::ReceiverRateLimit, "send_message")).unwrap();
     let start = Instant::now();
     client.send_text(ReceiveIdType::OpenId, "ou_busy", "hi").await.unwrap();
@@ -79,11 +77,7 @@ async fn a_message_still_being_sent_by_another_request_is_reported_as_maybe_sent
     let fake = common::fake().await;
     let patient = common::client(&fake);
     let impatient = common::builder(&fake)
-        .retry(RetryPolicy {
-            max_attempts: 2,
-            initial_backoff: Duration::from_millis(10),
-            ..RetryPolicy::default()
-        })
+        .retry(RetryPolicy::default().with_max_attempts(2).with_initial_backoff(Duration::from_millis(10)))
         .build()
         .unwrap();
     for client in [&patient, &impatient] {
@@ -141,11 +135,9 @@ async fn attempts_are_bounded() {
 async fn the_total_deadline_bounds_a_call() {
     let fake = common::fake().await;
     let client = common::builder(&fake)
-        .timeouts(Timeouts {
-            request: Duration::from_millis(300),
-            total: Duration::from_secs(1),
-            ..Timeouts::default()
-        })
+        .timeouts(
+            Timeouts::default().with_request(Duration::from_millis(300)).with_total(Duration::from_secs(1)),
+        )
         .build()
         .unwrap();
     fake.inject(FaultPlan::next(FaultKind::Slow, 100).on("send_message").delay(Duration::from_secs(5)))

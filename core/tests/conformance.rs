@@ -11,8 +11,8 @@ use std::time::Duration;
 use larkmsg::fake::{FakeServer, FaultKind, FaultPlan};
 use larkmsg::validate::decode_value;
 use larkmsg::{
-    BatchSendRequest, Client, CreateAppFeedCardRequest, CreateCardRequest, Error, ReceiveIdType, RetryPolicy,
-    SendMessageRequest, Timeouts, Violations,
+    BatchSendRequest, Client, CreateAppFeedCardRequest, CreateCardRequest, Error, ReceiveIdType,
+    ReplyMessageRequest, RetryPolicy, SendMessageRequest, Timeouts, Violations,
 };
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value, json};
@@ -59,11 +59,9 @@ fn millis(overrides: &Value, key: &str) -> Option<Duration> {
 fn build_client(fake: &FakeServer, overrides: &Value) -> Result<Client, String> {
     let mut builder = common::builder(fake);
     if let Some(retry) = overrides.get("retry") {
-        let mut policy = RetryPolicy {
-            initial_backoff: Duration::from_millis(10),
-            max_backoff: Duration::from_millis(50),
-            ..RetryPolicy::default()
-        };
+        let mut policy = RetryPolicy::default()
+            .with_initial_backoff(Duration::from_millis(10))
+            .with_max_backoff(Duration::from_millis(50));
         if let Some(attempts) = retry.get("max_attempts").and_then(Value::as_u64) {
             policy.max_attempts = u32::try_from(attempts).map_err(|e| e.to_string())?;
         }
@@ -74,7 +72,7 @@ fn build_client(fake: &FakeServer, overrides: &Value) -> Result<Client, String> 
         builder = builder.retry(policy);
     }
     if let Some(timeouts) = overrides.get("timeouts") {
-        let mut value = Timeouts { request: Duration::from_secs(2), ..Timeouts::default() };
+        let mut value = Timeouts::default().with_request(Duration::from_secs(2));
         value.request = millis(timeouts, "request_ms").unwrap_or(value.request);
         value.total = millis(timeouts, "total_ms").unwrap_or(value.total);
         builder = builder.timeouts(value);
@@ -146,6 +144,7 @@ where
 async fn run_call(client: &Client, name: &str, input: Value) -> Result<Result<Value, Value>, String> {
     Ok(match name {
         "send_message" => call(input, async |r: SendMessageRequest| client.send_message(r).await).await,
+        "reply_message" => call(input, async |r: ReplyMessageRequest| client.reply_message(r).await).await,
         "batch_send" => call(input, async |r: BatchSendRequest| client.batch_send(r).await).await,
         "create_card" => call(input, async |r: CreateCardRequest| client.create_card(r).await).await,
         "create_app_feed_card" => {
@@ -153,14 +152,6 @@ async fn run_call(client: &Client, name: &str, input: Value) -> Result<Result<Va
         }
         other => return Err(format!("unknown call {other}")),
     })
-}
-
-/// The fake's counter name for a call's endpoint.
-fn endpoint_name(call: &str) -> &str {
-    match call {
-        "create_app_feed_card" => "create_feed_card",
-        other => other,
-    }
 }
 
 /// Whether `actual` contains `expected`: objects by subset, `{"$prefix": p}` by prefix.
@@ -245,7 +236,7 @@ async fn run_case(case: Value) -> Result<(), String> {
         _ => return Err("expect must hold exactly one of ok or error (an object)".to_owned()),
     }
     let counters = fake.counters();
-    let requests = counters.requests.get(endpoint_name(&name)).copied().unwrap_or(0);
+    let requests = counters.requests.get(&name).copied().unwrap_or(0);
     check_count(&case, "expect_requests", requests)?;
     check_count(&case, "expect_token_requests", counters.token_requests.values().sum())?;
     if let Some(Value::Object(inbox)) = case.get("expect_inbox") {

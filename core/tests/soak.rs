@@ -105,7 +105,7 @@ fn soak_client(fake: &FakeServer) -> Client {
     common::builder(fake)
         .quotas(QuotaTable::unlimited())
         .retry(RetryPolicy::default())
-        .timeouts(Timeouts { request: ATTEMPT_TIMEOUT, ..Timeouts::default() })
+        .timeouts(Timeouts::default().with_request(ATTEMPT_TIMEOUT))
         .build()
         .unwrap()
 }

@@ -5,18 +5,22 @@
 //! - `batch <msg_type>`: batch send's `content` object; `batch_card`: its `card` object;
 //! - `card`: the `data` of a card JSON 2.0 card entity;
 //! - `parts`: a text message's parts as the bindings give them (`[{"part": "text", …}]`);
+//! - `spec`: a builder spec as the bindings give it (`{"card": {…}}`, `{"post": {…}}`, …);
 //! - `builder`: raw bytes that choose a card made with the card builder.
 //!
 //! Never a panic; violations say what is wrong below the field checked; content that
-//! passes decodes, validates again and round-trips through its typed form.
+//! passes decodes, validates again and round-trips through its typed form; a spec that
+//! builds gives content that parses back to what was built.
 #![no_main]
 
 use arbitrary::{Arbitrary, Unstructured};
 use larkmsg::card::{
-    ButtonType, Card, Column, Config, Element, Header, HeaderTemplate, PlatformValues, PrintStrategy,
+    Button, ButtonType, Card, Column, Config, Element, Header, HeaderTemplate, PlatformValues, PrintStrategy,
     StreamingConfig, check_card_entity, check_card_entity_str,
 };
-use larkmsg::content::{TextContent, TextPart, check_batch_card, check_batch_content, check_message_content};
+use larkmsg::content::{
+    Built, TextContent, TextPart, build_content, check_batch_card, check_batch_content, check_message_content,
+};
 use larkmsg::validate::{Validator, decode_value};
 use larkmsg::{MessageContent, MsgType, Violations};
 use larkmsg_fuzz::{assert_invalid_argument, assert_violations};
@@ -48,6 +52,7 @@ fuzz_target!(|bytes: &[u8]| {
             }),
             "card" => card_entity(payload),
             "parts" => with_json(payload, text_parts),
+            "spec" => with_json(payload, spec),
             _ => {}
         },
     }
@@ -141,6 +146,36 @@ fn text_parts(parts: Value) {
     }
 }
 
+/// A builder spec: what builds parses back to itself and passes send message's checks;
+/// what does not names paths in the spec (below its kind) or in the content.
+fn spec(spec: Value) {
+    let kind =
+        spec.as_object().filter(|object| object.len() == 1).and_then(|object| object.keys().next().cloned());
+    match build_content(spec) {
+        Ok(Built::Content(content)) => {
+            let again = MessageContent::parse(&content.msg_type(), &content.to_content_string());
+            assert_eq!(again.as_ref(), Ok(&content), "a built content does not parse back to itself");
+            if let Err(violations) = content.validate() {
+                panic!("a built content fails send message's checks: {violations}");
+            }
+        }
+        Ok(Built::Element(element)) => assert!(element.is_object(), "an element that is not an object"),
+        Err(violations) => {
+            for violation in violations.as_slice() {
+                let below = |base: &str| {
+                    violation
+                        .path
+                        .strip_prefix(base)
+                        .is_some_and(|rest| rest.is_empty() || rest.starts_with('.') || rest.starts_with('['))
+                };
+                let base = kind.as_deref().unwrap_or("spec");
+                assert!(below(base) || below("content") || below("spec"), "{violation:?} names no spec path");
+            }
+            assert_invalid_argument(violations, "", true);
+        }
+    }
+}
+
 /// A card made with the builder, from choices the fuzzer makes.
 #[derive(Debug, Arbitrary)]
 struct CardPlan {
@@ -179,6 +214,7 @@ enum LeafPlan {
     Markdown(String),
     PlainText(String),
     Button { text: String, url: String, button_type: String },
+    Callback { text: String, value: String, button_type: Option<String> },
     Image { img_key: String, alt: String },
     Divider,
 }
@@ -186,7 +222,7 @@ enum LeafPlan {
 #[derive(Debug, Arbitrary)]
 enum ElementPlan {
     Leaf(LeafPlan, Option<String>),
-    ColumnSet(Vec<(u8, Vec<LeafPlan>, Option<String>)>, Option<String>),
+    ColumnSet(Vec<(Option<u8>, Vec<LeafPlan>, Option<String>)>, Option<String>),
 }
 
 fn build_card(bytes: &[u8]) {
@@ -212,9 +248,10 @@ fn build_card(bytes: &[u8]) {
             ElementPlan::Leaf(leaf, id) => with_id(self::leaf(leaf), id),
             ElementPlan::ColumnSet(columns, id) => {
                 let columns = columns.into_iter().map(|(weight, leaves, id)| {
-                    let column = leaves
-                        .into_iter()
-                        .fold(Column::weighted(weight), |column, leaf| column.element(self::leaf(leaf)));
+                    // No weight: a column as wide as its content.
+                    let column = weight.map_or_else(Column::auto, Column::weighted);
+                    let column =
+                        leaves.into_iter().fold(column, |column, leaf| column.element(self::leaf(leaf)));
                     match id {
                         Some(id) => column.element_id(id),
                         None => column,
@@ -277,6 +314,13 @@ fn leaf(plan: LeafPlan) -> Element {
         LeafPlan::PlainText(content) => Element::plain_text(content),
         LeafPlan::Button { text, url, button_type } => {
             Element::button(text, url, ButtonType::from(button_type))
+        }
+        LeafPlan::Callback { text, value, button_type } => {
+            let mut button = Button::new(text).callback(serde_json::json!({ "value": value }));
+            if let Some(button_type) = button_type {
+                button = button.button_type(ButtonType::from(button_type));
+            }
+            button.into()
         }
         LeafPlan::Image { img_key, alt } => Element::image(img_key, alt),
         LeafPlan::Divider => Element::divider(),

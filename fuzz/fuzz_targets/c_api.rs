@@ -4,14 +4,21 @@
 //! nothing waits and nothing leaves the machine; clients made from fuzzed options are only
 //! made, given app tickets and freed.
 //!
-//! Never a panic (not even one caught at the boundary), never a call reported as done;
-//! every failure gives a complete error object whose result, kind, message and JSON agree;
-//! out-parameters are written only on success; no secret shows in an error.
+//! `HostileAnswer` gives a server on 127.0.0.1 fuzzed bytes to answer every request with
+//! (any status line, headers, lengths and body), and calls go there: to a ready token, and
+//! to a self-built app whose token request gets the same answer.
+//!
+//! Never a panic (not even one caught at the boundary), never a call to a closed port
+//! reported as done; every failure gives a complete error object whose result, kind,
+//! message and JSON agree; out-parameters are written only on success (a hostile answer's
+//! success is JSON); no secret shows in an error.
 #![no_main]
 
 use std::ffi::{CStr, CString, c_char, c_void};
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
 use std::ptr;
-use std::sync::{Condvar, Mutex, OnceLock};
+use std::sync::{Arc, Condvar, Mutex, OnceLock};
 use std::time::Duration;
 
 use arbitrary::Arbitrary;
@@ -61,6 +68,7 @@ enum Target {
 #[derive(Debug, Clone, Copy, Arbitrary)]
 enum Endpoint {
     SendMessage,
+    ReplyMessage,
     BatchSend,
     CreateCard,
     CreateAppFeedCard,
@@ -77,6 +85,7 @@ enum Op {
     EndpointAsync { target: Target, endpoint: Endpoint, request: Arg, callback: bool, error_out: bool },
     SendTextAsync { target: Target, id_type: Arg, id: Arg, text: Arg, callback: bool, error_out: bool },
     FakeControl { fake: bool, method: Arg, name: Arg, body: Arg, status_out: bool, json_out: bool },
+    HostileAnswer { answer: Vec<u8>, self_built: bool, endpoint: Endpoint, asynchronous: bool },
     Nulls,
 }
 
@@ -101,6 +110,7 @@ fn run(op: Op) {
             let request = request.to_c();
             let function = match endpoint {
                 Endpoint::SendMessage => larkmsg_send_message,
+                Endpoint::ReplyMessage => larkmsg_reply_message,
                 Endpoint::BatchSend => larkmsg_batch_send,
                 Endpoint::CreateCard => larkmsg_create_card,
                 Endpoint::CreateAppFeedCard => larkmsg_create_app_feed_card,
@@ -139,6 +149,7 @@ fn run(op: Op) {
             let request = request.to_c();
             let function = match endpoint {
                 Endpoint::SendMessage => larkmsg_send_message_async,
+                Endpoint::ReplyMessage => larkmsg_reply_message_async,
                 Endpoint::BatchSend => larkmsg_batch_send_async,
                 Endpoint::CreateCard => larkmsg_create_card_async,
                 Endpoint::CreateAppFeedCard => larkmsg_create_app_feed_card_async,
@@ -164,8 +175,130 @@ fn run(op: Op) {
         Op::FakeControl { fake: live, method, name, body, status_out, json_out } => {
             fake_control(live, &method, &name, &body, status_out, json_out)
         }
+        Op::HostileAnswer { answer, self_built, endpoint, asynchronous } => {
+            hostile_answer(answer, self_built, endpoint, asynchronous)
+        }
         Op::Nulls => nulls(),
     }
+}
+
+/// The answer the hostile server gives every request, and its port.
+fn hostile() -> &'static (u16, Arc<Mutex<Vec<u8>>>) {
+    static SERVER: OnceLock<(u16, Arc<Mutex<Vec<u8>>>)> = OnceLock::new();
+    SERVER.get_or_init(|| {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let answer = Arc::new(Mutex::new(Vec::new()));
+        let shared = Arc::clone(&answer);
+        std::thread::spawn(move || {
+            for stream in listener.incoming().flatten() {
+                let answer = shared.lock().unwrap().clone();
+                std::thread::spawn(move || answer_with(stream, &answer));
+            }
+        });
+        (port, answer)
+    })
+}
+
+/// Reads a request's head (and what follows, briefly), writes `answer`, hangs up.
+fn answer_with(mut stream: TcpStream, answer: &[u8]) {
+    let _ = stream.set_read_timeout(Some(Duration::from_millis(50)));
+    let mut request = Vec::new();
+    let mut buffer = [0_u8; 4096];
+    while !request.windows(4).any(|w| w == b"\r\n\r\n") && request.len() < 1 << 20 {
+        match stream.read(&mut buffer) {
+            Ok(0) | Err(_) => break,
+            Ok(read) => request.extend_from_slice(&buffer[..read]),
+        }
+    }
+    let _ = stream.write_all(answer);
+    let _ = stream.shutdown(std::net::Shutdown::Both);
+}
+
+/// A call whose answer (and token answer) is fuzzed bytes: whatever they hold, the call
+/// ends with a clean outcome, within its timeouts and the answer size cap.
+fn hostile_answer(answer: Vec<u8>, self_built: bool, endpoint: Endpoint, asynchronous: bool) {
+    static CLIENTS: OnceLock<[usize; 2]> = OnceLock::new();
+    let (port, shared) = hostile();
+    *shared.lock().unwrap() = answer;
+    let clients = CLIENTS.get_or_init(|| {
+        let common = format!(
+            r#""base_url": "http://127.0.0.1:{port}", "retry": {{"max_attempts": 2, "initial_backoff_ms": 1}},
+               "timeouts": {{"connect_ms": 200, "request_ms": 300, "total_ms": 1000}}, "quotas": false,
+               "max_response_bytes": 65536"#
+        );
+        [
+            format!(r#"{{"tenant_access_token": "{TOKEN}", {common}}}"#),
+            format!(r#"{{"app_id": "cli_fuzz", "app_secret": "{APP_SECRET}", {common}}}"#),
+        ]
+        .map(|options| {
+            let options = CString::new(options).unwrap();
+            let mut client = ptr::null_mut();
+            let result = unsafe { larkmsg_client_new(options.as_ptr(), &raw mut client, ptr::null_mut()) };
+            assert_eq!(result, larkmsg_result::Ok);
+            client as usize
+        })
+    });
+    let client = clients[usize::from(self_built)] as *const larkmsg_client;
+    let call = CString::new(match endpoint {
+        Endpoint::SendMessage => "send_message",
+        Endpoint::BatchSend => "batch_send",
+        Endpoint::CreateCard => "create_card",
+        Endpoint::CreateAppFeedCard => "create_app_feed_card",
+    })
+    .unwrap();
+    let request = CString::new(match endpoint {
+        Endpoint::SendMessage => r#"{"receive_id_type":"open_id","receive_id":"ou_1","msg_type":"text","content":"{\"text\":\"hi\"}"}"#,
+        Endpoint::BatchSend => r#"{"msg_type":"text","content":{"text":"hi"},"open_ids":["ou_1"]}"#,
+        Endpoint::CreateCard => r#"{"type":"template","data":"{\"template_id\":\"ctp_1\"}"}"#,
+        Endpoint::CreateAppFeedCard => {
+            r#"{"app_feed_card":{"title":"t","link":{"link":"https://www.feishu.cn/"}},"user_ids":["ou_1"]}"#
+        }
+    })
+    .unwrap();
+    if asynchronous {
+        let outcome = Outcome::default();
+        let data = &raw const outcome as *mut c_void;
+        let started =
+            unsafe { larkmsg_call_async(client, call.as_ptr(), request.as_ptr(), Some(on_settled), data, ptr::null_mut()) };
+        assert_eq!(started, larkmsg_result::Ok);
+        let mut done = outcome.done.lock().unwrap();
+        while done.is_none() {
+            done = outcome.signal.wait(done).unwrap();
+        }
+        return;
+    }
+    let mut response: *mut c_char = ptr::null_mut();
+    let mut error = ptr::null_mut();
+    let result = unsafe { larkmsg_call(client, call.as_ptr(), request.as_ptr(), &raw mut response, &raw mut error) };
+    check_response(result, response);
+    check_outcome(result, true, error, &[APP_SECRET, TOKEN]);
+}
+
+/// A success hands over JSON; a failure nothing.
+fn check_response(result: larkmsg_result, response: *mut c_char) {
+    if result == larkmsg_result::Ok {
+        let text = unsafe { CStr::from_ptr(response) }.to_str().expect("a response is UTF-8");
+        serde_json::from_str::<Value>(text).expect("a response is JSON");
+    } else {
+        assert!(response.is_null(), "response_out written on failure");
+    }
+    unsafe { larkmsg_string_free(response) };
+}
+
+/// The callback of a hostile answer's asynchronous call: any outcome, but a clean one.
+unsafe extern "C" fn on_settled(
+    user_data: *mut c_void,
+    result: larkmsg_result,
+    response: *mut c_char,
+    error: *mut larkmsg_error,
+) {
+    check_response(result, response);
+    check_outcome(result, result != larkmsg_result::Ok, error, &[APP_SECRET, TOKEN]);
+    // SAFETY: `user_data` is the `Outcome` the caller waits on.
+    let outcome = unsafe { &*(user_data as *const Outcome) };
+    *outcome.done.lock().unwrap() = Some(result);
+    outcome.signal.notify_all();
 }
 
 /// Makes a client from fuzzed options, maybe gives it an app ticket, frees it. Its calls
@@ -340,7 +473,7 @@ fn nulls() {
 /// error; a failure with an `error_out` has an error object that agrees with the result,
 /// reads as UTF-8 text and JSON, and names none of `secrets`.
 fn check_outcome(result: larkmsg_result, error_out: bool, error: *mut larkmsg_error, secrets: &[&str]) {
-    assert_ne!(result, larkmsg_result::Panic, "a panic was caught at the boundary");
+    assert_ne!(result, larkmsg_result::Internal, "a panic was caught at the boundary");
     if result == larkmsg_result::Ok || !error_out {
         assert!(error.is_null(), "an error object for {result:?}");
         return;

@@ -1,12 +1,12 @@
 //! Bytes as an answer of the platform, read as the client reads one: the envelope with its
-//! `data` left raw, then `data` as each call's result type; and through the public
+//! `data` left raw, then `data` as each operation's result type; and through the public
 //! `Envelope<T>`. Never a panic; whatever decodes encodes and decodes back to itself.
 #![no_main]
 
 use std::fmt::Debug;
 
 use larkmsg::api::ErrorDetail;
-use larkmsg::{BatchSendResult, CreateAppFeedCardResult, CreateCardResult, Envelope, Message};
+use larkmsg::{Envelope, Operation, OperationVisitor, visit_operations};
 use larkmsg_fuzz::assert_round_trip;
 use libfuzzer_sys::fuzz_target;
 use serde::de::DeserializeOwned;
@@ -27,22 +27,27 @@ struct RawEnvelope<'a> {
     error: Option<ErrorDetail>,
 }
 
-fuzz_target!(|body: &[u8]| {
-    if let Ok(envelope) = serde_json::from_slice::<RawEnvelope<'_>>(body) {
-        if let Some(detail) = &envelope.error {
-            assert_round_trip(detail);
+/// Reads the answer as the result of every operation of the registry.
+struct Decode<'a> {
+    body: &'a [u8],
+    data: Option<&'a RawValue>,
+}
+
+impl OperationVisitor for Decode<'_> {
+    fn visit<O: Operation>(&mut self) {
+        if let Some(data) = self.data {
+            decode_data::<O::Output>(data);
         }
-        if let Some(data) = envelope.data {
-            decode_data::<Message>(data);
-            decode_data::<BatchSendResult>(data);
-            decode_data::<CreateCardResult>(data);
-            decode_data::<CreateAppFeedCardResult>(data);
-        }
+        decode_envelope::<O::Output>(self.body);
     }
-    decode_envelope::<Message>(body);
-    decode_envelope::<BatchSendResult>(body);
-    decode_envelope::<CreateCardResult>(body);
-    decode_envelope::<CreateAppFeedCardResult>(body);
+}
+
+fuzz_target!(|body: &[u8]| {
+    let envelope = serde_json::from_slice::<RawEnvelope<'_>>(body).ok();
+    if let Some(detail) = envelope.as_ref().and_then(|envelope| envelope.error.as_ref()) {
+        assert_round_trip(detail);
+    }
+    visit_operations(&mut Decode { body, data: envelope.and_then(|envelope| envelope.data) });
 });
 
 /// `data` as the result type `T`, as the transport decodes it.

@@ -2,6 +2,9 @@
 import {
   Card,
   Client,
+  Content,
+  elements,
+  type CardElement,
   InvalidArgumentError,
   LarkError,
   content,
@@ -44,6 +47,19 @@ async function main(): Promise<void> {
   await client.sendPost('open_id', 'ou_1', { en_us: { title: 't', content: [[post.md('**b**')]] } })
 
   const card = new Card().header('Hi', { template: 'blue' }).markdown('**x**').button('Open', { url: 'https://x.example' }).check()
+  const columns: CardElement = elements.columnSet(
+    [elements.markdown('left')],
+    elements.column([elements.image('img_1', 'cover')], { width: 'auto' }),
+    { elementId: 'layout' },
+  )
+  const streaming: Content = new Card()
+    .config({ streamingMode: true, summary: '…', streamingConfig: { printFrequencyMs: 50, printStep: { default: 2, pc: 4 }, printStrategy: 'fast' } })
+    .markdown('', { elementId: 'answer' })
+    .button('Stop', { type: 'danger', value: { action: 'stop' } })
+    .element(columns)
+    .build()
+  const cardJson: Record<string, unknown> = streaming.content
+  void cardJson
   const created = await client.createCard({ type: 'card_json', data: card })
   await client.sendCard('open_id', 'ou_1', { cardId: created.cardId })
 

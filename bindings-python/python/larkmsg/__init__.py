@@ -7,24 +7,28 @@
 
 from __future__ import annotations
 
-from . import content
+from . import card, content
 from ._client import AsyncClient, Client
-from ._errors import (
+from ._error_classes import (
     ApiError,
     AuthError,
     ConfigError,
     DecodeError,
-    LarkError,
+    InvalidArgumentError,
     NetworkError,
     PermissionDeniedError,
     RateLimitedError,
     TimeoutError,
+    TlsError,
+    InternalError,
     ValidationError,
-    Violation,
 )
+from ._errors import LarkError, Violation
 from ._logging import enable_logging
 from ._native import VERSION as __version__
-from ._result import (
+from ._operations import CALLS
+from ._result import Result
+from ._results import (
     BatchSendResult,
     CreateAppFeedCardResult,
     CreateCardResult,
@@ -32,13 +36,10 @@ from ._result import (
     Mention,
     Message,
     MessageBody,
-    Result,
     Sender,
 )
+from .card import Card
 from .content import Content, TextBuilder
-
-CALLS = ("send_message", "batch_send", "create_card", "create_app_feed_card")
-"""The calls by name, for :meth:`Client.call`."""
 
 __all__ = [
     "CALLS",
@@ -47,9 +48,12 @@ __all__ = [
     "AsyncClient",
     "enable_logging",
     "content",
+    "card",
+    "Card",
     "Content",
     "TextBuilder",
     "LarkError",
+    "InvalidArgumentError",
     "ValidationError",
     "ApiError",
     "AuthError",
@@ -59,6 +63,8 @@ __all__ = [
     "NetworkError",
     "DecodeError",
     "ConfigError",
+    "TlsError",
+    "InternalError",
     "Violation",
     "Result",
     "Message",

@@ -3,39 +3,34 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 import time
 from typing import TYPE_CHECKING, Any
 
+from typing import TypeVar
+
 from . import _native
-from ._errors import ConfigError, LarkError
-from ._result import BatchSendResult, CreateAppFeedCardResult, CreateCardResult, Message, Result
+from ._convert import Secret, check_depth, dumps
+from ._error_classes import ConfigError
+from ._errors import LarkError
+from ._operations import RESULTS, AsyncOperations, SyncOperations
+from ._result import Result
+from ._results import CreateCardResult, Message
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Mapping, Sequence
+    from os import PathLike
     from types import TracebackType
 
     from typing_extensions import Self, Unpack
 
+    from ._options import ClientOptions, RetryOptions, TimeoutOptions
     from .content import Content
-    from .types import (
-        BatchSendRequest,
-        ClientOptions,
-        CreateAppFeedCardRequest,
-        CreateCardRequest,
-        RetryOptions,
-        SendMessageRequest,
-        TimeoutOptions,
-    )
 
 __all__ = ["Client", "AsyncClient"]
 
-_RESULTS: dict[str, type[Result]] = {
-    "send_message": Message,
-    "batch_send": BatchSendResult,
-    "create_card": CreateCardResult,
-    "create_app_feed_card": CreateAppFeedCardResult,
-}
+_R = TypeVar("_R", bound=Result)
 
 _logger: Any = None
 
@@ -50,9 +45,16 @@ def _log() -> Any:
 
 
 def _request(request: Mapping[str, Any] | None, fields: Mapping[str, Any]) -> str:
+    check_depth(request)
+    check_depth(fields)
     merged = dict(request or {})
     merged.update(fields)
     return json.dumps(merged, ensure_ascii=False)
+
+
+def _reveal(secrets: Mapping[str, Secret | None]) -> str:
+    """The secrets as JSON text for the core, built in the call's arguments only."""
+    return json.dumps({key: secret.reveal() for key, secret in secrets.items() if secret is not None})
 
 
 def _log_outcome(name: str, started: float, error: LarkError | None) -> None:
@@ -72,55 +74,72 @@ class _Base:
     def __init__(
         self,
         app_id: str | None = None,
-        app_secret: str | None = None,
+        app_secret: str | Secret | None = None,
         *,
-        tenant_access_token: str | None = None,
+        tenant_access_token: str | Secret | None = None,
         tenant_key: str | None = None,
-        app_ticket: str | None = None,
+        app_ticket: str | Secret | None = None,
         domain: str | None = None,
         base_url: str | None = None,
         timeouts: TimeoutOptions | None = None,
         retry: RetryOptions | None = None,
         quotas: bool | None = None,
         user_agent_suffix: str | None = None,
+        max_response_bytes: int | None = None,
+        root_certificates_pem: str | bytes | None = None,
+        root_certificates_file: str | PathLike[str] | None = None,
+        insecure_http_hosts: Sequence[str] | None = None,
     ) -> None:
+        # First of all: no frame local holds a secret in the clear (tracebacks that show
+        # locals would print it).
+        app_secret, tenant_access_token, app_ticket = (
+            Secret.wrap(app_secret),
+            Secret.wrap(tenant_access_token),
+            Secret.wrap(app_ticket),
+        )
+        secrets = {"app_secret": app_secret, "tenant_access_token": tenant_access_token, "app_ticket": app_ticket}
         host = f"python/{sys.version_info[0]}.{sys.version_info[1]}"
+        if isinstance(root_certificates_pem, bytes):
+            root_certificates_pem = root_certificates_pem.decode("utf-8", "replace")
         options: dict[str, Any] = {
             "app_id": app_id,
-            "app_secret": app_secret,
-            "tenant_access_token": tenant_access_token,
             "tenant_key": tenant_key,
-            "app_ticket": app_ticket,
             "domain": domain,
             "base_url": base_url,
             "timeouts": dict(timeouts) if timeouts is not None else None,
             "retry": dict(retry) if retry is not None else None,
             "quotas": quotas,
             "user_agent_suffix": f"{host} {user_agent_suffix}" if user_agent_suffix else host,
+            "max_response_bytes": max_response_bytes,
+            "root_certificates_pem": root_certificates_pem,
+            "root_certificates_file": None if root_certificates_file is None else os.fspath(root_certificates_file),
+            "insecure_http_hosts": None if insecure_http_hosts is None else list(insecure_http_hosts),
         }
         options = {key: value for key, value in options.items() if value is not None}
-        self._native: _native.NativeClient | None = _native.NativeClient(json.dumps(options))
         self._shown = {
             key: options[key] for key in ("app_id", "tenant_key", "domain", "base_url") if key in options
         }
+        self._native: _native.NativeClient | None = _native.NativeClient(dumps(options), _reveal(secrets))
 
     @classmethod
     def store_app(
         cls,
         app_id: str,
-        app_secret: str,
+        app_secret: str | Secret,
         tenant_key: str,
         *,
-        app_ticket: str | None = None,
+        app_ticket: str | Secret | None = None,
         **options: Unpack[ClientOptions],
     ) -> Self:
         """A client of a store (ISV) app installed by ``tenant_key``; give it each pushed
         ``app_ticket`` with :meth:`set_app_ticket`."""
+        app_secret, app_ticket = Secret.of(app_secret), Secret.wrap(app_ticket)
         return cls(app_id, app_secret, tenant_key=tenant_key, app_ticket=app_ticket, **options)
 
-    def set_app_ticket(self, app_ticket: str) -> None:
+    def set_app_ticket(self, app_ticket: str | Secret) -> None:
         """Gives a store app the latest ``app_ticket`` (from the platform's event)."""
-        self._client().set_app_ticket(app_ticket)
+        app_ticket = Secret.of(app_ticket)
+        self._client().set_app_ticket(app_ticket.reveal())
 
     def _client(self) -> _native.NativeClient:
         native = self._native
@@ -137,12 +156,13 @@ class _Base:
         return self._native is None
 
     def __repr__(self) -> str:
-        fields = ", ".join(f"{key}={value!r}" for key, value in self._shown.items())
-        state = ", closed" if self._native is None else ""
+        shown = getattr(self, "_shown", {})
+        fields = ", ".join(f"{key}={value!r}" for key, value in shown.items())
+        state = ", closed" if getattr(self, "_native", None) is None else ""
         return f"{type(self).__name__}({fields}{state})"
 
 
-class Client(_Base):
+class Client(SyncOperations, _Base):
     """A Feishu / Lark client for synchronous code.
 
     Every call validates the request in the core before anything is sent, authenticates,
@@ -155,8 +175,8 @@ class Client(_Base):
     """
 
     def call(self, name: str, request: Mapping[str, Any] | None = None, /, **fields: Any) -> Result:
-        """Runs a call by name (``send_message``, ``batch_send``, ``create_card``,
-        ``create_app_feed_card``) with its flat request: query parameters and body fields."""
+        """Runs a call by name (``send_message``, ``reply_message``, …: see ``larkmsg.CALLS``)
+        with its flat request: path parameters, query parameters and body fields."""
         native = self._client()
         started = time.perf_counter()
         try:
@@ -165,43 +185,14 @@ class Client(_Base):
             _log_outcome(name, started, error)
             raise
         _log_outcome(name, started, None)
-        return _RESULTS.get(name, Result)(json.loads(answer))
+        return RESULTS.get(name, Result)(json.loads(answer))
 
-    def send_message(
-        self, request: SendMessageRequest | None = None, /, **fields: Unpack[SendMessageRequest]
-    ) -> Message:
-        """Sends a message (``receive_id_type``, ``receive_id``, ``msg_type``, ``content``,
-        ``uuid``); a ``uuid`` is added when none is given, so a retry cannot send twice."""
-        result = self.call("send_message", request, **fields)
-        assert isinstance(result, Message)
-        return result
-
-    def batch_send(
-        self, request: BatchSendRequest | None = None, /, **fields: Unpack[BatchSendRequest]
-    ) -> BatchSendResult:
-        """Sends one message to many users and departments."""
-        result = self.call("batch_send", request, **fields)
-        assert isinstance(result, BatchSendResult)
-        return result
-
-    def create_card(
-        self, request: CreateCardRequest | None = None, /, **fields: Unpack[CreateCardRequest]
-    ) -> CreateCardResult:
-        """Creates a card entity (``type``, ``data``)."""
-        result = self.call("create_card", request, **fields)
-        assert isinstance(result, CreateCardResult)
-        return result
-
-    def create_app_feed_card(
-        self,
-        request: CreateAppFeedCardRequest | None = None,
-        /,
-        **fields: Unpack[CreateAppFeedCardRequest],
-    ) -> CreateAppFeedCardResult:
-        """Creates app feed cards for users (``user_id_type``, ``app_feed_card``, ``user_ids``)."""
-        result = self.call("create_app_feed_card", request, **fields)
-        assert isinstance(result, CreateAppFeedCardResult)
-        return result
+    def _run(
+        self, name: str, result: type[_R], request: Mapping[str, Any] | None, fields: Mapping[str, Any]
+    ) -> _R:
+        value = self.call(name, request, **fields)
+        assert isinstance(value, result)
+        return value
 
     def send(
         self, receive_id_type: str, receive_id: str, content: Content, *, uuid: str | None = None
@@ -226,7 +217,7 @@ class Client(_Base):
     def create_card_entity(self, card: Mapping[str, Any]) -> CreateCardResult:
         """Creates a card entity from a card JSON 2.0 object; send it with
         :func:`larkmsg.content.card_entity`."""
-        return self.create_card(type="card_json", data=json.dumps(card, ensure_ascii=False))
+        return self.create_card(type="card_json", data=dumps(card, "data"))
 
     def close(self) -> None:
         """Closes the client; later calls raise :class:`ConfigError`."""
@@ -244,7 +235,7 @@ class Client(_Base):
         self.close()
 
 
-class AsyncClient(_Base):
+class AsyncClient(AsyncOperations, _Base):
     """A Feishu / Lark client for asyncio: the same calls as :class:`Client`, as coroutines
     that run on larkmsg's own runtime (the event loop is never blocked)."""
 
@@ -258,42 +249,14 @@ class AsyncClient(_Base):
             _log_outcome(name, started, error)
             raise
         _log_outcome(name, started, None)
-        return _RESULTS.get(name, Result)(json.loads(answer))
+        return RESULTS.get(name, Result)(json.loads(answer))
 
-    async def send_message(
-        self, request: SendMessageRequest | None = None, /, **fields: Unpack[SendMessageRequest]
-    ) -> Message:
-        """Sends a message (see :meth:`Client.send_message`)."""
-        result = await self.call("send_message", request, **fields)
-        assert isinstance(result, Message)
-        return result
-
-    async def batch_send(
-        self, request: BatchSendRequest | None = None, /, **fields: Unpack[BatchSendRequest]
-    ) -> BatchSendResult:
-        """Sends one message to many users and departments."""
-        result = await self.call("batch_send", request, **fields)
-        assert isinstance(result, BatchSendResult)
-        return result
-
-    async def create_card(
-        self, request: CreateCardRequest | None = None, /, **fields: Unpack[CreateCardRequest]
-    ) -> CreateCardResult:
-        """Creates a card entity (``type``, ``data``)."""
-        result = await self.call("create_card", request, **fields)
-        assert isinstance(result, CreateCardResult)
-        return result
-
-    async def create_app_feed_card(
-        self,
-        request: CreateAppFeedCardRequest | None = None,
-        /,
-        **fields: Unpack[CreateAppFeedCardRequest],
-    ) -> CreateAppFeedCardResult:
-        """Creates app feed cards for users."""
-        result = await self.call("create_app_feed_card", request, **fields)
-        assert isinstance(result, CreateAppFeedCardResult)
-        return result
+    async def _run(
+        self, name: str, result: type[_R], request: Mapping[str, Any] | None, fields: Mapping[str, Any]
+    ) -> _R:
+        value = await self.call(name, request, **fields)
+        assert isinstance(value, result)
+        return value
 
     async def send(
         self, receive_id_type: str, receive_id: str, content: Content, *, uuid: str | None = None
@@ -319,7 +282,7 @@ class AsyncClient(_Base):
 
     async def create_card_entity(self, card: Mapping[str, Any]) -> CreateCardResult:
         """Creates a card entity from a card JSON 2.0 object."""
-        return await self.create_card(type="card_json", data=json.dumps(card, ensure_ascii=False))
+        return await self.create_card(type="card_json", data=dumps(card, "data"))
 
     async def aclose(self) -> None:
         """Closes the client; later calls raise :class:`ConfigError`."""

@@ -3,21 +3,9 @@
 from __future__ import annotations
 
 import json
-from typing import Any, NamedTuple
+from typing import Any, ClassVar, NamedTuple
 
-__all__ = [
-    "LarkError",
-    "ValidationError",
-    "ApiError",
-    "AuthError",
-    "PermissionDeniedError",
-    "RateLimitedError",
-    "TimeoutError",
-    "NetworkError",
-    "DecodeError",
-    "ConfigError",
-    "Violation",
-]
+__all__ = ["LarkError", "Violation"]
 
 
 class Violation(NamedTuple):
@@ -31,13 +19,19 @@ class Violation(NamedTuple):
 class LarkError(Exception):
     """Base of every larkmsg error.
 
-    ``kind`` is the core's stable name (``invalid_argument``, ``auth``, ``permission``,
-    ``rate_limited``, ``api``, ``timeout``, ``network``, ``decode``, ``config``);
+    ``kind`` is the core's stable name (``invalid_argument``, ``auth``, …); each kind has
+    its subclass (``larkmsg._error_classes``, generated from the core's list of kinds).
     ``str(error)`` is the readable message with code, HTTP status and log id. Secrets never
     appear in it.
     """
 
     kind: str = "unknown"
+    _by_kind: ClassVar[dict[str, type[LarkError]]] = {}
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "kind" in cls.__dict__:
+            LarkError._by_kind[cls.kind] = cls
 
     def __init__(self, message: str, details: dict[str, Any] | None = None) -> None:
         super().__init__(message)
@@ -121,83 +115,13 @@ class LarkError(Exception):
         return details
 
 
-class ValidationError(LarkError, ValueError):
-    """The request broke a documented rule; nothing was sent. See :attr:`violations`."""
-
-    kind = "invalid_argument"
-
-
-class ApiError(LarkError):
-    """The platform answered with an error code (see ``code``, ``msg``, ``log_id``)."""
-
-    kind = "api"
-
-
-class AuthError(ApiError):
-    """Authentication failed: bad credentials, a rejected token or app ticket."""
-
-    kind = "auth"
-
-
-class PermissionDeniedError(ApiError):
-    """The app lacks a scope or the caller is not allowed (see ``permission_violations``)."""
-
-    kind = "permission"
-
-
-class RateLimitedError(ApiError):
-    """The platform throttled the call and the retries did not get through."""
-
-    kind = "rate_limited"
-
-
-class TimeoutError(LarkError):  # noqa: A001 - the name the API promises
-    """No answer within the timeout or the call's deadline. Not the builtin ``TimeoutError``."""
-
-    kind = "timeout"
-
-
-class NetworkError(LarkError):
-    """The connection failed or was dropped."""
-
-    kind = "network"
-
-
-class DecodeError(LarkError):
-    """The answer could not be decoded."""
-
-    kind = "decode"
-
-
-class ConfigError(LarkError):
-    """The client is misconfigured (bad base URL, missing credentials, wrong runtime use)."""
-
-    kind = "config"
-
-
-KINDS: dict[str, type[LarkError]] = {
-    cls.kind: cls
-    for cls in (
-        ValidationError,
-        ApiError,
-        AuthError,
-        PermissionDeniedError,
-        RateLimitedError,
-        TimeoutError,
-        NetworkError,
-        DecodeError,
-        ConfigError,
-    )
-}
-
-
 def _rebuild(cls: type[LarkError], message: str, details: dict[str, Any]) -> LarkError:
     return cls(message, details)
 
 
 def from_dict(details: dict[str, Any]) -> LarkError:
     """The exception for the core's JSON form of an error."""
-    cls = KINDS.get(str(details.get("kind")), LarkError)
+    cls = LarkError._by_kind.get(str(details.get("kind")), LarkError)
     return cls(str(details.get("message", "")), details)
 
 

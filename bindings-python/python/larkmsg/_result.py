@@ -1,21 +1,12 @@
-"""Result objects: attribute access over the JSON the core returns, and ``to_dict()``."""
+"""The base of the result classes (``larkmsg._results``, generated from the core's models):
+attribute access over the JSON the core returns, and ``to_dict()``."""
 
 from __future__ import annotations
 
 import copy
 from typing import Any, ClassVar
 
-__all__ = [
-    "Result",
-    "Message",
-    "Sender",
-    "MessageBody",
-    "Mention",
-    "BatchSendResult",
-    "CreateCardResult",
-    "CreateAppFeedCardResult",
-    "FailedCard",
-]
+__all__ = ["Result"]
 
 
 def _wrap(value: Any, cls: type[Result] | None = None) -> Any:
@@ -81,118 +72,3 @@ class Result:
     def to_dict(self) -> dict[str, Any]:
         """The JSON form (a deep copy)."""
         return copy.deepcopy(self._data)
-
-
-class Sender(Result):
-    """Who sent a message."""
-
-    __slots__ = ()
-    _fields = {"id": None, "id_type": None, "sender_type": None, "tenant_key": None}
-    id: str
-    id_type: str
-    sender_type: str
-    tenant_key: str | None
-
-
-class MessageBody(Result):
-    """A message's content, as the JSON string the platform keeps."""
-
-    __slots__ = ()
-    _fields = {"content": None}
-    content: str
-
-
-class Mention(Result):
-    """A user mentioned in a message."""
-
-    __slots__ = ()
-    _fields = {"key": None, "id": None, "id_type": None, "name": None, "tenant_key": None}
-    key: str
-    id: str
-    id_type: str
-    name: str
-    tenant_key: str | None
-
-
-class Message(Result):
-    """A sent message (send message's ``data``)."""
-
-    __slots__ = ()
-    _fields = {
-        "message_id": None,
-        "root_id": None,
-        "parent_id": None,
-        "thread_id": None,
-        "msg_type": None,
-        "create_time": None,
-        "update_time": None,
-        "deleted": None,
-        "updated": None,
-        "chat_id": None,
-        "sender": Sender,
-        "body": MessageBody,
-        "mentions": Mention,
-        "upper_message_id": None,
-    }
-    _lists = frozenset({"mentions"})
-    message_id: str
-    root_id: str | None
-    parent_id: str | None
-    thread_id: str | None
-    msg_type: str
-    create_time: str
-    update_time: str
-    deleted: bool
-    updated: bool
-    chat_id: str
-    sender: Sender
-    body: MessageBody
-    mentions: list[Mention]
-    upper_message_id: str | None
-
-
-class BatchSendResult(Result):
-    """An accepted batch: its ``message_id`` and the receivers the platform refused."""
-
-    __slots__ = ()
-    _fields = {
-        "message_id": None,
-        "invalid_department_ids": None,
-        "invalid_open_ids": None,
-        "invalid_user_ids": None,
-        "invalid_union_ids": None,
-    }
-    _lists = frozenset({"invalid_department_ids", "invalid_open_ids", "invalid_user_ids", "invalid_union_ids"})
-    message_id: str
-    invalid_department_ids: list[str]
-    invalid_open_ids: list[str]
-    invalid_user_ids: list[str]
-    invalid_union_ids: list[str]
-
-
-class CreateCardResult(Result):
-    """A created card entity."""
-
-    __slots__ = ()
-    _fields = {"card_id": None}
-    card_id: str
-
-
-class FailedCard(Result):
-    """A feed card the platform did not create for one user."""
-
-    __slots__ = ()
-    _fields = {"biz_id": None, "user_id": None, "reason": None}
-    biz_id: str
-    user_id: str
-    reason: str
-
-
-class CreateAppFeedCardResult(Result):
-    """Created app feed cards: the ``biz_id`` and the users it failed for."""
-
-    __slots__ = ()
-    _fields = {"failed_cards": FailedCard, "biz_id": None}
-    _lists = frozenset({"failed_cards"})
-    failed_cards: list[FailedCard]
-    biz_id: str

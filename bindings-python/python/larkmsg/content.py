@@ -1,8 +1,9 @@
 """Typed message content for :meth:`larkmsg.Client.send`.
 
-Every constructor hands its content to the core, which checks it against send message's
-rules (a broken rule raises :class:`larkmsg.ValidationError`) and writes the ``content``
-string the platform wants.
+Every constructor collects its arguments into a spec and hands it to the core
+(``larkmsg::content::build_content``), which builds the content, checks it against send
+message's rules (a broken rule raises :class:`larkmsg.ValidationError`) and writes the
+``content`` string the platform wants.
 """
 
 from __future__ import annotations
@@ -11,9 +12,12 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from . import _native
+from ._convert import dumps
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
+
+    from .card import Card
 
 __all__ = [
     "Content",
@@ -43,9 +47,20 @@ class Content:
     content: str
 
     def __init__(self, msg_type: str, content: Mapping[str, Any] | str) -> None:
-        text = content if isinstance(content, str) else json.dumps(content, ensure_ascii=False)
-        object.__setattr__(self, "msg_type", msg_type)
-        object.__setattr__(self, "content", _native.content_string(msg_type, text))
+        """The platform's content object for ``msg_type`` (or its JSON text), checked by the core."""
+        value = json.loads(content) if isinstance(content, str) else content
+        self._assign(_build({msg_type: value}))
+
+    @classmethod
+    def _of(cls, spec: Mapping[str, Any]) -> Content:
+        """The content the core builds from ``spec``."""
+        message = cls.__new__(cls)
+        message._assign(_build(spec))
+        return message
+
+    def _assign(self, built: Mapping[str, Any]) -> None:
+        object.__setattr__(self, "msg_type", built["msg_type"])
+        object.__setattr__(self, "content", built["content"])
 
     def __setattr__(self, name: str, value: Any) -> None:
         raise AttributeError("Content is read-only")
@@ -104,87 +119,95 @@ class TextBuilder:
 
     def build(self) -> Content:
         """The finished ``text`` content."""
-        return text(_native.text_markup(json.dumps(self._parts)))
+        return Content._of({"text": self._parts})
+
+
+def _build(spec: Mapping[str, Any]) -> dict[str, Any]:
+    """The core's build of ``spec``: ``{"msg_type", "content"}`` or ``{"element"}``."""
+    built: dict[str, Any] = json.loads(_native.build_content(dumps(spec)))
+    return built
+
+
+def _given(**fields: Any) -> dict[str, Any]:
+    """``fields`` without those left unset (``None``)."""
+    return {key: value for key, value in fields.items() if value is not None}
 
 
 def text(text: str) -> Content:
     """A ``text`` message, taken as is."""
-    return Content("text", {"text": text})
+    return Content._of({"text": text})
 
 
 def post(locales: Mapping[str, Any]) -> Content:
     """A ``post`` (rich text): ``{"zh_cn": {"title": …, "content": [[node, …], …]}, …}``."""
-    return Content("post", locales)
+    return Content._of({"post": locales})
 
 
 def image(image_key: str) -> Content:
     """An ``image`` message."""
-    return Content("image", {"image_key": image_key})
+    return Content._of({"image": {"image_key": image_key}})
 
 
 def file(file_key: str) -> Content:
     """A ``file`` message."""
-    return Content("file", {"file_key": file_key})
+    return Content._of({"file": {"file_key": file_key}})
 
 
 def audio(file_key: str) -> Content:
     """An ``audio`` message."""
-    return Content("audio", {"file_key": file_key})
+    return Content._of({"audio": {"file_key": file_key}})
 
 
 def media(file_key: str, image_key: str | None = None) -> Content:
     """A ``media`` (video) message with an optional cover image."""
-    value = {"file_key": file_key}
-    if image_key is not None:
-        value["image_key"] = image_key
-    return Content("media", value)
+    return Content._of({"media": _given(file_key=file_key, image_key=image_key)})
 
 
 def sticker(file_key: str) -> Content:
     """A ``sticker`` message."""
-    return Content("sticker", {"file_key": file_key})
+    return Content._of({"sticker": {"file_key": file_key}})
 
 
 def share_chat(chat_id: str) -> Content:
     """A ``share_chat`` message (a group card)."""
-    return Content("share_chat", {"chat_id": chat_id})
+    return Content._of({"share_chat": {"chat_id": chat_id}})
 
 
 def share_user(user_id: str) -> Content:
     """A ``share_user`` message (a user card; open_id only)."""
-    return Content("share_user", {"user_id": user_id})
+    return Content._of({"share_user": {"user_id": user_id}})
 
 
 def system_divider(
     text: str, i18n_text: Mapping[str, str] | None = None, need_rollup: bool | None = None
 ) -> Content:
     """A ``system`` divider (bot one-to-one chats only)."""
-    divider: dict[str, Any] = {"text": text}
-    if i18n_text is not None:
-        divider["i18n_text"] = dict(i18n_text)
-    value: dict[str, Any] = {"type": "divider", "params": {"divider_text": divider}}
-    if need_rollup is not None:
-        value["options"] = {"need_rollup": need_rollup}
-    return Content("system", value)
+    i18n = None if i18n_text is None else dict(i18n_text)
+    return Content._of({"divider": _given(text=text, i18n_text=i18n, need_rollup=need_rollup)})
 
 
-def card(card: Mapping[str, Any]) -> Content:
-    """An ``interactive`` message with a card JSON (1.0, or 2.0 with ``"schema": "2.0"``)."""
-    return Content("interactive", card)
+def card(card: Card | Mapping[str, Any]) -> Content:
+    """An ``interactive`` message: a :class:`larkmsg.card.Card`, or a card JSON (1.0, or 2.0
+    with ``"schema": "2.0"``) sent as is."""
+    from .card import Card
+
+    if isinstance(card, Card):
+        return card.to_content()
+    return Content._of({"interactive": card})
 
 
 def template(
     template_id: str, version_name: str | None = None, variables: Mapping[str, Any] | None = None
 ) -> Content:
     """An ``interactive`` message from a card template."""
-    data: dict[str, Any] = {"template_id": template_id}
-    if version_name is not None:
-        data["template_version_name"] = version_name
-    if variables is not None:
-        data["template_variable"] = dict(variables)
-    return Content("interactive", {"type": "template", "data": data})
+    data = _given(
+        template_id=template_id,
+        template_version_name=version_name,
+        template_variable=None if variables is None else dict(variables),
+    )
+    return Content._of({"template": data})
 
 
 def card_entity(card_id: str) -> Content:
     """An ``interactive`` message that sends a card entity (from ``create_card``)."""
-    return Content("interactive", {"type": "card", "data": {"card_id": card_id}})
+    return Content._of({"card_entity": {"card_id": card_id}})

@@ -103,8 +103,8 @@ class FakeServer:
         return value
 
     def requests(self, endpoint: str) -> int:
-        """Requests seen at one endpoint (``send_message``, ``batch_send``, ``create_card``,
-        ``create_feed_card``)."""
+        """Requests seen at one endpoint, by its call name (``send_message``,
+        ``reply_message``, ``batch_send``, ``create_card``, ``create_app_feed_card``, …)."""
         return int(self.counters().get("requests", {}).get(endpoint, 0))
 
     def token_requests(self) -> int:

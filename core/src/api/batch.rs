@@ -7,16 +7,40 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::enums::MsgType;
+use crate::operation::{Method, Operation, Repeat};
+use crate::rate::{Quota, TIER_4};
 use crate::validate::{Rule, Validator, Violations};
+
+/// Batch send: `POST /open-apis/message/v4/batch_send/`.
+#[derive(Debug, Clone, Copy)]
+pub struct BatchSend;
+
+impl Operation for BatchSend {
+    type Request = BatchSendRequest;
+    type Output = BatchSendResult;
+    const METHOD: Method = Method::Post;
+    const PATH: &'static str = "/open-apis/message/v4/batch_send/";
+    const QUOTAS: &'static [Quota] = TIER_4;
+    const REPEAT: Repeat = Repeat::Unsafe;
+
+    fn validate(request: &BatchSendRequest) -> Result<(), Violations> {
+        request.validate()
+    }
+
+    fn dismantle(mut request: BatchSendRequest) {
+        request.content.take().into_iter().chain(request.card.take()).for_each(crate::validate::dismantle);
+    }
+}
 
 /// Most ids one list may hold.
 const IDS_MAX: usize = 200;
 /// The root department's id, which batch send does not accept.
 const ROOT_DEPARTMENT: &str = "0";
-/// The `msg_type` values batch send accepts, in the order of the docs.
 /// Batch send request (the JSON body; there are no query parameters).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct BatchSendRequest {
     /// One of `text`, `image`, `post`, `share_chat`, `interactive`.
     pub msg_type: MsgType,
@@ -136,8 +160,17 @@ impl BatchSendRequest {
     /// When none of the four id lists has an id, the `one_of_required` violation has the
     /// empty path: the rule concerns the request as a whole, and its message names the four
     /// fields.
+    ///
+    /// # Errors
+    /// Every violation, when the request breaks a rule.
     pub fn validate(&self) -> Result<(), Violations> {
         let mut v = Validator::new();
+        // Nothing below may walk a value nested too deep.
+        let content_ok = self.content.as_ref().is_none_or(|content| v.depth("content", content));
+        let card_ok = self.card.as_ref().is_none_or(|card| v.depth("card", card));
+        if !(content_ok && card_ok) {
+            return v.finish();
+        }
         match carrier(&self.msg_type) {
             Some(Carrier::Content) => {
                 match &self.content {
@@ -198,7 +231,10 @@ fn check_ids(v: &mut Validator, name: &str, ids: &[String]) {
     for (i, id) in ids.iter().enumerate() {
         if id.is_empty() {
             v.push(format!("{name}[{i}]"), Rule::Required, "must not be empty");
-        } else if name == "department_ids" && id == ROOT_DEPARTMENT {
+        } else if v.no_control(format!("{name}[{i}]"), id)
+            && name == "department_ids"
+            && id == ROOT_DEPARTMENT
+        {
             v.push(format!("{name}[{i}]"), Rule::Forbidden, "the root department \"0\" is not allowed");
         }
     }
@@ -206,6 +242,8 @@ fn check_ids(v: &mut Validator, name: &str, ids: &[String]) {
 
 /// The result of a batch send (its `data`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct BatchSendResult {
     /// The batch's id (`bm-…`), for recall and progress queries.
     pub message_id: String,

@@ -4,7 +4,26 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::enums::string_enum;
+use crate::operation::{Method, Operation, Repeat};
+use crate::rate::{Quota, TIER_4};
 use crate::validate::{Rule, Validator, Violations, join, json_kind};
+
+/// Create card entity: `POST /open-apis/cardkit/v1/cards`.
+#[derive(Debug, Clone, Copy)]
+pub struct CreateCard;
+
+impl Operation for CreateCard {
+    type Request = CreateCardRequest;
+    type Output = CreateCardResult;
+    const METHOD: Method = Method::Post;
+    const PATH: &'static str = "/open-apis/cardkit/v1/cards";
+    const QUOTAS: &'static [Quota] = TIER_4;
+    const REPEAT: Repeat = Repeat::NoVisibleEffect;
+
+    fn validate(request: &CreateCardRequest) -> Result<(), Violations> {
+        request.validate()
+    }
+}
 
 /// Length range of `type`, in characters.
 const TYPE_CHARS: (usize, usize) = (1, 50);
@@ -23,12 +42,17 @@ string_enum! {
 
 /// Create card entity request (the JSON body; there are no query parameters).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateCardRequest {
     /// What `data` holds (`type` on the wire).
     #[serde(rename = "type")]
     pub card_type: CardType,
-    /// The card JSON or template data, serialized to a string.
+    /// The card JSON or template data, serialized to a string. The JSON form also takes
+    /// the object itself, which is serialized (compact, keys in order).
+    #[serde(deserialize_with = "string_or_json_text")]
+    #[cfg_attr(feature = "schema", schemars(schema_with = "string_or_object"))]
     pub data: String,
 }
 
@@ -55,6 +79,9 @@ impl CreateCardRequest {
 
     /// Checks every documented rule, including the card JSON or template data; reports all
     /// violations together.
+    ///
+    /// # Errors
+    /// Every violation, when the request breaks a rule.
     pub fn validate(&self) -> Result<(), Violations> {
         let mut v = Validator::new();
         let (type_min, type_max) = TYPE_CHARS;
@@ -71,6 +98,19 @@ impl CreateCardRequest {
         }
         v.finish()
     }
+}
+
+/// A string as is, or any other JSON value as its compact JSON text.
+fn string_or_json_text<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {
+    match Value::deserialize(deserializer)? {
+        Value::String(text) => Ok(text),
+        other => Ok(other.to_string()),
+    }
+}
+
+#[cfg(feature = "schema")]
+fn string_or_object(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    schemars::json_schema!({"anyOf": [{"type": "string"}, {"type": "object"}]})
 }
 
 /// Template data: a JSON object with a non-empty string `template_id`, an optional string
@@ -90,7 +130,7 @@ fn check_template_data(v: &mut Validator, path: &str, data: &str) {
     let id_path = join(path, "template_id");
     match object.get("template_id") {
         Some(Value::String(id)) => {
-            v.required(id_path, Some(id.as_str()));
+            v.id(id_path, id);
         }
         Some(_) => v.push(id_path, Rule::Format, "must be a string"),
         None => v.push(id_path, Rule::Required, "is required"),
@@ -107,6 +147,8 @@ fn check_template_data(v: &mut Validator, path: &str, data: &str) {
 
 /// The result of creating a card entity (its `data`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct CreateCardResult {
     /// The card entity's id; send it as `{"type":"card","data":{"card_id":…}}`.
     pub card_id: String,

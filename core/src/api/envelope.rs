@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 /// One answer of the platform: `code == 0` is success, `data` holds the result.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(bound(serialize = "T: Serialize", deserialize = "T: DeserializeOwned"))]
+#[non_exhaustive]
 pub struct Envelope<T> {
     /// The platform's code: `0` on success, else the error code.
     pub code: i64,
@@ -51,6 +52,7 @@ where
 
 /// The `error` object of a failed answer: what support and the caller need to act.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ErrorDetail {
     /// The request's log id, the one support asks for.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -77,6 +79,7 @@ pub struct ErrorDetail {
 
 /// One `error.details` entry.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ErrorDetailEntry {
     /// The detail's name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -88,6 +91,7 @@ pub struct ErrorDetailEntry {
 
 /// One `error.permission_violations` entry: a scope the app lacks.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct PermissionViolation {
     /// The kind of violation (`type` on the wire).
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
@@ -102,6 +106,7 @@ pub struct PermissionViolation {
 
 /// One `error.field_violations` entry: a request field the platform rejected.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct FieldViolation {
     /// The field's name or path.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -116,6 +121,7 @@ pub struct FieldViolation {
 
 /// One `error.helps` entry: a documentation link.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ErrorHelp {
     /// The link.
     #[serde(default, skip_serializing_if = "Option::is_none")]

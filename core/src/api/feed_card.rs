@@ -6,7 +6,31 @@ use std::fmt::{self, Display};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::enums::{UserIdType, string_enum};
+use crate::operation::{Method, Operation, Repeat};
+use crate::rate::{Quota, TIER_7};
 use crate::validate::{Rule, Validator, Violations, join};
+
+/// Create app feed card: `POST /open-apis/im/v2/app_feed_card?user_id_type=…`.
+#[derive(Debug, Clone, Copy)]
+pub struct CreateAppFeedCard;
+
+impl Operation for CreateAppFeedCard {
+    type Request = CreateAppFeedCardRequest;
+    type Output = CreateAppFeedCardResult;
+    const METHOD: Method = Method::Post;
+    const PATH: &'static str = "/open-apis/im/v2/app_feed_card";
+    const QUERY: &'static [&'static str] = &["user_id_type"];
+    const QUOTAS: &'static [Quota] = TIER_7;
+    const REPEAT: Repeat = Repeat::Unsafe;
+
+    fn validate(request: &CreateAppFeedCardRequest) -> Result<(), Violations> {
+        request.validate()
+    }
+
+    fn query(request: &CreateAppFeedCardRequest) -> Vec<(&'static str, String)> {
+        request.query()
+    }
+}
 
 const BIZ_ID_MAX: usize = 200;
 const TITLE_MAX: usize = 60;
@@ -23,7 +47,9 @@ const USER_IDS_COUNT: (usize, usize) = (1, 20);
 ///
 /// Serializing it gives exactly the HTTP body; [`CreateAppFeedCardRequest::query`] gives the query.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateAppFeedCardRequest {
     /// Query: what kind of id `user_ids` holds (the platform defaults to `open_id`).
     #[serde(default, skip_serializing)]
@@ -61,6 +87,9 @@ impl CreateAppFeedCardRequest {
     ///
     /// On create, `app_feed_card.link.link` is required (the page's description says so,
     /// although its field table marks `link` optional).
+    ///
+    /// # Errors
+    /// Every violation, when the request breaks a rule.
     pub fn validate(&self) -> Result<(), Violations> {
         let mut v = Validator::new();
         if let Some(user_id_type) = &self.user_id_type {
@@ -83,8 +112,12 @@ impl CreateAppFeedCardRequest {
             Some(ids) => {
                 let (min, max) = USER_IDS_COUNT;
                 v.items("user_ids", ids.len(), min, max);
-                for (i, _) in ids.iter().enumerate().filter(|(_, id)| id.is_empty()) {
-                    v.push(format!("user_ids[{i}]"), Rule::Required, "must not be empty");
+                for (i, id) in ids.iter().enumerate() {
+                    if id.is_empty() {
+                        v.push(format!("user_ids[{i}]"), Rule::Required, "must not be empty");
+                    } else {
+                        v.no_control(format!("user_ids[{i}]"), id);
+                    }
                 }
             }
             None => v.push("user_ids", Rule::Required, "is required"),
@@ -95,7 +128,9 @@ impl CreateAppFeedCardRequest {
 
 /// An app feed card: what the user sees in the feed.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct AppFeedCard {
     /// Your business id for the card, up to 200 characters; the platform assigns one if absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -193,6 +228,9 @@ impl AppFeedCard {
                 v.chars(join(path, field), value, 0, max);
             }
         }
+        if let Some(biz_id) = &self.biz_id {
+            v.no_control(join(path, "biz_id"), biz_id);
+        }
         if let Some(label) = &self.status_label {
             let (min, max) = LABEL_TEXT_CHARS;
             v.chars(join(path, "status_label.text"), &label.text, min, max);
@@ -236,7 +274,9 @@ string_enum! {
 
 /// A card's status label.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct StatusLabel {
     /// The label's text, 1 to 20 characters.
     pub text: String,
@@ -254,7 +294,9 @@ impl StatusLabel {
 
 /// A card's buttons.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct AppFeedCardButtons {
     /// Up to two buttons.
     pub buttons: Vec<AppFeedCardButton>,
@@ -284,7 +326,9 @@ string_enum! {
 
 /// One button of a card.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct AppFeedCardButton {
     /// Where the button leads, per platform (https only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -356,7 +400,9 @@ impl AppFeedCardButton {
 
 /// A button's URLs: a default and per-platform overrides.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct AppFeedCardUrl {
     /// The default URL.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -399,7 +445,9 @@ impl AppFeedCardUrl {
 
 /// A button's label.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct AppFeedCardText {
     /// The text, 1 to 30 characters.
     pub text: String,
@@ -407,7 +455,9 @@ pub struct AppFeedCardText {
 
 /// Where tapping a card leads.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct AppFeedLink {
     /// An https URL or an app link, up to 700 characters (required when creating).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -416,7 +466,9 @@ pub struct AppFeedLink {
 
 /// A card's notification settings.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct AppFeedNotify {
     /// Whether not to notify the user.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -446,6 +498,8 @@ impl AppFeedNotify {
 
 /// The result of creating app feed cards (its `data`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct CreateAppFeedCardResult {
     /// The users whose card could not be created.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -456,6 +510,8 @@ pub struct CreateAppFeedCardResult {
 
 /// A card that could not be created for one user.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct FailedCard {
     /// The card's business id.
     pub biz_id: String,
@@ -537,8 +593,23 @@ impl<'de> Deserialize<'de> for FailedCardReason {
     }
 }
 
+#[cfg(feature = "schema")]
+impl schemars::JsonSchema for FailedCardReason {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "FailedCardReason".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "Why a card failed, as the platform sent it: a code (\"2\") or a name (\"NOT_CREATED\").",
+            "type": ["string", "integer"],
+        })
+    }
+}
+
 /// What a [`FailedCardReason`] means.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum FailedCardReasonKind {
     /// `0`: the platform does not know why.
     Unknown,

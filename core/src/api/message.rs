@@ -3,16 +3,50 @@
 use serde::{Deserialize, Serialize};
 
 use crate::enums::{MsgType, ReceiveIdType, UserIdType, string_enum};
+use crate::operation::{Method, Operation, Repeat, Subject};
+use crate::rate::{Quota, TIER_4};
 use crate::validate::{Rule, Validator, Violations};
 
 /// Longest `uuid` the platform accepts, in characters.
-const UUID_MAX_CHARS: usize = 50;
+pub(crate) const UUID_MAX_CHARS: usize = 50;
+
+/// Send message: `POST /open-apis/im/v1/messages?receive_id_type=…`.
+#[derive(Debug, Clone, Copy)]
+pub struct SendMessage;
+
+impl Operation for SendMessage {
+    type Request = SendMessageRequest;
+    type Output = Message;
+    const METHOD: Method = Method::Post;
+    const PATH: &'static str = "/open-apis/im/v1/messages";
+    const QUERY: &'static [&'static str] = &["receive_id_type"];
+    const QUOTAS: &'static [Quota] = TIER_4;
+    const REPEAT: Repeat = Repeat::Deduplicated;
+
+    fn validate(request: &SendMessageRequest) -> Result<(), Violations> {
+        request.validate()
+    }
+
+    fn query(request: &SendMessageRequest) -> Vec<(&'static str, String)> {
+        request.query()
+    }
+
+    fn dedup_key(request: &mut SendMessageRequest) -> Option<&mut Option<String>> {
+        Some(&mut request.uuid)
+    }
+
+    fn subject(request: &SendMessageRequest) -> Option<Subject> {
+        Some(Subject::receiver(request.receive_id.as_str()))
+    }
+}
 
 /// Send message request: the `receive_id_type` query parameter and the JSON body.
 ///
 /// Serializing it gives exactly the HTTP body; [`SendMessageRequest::query`] gives the query.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct SendMessageRequest {
     /// Query: what kind of id `receive_id` is (required).
     #[serde(default, skip_serializing)]
@@ -58,6 +92,9 @@ impl SendMessageRequest {
 
     /// Checks every documented rule, including the content for `msg_type`; reports all
     /// violations together.
+    ///
+    /// # Errors
+    /// Every violation, when the request breaks a rule.
     pub fn validate(&self) -> Result<(), Violations> {
         let mut v = Validator::new();
         match &self.receive_id_type {
@@ -66,21 +103,29 @@ impl SendMessageRequest {
             }
             None => v.push("receive_id_type", Rule::Required, "is required"),
         }
-        v.required("receive_id", Some(self.receive_id.as_str()));
-        let known_type = v.known("msg_type", &self.msg_type);
-        let has_content = v.required("content", Some(self.content.as_str()));
-        if let Some(uuid) = &self.uuid {
-            v.chars("uuid", uuid, 0, UUID_MAX_CHARS);
-        }
-        if known_type && has_content {
-            crate::content::check_message_content(&mut v, "content", &self.msg_type, &self.content);
-        }
+        v.id("receive_id", &self.receive_id);
+        check_message_body(&mut v, &self.msg_type, &self.content, self.uuid.as_deref());
         v.finish()
+    }
+}
+
+/// The rules send message and reply share: `msg_type`, the `content` for it, and `uuid`.
+pub(crate) fn check_message_body(v: &mut Validator, msg_type: &MsgType, content: &str, uuid: Option<&str>) {
+    let known_type = v.known("msg_type", msg_type);
+    let has_content = v.required("content", Some(content));
+    if let Some(uuid) = uuid {
+        v.chars("uuid", uuid, 0, UUID_MAX_CHARS);
+        v.no_control("uuid", uuid);
+    }
+    if known_type && has_content {
+        crate::content::check_message_content(v, "content", msg_type, content);
     }
 }
 
 /// A message as the platform returns it (the `data` of send message).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct Message {
     /// The message's id (`om_…`).
     pub message_id: String,
@@ -145,6 +190,8 @@ string_enum! {
 
 /// The sender of a message.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct Sender {
     /// The sender's id, of kind `id_type`.
     pub id: String,
@@ -159,6 +206,8 @@ pub struct Sender {
 
 /// A message's body.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct MessageBody {
     /// The content: a JSON object serialized to a string, by `msg_type`.
     pub content: String,
@@ -166,6 +215,8 @@ pub struct MessageBody {
 
 /// A user mentioned in a message.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct Mention {
     /// The placeholder in the content, e.g. `@_user_1`.
     pub key: String,

@@ -1,23 +1,31 @@
-//! The four endpoints' request and response models, their validation, and the envelope.
+//! The endpoints' request and response models, their validation, their [`Operation`]
+//! impls (one module per endpoint), and the envelope.
 //!
-//! Each request struct holds the endpoint's query parameters and its body fields, so one flat
-//! JSON object (`{"receive_id_type": "open_id", "receive_id": …}`) decodes into it; query
-//! fields are never serialized, so serializing a request gives exactly the HTTP body, and
-//! `query()` gives the query pairs. Requests reject unknown fields; responses ignore them
-//! and keep enum values this version does not know.
+//! Each request struct holds the endpoint's path parameters, query parameters and body
+//! fields, so one flat JSON object (`{"receive_id_type": "open_id", "receive_id": …}`)
+//! decodes into it; path and query fields are never serialized, so serializing a request
+//! gives exactly the HTTP body. Requests reject unknown fields; responses ignore them and
+//! keep enum values this version does not know.
+//!
+//! [`Operation`]: crate::operation::Operation
 
 mod batch;
 mod card;
 mod envelope;
 mod feed_card;
 mod message;
+mod reply;
 
-pub use batch::{BatchSendRequest, BatchSendResult};
-pub use card::{CardType, CreateCardRequest, CreateCardResult};
+pub use batch::{BatchSend, BatchSendRequest, BatchSendResult};
+pub use card::{CardType, CreateCard, CreateCardRequest, CreateCardResult};
 pub use envelope::{Envelope, ErrorDetail, ErrorDetailEntry, ErrorHelp, FieldViolation, PermissionViolation};
 pub use feed_card::{
     ActionType, AppFeedCard, AppFeedCardButton, AppFeedCardButtons, AppFeedCardText, AppFeedCardUrl,
-    AppFeedLink, AppFeedNotify, ButtonType, CreateAppFeedCardRequest, CreateAppFeedCardResult, FailedCard,
-    FailedCardReason, FailedCardReasonKind, StatusLabel, StatusLabelType,
+    AppFeedLink, AppFeedNotify, ButtonType, CreateAppFeedCard, CreateAppFeedCardRequest,
+    CreateAppFeedCardResult, FailedCard, FailedCardReason, FailedCardReasonKind, StatusLabel,
+    StatusLabelType,
 };
-pub use message::{Mention, Message, MessageBody, SendMessageRequest, Sender, SenderIdType, SenderType};
+pub use message::{
+    Mention, Message, MessageBody, SendMessage, SendMessageRequest, Sender, SenderIdType, SenderType,
+};
+pub use reply::{ReplyMessage, ReplyMessageRequest};

@@ -1,9 +1,11 @@
 //! A builder of card JSON 2.0 cards: header, global config and body elements.
 
+use serde::{Deserialize, Deserializer};
 use serde_json::{Map, Value, json};
 
 use super::elements::{Element, plain_text};
 use crate::enums::string_enum;
+use crate::validate::{Validator, join};
 
 string_enum! {
     /// `header.template`: the colour theme of a card's header.
@@ -34,6 +36,18 @@ string_enum! {
         Grey = "grey",
         /// The platform's default (no colour).
         Default = "default",
+    }
+}
+
+string_enum! {
+    /// `config.width_mode`: how wide the card is shown.
+    pub enum WidthMode {
+        /// The platform's default width (600 px on desktop).
+        Default = "default",
+        /// A narrower card (400 px on desktop).
+        Compact = "compact",
+        /// As wide as the chat window.
+        Fill = "fill",
     }
 }
 
@@ -103,7 +117,10 @@ impl Card {
 }
 
 /// A card's header: title, optional subtitle and colour theme.
-#[derive(Debug, Clone, PartialEq)]
+///
+/// Decodes from `{"title", "subtitle"?, "template"?}`, its form in a card spec.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Header {
     title: String,
     subtitle: Option<String>,
@@ -128,6 +145,13 @@ impl Header {
         self
     }
 
+    /// Records a colour theme this version does not know (rule `enum`) at `path.template`.
+    pub(super) fn check_known(&self, v: &mut Validator, path: &str) {
+        if let Some(template) = &self.template {
+            v.known(join(path, "template"), template);
+        }
+    }
+
     fn to_value(&self) -> Value {
         let mut header = Map::new();
         header.insert("title".to_owned(), plain_text(self.title.as_str()));
@@ -142,12 +166,17 @@ impl Header {
 }
 
 /// A card's global `config`; fields left unset are not sent.
-#[derive(Debug, Clone, PartialEq, Default)]
+///
+/// Decodes from its card JSON form, with `summary` as a string.
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Config {
     update_multi: Option<bool>,
     streaming_mode: Option<bool>,
     summary: Option<String>,
     streaming_config: Option<StreamingConfig>,
+    enable_forward: Option<bool>,
+    width_mode: Option<WidthMode>,
 }
 
 impl Config {
@@ -180,6 +209,30 @@ impl Config {
         self
     }
 
+    /// Sets `enable_forward`: whether the card may be forwarded (cards with an audio
+    /// component must set `false`).
+    pub fn enable_forward(mut self, enable_forward: bool) -> Self {
+        self.enable_forward = Some(enable_forward);
+        self
+    }
+
+    /// Sets `width_mode`.
+    pub fn width_mode(mut self, width_mode: WidthMode) -> Self {
+        self.width_mode = Some(width_mode);
+        self
+    }
+
+    /// Records every enum value this version does not know (rule `enum`) below `path`.
+    pub(super) fn check_known(&self, v: &mut Validator, path: &str) {
+        if let Some(width_mode) = &self.width_mode {
+            v.known(join(path, "width_mode"), width_mode);
+        }
+        let strategy = self.streaming_config.as_ref().and_then(|streaming| streaming.print_strategy.as_ref());
+        if let Some(strategy) = strategy {
+            v.known(join(path, "streaming_config.print_strategy"), strategy);
+        }
+    }
+
     fn to_value(&self) -> Value {
         let mut config = Map::new();
         if let Some(update_multi) = self.update_multi {
@@ -194,17 +247,46 @@ impl Config {
         if let Some(streaming_config) = &self.streaming_config {
             config.insert("streaming_config".to_owned(), streaming_config.to_value());
         }
+        if let Some(enable_forward) = self.enable_forward {
+            config.insert("enable_forward".to_owned(), enable_forward.into());
+        }
+        if let Some(width_mode) = &self.width_mode {
+            config.insert("width_mode".to_owned(), width_mode.as_str().into());
+        }
         Value::Object(config)
     }
 }
 
 /// `config.streaming_config`: how fast streamed text is printed; fields left unset are
 /// not sent (the platform then prints 1 character every 70 ms, strategy `fast`).
-#[derive(Debug, Clone, PartialEq, Default)]
+///
+/// Decodes from its card JSON form; a number for `print_frequency_ms` or `print_step`
+/// is the `default` of every platform.
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct StreamingConfig {
+    #[serde(default, deserialize_with = "platform_values")]
     print_frequency_ms: Option<PlatformValues>,
+    #[serde(default, deserialize_with = "platform_values")]
     print_step: Option<PlatformValues>,
     print_strategy: Option<PrintStrategy>,
+}
+
+/// A number (the `default` of every platform) or `{"default", "android"?, "ios"?, "pc"?}`.
+fn platform_values<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<PlatformValues>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(
+        untagged,
+        expecting = "must be a number, or an object with `default` and optionally `android`, `ios`, `pc`"
+    )]
+    enum Form {
+        Default(u32),
+        Each(PlatformValues),
+    }
+    Ok(Option::<Form>::deserialize(deserializer)?.map(|form| match form {
+        Form::Default(value) => PlatformValues::new(value),
+        Form::Each(values) => values,
+    }))
 }
 
 impl StreamingConfig {
@@ -248,7 +330,8 @@ impl StreamingConfig {
 
 /// A number per client platform: `{"default", "android", "ios", "pc"}`; a platform left
 /// unset is not sent and uses `default`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct PlatformValues {
     default: u32,
     android: Option<u32>,

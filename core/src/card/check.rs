@@ -47,7 +47,9 @@ const CONTAINER_FIELDS: [&str; 2] = ["elements", "columns"];
 /// components inside the innermost container add no level, so `column_set` → `column`
 /// → `markdown` is 2 levels. The first container past the limit on each path is reported.
 pub fn check_card_entity(v: &mut Validator, path: &str, card: &Value) {
-    check_card(v, path, card, card.to_string().len());
+    if v.depth(path, card) {
+        check_card(v, path, card, card.to_string().len());
+    }
 }
 
 /// Parses `data` as card JSON and checks it as [`check_card_entity`] does; text that is

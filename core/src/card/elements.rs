@@ -1,5 +1,5 @@
-//! Body components of a card JSON 2.0 card: markdown, plain text, button, image, divider
-//! and column set.
+//! Body components of a card JSON 2.0 card: markdown, plain text, button, image, divider,
+//! column set and column, and components given as card JSON.
 
 use serde_json::{Map, Value, json};
 
@@ -49,13 +49,10 @@ impl Element {
         Self::tagged("div").with("text", plain_text(content))
     }
 
-    /// A `button` labelled `text` that opens `url` on every platform.
+    /// A `button` labelled `text` that opens `url` on every platform; see [`Button`] for
+    /// buttons that call the app back.
     pub fn button(text: impl Into<String>, url: impl Into<String>, button_type: ButtonType) -> Self {
-        let open_url = json!({ "type": "open_url", "default_url": url.into() });
-        Self::tagged("button")
-            .with("text", plain_text(text))
-            .with("type", button_type.as_str())
-            .with("behaviors", Value::Array(vec![open_url]))
+        Button::new(text).button_type(button_type).open_url(url).into()
     }
 
     /// An `img` component showing the uploaded image `img_key`, described by `alt`.
@@ -72,6 +69,12 @@ impl Element {
     pub fn column_set(columns: impl IntoIterator<Item = Column>) -> Self {
         let columns = columns.into_iter().map(Value::from).collect();
         Self::tagged("column_set").with("columns", Value::Array(columns))
+    }
+
+    /// A component given as card JSON (any component this builder does not model, such as
+    /// a form or a collapsible panel), kept as is.
+    pub fn json(component: Map<String, Value>) -> Self {
+        Self(component)
     }
 
     /// Sets `element_id`, the id used to update this component later: 1 to 20 characters,
@@ -101,44 +104,120 @@ impl From<Element> for Value {
     }
 }
 
-/// One `column` of a column set, with a weighted width, holding elements top to bottom.
+/// A `button` component: a label, an optional style, and what a click does, in order:
+/// open a URL, send a value to the app's card callback, or both.
+///
+/// ```
+/// use larkmsg::card::{Button, ButtonType, Element};
+/// let approve: Element =
+///     Button::new("Approve").button_type(ButtonType::Primary).callback(serde_json::json!({"action": "approve"})).into();
+/// assert_eq!(approve.to_value()["behaviors"][0]["type"], "callback");
+/// ```
 #[derive(Debug, Clone, PartialEq)]
-pub struct Column {
-    weight: u8,
-    elements: Vec<Element>,
-    element_id: Option<String>,
+pub struct Button {
+    text: String,
+    button_type: Option<ButtonType>,
+    behaviors: Vec<Value>,
 }
+
+impl Button {
+    /// A button labelled `text` (plain text) that does nothing yet; the platform's default
+    /// style applies until [`Button::button_type`] sets one.
+    pub fn new(text: impl Into<String>) -> Self {
+        Self { text: text.into(), button_type: None, behaviors: Vec::new() }
+    }
+
+    /// Sets the style.
+    pub fn button_type(mut self, button_type: ButtonType) -> Self {
+        self.button_type = Some(button_type);
+        self
+    }
+
+    /// Adds an `open_url` behaviour: a click opens `url` on every platform.
+    pub fn open_url(mut self, url: impl Into<String>) -> Self {
+        self.behaviors.push(json!({ "type": "open_url", "default_url": url.into() }));
+        self
+    }
+
+    /// Adds a `callback` behaviour: a click sends `value` to the app's card callback.
+    pub fn callback(mut self, value: impl Into<Value>) -> Self {
+        self.behaviors.push(json!({ "type": "callback", "value": value.into() }));
+        self
+    }
+}
+
+impl From<Button> for Element {
+    fn from(button: Button) -> Self {
+        let mut element = Element::tagged("button").with("text", plain_text(button.text));
+        if let Some(button_type) = &button.button_type {
+            element = element.with("type", button_type.as_str());
+        }
+        if !button.behaviors.is_empty() {
+            element = element.with("behaviors", Value::Array(button.behaviors));
+        }
+        element
+    }
+}
+
+/// One `column` of a column set, holding elements top to bottom, as card JSON.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Column(Map<String, Value>);
 
 impl Column {
     /// An empty column whose width is `weight` shares of the set (the platform allows 1 to 5).
     pub fn weighted(weight: u8) -> Self {
-        Self { weight, elements: Vec::new(), element_id: None }
+        Self::with_width("weighted").with("weight", weight).with("elements", Vec::<Value>::new())
     }
 
-    /// Appends an element below the column's others.
+    /// An empty column as wide as its content.
+    pub fn auto() -> Self {
+        Self::with_width("auto").with("elements", Vec::<Value>::new())
+    }
+
+    /// An empty column `pixels` wide.
+    pub fn pixels(pixels: u32) -> Self {
+        Self::with_width(format!("{pixels}px")).with("elements", Vec::<Value>::new())
+    }
+
+    /// A column given as card JSON, kept as is.
+    pub fn json(column: Map<String, Value>) -> Self {
+        Self(column)
+    }
+
+    /// Appends an element below the column's others (to its `elements`, which it creates
+    /// when the column has no list there).
     pub fn element(mut self, element: Element) -> Self {
-        self.elements.push(element);
+        match self.0.get_mut("elements") {
+            Some(Value::Array(elements)) => elements.push(element.into()),
+            _ => {
+                self.0.insert("elements".to_owned(), Value::Array(vec![element.into()]));
+            }
+        }
         self
     }
 
     /// Sets the column's `element_id` (same rules as [`Element::element_id`]).
-    pub fn element_id(mut self, id: impl Into<String>) -> Self {
-        self.element_id = Some(id.into());
+    pub fn element_id(self, id: impl Into<String>) -> Self {
+        self.with("element_id", id.into())
+    }
+
+    /// The column as card JSON.
+    pub fn to_value(&self) -> Value {
+        Value::Object(self.0.clone())
+    }
+
+    fn with_width(width: impl Into<String>) -> Self {
+        Self(Map::new()).with("tag", "column").with("width", width.into())
+    }
+
+    fn with(mut self, key: &str, value: impl Into<Value>) -> Self {
+        self.0.insert(key.to_owned(), value.into());
         self
     }
 }
 
 impl From<Column> for Value {
     fn from(column: Column) -> Self {
-        let elements = column.elements.into_iter().map(Value::from).collect();
-        let mut object = Map::new();
-        object.insert("tag".to_owned(), "column".into());
-        object.insert("width".to_owned(), "weighted".into());
-        object.insert("weight".to_owned(), column.weight.into());
-        object.insert("elements".to_owned(), Value::Array(elements));
-        if let Some(id) = column.element_id {
-            object.insert("element_id".to_owned(), id.into());
-        }
-        Value::Object(object)
+        Value::Object(column.0)
     }
 }

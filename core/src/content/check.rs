@@ -1,8 +1,8 @@
 //! Validation of send message's `content` string.
 
-use serde::de::DeserializeOwned;
 use serde_json::Value;
 
+use super::fields::decode_checked;
 use super::interactive::{CardTarget, check_interactive};
 use super::media::{AudioContent, FileContent, ImageContent, MediaContent, StickerContent};
 use super::post_check::{PostTarget, check_post};
@@ -10,27 +10,13 @@ use super::share::{ShareChatContent, ShareUserContent};
 use super::system::SystemContent;
 use super::text::TextContent;
 use crate::enums::MsgType;
-use crate::validate::{Rule, Validator, decode_value};
+use crate::validate::{Rule, Validator};
 
 /// Largest `text` content: 150 KB in UTF-8 bytes (platform code 230025).
 pub const TEXT_MAX_BYTES: usize = 150 * 1024;
 
 /// Largest `post` and `interactive` content: 30 KB in UTF-8 bytes (platform code 230025).
 pub const POST_CARD_MAX_BYTES: usize = 30 * 1024;
-
-/// Rules beyond shape that a decoded content must follow (required keys not empty, ...).
-pub(crate) trait CheckFields {
-    /// Records every broken rule below `path`.
-    fn check_fields(&self, v: &mut Validator, path: &str);
-}
-
-/// Decodes `value` as `T` at `path` and checks its fields, recording every violation.
-pub(crate) fn decode_checked<T: DeserializeOwned + CheckFields>(v: &mut Validator, path: &str, value: Value) {
-    match decode_value::<T>(path, value) {
-        Ok(content) => content.check_fields(v, path),
-        Err(violations) => v.extend(violations),
-    }
-}
 
 /// The size limit of a msg_type's content in send message, if it has one.
 fn size_limit(msg_type: &MsgType) -> Option<usize> {

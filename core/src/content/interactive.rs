@@ -7,7 +7,7 @@ use serde::de::{DeserializeOwned, Error as _};
 use serde::{Deserialize, Deserializer};
 use serde_json::{Map, Value};
 
-use super::check::CheckFields;
+use super::fields::CheckFields;
 use super::json::{Object, ToJson, serialize_as_json};
 use crate::validate::{Rule, Validator, decode_value, join};
 
@@ -140,13 +140,13 @@ impl<'de> Deserialize<'de> for InteractiveContent {
 
 impl CheckFields for TemplateCard {
     fn check_fields(&self, v: &mut Validator, path: &str) {
-        v.required(join(path, "template_id"), Some(self.template_id.as_str()));
+        v.id(join(path, "template_id"), &self.template_id);
     }
 }
 
 impl CheckFields for CardEntity {
     fn check_fields(&self, v: &mut Validator, path: &str) {
-        v.required(join(path, "card_id"), Some(self.card_id.as_str()));
+        v.id(join(path, "card_id"), &self.card_id);
     }
 }
 

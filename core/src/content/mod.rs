@@ -5,7 +5,8 @@
 //! [`MessageContent`] (every type converts with `into()`), then take
 //! [`MessageContent::to_content_string`] for send message or [`MessageContent::to_batch`]
 //! for batch send. [`check_message_content`], [`check_batch_content`] and
-//! [`check_batch_card`] validate content given as JSON.
+//! [`check_batch_card`] validate content given as JSON. [`build_content`] builds content
+//! and cards from a JSON spec: the one entry point of the bindings' builders.
 //!
 //! Serializing a content cannot fail: each type builds its JSON as a `serde_json::Value`
 //! (fields in the order of the platform's examples, `None` fields left out) and its
@@ -13,12 +14,14 @@
 
 mod batch;
 mod check;
+mod fields;
 mod interactive;
 mod json;
 mod media;
 mod post;
 mod post_check;
 mod share;
+mod spec;
 mod system;
 mod text;
 
@@ -33,6 +36,7 @@ pub use post::{
     PostMedia, PostNode, PostTag, PostText, TextStyle,
 };
 pub use share::{ShareChatContent, ShareUserContent};
+pub use spec::{Built, build_content};
 pub use system::{DividerText, SystemContent, SystemKind, SystemOptions, SystemParams};
 pub use text::{TextBuilder, TextContent, TextPart};
 
@@ -107,9 +111,35 @@ impl MessageContent {
         self.to_value().to_string()
     }
 
+    /// Checks that the JSON values given to this content (card JSON, template variables)
+    /// nest at most [`crate::validate::MAX_DEPTH`] deep, before anything copies or
+    /// serializes them; the violation is at `path`.
+    pub(crate) fn check_depth(&self, path: &str) -> Result<(), Violations> {
+        let mut v = Validator::new();
+        match self {
+            Self::Interactive(InteractiveContent::Card(card)) => {
+                v.depth(path, card);
+            }
+            Self::Interactive(InteractiveContent::Template(template)) => {
+                let variables = template.template_variable.iter().flat_map(|variables| variables.values());
+                for value in variables {
+                    if !v.depth(path, value) {
+                        break;
+                    }
+                }
+            }
+            _ => {}
+        }
+        v.finish()
+    }
+
     /// Checks this content against send message's rules (shape, sizes, post rules);
     /// violations have paths below `content`.
+    ///
+    /// # Errors
+    /// Every violation of send message's rules.
     pub fn validate(&self) -> Result<(), Violations> {
+        self.check_depth("content")?;
         let mut v = Validator::new();
         check_message_content(&mut v, "content", &self.msg_type(), &self.to_content_string());
         v.finish()
@@ -120,6 +150,9 @@ impl MessageContent {
     ///
     /// The content is decoded from its JSON value, as the checks decode it, so whatever
     /// passes them parses (a key given twice keeps its last value).
+    ///
+    /// # Errors
+    /// Every violation, when `msg_type` is unknown or the content breaks its rules.
     pub fn parse(msg_type: &MsgType, content: &str) -> Result<Self, Violations> {
         if let MsgType::Unknown(other) = msg_type {
             return Err(unknown_msg_type(other));

@@ -4,7 +4,7 @@ use indexmap::IndexMap;
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::check::CheckFields;
+use super::fields::CheckFields;
 use super::json::{Object, ToJson, serialize_as_json};
 use crate::enums::string_enum;
 use crate::validate::{Validator, join};

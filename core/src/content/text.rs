@@ -3,7 +3,7 @@
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::check::CheckFields;
+use super::fields::CheckFields;
 use super::json::{Object, ToJson, serialize_as_json};
 use crate::validate::{Validator, join};
 

@@ -1,4 +1,4 @@
-//! Tokens: the five authentication endpoints and the `Authorization` check of the others.
+//! The five authentication endpoints and the `Authorization` check of the others.
 //!
 //! As the platform: `expire` is the remaining lifetime in seconds; asking again while at
 //! least the reuse threshold of a token's life remains returns the same token, otherwise a
@@ -7,8 +7,7 @@
 //! unknown app, 10015 wrong secret, 10012 invalid or outdated `app_ticket`, 99991664
 //! invalid app token (store `tenant_access_token`).
 
-use std::collections::HashMap;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use hyper::HeaderMap;
 use serde_json::{Map, Value, json};
@@ -16,8 +15,9 @@ use serde_json::{Map, Value, json};
 use super::config::{AppKind, FakeApp};
 use super::ids;
 use super::reply::{Rejection, Reply};
-use super::routes::Endpoint;
+use super::routes::AuthEndpoint;
 use super::state::State;
+use super::tokens::{Caller, TokenKind};
 
 /// HTTP status of the token-invalid answers of the message endpoints. [inferred]
 pub(crate) const TOKEN_ERROR_STATUS: u16 = 400;
@@ -37,102 +37,6 @@ pub(crate) fn invalid_token() -> Rejection {
         INVALID_TENANT_TOKEN,
         "Invalid access token for authorization. Please make a request with token attached.",
     )
-}
-
-/// The kind of a token.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub(crate) enum TokenKind {
-    /// `tenant_access_token`, prefix `t-`.
-    Tenant,
-    /// `app_access_token`, prefix `a-`.
-    App,
-}
-
-#[derive(Debug)]
-struct Token {
-    kind: TokenKind,
-    app_id: String,
-    tenant_key: String,
-    expires: Instant,
-}
-
-/// The app and tenant a valid token belongs to.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Caller {
-    pub app_id: String,
-    pub tenant_key: String,
-}
-
-/// Every token issued and not yet expired or revoked, and the record of all issued.
-#[derive(Debug, Default)]
-pub(crate) struct Tokens {
-    tokens: HashMap<String, Token>,
-    current: HashMap<(TokenKind, String, String), String>,
-    issued: Vec<String>,
-}
-
-impl Tokens {
-    /// The token of `kind` for the app and tenant: the current one while at least
-    /// `reuse` of its life remains, else a new one. Returns it with its `expire`.
-    fn issue(
-        &mut self,
-        kind: TokenKind,
-        caller: &Caller,
-        lifetime: Duration,
-        reuse: Duration,
-        now: Instant,
-    ) -> (String, u64) {
-        self.tokens.retain(|_, token| token.expires > now);
-        let key = (kind, caller.app_id.clone(), caller.tenant_key.clone());
-        let reusable = self
-            .current
-            .get(&key)
-            .and_then(|value| Some((value, self.tokens.get(value)?)))
-            .map(|(value, token)| (value.clone(), token.expires.saturating_duration_since(now)))
-            .filter(|(_, remaining)| *remaining >= reuse && !remaining.is_zero());
-        if let Some((value, remaining)) = reusable {
-            return (value, whole_seconds(remaining));
-        }
-        let value = ids::token(match kind {
-            TokenKind::Tenant => "t-",
-            TokenKind::App => "a-",
-        });
-        self.tokens.insert(
-            value.clone(),
-            Token {
-                kind,
-                app_id: caller.app_id.clone(),
-                tenant_key: caller.tenant_key.clone(),
-                expires: now + lifetime,
-            },
-        );
-        self.current.insert(key, value.clone());
-        self.issued.push(value.clone());
-        (value, whole_seconds(lifetime))
-    }
-
-    /// Every token issued since the fake started, revoked and expired ones included.
-    pub fn issued(&self) -> &[String] {
-        &self.issued
-    }
-
-    /// Who a valid token of `kind` belongs to.
-    fn caller(&self, value: &str, kind: TokenKind, now: Instant) -> Option<Caller> {
-        self.tokens
-            .get(value)
-            .filter(|token| token.kind == kind && token.expires > now)
-            .map(|token| Caller { app_id: token.app_id.clone(), tenant_key: token.tenant_key.clone() })
-    }
-
-    /// Revokes every token (the record of issued tokens stays).
-    pub fn revoke_all(&mut self) {
-        self.tokens.clear();
-        self.current.clear();
-    }
-}
-
-fn whole_seconds(duration: Duration) -> u64 {
-    duration.as_secs_f64().round() as u64
 }
 
 /// Checks `Authorization: Bearer t-…` of a message endpoint.
@@ -161,14 +65,14 @@ pub(crate) fn authorize(state: &State, headers: &HeaderMap, now: Instant) -> Res
 }
 
 /// Answers a request to an authentication endpoint.
-pub(crate) fn handle(state: &mut State, endpoint: Endpoint, body: &[u8], now: Instant) -> Reply {
+pub(crate) fn handle(state: &mut State, endpoint: AuthEndpoint, body: &[u8], now: Instant) -> Reply {
     match answer(state, endpoint, body, now) {
         Ok(reply) => reply,
         Err(rejection) => rejection.into(),
     }
 }
 
-fn answer(state: &mut State, endpoint: Endpoint, body: &[u8], now: Instant) -> Result<Reply, Rejection> {
+fn answer(state: &mut State, endpoint: AuthEndpoint, body: &[u8], now: Instant) -> Result<Reply, Rejection> {
     let fields = match serde_json::from_slice::<Value>(body) {
         Ok(Value::Object(fields)) => fields,
         _ => return Err(invalid_param("the body must be a JSON object")),
@@ -176,10 +80,10 @@ fn answer(state: &mut State, endpoint: Endpoint, body: &[u8], now: Instant) -> R
     let lifetime = state.settings.token_lifetime;
     let reuse = state.settings.reuse_threshold();
     match endpoint {
-        Endpoint::TenantTokenInternal | Endpoint::AppTokenInternal => {
+        AuthEndpoint::TenantTokenInternal | AuthEndpoint::AppTokenInternal => {
             let caller = credentials(state, &fields)?;
             let (tenant, expire) = state.tokens.issue(TokenKind::Tenant, &caller, lifetime, reuse, now);
-            if endpoint == Endpoint::TenantTokenInternal {
+            if endpoint == AuthEndpoint::TenantTokenInternal {
                 return Ok(token_reply(json!({
                     "code": 0, "msg": "ok", "tenant_access_token": tenant, "expire": expire,
                 })));
@@ -190,7 +94,7 @@ fn answer(state: &mut State, endpoint: Endpoint, body: &[u8], now: Instant) -> R
                 "tenant_access_token": tenant,
             })))
         }
-        Endpoint::AppToken => {
+        AuthEndpoint::AppToken => {
             let caller = credentials(state, &fields)?;
             let ticket = text(&fields, "app_ticket")?;
             if state.tickets.get(&caller.app_id).map(String::as_str) != Some(ticket) {
@@ -201,7 +105,7 @@ fn answer(state: &mut State, endpoint: Endpoint, body: &[u8], now: Instant) -> R
                 "code": 0, "msg": "ok", "app_access_token": app, "expire": expire,
             })))
         }
-        Endpoint::TenantToken => {
+        AuthEndpoint::TenantToken => {
             let app_token = text(&fields, "app_access_token")?;
             let tenant_key = text(&fields, "tenant_key")?;
             let caller = state
@@ -216,7 +120,7 @@ fn answer(state: &mut State, endpoint: Endpoint, body: &[u8], now: Instant) -> R
                 "code": 0, "msg": "ok", "tenant_access_token": tenant, "expire": expire,
             })))
         }
-        Endpoint::AppTicketResend => {
+        AuthEndpoint::AppTicketResend => {
             let caller = credentials(state, &fields)?;
             let is_store = state.apps.get(&caller.app_id).is_some_and(|app| app.kind == AppKind::Store);
             if !is_store {
@@ -225,7 +129,6 @@ fn answer(state: &mut State, endpoint: Endpoint, body: &[u8], now: Instant) -> R
             state.tickets.insert(caller.app_id, ids::app_ticket());
             Ok(token_reply(json!({"code": 0, "msg": "ok"})))
         }
-        _ => Err(invalid_param("not an authentication endpoint")),
     }
 }
 

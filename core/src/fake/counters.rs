@@ -5,12 +5,13 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use super::faults::FaultKind;
-use super::routes::Endpoint;
+use super::routes::Route;
 
-/// What reached the fake since start or the last reset. Keys are endpoint names
-/// (`send_message`, `batch_send`, `create_card`, `create_feed_card`,
-/// `tenant_access_token_internal`, `app_access_token_internal`, `app_access_token`,
-/// `tenant_access_token`, `app_ticket_resend`) and fault kinds (`status_5xx`, …).
+/// What reached the fake since start or the last reset. Keys are the registry's call names
+/// (`send_message`, `reply_message`, `batch_send`, `create_card`, `create_app_feed_card`, …),
+/// the authentication endpoints' names (`tenant_access_token_internal`,
+/// `app_access_token_internal`, `app_access_token`, `tenant_access_token`,
+/// `app_ticket_resend`) and fault kinds (`status_5xx`, …).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Counters {
     /// Requests that arrived at each message endpoint, whatever their fate.
@@ -27,15 +28,15 @@ pub struct Counters {
 }
 
 impl Counters {
-    /// Counts a request arriving at `endpoint`.
-    pub(crate) fn request(&mut self, endpoint: Endpoint) {
-        let map = if endpoint.is_auth() { &mut self.token_requests } else { &mut self.requests };
-        *map.entry(endpoint.name().to_owned()).or_default() += 1;
+    /// Counts a request arriving at `route`.
+    pub(crate) fn request(&mut self, route: Route) {
+        let map = if route.is_auth() { &mut self.token_requests } else { &mut self.requests };
+        *map.entry(route.name().to_owned()).or_default() += 1;
     }
 
     /// Counts a throttled answer.
-    pub(crate) fn throttled(&mut self, endpoint: Endpoint) {
-        *self.throttled.entry(endpoint.name().to_owned()).or_default() += 1;
+    pub(crate) fn throttled(&mut self, route: Route) {
+        *self.throttled.entry(route.name().to_owned()).or_default() += 1;
     }
 
     /// Counts an accepted connection.

@@ -3,7 +3,7 @@
 //! A plan either hits the next `count` matching requests with one kind of fault
 //! ([`FaultPlan::next`]) or hits each matching request with probability `rate` with one of
 //! several kinds ([`FaultPlan::random`], for soak tests; give a `seed` to replay a run).
-//! A plan without an endpoint matches the four message endpoints but not the
+//! A plan without an endpoint matches every operation of the registry but not the
 //! authentication endpoints; name an auth endpoint to fault it. Count plans are used in the
 //! order they were injected and before random plans.
 
@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
-use super::routes::Endpoint;
+use super::routes::Route;
 
 /// What an injected fault does to a request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -36,7 +36,8 @@ pub enum FaultKind {
     /// HTTP 429 with code 99991400 and `x-ogw-ratelimit-reset: 1`; not processed.
     #[serde(rename = "rate_limit")]
     RateLimit,
-    /// Send message only: HTTP 400 code 230020 (receiver frequency limit); not processed.
+    /// Send message and reply only: HTTP 400 code 230020 (receiver frequency limit); not
+    /// processed.
     #[serde(rename = "receiver_rate_limit")]
     ReceiverRateLimit,
     /// Revoke every token, then answer this request with code 99991663.
@@ -69,8 +70,8 @@ impl FaultKind {
         matches!(self, Self::DropAfterRead | Self::Slow | Self::Malformed)
     }
 
-    fn applies_to(self, endpoint: Endpoint) -> bool {
-        self != Self::ReceiverRateLimit || endpoint == Endpoint::SendMessage
+    fn applies_to(self, route: Route) -> bool {
+        self != Self::ReceiverRateLimit || route.has_receiver_quota()
     }
 }
 
@@ -87,7 +88,7 @@ pub enum FaultPlan {
         kind: FaultKind,
         /// How many requests it hits.
         count: u32,
-        /// Only this endpoint (name or path); `None`: the four message endpoints.
+        /// Only this endpoint (name or path); `None`: every operation of the registry.
         endpoint: Option<String>,
         /// Delay of a `slow` answer; `None`: the server's default.
         delay: Option<Duration>,
@@ -100,7 +101,7 @@ pub enum FaultPlan {
         kinds: Vec<FaultKind>,
         /// Seed of the random choices, for a reproducible run.
         seed: Option<u64>,
-        /// Only this endpoint (name or path); `None`: the four message endpoints.
+        /// Only this endpoint (name or path); `None`: every operation of the registry.
         endpoint: Option<String>,
         /// Delay of a `slow` answer; `None`: the server's default.
         delay: Option<Duration>,
@@ -118,8 +119,9 @@ impl FaultPlan {
         Self::Random { rate, kinds: kinds.into_iter().collect(), seed: None, endpoint: None, delay: None }
     }
 
-    /// Restricts the plan to one endpoint, by name (`send_message`, `batch_send`,
-    /// `create_card`, `create_feed_card`, `tenant_access_token_internal`, …) or path.
+    /// Restricts the plan to one endpoint, by name (a call name of the registry such as
+    /// `send_message`, or an authentication endpoint such as `tenant_access_token_internal`)
+    /// or path.
     pub fn on(mut self, name_or_path: impl Into<String>) -> Self {
         match &mut self {
             Self::Next { endpoint, .. } | Self::Random { endpoint, .. } => {
@@ -252,13 +254,13 @@ pub(crate) struct Fault {
 #[derive(Debug)]
 struct ActivePlan {
     plan: FaultPlan,
-    endpoint: Option<Endpoint>,
+    endpoint: Option<Route>,
     remaining: u32,
     rng: fastrand::Rng,
 }
 
 impl ActivePlan {
-    fn matches(&self, endpoint: Endpoint) -> bool {
+    fn matches(&self, endpoint: Route) -> bool {
         match self.endpoint {
             Some(only) => only == endpoint,
             None => !endpoint.is_auth(),
@@ -291,8 +293,7 @@ impl Faults {
         };
         let endpoint = match endpoint {
             Some(name) => Some(
-                Endpoint::resolve(name)
-                    .ok_or_else(|| FaultPlanError(format!("unknown endpoint `{name}`")))?,
+                Route::resolve(name).ok_or_else(|| FaultPlanError(format!("unknown endpoint `{name}`")))?,
             ),
             None => None,
         };
@@ -301,7 +302,7 @@ impl Faults {
     }
 
     /// Chooses (and uses up) the fault for a request to `endpoint`, if any.
-    pub fn take(&mut self, endpoint: Endpoint) -> Option<Fault> {
+    pub fn take(&mut self, endpoint: Route) -> Option<Fault> {
         let next = self.plans.iter_mut().find(|active| {
             matches!(active.plan, FaultPlan::Next { kind, .. } if kind.applies_to(endpoint))
                 && active.remaining > 0

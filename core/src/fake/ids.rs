@@ -37,6 +37,11 @@ pub(crate) fn batch_message_id() -> String {
     format!("bm-{:032x}", fastrand::u128(..))
 }
 
+/// The thread id (`omt_` + 16 hex) a reply in a thread opens under `message_id`.
+pub(crate) fn thread_id_for(message_id: &str) -> String {
+    format!("omt_{:016x}", fnv1a(message_id, 0x9e37_79b9_7f4a_7c15))
+}
+
 /// A 19-digit numeric card entity id like `7355372766134157313`.
 pub(crate) fn card_id() -> String {
     format!("7{:018}", fastrand::u64(0..1_000_000_000_000_000_000))

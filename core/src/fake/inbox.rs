@@ -6,9 +6,10 @@ use serde_json::Value;
 /// Everything the fake accepted since start or the last reset, in arrival order.
 ///
 /// Entries are JSON objects:
-/// - `messages`: `{message_id, app_id, receive_id_type, receive_id, msg_type, content
-///   (the string as sent), uuid (or null), chat_id, create_time}`, plus `card_id` when the
-///   message sent a card entity;
+/// - `messages`: `{message_id, app_id, msg_type, content (the string as sent), uuid (or
+///   null), chat_id, create_time}`, plus `receive_id_type` and `receive_id` for a sent
+///   message, `parent_id`, `root_id`, `reply_in_thread` and `thread_id` (in a thread) for a
+///   reply, and `card_id` when the message sent a card entity;
 /// - `batches`: the request body plus `message_id` (`bm-…`), `app_id` and the `invalid_*`
 ///   lists of the answer;
 /// - `cards`: `{card_id, app_id, type, data, sent}` where `sent` tells whether a message
@@ -17,7 +18,7 @@ use serde_json::Value;
 ///   `failed_cards`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Inbox {
-    /// Messages accepted by send message.
+    /// Messages accepted by send message and reply.
     pub messages: Vec<Value>,
     /// Batches accepted by batch send.
     pub batches: Vec<Value>,

@@ -1,13 +1,16 @@
 //! A faithful fake of the Feishu Open Platform on 127.0.0.1, for tests (feature `fake`).
 //!
-//! It serves the authentication endpoints and the four message endpoints (send message,
-//! batch send, card entity create, app feed card create) as the platform documents them:
-//! it checks the token, the content type, the query and the body, answers with the
-//! documented HTTP statuses, codes and envelope (`X-Tt-Logid`, `error.troubleshooter`),
-//! de-duplicates send message `uuid`s, sends card entities once, enforces the rate limits
-//! when asked, keeps an [`Inbox`] of what it accepted, and injects faults on request.
-//! Tests in other languages drive it over HTTP with the controls under `/_fake/`
-//! (below), or run the `larkmsg-fake` binary, which prints its URL as its first line.
+//! It serves the authentication endpoints and every operation of the registry (send
+//! message, reply, batch send, card entity create, app feed card create), routed by the
+//! registry's methods and path templates, as the platform documents them: it checks the
+//! token, the content type, the query and the body (with the core's own request models
+//! and rules), answers with the documented HTTP statuses, codes and envelope
+//! (`X-Tt-Logid`, `error.troubleshooter`), de-duplicates message `uuid`s, sends card
+//! entities once, enforces the rate limits when asked, keeps an [`Inbox`] of what it
+//! accepted, and injects faults on request. Tests in other languages drive it over HTTP
+//! with the controls under `/_fake/` (below), or run the `larkmsg-fake` binary, which
+//! prints its URL as its first line. Endpoints are named by the registry's call names
+//! (`send_message`, `create_app_feed_card`, …) in counters and fault plans.
 //!
 //! ```no_run
 //! # async fn demo() -> std::io::Result<()> {
@@ -52,29 +55,29 @@
 //!   `Content-Type: application/json`, the query, the body.
 //! - Receiver ids containing `unknown` are unknown users or chats: batch send lists them
 //!   as invalid, feed card create in `failed_cards` (reason `"NOT_CREATED"`, the form of
-//!   the docs' example), send message refuses them (230013; 230002 for a chat).
-//! - Token errors of the message endpoints are HTTP 400; the token endpoints answer
+//!   the docs' example), send message refuses them (230013; 230002 for a chat), reply
+//!   refuses a message id with it (230001).
+//! - Token errors of the operations are HTTP 400; the token endpoints answer
 //!   HTTP 200 with codes 10003, 10012, 10014, 10015, 99991664.
-//! - Fault plans without an endpoint hit the four message endpoints only.
+//! - Fault plans without an endpoint hit every operation, not the token endpoints.
 //! - A token is reused while at least `min(30 min, lifetime / 4)` of its life remains,
 //!   unless [`FakeConfig::token_reuse_threshold`] says otherwise.
 //! - Card entities never expire (the platform: 14 days).
 
 mod auth;
-mod checks;
 mod config;
 mod controls;
 mod counters;
-mod endpoints;
 mod faults;
+mod handlers;
 mod ids;
 mod inbox;
 mod quota;
 mod reply;
 mod routes;
-mod send;
 mod server;
 mod state;
+mod tokens;
 
 use std::fmt;
 use std::net::{Ipv4Addr, SocketAddr};
@@ -105,6 +108,9 @@ pub struct FakeServer {
 
 impl FakeServer {
     /// Binds 127.0.0.1 on `config.port` (0: any free port) and starts serving.
+    ///
+    /// # Errors
+    /// When the port cannot be bound.
     pub async fn start(config: FakeConfig) -> std::io::Result<Self> {
         let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, config.port)).await?;
         let addr = listener.local_addr()?;
@@ -156,6 +162,9 @@ impl FakeServer {
     }
 
     /// Injects faults.
+    ///
+    /// # Errors
+    /// An unknown endpoint, a rate outside 0..=1 or a random plan without kinds.
     pub fn inject(&self, plan: FaultPlan) -> Result<(), FaultPlanError> {
         self.shared.lock().faults.inject(plan)
     }

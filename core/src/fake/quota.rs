@@ -1,75 +1,61 @@
-//! The platform's rate limits, as data, and sliding windows that enforce them.
+//! The platform's rate limits, enforced with sliding windows: each operation's quotas
+//! from the registry (the documented tiers), and the 5 messages per second of a chat.
 
 use std::collections::{HashMap, VecDeque};
 use std::time::{Duration, Instant};
 
-use super::routes::Endpoint;
-
-/// One cap: at most `cap` requests in any window of `span`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct Cap {
-    pub cap: usize,
-    pub span: Duration,
-}
-
-const PER_SECOND: Duration = Duration::from_secs(1);
-const PER_MINUTE: Duration = Duration::from_secs(60);
-
-/// The caps of an endpoint, per app: 50/s and 1000/min for send message, batch send and
-/// card create; 10/s for feed cards. Authentication endpoints are not limited.
-pub(crate) fn caps(endpoint: Endpoint) -> &'static [Cap] {
-    const MESSAGE: &[Cap] = &[Cap { cap: 50, span: PER_SECOND }, Cap { cap: 1000, span: PER_MINUTE }];
-    const FEED_CARD: &[Cap] = &[Cap { cap: 10, span: PER_SECOND }];
-    match endpoint {
-        Endpoint::SendMessage | Endpoint::BatchSend | Endpoint::CreateCard => MESSAGE,
-        Endpoint::CreateFeedCard => FEED_CARD,
-        _ => &[],
-    }
-}
-
-/// Send message: at most this many messages per second to one receiver.
-pub(crate) const RECEIVER_CAP: Cap = Cap { cap: 5, span: PER_SECOND };
+use crate::endpoint::Endpoint;
+use crate::quota::QuotaTable;
+use crate::rate::Quota;
 
 /// A refusal by an endpoint cap: the cap and the whole seconds until a slot frees (≥ 1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Throttle {
-    pub limit: usize,
+    pub limit: u32,
     pub reset_secs: u64,
 }
 
-/// Times of the requests admitted within one cap's span.
+/// Times of the requests admitted within one quota's window.
 #[derive(Debug, Default)]
 struct Window(VecDeque<Instant>);
 
 impl Window {
-    fn prune(&mut self, cap: Cap, now: Instant) {
-        while self.0.front().is_some_and(|at| now.duration_since(*at) >= cap.span) {
+    fn prune(&mut self, cap: Quota, now: Instant) {
+        while self.0.front().is_some_and(|at| now.duration_since(*at) >= cap.per) {
             self.0.pop_front();
         }
     }
 
     /// How long until a slot frees, if the window is full.
-    fn wait(&mut self, cap: Cap, now: Instant) -> Option<Duration> {
+    fn wait(&mut self, cap: Quota, now: Instant) -> Option<Duration> {
         self.prune(cap, now);
-        if self.0.len() < cap.cap {
+        if self.0.len() < cap.limit as usize {
             return None;
         }
         let oldest = self.0.front().copied().unwrap_or(now);
-        Some(cap.span.saturating_sub(now.duration_since(oldest)))
+        Some(cap.per.saturating_sub(now.duration_since(oldest)))
     }
 }
 
 /// The sliding windows of every app, endpoint and receiver.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub(crate) struct Quotas {
     endpoints: HashMap<(String, Endpoint), Vec<Window>>,
     receivers: HashMap<String, Window>,
+    receiver_caps: Vec<Quota>,
+}
+
+impl Default for Quotas {
+    fn default() -> Self {
+        let receiver_caps = QuotaTable::documented().per_receiver().to_vec();
+        Self { endpoints: HashMap::new(), receivers: HashMap::new(), receiver_caps }
+    }
 }
 
 impl Quotas {
     /// Admits a request of `app_id` to `endpoint`, or says which cap refuses it.
     pub fn admit(&mut self, app_id: &str, endpoint: Endpoint, now: Instant) -> Result<(), Throttle> {
-        let caps = caps(endpoint);
+        let caps = endpoint.quotas();
         let windows = self
             .endpoints
             .entry((app_id.to_owned(), endpoint))
@@ -77,7 +63,7 @@ impl Quotas {
         for (cap, window) in caps.iter().zip(windows.iter_mut()) {
             if let Some(wait) = window.wait(*cap, now) {
                 return Err(Throttle {
-                    limit: cap.cap,
+                    limit: cap.limit,
                     reset_secs: wait.as_secs_f64().ceil().max(1.0) as u64,
                 });
             }
@@ -88,10 +74,10 @@ impl Quotas {
         Ok(())
     }
 
-    /// Admits a message to `receive_id`, or refuses it (5 per second per receiver).
-    pub fn admit_receiver(&mut self, receive_id: &str, now: Instant) -> bool {
-        let window = self.receivers.entry(receive_id.to_owned()).or_default();
-        if window.wait(RECEIVER_CAP, now).is_some() {
+    /// Admits a message to the chat `chat_id`, or refuses it (5 per second per chat).
+    pub fn admit_receiver(&mut self, chat_id: &str, now: Instant) -> bool {
+        let window = self.receivers.entry(chat_id.to_owned()).or_default();
+        if self.receiver_caps.iter().any(|cap| window.wait(*cap, now).is_some()) {
             return false;
         }
         window.0.push_back(now);
@@ -135,9 +121,9 @@ mod tests {
         let mut quotas = Quotas::default();
         let now = Instant::now();
         for _ in 0..10 {
-            assert!(quotas.admit("app", Endpoint::CreateFeedCard, now).is_ok());
+            assert!(quotas.admit("app", Endpoint::CreateAppFeedCard, now).is_ok());
         }
-        assert!(quotas.admit("app", Endpoint::CreateFeedCard, now).is_err());
+        assert!(quotas.admit("app", Endpoint::CreateAppFeedCard, now).is_err());
         for _ in 0..5 {
             assert!(quotas.admit_receiver("ou_1", now));
         }

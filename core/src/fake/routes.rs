@@ -1,20 +1,14 @@
-//! The endpoints the fake serves, their names, and the parsed parts of a request.
+//! Where a request goes: an operation of the registry (routed by its method and path
+//! template) or an authentication endpoint; and the parsed parts of a request.
 
 use hyper::{HeaderMap, Method};
 
-use super::reply::Rejection;
+use crate::endpoint::Endpoint;
+use crate::operation::match_path;
 
-/// An endpoint of the platform the fake implements.
+/// An authentication endpoint of the platform.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub(crate) enum Endpoint {
-    /// `POST /open-apis/im/v1/messages`
-    SendMessage,
-    /// `POST /open-apis/message/v4/batch_send/`
-    BatchSend,
-    /// `POST /open-apis/cardkit/v1/cards`
-    CreateCard,
-    /// `POST /open-apis/im/v2/app_feed_card`
-    CreateFeedCard,
+pub(crate) enum AuthEndpoint {
     /// `POST /open-apis/auth/v3/tenant_access_token/internal`
     TenantTokenInternal,
     /// `POST /open-apis/auth/v3/app_access_token/internal`
@@ -27,61 +21,85 @@ pub(crate) enum Endpoint {
     AppTicketResend,
 }
 
-/// Every endpoint with its name (used in counters and fault plans) and path.
-const ROUTES: &[(Endpoint, &str, &str)] = &[
-    (Endpoint::SendMessage, "send_message", "/open-apis/im/v1/messages"),
-    (Endpoint::BatchSend, "batch_send", "/open-apis/message/v4/batch_send/"),
-    (Endpoint::CreateCard, "create_card", "/open-apis/cardkit/v1/cards"),
-    (Endpoint::CreateFeedCard, "create_feed_card", "/open-apis/im/v2/app_feed_card"),
+/// Every authentication endpoint with its name (used in counters and fault plans) and path.
+const AUTH_ROUTES: &[(AuthEndpoint, &str, &str)] = &[
     (
-        Endpoint::TenantTokenInternal,
+        AuthEndpoint::TenantTokenInternal,
         "tenant_access_token_internal",
         "/open-apis/auth/v3/tenant_access_token/internal",
     ),
-    (Endpoint::AppTokenInternal, "app_access_token_internal", "/open-apis/auth/v3/app_access_token/internal"),
-    (Endpoint::AppToken, "app_access_token", "/open-apis/auth/v3/app_access_token"),
-    (Endpoint::TenantToken, "tenant_access_token", "/open-apis/auth/v3/tenant_access_token"),
-    (Endpoint::AppTicketResend, "app_ticket_resend", "/open-apis/auth/v3/app_ticket/resend"),
+    (
+        AuthEndpoint::AppTokenInternal,
+        "app_access_token_internal",
+        "/open-apis/auth/v3/app_access_token/internal",
+    ),
+    (AuthEndpoint::AppToken, "app_access_token", "/open-apis/auth/v3/app_access_token"),
+    (AuthEndpoint::TenantToken, "tenant_access_token", "/open-apis/auth/v3/tenant_access_token"),
+    (AuthEndpoint::AppTicketResend, "app_ticket_resend", "/open-apis/auth/v3/app_ticket/resend"),
 ];
 
-impl Endpoint {
-    /// The endpoint a request goes to: POST and the exact path (batch send keeps its
-    /// trailing slash; without it the fake answers 404).
-    pub fn route(method: &Method, path: &str) -> Option<Self> {
-        if method != Method::POST {
-            return None;
-        }
-        ROUTES.iter().find(|(_, _, route)| *route == path).map(|(endpoint, _, _)| *endpoint)
+/// What a request addresses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub(crate) enum Route {
+    /// An operation of the registry.
+    Api(Endpoint),
+    /// An authentication endpoint.
+    Auth(AuthEndpoint),
+}
+
+impl Route {
+    /// The route of a request and its path parameters: the method and the path as the
+    /// registry spells them (batch send keeps its trailing slash; without it the fake
+    /// answers 404).
+    pub fn find(method: &Method, path: &str) -> Option<(Self, Vec<String>)> {
+        let api = Endpoint::ALL.iter().find_map(|endpoint| {
+            (endpoint.method().as_str() == method.as_str())
+                .then(|| match_path(endpoint.path(), path))
+                .flatten()
+                .map(|params| (Self::Api(*endpoint), params))
+        });
+        api.or_else(|| {
+            (method == Method::POST)
+                .then(|| AUTH_ROUTES.iter().find(|(_, _, route)| *route == path))
+                .flatten()
+                .map(|(auth, _, _)| (Self::Auth(*auth), Vec::new()))
+        })
     }
 
-    /// The endpoint with this name or path.
+    /// The route with this name (`send_message`, `tenant_access_token_internal`, …) or
+    /// path (a template for the operations).
     pub fn resolve(name_or_path: &str) -> Option<Self> {
-        ROUTES
+        let api = Endpoint::ALL
             .iter()
-            .find(|(_, name, path)| *name == name_or_path || *path == name_or_path)
-            .map(|(endpoint, _, _)| *endpoint)
+            .find(|endpoint| endpoint.name() == name_or_path || endpoint.path() == name_or_path)
+            .map(|endpoint| Self::Api(*endpoint));
+        api.or_else(|| {
+            AUTH_ROUTES
+                .iter()
+                .find(|(_, name, path)| *name == name_or_path || *path == name_or_path)
+                .map(|(auth, _, _)| Self::Auth(*auth))
+        })
     }
 
-    /// The endpoint's name, as in counters and fault records.
+    /// The route's name, as in counters and fault records: the registry's call name for
+    /// an operation.
     pub fn name(self) -> &'static str {
-        ROUTES.iter().find(|(endpoint, _, _)| *endpoint == self).map_or("unknown", |(_, name, _)| name)
+        match self {
+            Self::Api(endpoint) => endpoint.name(),
+            Self::Auth(auth) => {
+                AUTH_ROUTES.iter().find(|(known, _, _)| *known == auth).map_or("unknown", |(_, name, _)| name)
+            }
+        }
     }
 
     /// Whether this is an authentication endpoint.
     pub fn is_auth(self) -> bool {
-        !matches!(self, Self::SendMessage | Self::BatchSend | Self::CreateCard | Self::CreateFeedCard)
+        matches!(self, Self::Auth(_))
     }
 
-    /// The endpoint's answer to an invalid parameter: send message and feed card answer
-    /// HTTP 400 code 230001, card create HTTP 400 code 10002, and the legacy batch send
-    /// HTTP 200 code 10003 (it reports business errors at HTTP 200).
-    pub fn param_error(self, msg: impl Into<String>) -> Rejection {
-        match self {
-            Self::CreateCard => Rejection::new(400, 10002, msg),
-            Self::BatchSend => Rejection::new(200, 10003, msg),
-            Self::SendMessage | Self::CreateFeedCard => Rejection::new(400, 230001, msg),
-            _ => Rejection::new(200, 10003, msg),
-        }
+    /// Whether requests here count against a receiver's 5 messages per second (230020).
+    pub fn has_receiver_quota(self) -> bool {
+        matches!(self, Self::Api(Endpoint::SendMessage | Endpoint::ReplyMessage))
     }
 }
 
@@ -112,4 +130,24 @@ pub(crate) fn is_json(headers: &HeaderMap) -> bool {
         .and_then(|value| value.to_str().ok())
         .and_then(|value| value.split(';').next())
         .is_some_and(|media| media.trim().eq_ignore_ascii_case("application/json"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn operations_route_by_template_and_auth_by_path() {
+        let (route, params) = Route::find(&Method::POST, "/open-apis/im/v1/messages/om_1/reply").unwrap();
+        assert_eq!((route, params), (Route::Api(Endpoint::ReplyMessage), vec!["om_1".to_owned()]));
+        assert_eq!(Route::find(&Method::GET, "/open-apis/im/v1/messages"), None);
+        assert_eq!(Route::find(&Method::POST, "/open-apis/message/v4/batch_send"), None);
+        let token = Route::find(&Method::POST, "/open-apis/auth/v3/tenant_access_token/internal");
+        assert_eq!(token, Some((Route::Auth(AuthEndpoint::TenantTokenInternal), Vec::new())));
+        for endpoint in Endpoint::ALL {
+            assert_eq!(Route::resolve(endpoint.name()), Some(Route::Api(*endpoint)));
+            assert_eq!(Route::Api(*endpoint).name(), endpoint.name());
+        }
+        assert_eq!(Route::resolve("app_ticket_resend").map(Route::name), Some("app_ticket_resend"));
+    }
 }

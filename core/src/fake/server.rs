@@ -16,13 +16,12 @@ use tokio::task::JoinSet;
 
 use super::auth;
 use super::controls;
-use super::endpoints::{self, ApiRequest};
 use super::faults::{Fault, FaultKind, FaultRecord};
+use super::handlers::{self, ApiRequest};
 use super::ids;
-use super::quota::{self, Throttle};
+use super::quota::Throttle;
 use super::reply::{Rejection, Reply};
-use super::routes::{Endpoint, Query};
-use super::send;
+use super::routes::{Query, Route};
 use super::state::Shared;
 
 /// Largest request body the fake reads (card data may be 3,000,000 characters).
@@ -83,36 +82,37 @@ async fn handle(shared: &Shared, request: Request<Incoming>) -> Result<Response<
         let reply = controls::handle(shared, &method, &path, &query, &body);
         return Ok(reply.into_response(&log_id));
     }
-    let Some(endpoint) = Endpoint::route(&method, &path) else {
+    let Some((route, path_params)) = Route::find(&method, &path) else {
         let reply = Reply::json(404, json!({"code": 404, "msg": "404 page not found"}));
         return Ok(reply.into_response(&log_id));
     };
     let fault = {
         let mut state = shared.lock();
-        state.counters.request(endpoint);
-        let fault = state.faults.take(endpoint);
+        state.counters.request(route);
+        let fault = state.faults.take(route);
         if let Some(fault) = fault {
             state.counters.fault(fault.kind);
         }
         fault
     };
     if let Some(Fault { kind: FaultKind::DropBeforeRead, .. }) = fault {
-        record(shared, FaultKind::DropBeforeRead, endpoint, None, None);
+        record(shared, FaultKind::DropBeforeRead, route, None, None);
         return Err(Dropped);
     }
     let (parts, body) = request.into_parts();
-    let request = ApiRequest { endpoint, headers: parts.headers, query, body: read_body(body).await? };
+    let body = read_body(body).await?;
+    let request = ApiRequest { route, path_params, headers: parts.headers, query, body };
     let Some(fault) = fault else {
-        let reply = endpoints::process(shared, &request).await;
+        let reply = handlers::process(shared, &request).await;
         return Ok(reply.into_response(&log_id));
     };
     if !fault.kind.processes() {
-        let reply = refuse(shared, fault.kind, endpoint);
-        record(shared, fault.kind, endpoint, Some(&request), None);
+        let reply = refuse(shared, fault.kind, route);
+        record(shared, fault.kind, route, Some(&request), None);
         return Ok(reply.into_response(&log_id));
     }
-    let reply = endpoints::process(shared, &request).await;
-    record(shared, fault.kind, endpoint, Some(&request), Some(&reply));
+    let reply = handlers::process(shared, &request).await;
+    record(shared, fault.kind, route, Some(&request), Some(&reply));
     match fault.kind {
         FaultKind::DropAfterRead => Err(Dropped),
         FaultKind::Slow => {
@@ -129,13 +129,16 @@ async fn handle(shared: &Shared, request: Request<Incoming>) -> Result<Response<
 }
 
 /// The answer of a fault that does not process the request.
-fn refuse(shared: &Shared, kind: FaultKind, endpoint: Endpoint) -> Reply {
+fn refuse(shared: &Shared, kind: FaultKind, route: Route) -> Reply {
     match kind {
-        FaultKind::RateLimit => endpoints::throttled(Throttle {
-            limit: quota::caps(endpoint).first().map_or(50, |cap| cap.cap),
-            reset_secs: 1,
-        }),
-        FaultKind::ReceiverRateLimit => send::receiver_limited().into(),
+        FaultKind::RateLimit => {
+            let quotas = match route {
+                Route::Api(endpoint) => endpoint.quotas(),
+                Route::Auth(_) => &[],
+            };
+            handlers::throttled(Throttle { limit: quotas.first().map_or(50, |q| q.limit), reset_secs: 1 })
+        }
+        FaultKind::ReceiverRateLimit => handlers::receiver_limited().into(),
         FaultKind::RevokeTokens => {
             shared.lock().tokens.revoke_all();
             auth::invalid_token().into()
@@ -158,7 +161,7 @@ fn refuse(shared: &Shared, kind: FaultKind, endpoint: Endpoint) -> Reply {
 fn record(
     shared: &Shared,
     kind: FaultKind,
-    endpoint: Endpoint,
+    route: Route,
     request: Option<&ApiRequest>,
     reply: Option<&Reply>,
 ) {
@@ -166,7 +169,7 @@ fn record(
     let record = FaultRecord {
         seq: 0,
         kind,
-        endpoint: endpoint.name().to_owned(),
+        endpoint: route.name().to_owned(),
         processed: reply.is_some(),
         code,
         id: reply.filter(|_| code == Some(0)).and_then(Reply::created_id),

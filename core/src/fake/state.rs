@@ -7,13 +7,14 @@ use std::time::{Duration, Instant};
 use indexmap::IndexMap;
 use serde_json::Value;
 
-use super::auth::Tokens;
 use super::config::{AppKind, FakeApp, FakeConfig, MAX_REUSE_THRESHOLD};
 use super::counters::Counters;
 use super::faults::Faults;
 use super::ids;
 use super::inbox::Inbox;
 use super::quota::Quotas;
+use super::tokens::Tokens;
+use crate::endpoint::Endpoint;
 
 /// Settings a test may change while the fake runs.
 #[derive(Debug, Clone)]
@@ -42,6 +43,14 @@ pub(crate) enum Dedup {
     Sent { at: Instant, message: Value },
 }
 
+/// Where a message the fake sent is: for replies to it.
+#[derive(Debug, Clone)]
+pub(crate) struct SentMessage {
+    pub chat_id: String,
+    pub root_id: Option<String>,
+    pub thread_id: Option<String>,
+}
+
 /// A card entity: who created it and whether a message sent it.
 #[derive(Debug, Clone)]
 pub(crate) struct CardEntity {
@@ -57,7 +66,10 @@ pub(crate) struct State {
     pub tokens: Tokens,
     pub settings: Settings,
     pub inbox: Inbox,
-    pub dedup: HashMap<(String, String), Dedup>,
+    /// Per app, endpoint and uuid.
+    pub dedup: HashMap<(String, Endpoint, String), Dedup>,
+    /// Every message sent, by id.
+    pub messages: HashMap<String, SentMessage>,
     pub cards: HashMap<String, CardEntity>,
     pub counters: Counters,
     pub faults: Faults,
@@ -80,6 +92,7 @@ impl State {
             },
             inbox: Inbox::default(),
             dedup: HashMap::new(),
+            messages: HashMap::new(),
             cards: HashMap::new(),
             counters: Counters::default(),
             faults: Faults::default(),
@@ -111,11 +124,12 @@ impl State {
         Some((app_id, ticket))
     }
 
-    /// Forgets what happened: inbox, uuids, card entities, counters, fault plans and
-    /// records, quota windows. Apps, tokens and settings stay.
+    /// Forgets what happened: inbox, uuids, sent messages, card entities, counters, fault
+    /// plans and records, quota windows. Apps, tokens and settings stay.
     pub fn reset(&mut self) {
         self.inbox = Inbox::default();
         self.dedup.clear();
+        self.messages.clear();
         self.cards.clear();
         self.counters = Counters::default();
         self.faults = Faults::default();

@@ -16,12 +16,12 @@ pub fn builder(fake: &FakeServer) -> ClientBuilder {
     Client::builder(DEFAULT_APP_ID, DEFAULT_APP_SECRET)
         .base_url(fake.url())
         .quotas(QuotaTable::unlimited())
-        .retry(RetryPolicy {
-            initial_backoff: Duration::from_millis(10),
-            max_backoff: Duration::from_millis(50),
-            ..RetryPolicy::default()
-        })
-        .timeouts(Timeouts { request: Duration::from_secs(2), ..Timeouts::default() })
+        .retry(
+            RetryPolicy::default()
+                .with_initial_backoff(Duration::from_millis(10))
+                .with_max_backoff(Duration::from_millis(50)),
+        )
+        .timeouts(Timeouts::default().with_request(Duration::from_secs(2)))
 }
 
 /// A client for the fake's default self-built app.

@@ -1,104 +1,39 @@
 //! Tenant access tokens: fetched from the auth endpoints, cached in a [`TokenStore`],
 //! refreshed ahead of expiry, fetched once for any number of concurrent callers.
 
-use std::sync::{Arc, RwLock};
+mod credentials;
+mod endpoints;
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
-use async_trait::async_trait;
-use serde::Deserialize;
 use serde_json::json;
 use tokio::time::Instant;
 
+use crate::codes::{APP_TICKET_INVALID, APP_TOKEN_INVALID};
 use crate::error::{Error, ErrorKind, Result};
 use crate::fork::ForkLocal;
 use crate::secret::Secret;
 use crate::token_store::{CachedToken, TokenStore};
-use crate::transport::Transport;
+pub(crate) use credentials::Credentials;
+pub use credentials::{AppTicketCell, AppTicketSource};
+pub(crate) use endpoints::AuthHttp;
+use endpoints::{
+    APP_TICKET_RESEND, AuthAnswer, SELF_BUILT_TENANT_TOKEN, STORE_APP_TOKEN, STORE_TENANT_TOKEN,
+};
 
-const SELF_BUILT_TENANT_TOKEN: &str = "/open-apis/auth/v3/tenant_access_token/internal";
-const STORE_APP_TOKEN: &str = "/open-apis/auth/v3/app_access_token";
-const STORE_TENANT_TOKEN: &str = "/open-apis/auth/v3/tenant_access_token";
-const APP_TICKET_RESEND: &str = "/open-apis/auth/v3/app_ticket/resend";
-
-/// The platform's code for an invalid `app_ticket`.
-const APP_TICKET_INVALID: i64 = 10012;
-/// The platform's code for an invalid app access token.
-const APP_TOKEN_INVALID: i64 = 99991664;
-
-/// Gives the latest `app_ticket` the platform pushed to a store app (hourly, as the event
-/// `{"type":"event_callback","event":{"app_ticket":…,"type":"app_ticket"}}`).
-#[async_trait]
-pub trait AppTicketSource: Send + Sync {
-    /// The latest ticket, or `None` when none has arrived yet.
-    async fn app_ticket(&self) -> Option<Secret>;
-}
-
-/// An [`AppTicketSource`] that holds the ticket your event handler last gave it.
-#[derive(Debug, Default)]
-pub struct AppTicketCell {
-    ticket: RwLock<Option<Secret>>,
-}
-
-impl AppTicketCell {
-    /// An empty cell.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Keeps a ticket pushed by the platform.
-    pub fn set(&self, ticket: impl Into<Secret>) {
-        *self.ticket.write().unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(ticket.into());
-    }
-}
-
-#[async_trait]
-impl AppTicketSource for AppTicketCell {
-    async fn app_ticket(&self) -> Option<Secret> {
-        self.ticket.read().unwrap_or_else(|poisoned| poisoned.into_inner()).clone()
-    }
-}
-
-/// How a client authenticates.
-#[derive(Clone)]
-pub(crate) enum Credentials {
-    /// A self-built (custom) app.
-    SelfBuilt { app_id: String, app_secret: Secret },
-    /// A store (ISV) app installed by the tenant `tenant_key`.
-    Store { app_id: String, app_secret: Secret, tenant_key: String, tickets: Arc<dyn AppTicketSource> },
-    /// A ready tenant access token, used as is.
-    Token(Secret),
-}
-
-impl std::fmt::Debug for Credentials {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Self::SelfBuilt { app_id, .. } => {
-                write!(f, "SelfBuilt {{ app_id: {app_id:?}, app_secret: *** }}")
-            }
-            Self::Store { app_id, tenant_key, .. } => {
-                write!(f, "Store {{ app_id: {app_id:?}, tenant_key: {tenant_key:?}, app_secret: *** }}")
-            }
-            Self::Token(_) => f.write_str("Token(***)"),
-        }
-    }
-}
-
-/// The answer of an auth endpoint (top level, no `data` wrapper).
-#[derive(Debug, Deserialize)]
-pub(crate) struct AuthAnswer {
-    #[serde(default)]
-    pub(crate) code: i64,
-    #[serde(default)]
-    pub(crate) msg: String,
-    #[serde(default)]
-    tenant_access_token: Option<String>,
-    #[serde(default)]
-    app_access_token: Option<String>,
-    #[serde(default)]
-    expire: Option<u64>,
-    #[serde(skip)]
-    pub(crate) log_id: Option<String>,
-}
+/// The longest lifetime a token is kept for, whatever `expire` says (the platform's tokens
+/// live at most 2 hours).
+const MAX_TOKEN_LIFETIME: Duration = Duration::from_secs(2 * 60 * 60);
+/// The shortest: an `expire` of 0 or a few seconds must not mean one token request per call.
+const MIN_TOKEN_LIFETIME: Duration = Duration::from_secs(2);
+/// Tokens the platform may reject in a row (with none accepted in between) before a
+/// rejection stops fetching a new token, for a minute: a platform that rejects every token
+/// costs the first token and this many more, however many callers and attempts see it.
+pub const MAX_REJECTED_TOKENS_IN_A_ROW: usize = 3;
+/// How long a run of rejected tokens stops new fetches.
+const REJECTION_PAUSE: Duration = Duration::from_secs(60);
 
 /// Fetches, caches and refreshes the tenant access token of one client.
 #[derive(Debug)]
@@ -107,6 +42,17 @@ pub(crate) struct TokenManager {
     store: Arc<dyn TokenStore>,
     refresh_ahead: Duration,
     fetching: ForkLocal<tokio::sync::Mutex<()>>,
+    rejections: Mutex<Rejections>,
+    /// Whether `rejections` holds anything (read by every successful call, without a lock).
+    any_rejected: AtomicBool,
+}
+
+/// The tokens the platform rejected since it last accepted one: however many callers see
+/// those rejections, only a few new tokens are fetched, then none for a while.
+#[derive(Debug, Default)]
+struct Rejections {
+    tokens: Vec<Secret>,
+    paused_until: Option<Instant>,
 }
 
 impl std::fmt::Debug for dyn TokenStore {
@@ -118,11 +64,18 @@ impl std::fmt::Debug for dyn TokenStore {
 impl TokenManager {
     pub(crate) fn new(credentials: Credentials, store: Arc<dyn TokenStore>, refresh_ahead: Duration) -> Self {
         let fetching = ForkLocal::new(|| Ok(tokio::sync::Mutex::new(())));
-        Self { credentials, store, refresh_ahead, fetching }
+        Self {
+            credentials,
+            store,
+            refresh_ahead,
+            fetching,
+            rejections: Mutex::default(),
+            any_rejected: AtomicBool::new(false),
+        }
     }
 
     /// A tenant access token that is good to use now.
-    pub(crate) async fn tenant_token(&self, transport: &Transport, deadline: Instant) -> Result<Secret> {
+    pub(crate) async fn tenant_token(&self, auth: &AuthHttp<'_>, deadline: Instant) -> Result<Secret> {
         if let Credentials::Token(token) = &self.credentials {
             return Ok(token.clone());
         }
@@ -138,17 +91,66 @@ impl TokenManager {
         if let Some(token) = self.fresh(&key).await {
             return Ok(token);
         }
-        let cached = self.fetch_tenant_token(transport, deadline).await?;
+        let cached = self.fetch_tenant_token(auth, deadline).await?;
         let token = cached.token.clone();
         self.store.put(&key, cached).await;
         tracing::debug!(target: "larkmsg::auth", "fetched a new tenant access token");
         Ok(token)
     }
 
-    /// Forgets `token` after the platform rejected it, so the next call fetches a new one.
-    pub(crate) async fn reject(&self, token: &Secret) {
-        if !matches!(self.credentials, Credentials::Token(_)) {
-            self.store.remove(&self.tenant_key(), token).await;
+    /// After the platform rejected `token`: forgets it, so that the next call fetches a new
+    /// one, and gives `true` (try again). Gives `false` (give up) once
+    /// [`MAX_REJECTED_TOKENS_IN_A_ROW`] tokens were rejected without one accepted in between, for
+    /// [`REJECTION_PAUSE`]: a platform that rejects every token costs a few token requests,
+    /// not one per caller and attempt.
+    pub(crate) async fn reject(&self, token: &Secret) -> bool {
+        if matches!(self.credentials, Credentials::Token(_)) {
+            return false;
+        }
+        match self.count_rejection(token) {
+            Rejection::Refetch => {
+                self.store.remove(&self.tenant_key(), token).await;
+                true
+            }
+            Rejection::Paused => false,
+            Rejection::PauseStarts => {
+                // Logged outside the lock: sections of the fork gate do not nest.
+                tracing::warn!(
+                    target: "larkmsg::auth",
+                    "the platform rejected {MAX_REJECTED_TOKENS_IN_A_ROW} tokens in a row; no new token for {}s",
+                    REJECTION_PAUSE.as_secs()
+                );
+                false
+            }
+        }
+    }
+
+    /// Counts a rejection of `token` and says what follows.
+    fn count_rejection(&self, token: &Secret) -> Rejection {
+        let mut rejections = crate::fork::lock(&self.rejections);
+        let now = Instant::now();
+        if rejections.paused_until.is_some_and(|until| now < until) {
+            return Rejection::Paused;
+        }
+        if rejections.paused_until.take().is_some() {
+            rejections.tokens.clear();
+        }
+        if rejections.tokens.contains(token) {
+            return Rejection::Refetch;
+        }
+        if rejections.tokens.len() >= MAX_REJECTED_TOKENS_IN_A_ROW {
+            rejections.paused_until = Some(now + REJECTION_PAUSE);
+            return Rejection::PauseStarts;
+        }
+        rejections.tokens.push(token.clone());
+        self.any_rejected.store(true, Ordering::Release);
+        Rejection::Refetch
+    }
+
+    /// The platform accepted a token: rejections start counting again.
+    pub(crate) fn accepted(&self) {
+        if self.any_rejected.swap(false, Ordering::AcqRel) {
+            *crate::fork::lock(&self.rejections) = Rejections::default();
         }
     }
 
@@ -171,16 +173,16 @@ impl TokenManager {
         self.store.get(key).await.filter(|t| t.is_fresh(SystemTime::now())).map(|t| t.token)
     }
 
-    async fn fetch_tenant_token(&self, transport: &Transport, deadline: Instant) -> Result<CachedToken> {
+    async fn fetch_tenant_token(&self, auth: &AuthHttp<'_>, deadline: Instant) -> Result<CachedToken> {
         match &self.credentials {
             Credentials::SelfBuilt { app_id, app_secret } => {
                 let body = json!({ "app_id": app_id, "app_secret": app_secret.expose() });
-                let answer = transport.post_auth(SELF_BUILT_TENANT_TOKEN, body, deadline).await?;
+                let answer = auth.post(SELF_BUILT_TENANT_TOKEN, body, deadline).await?;
                 self.cached(answer, TokenKind::Tenant)
             }
             Credentials::Store { app_id, app_secret, tenant_key, tickets } => {
                 let store = StoreApp { app_id, app_secret, tenant_key, tickets: tickets.as_ref() };
-                self.fetch_store_tenant_token(transport, &store, deadline).await
+                self.fetch_store_tenant_token(auth, &store, deadline).await
             }
             Credentials::Token(token) => Ok(CachedToken {
                 token: token.clone(),
@@ -192,17 +194,17 @@ impl TokenManager {
 
     async fn fetch_store_tenant_token(
         &self,
-        transport: &Transport,
+        auth: &AuthHttp<'_>,
         app: &StoreApp<'_>,
         deadline: Instant,
     ) -> Result<CachedToken> {
-        let mut app_token = self.store_app_token(transport, app, deadline).await?;
+        let mut app_token = self.store_app_token(auth, app, deadline).await?;
         for attempt in 0..2 {
             let body = json!({ "app_access_token": app_token.expose(), "tenant_key": app.tenant_key });
-            let answer = transport.post_auth(STORE_TENANT_TOKEN, body, deadline).await?;
+            let answer = auth.post(STORE_TENANT_TOKEN, body, deadline).await?;
             if answer.code == APP_TOKEN_INVALID && attempt == 0 {
                 self.store.remove(&app.app_token_key(), &app_token).await;
-                app_token = self.store_app_token(transport, app, deadline).await?;
+                app_token = self.store_app_token(auth, app, deadline).await?;
                 continue;
             }
             return self.cached(answer, TokenKind::Tenant);
@@ -212,7 +214,7 @@ impl TokenManager {
 
     async fn store_app_token(
         &self,
-        transport: &Transport,
+        auth: &AuthHttp<'_>,
         app: &StoreApp<'_>,
         deadline: Instant,
     ) -> Result<Secret> {
@@ -221,16 +223,16 @@ impl TokenManager {
             return Ok(token);
         }
         let Some(ticket) = app.tickets.app_ticket().await else {
-            self.resend_ticket(transport, app, deadline).await;
+            self.resend_ticket(auth, app, deadline).await;
             return Err(Error::new(
                 ErrorKind::Auth,
                 "no app_ticket has arrived for this store app yet; the platform was asked to push one again",
             ));
         };
         let body = json!({ "app_id": app.app_id, "app_secret": app.app_secret.expose(), "app_ticket": ticket.expose() });
-        let answer = transport.post_auth(STORE_APP_TOKEN, body, deadline).await?;
+        let answer = auth.post(STORE_APP_TOKEN, body, deadline).await?;
         if answer.code == APP_TICKET_INVALID {
-            self.resend_ticket(transport, app, deadline).await;
+            self.resend_ticket(auth, app, deadline).await;
         }
         let cached = self.cached(answer, TokenKind::App)?;
         let token = cached.token.clone();
@@ -240,9 +242,9 @@ impl TokenManager {
 
     /// Asks the platform to push the app ticket again; failures are only logged, since the
     /// caller reports the missing ticket anyway.
-    async fn resend_ticket(&self, transport: &Transport, app: &StoreApp<'_>, deadline: Instant) {
+    async fn resend_ticket(&self, auth: &AuthHttp<'_>, app: &StoreApp<'_>, deadline: Instant) {
         let body = json!({ "app_id": app.app_id, "app_secret": app.app_secret.expose() });
-        match transport.post_auth(APP_TICKET_RESEND, body, deadline).await {
+        match auth.post(APP_TICKET_RESEND, body, deadline).await {
             Ok(answer) if answer.code == 0 => {
                 tracing::info!(target: "larkmsg::auth", "asked for the app_ticket again")
             }
@@ -275,7 +277,7 @@ impl TokenManager {
                 .with_log_id(answer.log_id));
         };
         let now = SystemTime::now();
-        let lifetime = Duration::from_secs(expire);
+        let lifetime = Duration::from_secs(expire).clamp(MIN_TOKEN_LIFETIME, MAX_TOKEN_LIFETIME);
         let ahead = self.refresh_ahead.min(lifetime / 2);
         Ok(CachedToken {
             token: Secret::new(token),
@@ -283,6 +285,16 @@ impl TokenManager {
             refresh_at: now + lifetime - ahead,
         })
     }
+}
+
+/// What a rejected token leads to.
+enum Rejection {
+    /// Forget it and fetch another.
+    Refetch,
+    /// Give up: no new token for a while.
+    Paused,
+    /// Give up, and the pause starts now.
+    PauseStarts,
 }
 
 #[derive(Clone, Copy)]
@@ -315,6 +327,47 @@ mod tests {
         let text = format!("{credentials:?}");
         assert!(text.contains("cli_1") && !text.contains("s3cr3t"), "{text}");
         assert!(!format!("{:?}", Credentials::Token(Secret::new("t-abc"))).contains("t-abc"));
+    }
+
+    fn manager() -> TokenManager {
+        let credentials = Credentials::SelfBuilt { app_id: "cli_1".into(), app_secret: Secret::new("s") };
+        TokenManager::new(credentials, Arc::new(crate::MemoryTokenStore::new()), Duration::from_secs(300))
+    }
+
+    fn answer(expire: u64) -> AuthAnswer {
+        AuthAnswer {
+            code: 0,
+            msg: String::new(),
+            tenant_access_token: Some("t-1".into()),
+            app_access_token: None,
+            expire: Some(expire),
+            log_id: None,
+        }
+    }
+
+    #[test]
+    fn token_lifetimes_are_clamped() {
+        let manager = manager();
+        let start = SystemTime::now();
+        let huge = manager.cached(answer(u64::MAX), TokenKind::Tenant).unwrap();
+        assert!(huge.expires_at <= SystemTime::now() + MAX_TOKEN_LIFETIME);
+        let none = manager.cached(answer(0), TokenKind::Tenant).unwrap();
+        assert!(none.expires_at >= start + MIN_TOKEN_LIFETIME);
+        assert!(none.refresh_at >= start + MIN_TOKEN_LIFETIME / 2);
+    }
+
+    #[tokio::test]
+    async fn rejections_stop_fetching_after_a_few_tokens() {
+        let manager = manager();
+        for i in 0..MAX_REJECTED_TOKENS_IN_A_ROW {
+            let token = Secret::new(format!("t-{i}"));
+            assert!(manager.reject(&token).await, "token {i}");
+            assert!(manager.reject(&token).await, "the same token again costs nothing");
+        }
+        assert!(!manager.reject(&Secret::new("t-last")).await);
+        assert!(!manager.reject(&Secret::new("t-0")).await, "paused");
+        manager.accepted();
+        assert!(manager.reject(&Secret::new("t-after")).await);
     }
 
     #[tokio::test]

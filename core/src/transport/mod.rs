@@ -1,0 +1,180 @@
+//! One call, start to end: pacing, the token, the request, and the repeats that cannot
+//! duplicate anything. Reading an answer is in `answer.rs`.
+
+mod answer;
+
+use std::time::Duration;
+
+use bytes::Bytes;
+use tokio::time::Instant;
+use tracing::Instrument;
+
+use crate::auth::{AuthHttp, TokenManager};
+use crate::config::{RetryPolicy, Timeouts};
+use crate::endpoint::Endpoint;
+use crate::error::Result;
+use crate::http::{Http, RawResponse};
+use crate::operation::Subject;
+use crate::pacing::Pacer;
+use answer::{Next, decode_data, interpret};
+use serde::de::DeserializeOwned;
+
+/// One request to one endpoint.
+#[derive(Debug)]
+pub(crate) struct Call {
+    pub(crate) endpoint: Endpoint,
+    /// The path below the base URL, path parameters filled in.
+    pub(crate) path: String,
+    pub(crate) query: Vec<(&'static str, String)>,
+    /// The JSON body; shared, not copied, by every attempt.
+    pub(crate) body: Bytes,
+    /// The subject of the call's per-subject quota (a message's receiver).
+    pub(crate) subject: Option<Subject>,
+}
+
+/// Sends calls to one base URL.
+#[derive(Debug)]
+pub(crate) struct Transport {
+    base_url: String,
+    http: Http,
+    pub(crate) timeouts: Timeouts,
+    pub(crate) retry: RetryPolicy,
+}
+
+impl Transport {
+    pub(crate) fn new(base_url: String, http: Http, timeouts: Timeouts, retry: RetryPolicy) -> Self {
+        Self { base_url, http, timeouts, retry }
+    }
+
+    /// Runs a call to its end and decodes the answer's `data`.
+    pub(crate) async fn call<T: DeserializeOwned>(
+        &self,
+        call: &Call,
+        tokens: &TokenManager,
+        pacer: &Pacer,
+        timeouts: &Timeouts,
+    ) -> Result<T> {
+        let span = tracing::info_span!(
+            "larkmsg.call",
+            endpoint = call.endpoint.name(),
+            attempts = tracing::field::Empty,
+            log_id = tracing::field::Empty
+        );
+        async {
+            let outcome = self.call_inner(call, tokens, pacer, timeouts).await;
+            match &outcome {
+                Ok(_) => tracing::debug!(target: "larkmsg::call", "call succeeded"),
+                Err(error) => tracing::info!(target: "larkmsg::call", %error, "call failed"),
+            }
+            outcome
+        }
+        .instrument(span)
+        .await
+    }
+
+    async fn call_inner<T: DeserializeOwned>(
+        &self,
+        call: &Call,
+        tokens: &TokenManager,
+        pacer: &Pacer,
+        timeouts: &Timeouts,
+    ) -> Result<T> {
+        let deadline = Instant::now() + timeouts.total;
+        let url = format!("{}{}", self.base_url, call.path);
+        let method = call.endpoint.method();
+        let repeat_is_safe = call.endpoint.repeat_is_safe();
+        let mut attempts = 0;
+        let mut refreshed_token = false;
+        let mut maybe_took_effect = false;
+        loop {
+            attempts += 1;
+            tracing::Span::current().record("attempts", attempts);
+            pacer
+                .acquire(call.endpoint, call.subject.as_ref(), deadline)
+                .await
+                .map_err(|e| e.with_maybe_sent(maybe_took_effect))?;
+            let token = tokens
+                .tenant_token(&self.auth(), deadline)
+                .await
+                .map_err(|e| e.with_maybe_sent(maybe_took_effect))?;
+            let timeout = timeouts.request.min(deadline.saturating_duration_since(Instant::now()));
+            let outcome = self
+                .http
+                .send_json(method, &url, &call.query, Some(&token), call.body.clone(), timeout)
+                .await;
+            if let Ok(RawResponse { log_id: Some(log_id), .. }) = &outcome {
+                tracing::Span::current().record("log_id", log_id.as_str());
+            }
+            let next = match outcome {
+                Ok(raw) => match interpret(&raw) {
+                    Ok(data) => {
+                        tokens.accepted();
+                        return decode_data(data, &raw).map_err(|e| e.with_maybe_sent(true));
+                    }
+                    Err(next) => next,
+                },
+                Err(no_answer) if no_answer.retryable => {
+                    Next::Backoff { error: no_answer.error, maybe_took_effect: no_answer.maybe_reached }
+                }
+                // A redirect, an oversized answer, TLS or configuration: trying again cannot help.
+                Err(no_answer) => {
+                    maybe_took_effect |= no_answer.maybe_reached;
+                    Next::Fail(no_answer.error)
+                }
+            };
+            let (wait, error) = match next {
+                // Nothing was processed: drop the token and repeat with a new one. The first
+                // refresh is free; later ones (the platform revoked tokens again) are attempts.
+                Next::NewToken(_)
+                    if tokens.can_refresh()
+                        && (!refreshed_token || attempts < self.retry.max_attempts)
+                        && tokens.reject(&token).await =>
+                {
+                    tracing::debug!(target: "larkmsg::call", "token rejected; fetching a new one");
+                    if !refreshed_token {
+                        refreshed_token = true;
+                        attempts -= 1;
+                    }
+                    continue;
+                }
+                Next::NewToken(error) | Next::Fail(error) => {
+                    return Err(error.with_maybe_sent(maybe_took_effect));
+                }
+                Next::After(wait, error) => {
+                    // The pacer holds every caller until then, so that the next calls wait, or
+                    // fail at once when that is past their deadline, without asking again.
+                    pacer.hold_endpoint(call.endpoint, Instant::now() + wait);
+                    if wait > self.retry.max_throttle_wait {
+                        return Err(error.with_maybe_sent(maybe_took_effect));
+                    }
+                    (Duration::ZERO, error)
+                }
+                Next::ReceiverThrottled(error) => {
+                    let until = Instant::now() + self.retry.receiver_backoff;
+                    match &call.subject {
+                        Some(subject) => pacer.hold_subject(subject, until),
+                        None => pacer.hold_endpoint(call.endpoint, until),
+                    }
+                    (Duration::ZERO, error)
+                }
+                Next::Backoff { error, maybe_took_effect: took } => {
+                    maybe_took_effect |= took;
+                    if took && !repeat_is_safe {
+                        return Err(error.with_maybe_sent(true));
+                    }
+                    (self.retry.backoff(attempts), error)
+                }
+            };
+            tracing::debug!(target: "larkmsg::call", attempts, error = %error, "attempt failed");
+            if attempts >= self.retry.max_attempts || Instant::now() + wait >= deadline {
+                return Err(error.with_maybe_sent(maybe_took_effect));
+            }
+            tokio::time::sleep(wait).await;
+        }
+    }
+
+    /// The authentication endpoints of this base URL, for the token manager.
+    pub(crate) fn auth(&self) -> AuthHttp<'_> {
+        AuthHttp::new(&self.base_url, &self.http, &self.retry, self.timeouts.request)
+    }
+}
