@@ -418,35 +418,3 @@ export function toSnake<T = unknown>(value: unknown): T
 export const CALLS: CallName[]
 /** The library's version. */
 export const VERSION: string
-
-declare const larkmsg: {
-  Client: typeof Client
-  LarkError: typeof LarkError
-  InvalidArgumentError: typeof import('./generated').InvalidArgumentError
-  AuthError: typeof import('./generated').AuthError
-  PermissionDeniedError: typeof import('./generated').PermissionDeniedError
-  PermissionError: typeof import('./generated').PermissionError
-  RateLimitedError: typeof import('./generated').RateLimitedError
-  ApiError: typeof import('./generated').ApiError
-  TimeoutError: typeof import('./generated').TimeoutError
-  NetworkError: typeof import('./generated').NetworkError
-  DecodeError: typeof import('./generated').DecodeError
-  ConfigError: typeof import('./generated').ConfigError
-  TlsError: typeof import('./generated').TlsError
-  InternalError: typeof import('./generated').InternalError
-  Content: typeof Content
-  TextBuilder: typeof TextBuilder
-  PostBuilder: typeof PostBuilder
-  Card: typeof Card
-  content: typeof content
-  post: typeof post
-  elements: typeof elements
-  checkCard: typeof checkCard
-  enableLogging: typeof enableLogging
-  toCamel: typeof toCamel
-  toSnake: typeof toSnake
-  larkError: typeof larkError
-  CALLS: typeof CALLS
-  VERSION: typeof VERSION
-}
-export default larkmsg

@@ -4,7 +4,7 @@
 // and the core's error JSON into LarkError subclasses. Validation, retries, tokens and
 // quotas all happen in the core.
 
-const native = require('./native.js')
+const native = require('./load.js')
 const generated = require('./generated.js')
 
 // ---------------------------------------------------------------------------------------

@@ -90,14 +90,3 @@ export class FakeServer {
   issuedTokens(): string[]
   stop(): void
 }
-
-declare const testing: {
-  FakeServer: typeof FakeServer
-  FakeControlError: typeof FakeControlError
-  DEFAULT_APP_ID: typeof DEFAULT_APP_ID
-  DEFAULT_APP_SECRET: typeof DEFAULT_APP_SECRET
-  STORE_APP_ID: typeof STORE_APP_ID
-  STORE_APP_SECRET: typeof STORE_APP_SECRET
-  FAKE_TENANT_KEY: typeof FAKE_TENANT_KEY
-}
-export default testing

@@ -25,6 +25,25 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/** The version of this header: compare with larkmsg_version() for the library's. */
+#define LARKMSG_VERSION "0.1.0"
+#define LARKMSG_VERSION_MAJOR 0
+#define LARKMSG_VERSION_MINOR 1
+#define LARKMSG_VERSION_PATCH 0
+/** MAJOR * 10000 + MINOR * 100 + PATCH, for `#if LARKMSG_VERSION_NUMBER >= 100` checks. */
+#define LARKMSG_VERSION_NUMBER 100
+
+/** The `app_id` of the fake's default self-built app (see larkmsg_fake_start). */
+#define LARKMSG_FAKE_APP_ID "cli_fake_app"
+/** The `app_secret` of the fake's default self-built app. */
+#define LARKMSG_FAKE_APP_SECRET "fake_app_secret"
+/** The `app_id` of the fake's default store app. */
+#define LARKMSG_FAKE_STORE_APP_ID "cli_fake_store_app"
+/** The `app_secret` of the fake's default store app. */
+#define LARKMSG_FAKE_STORE_APP_SECRET "fake_store_secret"
+/** The `tenant_key` of the tenant both default apps are installed in. */
+#define LARKMSG_FAKE_TENANT_KEY "fake_tenant"
+
 /**
  * The outcome of a call: `LARKMSG_RESULT_OK`, or the kind of the failure (the kinds are
  * those of the core, shared by every binding; `LARKMSG_RESULT_INTERNAL` for a bug caught
@@ -944,6 +963,19 @@ larkmsg_result larkmsg_card_stream_finish(const larkmsg_card_stream *stream,
  * and no other thread is using it.
  */
 void larkmsg_card_stream_free(larkmsg_card_stream *stream);
+ * Stops the library's shared runtime and joins its threads (waiting up to 5 seconds for
+ * work still running), so that nothing of the library runs or stays allocated afterwards
+ * and leak checkers such as valgrind report no thread of it. Optional: without it the
+ * threads end with the process. A later call of the library starts the runtime again.
+ *
+ * Fails with `LARKMSG_RESULT_CONFIG` when called from a callback (a runtime thread).
+ *
+ * # Safety
+ * Call it when no other thread is inside a larkmsg function and every `_async` call has
+ * called back; clients and fakes may still exist (free them first to release their memory
+ * too). `error_out` is NULL or valid for writing.
+ */
+larkmsg_result larkmsg_shutdown(larkmsg_error **error_out);
 
 #ifdef __cplusplus
 }  // extern "C"
