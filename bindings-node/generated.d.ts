@@ -6,7 +6,7 @@ import type { LarkError } from './index'
 export type Open<T extends string> = T | (string & {})
 
 /** The call names, in the registry's order. */
-export type CallName = 'send_message' | 'reply_message' | 'batch_send' | 'create_card' | 'create_app_feed_card'
+export type CallName = 'send_message' | 'reply_message' | 'batch_send' | 'create_card' | 'update_card_settings' | 'update_card' | 'update_card_element_content' | 'create_card_elements' | 'update_card_element' | 'patch_card_element' | 'delete_card_element' | 'create_app_feed_card'
 
 /** The stable kinds of every failure, shared by every larkmsg binding. */
 export type ErrorKind = 'invalid_argument' | 'auth' | 'permission' | 'rate_limited' | 'api' | 'timeout' | 'network' | 'decode' | 'config' | 'tls' | 'internal'
@@ -17,6 +17,8 @@ export type SenderIdType = Open<'open_id' | 'app_id'>
 export type SenderType = Open<'user' | 'app' | 'anonymous' | 'unknown'>
 export type UserIdType = Open<'open_id' | 'union_id' | 'user_id'>
 export type CardType = Open<'card_json' | 'template'>
+export type CardJsonType = Open<'card_json'>
+export type InsertType = Open<'insert_before' | 'insert_after' | 'append'>
 export type StatusLabelType = Open<'primary' | 'secondary' | 'success' | 'danger'>
 export type ActionType = Open<'url_page' | 'webhook'>
 export type ButtonType = Open<'default' | 'primary' | 'success'>
@@ -75,6 +77,100 @@ export interface CreateCardRequest {
   data: string | object
 }
 
+/** Update card entity settings request: the `card_id` path parameter and the JSON body. */
+export interface UpdateCardSettingsRequest {
+  /** Path: the card entity's id (1 to 20 characters). */
+  cardId: string
+  /** The card JSON 2.0 `config` and/or `card_link`, as a JSON object serialized to a string (1 to 100,000 characters); the object itself is serialized. Streaming mode is `config.streaming_mode`, its pace `config.streaming_config`, the chat preview `config.summary.content`. */
+  settings: string | object
+  /** Idempotency key (1 to 64 characters): one effect per key. Filled when left out. */
+  uuid?: string
+  /** The operation's number on this card: strictly greater than the previous one's. */
+  sequence: number
+}
+
+/** Full update request: the `card_id` path parameter and the JSON body. */
+export interface UpdateCardRequest {
+  /** Path: the card entity's id (1 to 20 characters). */
+  cardId: string
+  /** The new card, replacing everything the card entity held. */
+  card: CardJson
+  /** Idempotency key (1 to 64 characters): one effect per key. Filled when left out. */
+  uuid?: string
+  /** The operation's number on this card: strictly greater than the previous one's. */
+  sequence: number
+}
+
+/** Stream text request: the `card_id` and `element_id` path parameters and the JSON body. */
+export interface UpdateCardElementContentRequest {
+  /** Path: the card entity's id (1 to 20 characters). */
+  cardId: string
+  /** Path: the `element_id` of a `markdown` or `plain_text` element (1 to 20 characters). */
+  elementId: string
+  /** Idempotency key (1 to 64 characters): one effect per key. Filled when left out. */
+  uuid?: string
+  /** The element's new full text, not a delta (1 to 100,000 characters). */
+  content: string
+  /** The operation's number on this card: strictly greater than the previous one's. */
+  sequence: number
+}
+
+/** Add components request: the `card_id` path parameter and the JSON body. */
+export interface CreateCardElementsRequest {
+  /** Path: the card entity's id (1 to 20 characters). */
+  cardId: string
+  /** Where the components go (`insert_before`, `insert_after`, `append`). */
+  type: InsertType
+  /** The component to insert before or after (required then), or the container to append to (the card body when left out); 0 to 20 characters. */
+  targetElementId?: string
+  /** Idempotency key (1 to 64 characters): one effect per key. Filled when left out. */
+  uuid?: string
+  /** The operation's number on this card: strictly greater than the previous one's. */
+  sequence: number
+  /** The components: a JSON array of card JSON 2.0 components serialized to a string (1 to 1,000,000 characters); the array itself is serialized. */
+  elements: unknown
+}
+
+/** Replace a component request: the `card_id` and `element_id` path parameters and the body. */
+export interface UpdateCardElementRequest {
+  /** Path: the card entity's id (1 to 20 characters). */
+  cardId: string
+  /** Path: the component to replace: a letter, then letters, digits or underscores (1 to 20 characters). */
+  elementId: string
+  /** Idempotency key (1 to 64 characters): one effect per key. Filled when left out. */
+  uuid?: string
+  /** The new component: one card JSON 2.0 component serialized to a string (1 to 1,000,000 characters); the object itself is serialized. */
+  element: string | object
+  /** The operation's number on this card: strictly greater than the previous one's. */
+  sequence: number
+}
+
+/** Update a component's properties request: the path parameters and the JSON body. */
+export interface PatchCardElementRequest {
+  /** Path: the card entity's id (1 to 20 characters). */
+  cardId: string
+  /** Path: the component to change (1 to 20 characters). */
+  elementId: string
+  /** The properties to change: a JSON object serialized to a string (1 to 1,000,000 characters); the object itself is serialized. `tag` cannot change (platform code 300312); an `element_id` renames the component. */
+  partialElement: string | object
+  /** Idempotency key (1 to 64 characters): one effect per key. Filled when left out. */
+  uuid?: string
+  /** The operation's number on this card: strictly greater than the previous one's. */
+  sequence: number
+}
+
+/** Delete a component request: the path parameters and the JSON body the page defines. */
+export interface DeleteCardElementRequest {
+  /** Path: the card entity's id (1 to 20 characters). */
+  cardId: string
+  /** Path: the component to delete (1 to 20 characters). */
+  elementId: string
+  /** Idempotency key (1 to 64 characters): one effect per key. Filled when left out. */
+  uuid?: string
+  /** The operation's number on this card: strictly greater than the previous one's. */
+  sequence: number
+}
+
 /** Create app feed card request: the `user_id_type` query parameter and the JSON body. */
 export interface CreateAppFeedCardRequest {
   /** Query: what kind of id `user_ids` holds (the platform defaults to `open_id`). */
@@ -83,6 +179,14 @@ export interface CreateAppFeedCardRequest {
   appFeedCard?: AppFeedCard
   /** The users who get the card, 1 to 20 (required). */
   userIds?: string[]
+}
+
+/** The new card of a full update. */
+export interface CardJson {
+  /** What `data` holds: always `card_json` (`type` on the wire). */
+  type: CardJsonType
+  /** The complete card JSON 2.0, serialized to a string (1 to 1,000,000 characters); the object itself is serialized. */
+  data: string | object
 }
 
 /** An app feed card: what the user sees in the feed. */
@@ -221,6 +325,10 @@ export interface CreateCardResult {
   cardId: string
 }
 
+/** The result of every card entity operation after create: the platform answers an empty `data` (`{}`), and anything it may add later is ignored. */
+export interface CardOperationResult {
+}
+
 /** The result of creating app feed cards (its `data`). */
 export interface CreateAppFeedCardResult {
   /** The users whose card could not be created. */
@@ -277,6 +385,13 @@ export interface CallRequests {
   reply_message: ReplyMessageRequest
   batch_send: BatchSendRequest
   create_card: CreateCardRequest
+  update_card_settings: UpdateCardSettingsRequest
+  update_card: UpdateCardRequest
+  update_card_element_content: UpdateCardElementContentRequest
+  create_card_elements: CreateCardElementsRequest
+  update_card_element: UpdateCardElementRequest
+  patch_card_element: PatchCardElementRequest
+  delete_card_element: DeleteCardElementRequest
   create_app_feed_card: CreateAppFeedCardRequest
 }
 
@@ -286,6 +401,13 @@ export interface CallResults {
   reply_message: Message
   batch_send: BatchSendResult
   create_card: CreateCardResult
+  update_card_settings: CardOperationResult
+  update_card: CardOperationResult
+  update_card_element_content: CardOperationResult
+  create_card_elements: CardOperationResult
+  update_card_element: CardOperationResult
+  patch_card_element: CardOperationResult
+  delete_card_element: CardOperationResult
   create_app_feed_card: CreateAppFeedCardResult
 }
 
@@ -318,6 +440,41 @@ export interface Operations {
    * `card_id`.
    */
   createCard(request: CreateCardRequest): Promise<CreateCardResult>
+  /**
+   * Updates a card entity's settings
+   * (`PATCH /open-apis/cardkit/v1/cards/:card_id/settings`): its `config` (streaming
+   * mode, its pace, the chat preview's summary) and `card_link`.
+   */
+  updateCardSettings(request: UpdateCardSettingsRequest): Promise<CardOperationResult>
+  /** Replaces a card entity's whole card (`PUT /open-apis/cardkit/v1/cards/:card_id`). */
+  updateCard(request: UpdateCardRequest): Promise<CardOperationResult>
+  /**
+   * Streams text into a card entity's `markdown` or `plain_text` element, given in
+   * full each time
+   * (`PUT /open-apis/cardkit/v1/cards/:card_id/elements/:element_id/content`); the
+   * card must be in streaming mode.
+   */
+  updateCardElementContent(request: UpdateCardElementContentRequest): Promise<CardOperationResult>
+  /**
+   * Adds components to a card entity, before or after one or at the end of a
+   * container (`POST /open-apis/cardkit/v1/cards/:card_id/elements`).
+   */
+  createCardElements(request: CreateCardElementsRequest): Promise<CardOperationResult>
+  /**
+   * Replaces a component of a card entity
+   * (`PUT /open-apis/cardkit/v1/cards/:card_id/elements/:element_id`).
+   */
+  updateCardElement(request: UpdateCardElementRequest): Promise<CardOperationResult>
+  /**
+   * Changes some properties of a component of a card entity
+   * (`PATCH /open-apis/cardkit/v1/cards/:card_id/elements/:element_id`).
+   */
+  patchCardElement(request: PatchCardElementRequest): Promise<CardOperationResult>
+  /**
+   * Deletes a component of a card entity, with everything inside it
+   * (`DELETE /open-apis/cardkit/v1/cards/:card_id/elements/:element_id`).
+   */
+  deleteCardElement(request: DeleteCardElementRequest): Promise<CardOperationResult>
   /** Creates an app feed card for up to 20 users (`POST /open-apis/im/v2/app_feed_card`). */
   createAppFeedCard(request: CreateAppFeedCardRequest): Promise<CreateAppFeedCardResult>
 }

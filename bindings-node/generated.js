@@ -7,6 +7,13 @@ exports.OPERATIONS = [
   { name: 'reply_message', method: 'replyMessage' },
   { name: 'batch_send', method: 'batchSend' },
   { name: 'create_card', method: 'createCard' },
+  { name: 'update_card_settings', method: 'updateCardSettings' },
+  { name: 'update_card', method: 'updateCard' },
+  { name: 'update_card_element_content', method: 'updateCardElementContent' },
+  { name: 'create_card_elements', method: 'createCardElements' },
+  { name: 'update_card_element', method: 'updateCardElement' },
+  { name: 'patch_card_element', method: 'patchCardElement' },
+  { name: 'delete_card_element', method: 'deleteCardElement' },
   { name: 'create_app_feed_card', method: 'createAppFeedCard' },
 ]
 
@@ -26,4 +33,4 @@ exports.ERROR_KINDS = [
 ]
 
 /** Keys whose values are the platform's own JSON (content, cards, free maps): never renamed. */
-exports.OPAQUE_KEYS = ['action_map', 'card', 'content', 'data']
+exports.OPAQUE_KEYS = ['action_map', 'card', 'content', 'data', 'element', 'elements', 'partial_element', 'settings']

@@ -4,7 +4,7 @@
 // and the core's error JSON into LarkError subclasses. Validation, retries, tokens and
 // quotas all happen in the core.
 
-const native = require('./native.js')
+const native = require('./load.js')
 const generated = require('./generated.js')
 
 // ---------------------------------------------------------------------------------------
@@ -359,9 +359,13 @@ class Card {
   image(imgKey, alt, options = {}) {
     return this.element({ image: { img_key: imgKey, alt, element_id: options.elementId } })
   }
+  /** The card's spec, as the core's builder reads it. */
+  spec() {
+    return { header: this._header, config: this._config, elements: this._elements }
+  }
   /** The card as an `interactive` Content (built and checked by the core when first used). */
   build() {
-    return contentOf({ card: { header: this._header, config: this._config, elements: this._elements } })
+    return contentOf({ card: this.spec() })
   }
   toJSON() {
     return this.build().content
@@ -519,6 +523,78 @@ class Client {
   }
 }
 
+// ---------------------------------------------------------------------------------------
+// Card streams: the core creates the card, pushes the latest text at the card's pace, owns
+// its sequence, re-opens streaming mode and finishes; this class converts only.
+
+/** An answer of the native stream: the value, or the core's error thrown as a LarkError. */
+function streamAnswer(text) {
+  const answer = JSON.parse(text)
+  if (answer.error) throw larkError(answer.error)
+  return answer.ok
+}
+
+/**
+ * A card entity being streamed into (from `client.streamCard`). `append` and `push` never
+ * wait for the network; `finish` puts the exact text on the card, turns streaming mode off
+ * and sets the summary.
+ */
+class CardStream {
+  constructor(nativeStream, ids) {
+    this._native = nativeStream
+    /** The card entity's id. */
+    this.cardId = ids.card_id
+    /** The id of the message that sent the card. */
+    this.messageId = ids.message_id
+  }
+
+  /** Appends `delta` (a token) to the text. */
+  async append(delta) {
+    native_(() => this._native.append(delta))
+  }
+
+  /** Replaces the whole text. */
+  async push(text) {
+    native_(() => this._native.push(text))
+  }
+
+  /** The text so far. */
+  get text() {
+    return native_(() => this._native.text())
+  }
+
+  /** Finishes: `text` (when given) replaces the text; `{summary}` sets the chat preview. */
+  async finish(text, options = {}) {
+    return toCamel(streamAnswer(await this._native.finish(text ?? null, options.summary ?? null)))
+  }
+
+  /** Finishes in the background with the text so far, without waiting (e.g. on an error). */
+  close() {
+    native_(() => this._native.close())
+  }
+}
+
+/** The core's `StreamCardOptions` (snake_case JSON) of `streamCard`'s options. */
+function streamOptions(options) {
+  if (!isPlainObject(options)) throw new TypeError('streamCard(options): options must be an object')
+  const { card, ...rest } = options
+  const raw = toSnake(rest)
+  if (card !== undefined) raw.card = card instanceof Card ? card.spec() : card
+  return raw
+}
+
+/**
+ * Creates a card entity in streaming mode, sends it (`{receiveIdType, receiveId}`, or
+ * `{replyTo, replyInThread}`) and resolves to its `CardStream`. Options: `card` (a `Card` or
+ * a card spec), `elementId`, `text`, `streamingConfig`, `summary`, `rateShare`,
+ * `autoCloseMs`, `finishTimeoutMs`, `uuid`.
+ */
+Client.prototype.streamCard = async function (options) {
+  const stream = new native.NativeCardStream()
+  const ids = streamAnswer(await stream.start(this._native, JSON.stringify(streamOptions(options))))
+  return new CardStream(stream, ids)
+}
+
 // The operations of the registry, each a `call` of its name.
 for (const { name, method } of generated.OPERATIONS) {
   Object.defineProperty(Client.prototype, method, {
@@ -532,6 +608,7 @@ for (const { name, method } of generated.OPERATIONS) {
 
 module.exports = {
   Client,
+  CardStream,
   LarkError,
   ...errorClasses,
   Content,

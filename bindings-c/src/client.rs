@@ -118,7 +118,7 @@ pub unsafe extern "C" fn larkmsg_client_set_app_ticket(
 
 /// # Safety
 /// `client` is NULL or a live client.
-unsafe fn client_arg<'a>(client: *const larkmsg_client) -> Result<&'a Client, Error> {
+pub(crate) unsafe fn client_arg<'a>(client: *const larkmsg_client) -> Result<&'a Client, Error> {
     // SAFETY: per the contract.
     match unsafe { client.as_ref() } {
         Some(object) => Ok(&object.client),

@@ -24,6 +24,8 @@ mod ffi;
 mod logging;
 mod operations;
 mod result;
+mod stream;
+mod runtime;
 
 use std::ffi::{CStr, CString, c_char};
 
@@ -35,6 +37,8 @@ pub use error::*;
 pub use fake::*;
 pub use operations::*;
 pub use result::*;
+pub use stream::*;
+pub use runtime::*;
 
 static VERSION: &CStr = match CStr::from_bytes_with_nul(concat!(env!("CARGO_PKG_VERSION"), "\0").as_bytes()) {
     Ok(version) => version,

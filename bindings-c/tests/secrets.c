@@ -279,6 +279,7 @@ int main(void) {
     free(first_ticket);
     free(output);
     larkmsg_fake_free(fake);
+    larkmsg_shutdown(NULL);
     if (failures) {
         fprintf(stderr, "secrets: %d check(s) failed\n", failures);
         return 1;

@@ -11,6 +11,8 @@
 //! is settled through a thread-safe function that keeps Node's event loop alive only until
 //! the call is done, so a process exits by itself when its work is finished.
 
+mod stream;
+
 use larkmsg::fake::{FakeConfig, FakeServer};
 use larkmsg::validate::Validator;
 use larkmsg::{Client, ClientOptions};
@@ -64,7 +66,7 @@ pub fn enable_logging(directive: String) -> napi::Result<()> {
 /// A client of the core, built from `larkmsg::ClientOptions` in JSON (snake_case keys).
 #[napi]
 pub struct NativeClient {
-    inner: Client,
+    pub(crate) inner: Client,
 }
 
 #[napi]

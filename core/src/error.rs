@@ -243,6 +243,12 @@ impl Error {
         self
     }
 
+    /// The same error with `context` before its message (`"final text: …"`).
+    pub(crate) fn with_context(mut self, context: &str) -> Self {
+        self.inner.message = format!("{context}: {}", self.inner.message);
+        self
+    }
+
     pub(crate) fn with_maybe_sent(mut self, maybe_sent: bool) -> Self {
         self.inner.maybe_sent = maybe_sent;
         self

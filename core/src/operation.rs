@@ -72,6 +72,8 @@ impl Repeat {
 pub enum SubjectKind {
     /// The receiver of a message: a user or a chat (5 per second, shared by every bot).
     Receiver,
+    /// A card entity: card- and component-level operations on one card (10 per second).
+    Card,
 }
 
 impl SubjectKind {
@@ -79,6 +81,7 @@ impl SubjectKind {
     pub fn name(self) -> &'static str {
         match self {
             Self::Receiver => "receiver",
+            Self::Card => "card",
         }
     }
 }
@@ -96,6 +99,11 @@ impl Subject {
     /// A message receiver.
     pub fn receiver(id: impl Into<String>) -> Self {
         Self { kind: SubjectKind::Receiver, id: id.into() }
+    }
+
+    /// A card entity, by its `card_id`.
+    pub fn card(id: impl Into<String>) -> Self {
+        Self { kind: SubjectKind::Card, id: id.into() }
     }
 }
 

@@ -5,6 +5,9 @@
 //! child builds its own on first use. The parent's instance is left alone (never dropped in
 //! the child: dropping it would wait for threads that do not exist there).
 //!
+//! The runtime's threads live until the process exits, unless a program that is done with
+//! the library stops them with [`shutdown`] (the C API's `larkmsg_shutdown`), so that leak
+//! checkers see every thread joined.
 //! [`block_on`] and [`spawn_settled`] are the bridges of every binding: whatever happens in
 //! the future, a panic included, the caller gets one outcome (a panic becomes an error of
 //! kind [`ErrorKind::Internal`]), so no call raises a foreign exception or never settles.
@@ -14,6 +17,7 @@ use std::future::Future;
 use std::panic::AssertUnwindSafe;
 use std::ptr;
 use std::sync::atomic::{AtomicPtr, Ordering};
+use std::time::Duration;
 
 use tokio::runtime::Runtime;
 use tokio::task::AbortHandle;
@@ -111,6 +115,40 @@ pub fn panic_error(payload: Box<dyn Any + Send>) -> Error {
         .with_maybe_sent(true)
 }
 
+/// Stops the shared runtime and joins its threads, waiting up to `timeout` for tasks still
+/// running; tasks still pending are dropped. The next call that needs the runtime builds a
+/// new one. Does nothing when no runtime was built in this process (a parent's runtime after
+/// `fork()` is left alone).
+///
+/// Fails with [`ErrorKind::Config`] when called from one of the runtime's own threads (or
+/// from inside any async runtime), where it could not wait for them.
+///
+/// # Safety
+/// No other thread may be using the runtime or a reference [`runtime`] returned before:
+/// every blocking call has returned and every spawned task has ended or may be dropped.
+pub unsafe fn shutdown(timeout: Duration) -> Result<()> {
+    if tokio::runtime::Handle::try_current().is_ok() {
+        return Err(Error::new(
+            ErrorKind::Config,
+            "the larkmsg runtime cannot be shut down from inside an async runtime or a callback",
+        ));
+    }
+    let current = INSTANCE.swap(ptr::null_mut(), Ordering::AcqRel);
+    if current.is_null() {
+        return Ok(());
+    }
+    // SAFETY: a published instance comes from `Box::into_raw` in `runtime`; it was just
+    // unpublished, and per the contract nobody else holds a reference to it.
+    let instance = unsafe { Box::from_raw(current) };
+    if instance.pid == std::process::id() {
+        instance.runtime.shutdown_timeout(timeout);
+    } else {
+        // The parent's runtime: its threads do not exist here, so it is never dropped.
+        std::mem::forget(instance);
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -137,6 +175,13 @@ mod tests {
         let error = receive.recv_timeout(std::time::Duration::from_secs(5)).unwrap().unwrap_err();
         assert_eq!(error.kind(), ErrorKind::Internal);
         assert!(error.message().contains("in a task"), "{error}");
+    }
+
+    #[tokio::test]
+    async fn shutdown_inside_a_runtime_is_refused() {
+        // SAFETY: refused before the runtime is touched.
+        let error = unsafe { shutdown(Duration::from_secs(1)) }.unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::Config);
     }
 
     #[tokio::test]

@@ -242,6 +242,7 @@ fn hostile_answer(answer: Vec<u8>, self_built: bool, endpoint: Endpoint, asynchr
     let client = clients[usize::from(self_built)] as *const larkmsg_client;
     let call = CString::new(match endpoint {
         Endpoint::SendMessage => "send_message",
+        Endpoint::ReplyMessage => "reply_message",
         Endpoint::BatchSend => "batch_send",
         Endpoint::CreateCard => "create_card",
         Endpoint::CreateAppFeedCard => "create_app_feed_card",
@@ -249,6 +250,7 @@ fn hostile_answer(answer: Vec<u8>, self_built: bool, endpoint: Endpoint, asynchr
     .unwrap();
     let request = CString::new(match endpoint {
         Endpoint::SendMessage => r#"{"receive_id_type":"open_id","receive_id":"ou_1","msg_type":"text","content":"{\"text\":\"hi\"}"}"#,
+        Endpoint::ReplyMessage => r#"{"message_id":"om_1","msg_type":"text","content":"{\"text\":\"hi\"}"}"#,
         Endpoint::BatchSend => r#"{"msg_type":"text","content":{"text":"hi"},"open_ids":["ou_1"]}"#,
         Endpoint::CreateCard => r#"{"type":"template","data":"{\"template_id\":\"ctp_1\"}"}"#,
         Endpoint::CreateAppFeedCard => {

@@ -28,6 +28,7 @@ from ._logging import enable_logging
 from ._native import VERSION as __version__
 from ._operations import CALLS
 from ._result import Result
+from ._stream import AsyncCardStream, AsyncCardStreamStart, CardStream, CardStreamSummary
 from ._results import (
     BatchSendResult,
     CreateAppFeedCardResult,
@@ -67,6 +68,10 @@ __all__ = [
     "InternalError",
     "Violation",
     "Result",
+    "CardStream",
+    "AsyncCardStream",
+    "AsyncCardStreamStart",
+    "CardStreamSummary",
     "Message",
     "Sender",
     "MessageBody",

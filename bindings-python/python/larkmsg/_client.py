@@ -17,6 +17,7 @@ from ._errors import LarkError
 from ._operations import RESULTS, AsyncOperations, SyncOperations
 from ._result import Result
 from ._results import CreateCardResult, Message
+from ._stream import AsyncCardStreamStart, CardStream, stream_options
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
     from typing_extensions import Self, Unpack
 
     from ._options import ClientOptions, RetryOptions, TimeoutOptions
+    from ._stream import StreamCardOptions
     from .content import Content
 
 __all__ = ["Client", "AsyncClient"]
@@ -219,6 +221,21 @@ class Client(SyncOperations, _Base):
         :func:`larkmsg.content.card_entity`."""
         return self.create_card(type="card_json", data=dumps(card, "data"))
 
+    def stream_card(
+        self,
+        receive_id_type: str | None = None,
+        receive_id: str | None = None,
+        **options: Unpack[StreamCardOptions],
+    ) -> CardStream:
+        """Creates a card entity in streaming mode, sends it to ``receive_id`` (or as a reply,
+        with ``reply_to``) and gives the stream to append the answer to::
+
+            with client.stream_card("open_id", "ou_xxx") as stream:
+                for token in answer:
+                    stream.append(token)
+        """
+        return CardStream(self._client().stream_card(stream_options(receive_id_type, receive_id, **options)))
+
     def close(self) -> None:
         """Closes the client; later calls raise :class:`ConfigError`."""
         self._close()
@@ -283,6 +300,23 @@ class AsyncClient(AsyncOperations, _Base):
     async def create_card_entity(self, card: Mapping[str, Any]) -> CreateCardResult:
         """Creates a card entity from a card JSON 2.0 object."""
         return await self.create_card(type="card_json", data=dumps(card, "data"))
+
+    def stream_card(
+        self,
+        receive_id_type: str | None = None,
+        receive_id: str | None = None,
+        **options: Unpack[StreamCardOptions],
+    ) -> AsyncCardStreamStart:
+        """Creates a card entity in streaming mode, sends it to ``receive_id`` (or as a reply,
+        with ``reply_to``) and gives the stream to append the answer to::
+
+            async with client.stream_card("open_id", "ou_xxx") as stream:
+                async for token in answer:
+                    await stream.append(token)
+
+        ``await client.stream_card(...)`` gives the stream without the ``async with``.
+        """
+        return AsyncCardStreamStart(self._client(), stream_options(receive_id_type, receive_id, **options))
 
     async def aclose(self) -> None:
         """Closes the client; later calls raise :class:`ConfigError`."""

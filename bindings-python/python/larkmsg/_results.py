@@ -11,6 +11,7 @@ from ._result import Result
 
 __all__ = [
     "BatchSendResult",
+    "CardOperationResult",
     "CreateAppFeedCardResult",
     "CreateCardResult",
     "FailedCard",
@@ -85,6 +86,13 @@ class CreateAppFeedCardResult(Result):
     """The users whose card could not be created."""
     biz_id: str
     """The card's business id (yours, or the one the platform assigned)."""
+
+
+class CardOperationResult(Result):
+    """The result of every card entity operation after create: the platform answers an empty ``data`` (``{}``), and anything it may add later is ignored."""
+
+    __slots__ = ()
+    _fields = {}
 
 
 class CreateCardResult(Result):

@@ -101,7 +101,9 @@ impl CreateCardRequest {
 }
 
 /// A string as is, or any other JSON value as its compact JSON text.
-fn string_or_json_text<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {
+pub(crate) fn string_or_json_text<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<String, D::Error> {
     match Value::deserialize(deserializer)? {
         Value::String(text) => Ok(text),
         other => Ok(other.to_string()),
@@ -109,7 +111,7 @@ fn string_or_json_text<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Res
 }
 
 #[cfg(feature = "schema")]
-fn string_or_object(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+pub(crate) fn string_or_object(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
     schemars::json_schema!({"anyOf": [{"type": "string"}, {"type": "object"}]})
 }
 
