@@ -867,6 +867,21 @@ larkmsg_result larkmsg_create_app_feed_card_async(const larkmsg_client *client,
                                                   larkmsg_error **error_out);
 
 /**
+ * Stops the library's shared runtime and joins its threads (waiting up to 5 seconds for
+ * work still running), so that nothing of the library runs or stays allocated afterwards
+ * and leak checkers such as valgrind report no thread of it. Optional: without it the
+ * threads end with the process. A later call of the library starts the runtime again.
+ *
+ * Fails with `LARKMSG_RESULT_CONFIG` when called from a callback (a runtime thread).
+ *
+ * # Safety
+ * Call it when no other thread is inside a larkmsg function and every `_async` call has
+ * called back; clients and fakes may still exist (free them first to release their memory
+ * too). `error_out` is NULL or valid for writing.
+ */
+larkmsg_result larkmsg_shutdown(larkmsg_error **error_out);
+
+/**
  * Creates a card entity in streaming mode and sends it, blocking until both are done.
  * `options_json` is the core's stream options: `{"receive_id_type", "receive_id"}` or
  * `{"reply_to", "reply_in_thread"?}`, and optionally `"card"` (a card spec as
@@ -963,19 +978,6 @@ larkmsg_result larkmsg_card_stream_finish(const larkmsg_card_stream *stream,
  * and no other thread is using it.
  */
 void larkmsg_card_stream_free(larkmsg_card_stream *stream);
- * Stops the library's shared runtime and joins its threads (waiting up to 5 seconds for
- * work still running), so that nothing of the library runs or stays allocated afterwards
- * and leak checkers such as valgrind report no thread of it. Optional: without it the
- * threads end with the process. A later call of the library starts the runtime again.
- *
- * Fails with `LARKMSG_RESULT_CONFIG` when called from a callback (a runtime thread).
- *
- * # Safety
- * Call it when no other thread is inside a larkmsg function and every `_async` call has
- * called back; clients and fakes may still exist (free them first to release their memory
- * too). `error_out` is NULL or valid for writing.
- */
-larkmsg_result larkmsg_shutdown(larkmsg_error **error_out);
 
 #ifdef __cplusplus
 }  // extern "C"

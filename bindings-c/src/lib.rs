@@ -24,8 +24,8 @@ mod ffi;
 mod logging;
 mod operations;
 mod result;
-mod stream;
 mod runtime;
+mod stream;
 
 use std::ffi::{CStr, CString, c_char};
 
@@ -37,8 +37,8 @@ pub use error::*;
 pub use fake::*;
 pub use operations::*;
 pub use result::*;
-pub use stream::*;
 pub use runtime::*;
+pub use stream::*;
 
 static VERSION: &CStr = match CStr::from_bytes_with_nul(concat!(env!("CARGO_PKG_VERSION"), "\0").as_bytes()) {
     Ok(version) => version,
