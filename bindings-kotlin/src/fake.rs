@@ -89,6 +89,12 @@ fn count_of(count: u64) -> i64 {
     i64::try_from(count).unwrap_or(i64::MAX)
 }
 
+/// A duration in seconds given to a control: finite and not negative.
+fn seconds_arg(seconds: f64) -> Result<Duration, FakeError> {
+    Duration::try_from_secs_f64(seconds)
+        .map_err(|e| FakeError::Control { status: 400, answer: format!("seconds: {e} (got {seconds})") })
+}
+
 fn texts(values: Vec<Value>) -> Vec<String> {
     values.iter().map(Value::to_string).collect()
 }
@@ -258,6 +264,27 @@ impl FakeServer {
     /// Every token issued since start: what must never appear in logs or errors.
     pub fn issued_tokens(&self) -> Result<Vec<String>, FakeError> {
         self.with(core_fake::FakeServer::issued_tokens)
+    }
+
+    /// A card entity's state as JSON text (`sequence`, `streaming_mode`, `summary`, `texts`
+    /// by `element_id`, `card`, `operations` with their `call`, `sequence` and `code`, …);
+    /// `None` when the fake holds no card `card_id`.
+    pub fn card(&self, card_id: String) -> Result<Option<String>, FakeError> {
+        Ok(self.with(|server| server.card(&card_id))?.map(|card| card.to_string()))
+    }
+
+    /// Moves the fake's clock forward (streaming mode's auto-close, the 14-day validity of
+    /// card entities, token lifetimes).
+    pub fn advance_clock_seconds(&self, seconds: f64) -> Result<(), FakeError> {
+        let by = seconds_arg(seconds)?;
+        self.with(|server| server.advance_clock(by))
+    }
+
+    /// Sets how long after it was turned on a card entity's streaming mode closes by itself
+    /// (the platform's 10 minutes by default).
+    pub fn set_streaming_timeout_seconds(&self, seconds: f64) -> Result<(), FakeError> {
+        let timeout = seconds_arg(seconds)?;
+        self.with(|server| server.set_streaming_timeout(timeout))
     }
 
     /// Adds or replaces an app (a store app gets a fresh `app_ticket`) in the fake tenant.

@@ -89,6 +89,143 @@ pub struct CreateCardRequest {
     pub data: String,
 }
 
+/// Update card entity settings request: the `card_id` path parameter and the JSON body.
+///
+/// Serializing it gives exactly the HTTP body.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, uniffi::Record)]
+pub struct UpdateCardSettingsRequest {
+    /// Path: the card entity's id (1 to 20 characters).
+    pub card_id: String,
+    /// The card JSON 2.0 `config` and/or `card_link`, as a JSON object serialized to a
+    /// string (1 to 100,000 characters); the object itself is serialized. Streaming mode is
+    /// `config.streaming_mode`, its pace `config.streaming_config`, the chat preview
+    /// `config.summary.content`.
+    #[serde(with = "crate::json::string_or_json")]
+    pub settings: String,
+    /// Idempotency key (1 to 64 characters): one effect per key. Filled when left out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[uniffi(default)]
+    pub uuid: Option<String>,
+    /// The operation's number on this card: strictly greater than the previous one's.
+    pub sequence: i64,
+}
+
+/// Full update request: the `card_id` path parameter and the JSON body.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, uniffi::Record)]
+pub struct UpdateCardRequest {
+    /// Path: the card entity's id (1 to 20 characters).
+    pub card_id: String,
+    /// The new card, replacing everything the card entity held.
+    pub card: CardJson,
+    /// Idempotency key (1 to 64 characters): one effect per key. Filled when left out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[uniffi(default)]
+    pub uuid: Option<String>,
+    /// The operation's number on this card: strictly greater than the previous one's.
+    pub sequence: i64,
+}
+
+/// Stream text request: the `card_id` and `element_id` path parameters and the JSON body.
+///
+/// The card must be in streaming mode (else platform code 300309, or 200850 once streaming
+/// mode closed by itself) and the element a `markdown` or `plain_text` one (300310). When
+/// the text on the card is a prefix of `content`, the new tail is typed out after it;
+/// otherwise the whole text is shown at once.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, uniffi::Record)]
+pub struct UpdateCardElementContentRequest {
+    /// Path: the card entity's id (1 to 20 characters).
+    pub card_id: String,
+    /// Path: the `element_id` of a `markdown` or `plain_text` element (1 to 20 characters).
+    pub element_id: String,
+    /// Idempotency key (1 to 64 characters): one effect per key. Filled when left out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[uniffi(default)]
+    pub uuid: Option<String>,
+    /// The element's new full text, not a delta (1 to 100,000 characters).
+    pub content: String,
+    /// The operation's number on this card: strictly greater than the previous one's.
+    pub sequence: i64,
+}
+
+/// Add components request: the `card_id` path parameter and the JSON body.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, uniffi::Record)]
+pub struct CreateCardElementsRequest {
+    /// Path: the card entity's id (1 to 20 characters).
+    pub card_id: String,
+    /// Where the components go (`insert_before`, `insert_after`, `append`).
+    pub r#type: String,
+    /// The component to insert before or after (required then), or the container to append
+    /// to (the card body when left out); 0 to 20 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[uniffi(default)]
+    pub target_element_id: Option<String>,
+    /// Idempotency key (1 to 64 characters): one effect per key. Filled when left out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[uniffi(default)]
+    pub uuid: Option<String>,
+    /// The operation's number on this card: strictly greater than the previous one's.
+    pub sequence: i64,
+    /// The components: a JSON array of card JSON 2.0 components serialized to a string
+    /// (1 to 1,000,000 characters); the array itself is serialized.
+    #[serde(with = "crate::json::json_text")]
+    pub elements: String,
+}
+
+/// Replace a component request: the `card_id` and `element_id` path parameters and the body.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, uniffi::Record)]
+pub struct UpdateCardElementRequest {
+    /// Path: the card entity's id (1 to 20 characters).
+    pub card_id: String,
+    /// Path: the component to replace: a letter, then letters, digits or underscores
+    /// (1 to 20 characters).
+    pub element_id: String,
+    /// Idempotency key (1 to 64 characters): one effect per key. Filled when left out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[uniffi(default)]
+    pub uuid: Option<String>,
+    /// The new component: one card JSON 2.0 component serialized to a string (1 to
+    /// 1,000,000 characters); the object itself is serialized.
+    #[serde(with = "crate::json::string_or_json")]
+    pub element: String,
+    /// The operation's number on this card: strictly greater than the previous one's.
+    pub sequence: i64,
+}
+
+/// Update a component's properties request: the path parameters and the JSON body.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, uniffi::Record)]
+pub struct PatchCardElementRequest {
+    /// Path: the card entity's id (1 to 20 characters).
+    pub card_id: String,
+    /// Path: the component to change (1 to 20 characters).
+    pub element_id: String,
+    /// The properties to change: a JSON object serialized to a string (1 to 1,000,000
+    /// characters); the object itself is serialized. `tag` cannot change (platform code
+    /// 300312); an `element_id` renames the component.
+    #[serde(with = "crate::json::string_or_json")]
+    pub partial_element: String,
+    /// Idempotency key (1 to 64 characters): one effect per key. Filled when left out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[uniffi(default)]
+    pub uuid: Option<String>,
+    /// The operation's number on this card: strictly greater than the previous one's.
+    pub sequence: i64,
+}
+
+/// Delete a component request: the path parameters and the JSON body the page defines.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, uniffi::Record)]
+pub struct DeleteCardElementRequest {
+    /// Path: the card entity's id (1 to 20 characters).
+    pub card_id: String,
+    /// Path: the component to delete (1 to 20 characters).
+    pub element_id: String,
+    /// Idempotency key (1 to 64 characters): one effect per key. Filled when left out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[uniffi(default)]
+    pub uuid: Option<String>,
+    /// The operation's number on this card: strictly greater than the previous one's.
+    pub sequence: i64,
+}
+
 /// Create app feed card request: the `user_id_type` query parameter and the JSON body.
 ///
 /// Serializing it gives exactly the HTTP body; `query` gives the query.
@@ -106,6 +243,17 @@ pub struct CreateAppFeedCardRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[uniffi(default)]
     pub user_ids: Option<Vec<String>>,
+}
+
+/// The new card of a full update.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, uniffi::Record)]
+pub struct CardJson {
+    /// What `data` holds: always `card_json` (`type` on the wire).
+    pub r#type: String,
+    /// The complete card JSON 2.0, serialized to a string (1 to 1,000,000 characters); the
+    /// object itself is serialized.
+    #[serde(with = "crate::json::string_or_json")]
+    pub data: String,
 }
 
 /// An app feed card: what the user sees in the feed.
@@ -316,6 +464,11 @@ pub struct CreateCardResult {
     /// The card entity's id; send it as `{"type":"card","data":{"card_id":…}}`.
     pub card_id: String,
 }
+
+/// The result of every card entity operation after create: the platform answers an empty
+/// `data` (`{}`), and anything it may add later is ignored.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, uniffi::Record)]
+pub struct CardOperationResult {}
 
 /// The result of creating app feed cards (its `data`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, uniffi::Record)]

@@ -60,6 +60,124 @@ impl NativeClient {
         self.call_typed_blocking("create_card", &request)
     }
 
+    /// Updates a card entity's settings
+    /// (`PATCH /open-apis/cardkit/v1/cards/:card_id/settings`): its `config` (streaming
+    /// mode, its pace, the chat preview's summary) and `card_link`.
+    pub async fn update_card_settings(
+        &self,
+        request: UpdateCardSettingsRequest,
+    ) -> Result<CardOperationResult, NativeError> {
+        self.call_typed("update_card_settings", &request).await
+    }
+
+    /// `update_card_settings`, blocking the calling thread until it is done.
+    pub fn update_card_settings_blocking(
+        &self,
+        request: UpdateCardSettingsRequest,
+    ) -> Result<CardOperationResult, NativeError> {
+        self.call_typed_blocking("update_card_settings", &request)
+    }
+
+    /// Replaces a card entity's whole card (`PUT /open-apis/cardkit/v1/cards/:card_id`).
+    pub async fn update_card(&self, request: UpdateCardRequest) -> Result<CardOperationResult, NativeError> {
+        self.call_typed("update_card", &request).await
+    }
+
+    /// `update_card`, blocking the calling thread until it is done.
+    pub fn update_card_blocking(
+        &self,
+        request: UpdateCardRequest,
+    ) -> Result<CardOperationResult, NativeError> {
+        self.call_typed_blocking("update_card", &request)
+    }
+
+    /// Streams text into a card entity's `markdown` or `plain_text` element, given in
+    /// full each time
+    /// (`PUT /open-apis/cardkit/v1/cards/:card_id/elements/:element_id/content`); the
+    /// card must be in streaming mode.
+    pub async fn update_card_element_content(
+        &self,
+        request: UpdateCardElementContentRequest,
+    ) -> Result<CardOperationResult, NativeError> {
+        self.call_typed("update_card_element_content", &request).await
+    }
+
+    /// `update_card_element_content`, blocking the calling thread until it is done.
+    pub fn update_card_element_content_blocking(
+        &self,
+        request: UpdateCardElementContentRequest,
+    ) -> Result<CardOperationResult, NativeError> {
+        self.call_typed_blocking("update_card_element_content", &request)
+    }
+
+    /// Adds components to a card entity, before or after one or at the end of a
+    /// container (`POST /open-apis/cardkit/v1/cards/:card_id/elements`).
+    pub async fn create_card_elements(
+        &self,
+        request: CreateCardElementsRequest,
+    ) -> Result<CardOperationResult, NativeError> {
+        self.call_typed("create_card_elements", &request).await
+    }
+
+    /// `create_card_elements`, blocking the calling thread until it is done.
+    pub fn create_card_elements_blocking(
+        &self,
+        request: CreateCardElementsRequest,
+    ) -> Result<CardOperationResult, NativeError> {
+        self.call_typed_blocking("create_card_elements", &request)
+    }
+
+    /// Replaces a component of a card entity
+    /// (`PUT /open-apis/cardkit/v1/cards/:card_id/elements/:element_id`).
+    pub async fn update_card_element(
+        &self,
+        request: UpdateCardElementRequest,
+    ) -> Result<CardOperationResult, NativeError> {
+        self.call_typed("update_card_element", &request).await
+    }
+
+    /// `update_card_element`, blocking the calling thread until it is done.
+    pub fn update_card_element_blocking(
+        &self,
+        request: UpdateCardElementRequest,
+    ) -> Result<CardOperationResult, NativeError> {
+        self.call_typed_blocking("update_card_element", &request)
+    }
+
+    /// Changes some properties of a component of a card entity
+    /// (`PATCH /open-apis/cardkit/v1/cards/:card_id/elements/:element_id`).
+    pub async fn patch_card_element(
+        &self,
+        request: PatchCardElementRequest,
+    ) -> Result<CardOperationResult, NativeError> {
+        self.call_typed("patch_card_element", &request).await
+    }
+
+    /// `patch_card_element`, blocking the calling thread until it is done.
+    pub fn patch_card_element_blocking(
+        &self,
+        request: PatchCardElementRequest,
+    ) -> Result<CardOperationResult, NativeError> {
+        self.call_typed_blocking("patch_card_element", &request)
+    }
+
+    /// Deletes a component of a card entity, with everything inside it
+    /// (`DELETE /open-apis/cardkit/v1/cards/:card_id/elements/:element_id`).
+    pub async fn delete_card_element(
+        &self,
+        request: DeleteCardElementRequest,
+    ) -> Result<CardOperationResult, NativeError> {
+        self.call_typed("delete_card_element", &request).await
+    }
+
+    /// `delete_card_element`, blocking the calling thread until it is done.
+    pub fn delete_card_element_blocking(
+        &self,
+        request: DeleteCardElementRequest,
+    ) -> Result<CardOperationResult, NativeError> {
+        self.call_typed_blocking("delete_card_element", &request)
+    }
+
     /// Creates an app feed card for up to 20 users (`POST /open-apis/im/v2/app_feed_card`).
     pub async fn create_app_feed_card(
         &self,

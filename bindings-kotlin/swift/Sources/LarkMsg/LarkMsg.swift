@@ -591,9 +591,22 @@ fileprivate struct FfiConverterString: FfiConverter {
 public protocol FakeServerProtocol: AnyObject, Sendable {
     
     /**
+     * Moves the fake's clock forward (streaming mode's auto-close, the 14-day validity of
+     * card entities, token lifetimes).
+     */
+    func advanceClockSeconds(seconds: Double) throws 
+    
+    /**
      * The current `app_ticket` of a store app (what the platform would push).
      */
     func appTicket(appId: String) throws  -> String?
+    
+    /**
+     * A card entity's state as JSON text (`sequence`, `streaming_mode`, `summary`, `texts`
+     * by `element_id`, `card`, `operations` with their `call`, `sequence` and `code`, …);
+     * `None` when the fake holds no card `card_id`.
+     */
+    func card(cardId: String) throws  -> String?
     
     /**
      * Removes every fault plan.
@@ -672,6 +685,12 @@ public protocol FakeServerProtocol: AnyObject, Sendable {
      * Turns the platform's rate limits on or off.
      */
     func setQuotas(enabled: Bool) throws 
+    
+    /**
+     * Sets how long after it was turned on a card entity's streaming mode closes by itself
+     * (the platform's 10 minutes by default).
+     */
+    func setStreamingTimeoutSeconds(seconds: Double) throws 
     
     /**
      * Sets the lifetime in seconds of tokens issued from now on.
@@ -765,6 +784,19 @@ public static func start(options: FakeOptions)throws  -> FakeServer  {
 
     
     /**
+     * Moves the fake's clock forward (streaming mode's auto-close, the 14-day validity of
+     * card entities, token lifetimes).
+     */
+open func advanceClockSeconds(seconds: Double)throws   {try rustCallWithError(FfiConverterTypeFakeError_lift) {
+        uniffiCallStatus in
+    uniffi_larkmsg_kotlin_fn_method_fakeserver_advance_clock_seconds(
+            self.uniffiCloneHandle(),
+        FfiConverterDouble.lower(seconds),uniffiCallStatus
+    )
+}
+}
+    
+    /**
      * The current `app_ticket` of a store app (what the platform would push).
      */
 open func appTicket(appId: String)throws  -> String?  {
@@ -773,6 +805,21 @@ open func appTicket(appId: String)throws  -> String?  {
     uniffi_larkmsg_kotlin_fn_method_fakeserver_app_ticket(
             self.uniffiCloneHandle(),
         FfiConverterString.lower(appId),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * A card entity's state as JSON text (`sequence`, `streaming_mode`, `summary`, `texts`
+     * by `element_id`, `card`, `operations` with their `call`, `sequence` and `code`, …);
+     * `None` when the fake holds no card `card_id`.
+     */
+open func card(cardId: String)throws  -> String?  {
+    return try  FfiConverterOptionString.lift(try rustCallWithError(FfiConverterTypeFakeError_lift) {
+        uniffiCallStatus in
+    uniffi_larkmsg_kotlin_fn_method_fakeserver_card(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(cardId),uniffiCallStatus
     )
 })
 }
@@ -966,6 +1013,19 @@ open func setQuotas(enabled: Bool)throws   {try rustCallWithError(FfiConverterTy
 }
     
     /**
+     * Sets how long after it was turned on a card entity's streaming mode closes by itself
+     * (the platform's 10 minutes by default).
+     */
+open func setStreamingTimeoutSeconds(seconds: Double)throws   {try rustCallWithError(FfiConverterTypeFakeError_lift) {
+        uniffiCallStatus in
+    uniffi_larkmsg_kotlin_fn_method_fakeserver_set_streaming_timeout_seconds(
+            self.uniffiCloneHandle(),
+        FfiConverterDouble.lower(seconds),uniffiCallStatus
+    )
+}
+}
+    
+    /**
      * Sets the lifetime in seconds of tokens issued from now on.
      */
 open func setTokenLifetimeSeconds(seconds: Double)throws   {try rustCallWithError(FfiConverterTypeFakeError_lift) {
@@ -1137,6 +1197,39 @@ public protocol NativeClientProtocol: AnyObject, Sendable {
     func createCardBlocking(request: CreateCardRequest) throws  -> CreateCardResult
     
     /**
+     * Adds components to a card entity, before or after one or at the end of a
+     * container (`POST /open-apis/cardkit/v1/cards/:card_id/elements`).
+     */
+    func createCardElements(request: CreateCardElementsRequest) async throws  -> CardOperationResult
+    
+    /**
+     * `create_card_elements`, blocking the calling thread until it is done.
+     */
+    func createCardElementsBlocking(request: CreateCardElementsRequest) throws  -> CardOperationResult
+    
+    /**
+     * Deletes a component of a card entity, with everything inside it
+     * (`DELETE /open-apis/cardkit/v1/cards/:card_id/elements/:element_id`).
+     */
+    func deleteCardElement(request: DeleteCardElementRequest) async throws  -> CardOperationResult
+    
+    /**
+     * `delete_card_element`, blocking the calling thread until it is done.
+     */
+    func deleteCardElementBlocking(request: DeleteCardElementRequest) throws  -> CardOperationResult
+    
+    /**
+     * Changes some properties of a component of a card entity
+     * (`PATCH /open-apis/cardkit/v1/cards/:card_id/elements/:element_id`).
+     */
+    func patchCardElement(request: PatchCardElementRequest) async throws  -> CardOperationResult
+    
+    /**
+     * `patch_card_element`, blocking the calling thread until it is done.
+     */
+    func patchCardElementBlocking(request: PatchCardElementRequest) throws  -> CardOperationResult
+    
+    /**
      * Replies to a message (`POST /open-apis/im/v1/messages/:message_id/reply`), in its
      * chat or, with `reply_in_thread`, in a thread.
      *
@@ -1161,6 +1254,52 @@ public protocol NativeClientProtocol: AnyObject, Sendable {
      * `send_message`, blocking the calling thread until it is done.
      */
     func sendMessageBlocking(request: SendMessageRequest) throws  -> Message
+    
+    /**
+     * Replaces a card entity's whole card (`PUT /open-apis/cardkit/v1/cards/:card_id`).
+     */
+    func updateCard(request: UpdateCardRequest) async throws  -> CardOperationResult
+    
+    /**
+     * `update_card`, blocking the calling thread until it is done.
+     */
+    func updateCardBlocking(request: UpdateCardRequest) throws  -> CardOperationResult
+    
+    /**
+     * Replaces a component of a card entity
+     * (`PUT /open-apis/cardkit/v1/cards/:card_id/elements/:element_id`).
+     */
+    func updateCardElement(request: UpdateCardElementRequest) async throws  -> CardOperationResult
+    
+    /**
+     * `update_card_element`, blocking the calling thread until it is done.
+     */
+    func updateCardElementBlocking(request: UpdateCardElementRequest) throws  -> CardOperationResult
+    
+    /**
+     * Streams text into a card entity's `markdown` or `plain_text` element, given in
+     * full each time
+     * (`PUT /open-apis/cardkit/v1/cards/:card_id/elements/:element_id/content`); the
+     * card must be in streaming mode.
+     */
+    func updateCardElementContent(request: UpdateCardElementContentRequest) async throws  -> CardOperationResult
+    
+    /**
+     * `update_card_element_content`, blocking the calling thread until it is done.
+     */
+    func updateCardElementContentBlocking(request: UpdateCardElementContentRequest) throws  -> CardOperationResult
+    
+    /**
+     * Updates a card entity's settings
+     * (`PATCH /open-apis/cardkit/v1/cards/:card_id/settings`): its `config` (streaming
+     * mode, its pace, the chat preview's summary) and `card_link`.
+     */
+    func updateCardSettings(request: UpdateCardSettingsRequest) async throws  -> CardOperationResult
+    
+    /**
+     * `update_card_settings`, blocking the calling thread until it is done.
+     */
+    func updateCardSettingsBlocking(request: UpdateCardSettingsRequest) throws  -> CardOperationResult
     
 }
 /**
@@ -1473,6 +1612,105 @@ open func createCardBlocking(request: CreateCardRequest)throws  -> CreateCardRes
 }
     
     /**
+     * Adds components to a card entity, before or after one or at the end of a
+     * container (`POST /open-apis/cardkit/v1/cards/:card_id/elements`).
+     */
+open func createCardElements(request: CreateCardElementsRequest)async throws  -> CardOperationResult  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_larkmsg_kotlin_fn_method_nativeclient_create_card_elements(
+                        self.uniffiCloneHandle(),FfiConverterTypeCreateCardElementsRequest_lower(request)
+                )
+            },
+            pollFunc: ffi_larkmsg_kotlin_rust_future_poll_rust_buffer,
+            completeFunc: ffi_larkmsg_kotlin_rust_future_complete_rust_buffer,
+            freeFunc: ffi_larkmsg_kotlin_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeCardOperationResult_lift,
+            errorHandler: FfiConverterTypeNativeError_lift
+        )
+}
+    
+    /**
+     * `create_card_elements`, blocking the calling thread until it is done.
+     */
+open func createCardElementsBlocking(request: CreateCardElementsRequest)throws  -> CardOperationResult  {
+    return try  FfiConverterTypeCardOperationResult_lift(try rustCallWithError(FfiConverterTypeNativeError_lift) {
+        uniffiCallStatus in
+    uniffi_larkmsg_kotlin_fn_method_nativeclient_create_card_elements_blocking(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeCreateCardElementsRequest_lower(request),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Deletes a component of a card entity, with everything inside it
+     * (`DELETE /open-apis/cardkit/v1/cards/:card_id/elements/:element_id`).
+     */
+open func deleteCardElement(request: DeleteCardElementRequest)async throws  -> CardOperationResult  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_larkmsg_kotlin_fn_method_nativeclient_delete_card_element(
+                        self.uniffiCloneHandle(),FfiConverterTypeDeleteCardElementRequest_lower(request)
+                )
+            },
+            pollFunc: ffi_larkmsg_kotlin_rust_future_poll_rust_buffer,
+            completeFunc: ffi_larkmsg_kotlin_rust_future_complete_rust_buffer,
+            freeFunc: ffi_larkmsg_kotlin_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeCardOperationResult_lift,
+            errorHandler: FfiConverterTypeNativeError_lift
+        )
+}
+    
+    /**
+     * `delete_card_element`, blocking the calling thread until it is done.
+     */
+open func deleteCardElementBlocking(request: DeleteCardElementRequest)throws  -> CardOperationResult  {
+    return try  FfiConverterTypeCardOperationResult_lift(try rustCallWithError(FfiConverterTypeNativeError_lift) {
+        uniffiCallStatus in
+    uniffi_larkmsg_kotlin_fn_method_nativeclient_delete_card_element_blocking(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeDeleteCardElementRequest_lower(request),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Changes some properties of a component of a card entity
+     * (`PATCH /open-apis/cardkit/v1/cards/:card_id/elements/:element_id`).
+     */
+open func patchCardElement(request: PatchCardElementRequest)async throws  -> CardOperationResult  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_larkmsg_kotlin_fn_method_nativeclient_patch_card_element(
+                        self.uniffiCloneHandle(),FfiConverterTypePatchCardElementRequest_lower(request)
+                )
+            },
+            pollFunc: ffi_larkmsg_kotlin_rust_future_poll_rust_buffer,
+            completeFunc: ffi_larkmsg_kotlin_rust_future_complete_rust_buffer,
+            freeFunc: ffi_larkmsg_kotlin_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeCardOperationResult_lift,
+            errorHandler: FfiConverterTypeNativeError_lift
+        )
+}
+    
+    /**
+     * `patch_card_element`, blocking the calling thread until it is done.
+     */
+open func patchCardElementBlocking(request: PatchCardElementRequest)throws  -> CardOperationResult  {
+    return try  FfiConverterTypeCardOperationResult_lift(try rustCallWithError(FfiConverterTypeNativeError_lift) {
+        uniffiCallStatus in
+    uniffi_larkmsg_kotlin_fn_method_nativeclient_patch_card_element_blocking(
+            self.uniffiCloneHandle(),
+        FfiConverterTypePatchCardElementRequest_lower(request),uniffiCallStatus
+    )
+})
+}
+    
+    /**
      * Replies to a message (`POST /open-apis/im/v1/messages/:message_id/reply`), in its
      * chat or, with `reply_in_thread`, in a thread.
      *
@@ -1538,6 +1776,140 @@ open func sendMessageBlocking(request: SendMessageRequest)throws  -> Message  {
     uniffi_larkmsg_kotlin_fn_method_nativeclient_send_message_blocking(
             self.uniffiCloneHandle(),
         FfiConverterTypeSendMessageRequest_lower(request),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Replaces a card entity's whole card (`PUT /open-apis/cardkit/v1/cards/:card_id`).
+     */
+open func updateCard(request: UpdateCardRequest)async throws  -> CardOperationResult  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_larkmsg_kotlin_fn_method_nativeclient_update_card(
+                        self.uniffiCloneHandle(),FfiConverterTypeUpdateCardRequest_lower(request)
+                )
+            },
+            pollFunc: ffi_larkmsg_kotlin_rust_future_poll_rust_buffer,
+            completeFunc: ffi_larkmsg_kotlin_rust_future_complete_rust_buffer,
+            freeFunc: ffi_larkmsg_kotlin_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeCardOperationResult_lift,
+            errorHandler: FfiConverterTypeNativeError_lift
+        )
+}
+    
+    /**
+     * `update_card`, blocking the calling thread until it is done.
+     */
+open func updateCardBlocking(request: UpdateCardRequest)throws  -> CardOperationResult  {
+    return try  FfiConverterTypeCardOperationResult_lift(try rustCallWithError(FfiConverterTypeNativeError_lift) {
+        uniffiCallStatus in
+    uniffi_larkmsg_kotlin_fn_method_nativeclient_update_card_blocking(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeUpdateCardRequest_lower(request),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Replaces a component of a card entity
+     * (`PUT /open-apis/cardkit/v1/cards/:card_id/elements/:element_id`).
+     */
+open func updateCardElement(request: UpdateCardElementRequest)async throws  -> CardOperationResult  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_larkmsg_kotlin_fn_method_nativeclient_update_card_element(
+                        self.uniffiCloneHandle(),FfiConverterTypeUpdateCardElementRequest_lower(request)
+                )
+            },
+            pollFunc: ffi_larkmsg_kotlin_rust_future_poll_rust_buffer,
+            completeFunc: ffi_larkmsg_kotlin_rust_future_complete_rust_buffer,
+            freeFunc: ffi_larkmsg_kotlin_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeCardOperationResult_lift,
+            errorHandler: FfiConverterTypeNativeError_lift
+        )
+}
+    
+    /**
+     * `update_card_element`, blocking the calling thread until it is done.
+     */
+open func updateCardElementBlocking(request: UpdateCardElementRequest)throws  -> CardOperationResult  {
+    return try  FfiConverterTypeCardOperationResult_lift(try rustCallWithError(FfiConverterTypeNativeError_lift) {
+        uniffiCallStatus in
+    uniffi_larkmsg_kotlin_fn_method_nativeclient_update_card_element_blocking(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeUpdateCardElementRequest_lower(request),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Streams text into a card entity's `markdown` or `plain_text` element, given in
+     * full each time
+     * (`PUT /open-apis/cardkit/v1/cards/:card_id/elements/:element_id/content`); the
+     * card must be in streaming mode.
+     */
+open func updateCardElementContent(request: UpdateCardElementContentRequest)async throws  -> CardOperationResult  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_larkmsg_kotlin_fn_method_nativeclient_update_card_element_content(
+                        self.uniffiCloneHandle(),FfiConverterTypeUpdateCardElementContentRequest_lower(request)
+                )
+            },
+            pollFunc: ffi_larkmsg_kotlin_rust_future_poll_rust_buffer,
+            completeFunc: ffi_larkmsg_kotlin_rust_future_complete_rust_buffer,
+            freeFunc: ffi_larkmsg_kotlin_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeCardOperationResult_lift,
+            errorHandler: FfiConverterTypeNativeError_lift
+        )
+}
+    
+    /**
+     * `update_card_element_content`, blocking the calling thread until it is done.
+     */
+open func updateCardElementContentBlocking(request: UpdateCardElementContentRequest)throws  -> CardOperationResult  {
+    return try  FfiConverterTypeCardOperationResult_lift(try rustCallWithError(FfiConverterTypeNativeError_lift) {
+        uniffiCallStatus in
+    uniffi_larkmsg_kotlin_fn_method_nativeclient_update_card_element_content_blocking(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeUpdateCardElementContentRequest_lower(request),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Updates a card entity's settings
+     * (`PATCH /open-apis/cardkit/v1/cards/:card_id/settings`): its `config` (streaming
+     * mode, its pace, the chat preview's summary) and `card_link`.
+     */
+open func updateCardSettings(request: UpdateCardSettingsRequest)async throws  -> CardOperationResult  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_larkmsg_kotlin_fn_method_nativeclient_update_card_settings(
+                        self.uniffiCloneHandle(),FfiConverterTypeUpdateCardSettingsRequest_lower(request)
+                )
+            },
+            pollFunc: ffi_larkmsg_kotlin_rust_future_poll_rust_buffer,
+            completeFunc: ffi_larkmsg_kotlin_rust_future_complete_rust_buffer,
+            freeFunc: ffi_larkmsg_kotlin_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeCardOperationResult_lift,
+            errorHandler: FfiConverterTypeNativeError_lift
+        )
+}
+    
+    /**
+     * `update_card_settings`, blocking the calling thread until it is done.
+     */
+open func updateCardSettingsBlocking(request: UpdateCardSettingsRequest)throws  -> CardOperationResult  {
+    return try  FfiConverterTypeCardOperationResult_lift(try rustCallWithError(FfiConverterTypeNativeError_lift) {
+        uniffiCallStatus in
+    uniffi_larkmsg_kotlin_fn_method_nativeclient_update_card_settings_blocking(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeUpdateCardSettingsRequest_lower(request),uniffiCallStatus
     )
 })
 }
@@ -2392,6 +2764,126 @@ public func FfiConverterTypeBatchSendResult_lower(_ value: BatchSendResult) -> R
 
 
 /**
+ * The new card of a full update.
+ */
+public struct CardJson: Equatable, Hashable {
+    /**
+     * What `data` holds: always `card_json` (`type` on the wire).
+     */
+    public var type: String
+    /**
+     * The complete card JSON 2.0, serialized to a string (1 to 1,000,000 characters); the
+     * object itself is serialized.
+     */
+    public var data: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * What `data` holds: always `card_json` (`type` on the wire).
+         */type: String, 
+        /**
+         * The complete card JSON 2.0, serialized to a string (1 to 1,000,000 characters); the
+         * object itself is serialized.
+         */data: String) {
+        self.type = type
+        self.data = data
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension CardJson: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCardJson: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CardJson {
+        return
+            try CardJson(
+                type: FfiConverterString.read(from: &buf), 
+                data: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: CardJson, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.type, into: &buf)
+        FfiConverterString.write(value.data, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCardJson_lift(_ buf: RustBuffer) throws -> CardJson {
+    return try FfiConverterTypeCardJson.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCardJson_lower(_ value: CardJson) -> RustBuffer {
+    return FfiConverterTypeCardJson.lower(value)
+}
+
+
+/**
+ * The result of every card entity operation after create: the platform answers an empty
+ * `data` (`{}`), and anything it may add later is ignored.
+ */
+public struct CardOperationResult: Equatable, Hashable {
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init() {
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension CardOperationResult: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCardOperationResult: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CardOperationResult {
+        return
+            CardOperationResult()
+    }
+
+    public static func write(_ value: CardOperationResult, into buf: inout [UInt8]) {
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCardOperationResult_lift(_ buf: RustBuffer) throws -> CardOperationResult {
+    return try FfiConverterTypeCardOperationResult.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCardOperationResult_lower(_ value: CardOperationResult) -> RustBuffer {
+    return FfiConverterTypeCardOperationResult.lower(value)
+}
+
+
+/**
  * Client settings in their JSON form (snake_case keys, durations in milliseconds).
  *
  * ```json
@@ -2698,6 +3190,119 @@ public func FfiConverterTypeCreateAppFeedCardResult_lower(_ value: CreateAppFeed
 
 
 /**
+ * Add components request: the `card_id` path parameter and the JSON body.
+ */
+public struct CreateCardElementsRequest: Equatable, Hashable {
+    /**
+     * Path: the card entity's id (1 to 20 characters).
+     */
+    public var cardId: String
+    /**
+     * Where the components go (`insert_before`, `insert_after`, `append`).
+     */
+    public var type: String
+    /**
+     * The component to insert before or after (required then), or the container to append
+     * to (the card body when left out); 0 to 20 characters.
+     */
+    public var targetElementId: String?
+    /**
+     * Idempotency key (1 to 64 characters): one effect per key. Filled when left out.
+     */
+    public var uuid: String?
+    /**
+     * The operation's number on this card: strictly greater than the previous one's.
+     */
+    public var sequence: Int64
+    /**
+     * The components: a JSON array of card JSON 2.0 components serialized to a string
+     * (1 to 1,000,000 characters); the array itself is serialized.
+     */
+    public var elements: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Path: the card entity's id (1 to 20 characters).
+         */cardId: String, 
+        /**
+         * Where the components go (`insert_before`, `insert_after`, `append`).
+         */type: String, 
+        /**
+         * The component to insert before or after (required then), or the container to append
+         * to (the card body when left out); 0 to 20 characters.
+         */targetElementId: String? = nil, 
+        /**
+         * Idempotency key (1 to 64 characters): one effect per key. Filled when left out.
+         */uuid: String? = nil, 
+        /**
+         * The operation's number on this card: strictly greater than the previous one's.
+         */sequence: Int64, 
+        /**
+         * The components: a JSON array of card JSON 2.0 components serialized to a string
+         * (1 to 1,000,000 characters); the array itself is serialized.
+         */elements: String) {
+        self.cardId = cardId
+        self.type = type
+        self.targetElementId = targetElementId
+        self.uuid = uuid
+        self.sequence = sequence
+        self.elements = elements
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension CreateCardElementsRequest: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCreateCardElementsRequest: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CreateCardElementsRequest {
+        return
+            try CreateCardElementsRequest(
+                cardId: FfiConverterString.read(from: &buf), 
+                type: FfiConverterString.read(from: &buf), 
+                targetElementId: FfiConverterOptionString.read(from: &buf), 
+                uuid: FfiConverterOptionString.read(from: &buf), 
+                sequence: FfiConverterInt64.read(from: &buf), 
+                elements: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: CreateCardElementsRequest, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.cardId, into: &buf)
+        FfiConverterString.write(value.type, into: &buf)
+        FfiConverterOptionString.write(value.targetElementId, into: &buf)
+        FfiConverterOptionString.write(value.uuid, into: &buf)
+        FfiConverterInt64.write(value.sequence, into: &buf)
+        FfiConverterString.write(value.elements, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCreateCardElementsRequest_lift(_ buf: RustBuffer) throws -> CreateCardElementsRequest {
+    return try FfiConverterTypeCreateCardElementsRequest.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCreateCardElementsRequest_lower(_ value: CreateCardElementsRequest) -> RustBuffer {
+    return FfiConverterTypeCreateCardElementsRequest.lower(value)
+}
+
+
+/**
  * Create card entity request (the JSON body; there are no query parameters).
  */
 public struct CreateCardRequest: Equatable, Hashable {
@@ -2824,6 +3429,95 @@ public func FfiConverterTypeCreateCardResult_lift(_ buf: RustBuffer) throws -> C
 #endif
 public func FfiConverterTypeCreateCardResult_lower(_ value: CreateCardResult) -> RustBuffer {
     return FfiConverterTypeCreateCardResult.lower(value)
+}
+
+
+/**
+ * Delete a component request: the path parameters and the JSON body the page defines.
+ */
+public struct DeleteCardElementRequest: Equatable, Hashable {
+    /**
+     * Path: the card entity's id (1 to 20 characters).
+     */
+    public var cardId: String
+    /**
+     * Path: the component to delete (1 to 20 characters).
+     */
+    public var elementId: String
+    /**
+     * Idempotency key (1 to 64 characters): one effect per key. Filled when left out.
+     */
+    public var uuid: String?
+    /**
+     * The operation's number on this card: strictly greater than the previous one's.
+     */
+    public var sequence: Int64
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Path: the card entity's id (1 to 20 characters).
+         */cardId: String, 
+        /**
+         * Path: the component to delete (1 to 20 characters).
+         */elementId: String, 
+        /**
+         * Idempotency key (1 to 64 characters): one effect per key. Filled when left out.
+         */uuid: String? = nil, 
+        /**
+         * The operation's number on this card: strictly greater than the previous one's.
+         */sequence: Int64) {
+        self.cardId = cardId
+        self.elementId = elementId
+        self.uuid = uuid
+        self.sequence = sequence
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension DeleteCardElementRequest: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeDeleteCardElementRequest: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> DeleteCardElementRequest {
+        return
+            try DeleteCardElementRequest(
+                cardId: FfiConverterString.read(from: &buf), 
+                elementId: FfiConverterString.read(from: &buf), 
+                uuid: FfiConverterOptionString.read(from: &buf), 
+                sequence: FfiConverterInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: DeleteCardElementRequest, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.cardId, into: &buf)
+        FfiConverterString.write(value.elementId, into: &buf)
+        FfiConverterOptionString.write(value.uuid, into: &buf)
+        FfiConverterInt64.write(value.sequence, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDeleteCardElementRequest_lift(_ buf: RustBuffer) throws -> DeleteCardElementRequest {
+    return try FfiConverterTypeDeleteCardElementRequest.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDeleteCardElementRequest_lower(_ value: DeleteCardElementRequest) -> RustBuffer {
+    return FfiConverterTypeDeleteCardElementRequest.lower(value)
 }
 
 
@@ -3792,6 +4486,109 @@ public func FfiConverterTypeMessageBody_lower(_ value: MessageBody) -> RustBuffe
 
 
 /**
+ * Update a component's properties request: the path parameters and the JSON body.
+ */
+public struct PatchCardElementRequest: Equatable, Hashable {
+    /**
+     * Path: the card entity's id (1 to 20 characters).
+     */
+    public var cardId: String
+    /**
+     * Path: the component to change (1 to 20 characters).
+     */
+    public var elementId: String
+    /**
+     * The properties to change: a JSON object serialized to a string (1 to 1,000,000
+     * characters); the object itself is serialized. `tag` cannot change (platform code
+     * 300312); an `element_id` renames the component.
+     */
+    public var partialElement: String
+    /**
+     * Idempotency key (1 to 64 characters): one effect per key. Filled when left out.
+     */
+    public var uuid: String?
+    /**
+     * The operation's number on this card: strictly greater than the previous one's.
+     */
+    public var sequence: Int64
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Path: the card entity's id (1 to 20 characters).
+         */cardId: String, 
+        /**
+         * Path: the component to change (1 to 20 characters).
+         */elementId: String, 
+        /**
+         * The properties to change: a JSON object serialized to a string (1 to 1,000,000
+         * characters); the object itself is serialized. `tag` cannot change (platform code
+         * 300312); an `element_id` renames the component.
+         */partialElement: String, 
+        /**
+         * Idempotency key (1 to 64 characters): one effect per key. Filled when left out.
+         */uuid: String? = nil, 
+        /**
+         * The operation's number on this card: strictly greater than the previous one's.
+         */sequence: Int64) {
+        self.cardId = cardId
+        self.elementId = elementId
+        self.partialElement = partialElement
+        self.uuid = uuid
+        self.sequence = sequence
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension PatchCardElementRequest: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypePatchCardElementRequest: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> PatchCardElementRequest {
+        return
+            try PatchCardElementRequest(
+                cardId: FfiConverterString.read(from: &buf), 
+                elementId: FfiConverterString.read(from: &buf), 
+                partialElement: FfiConverterString.read(from: &buf), 
+                uuid: FfiConverterOptionString.read(from: &buf), 
+                sequence: FfiConverterInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: PatchCardElementRequest, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.cardId, into: &buf)
+        FfiConverterString.write(value.elementId, into: &buf)
+        FfiConverterString.write(value.partialElement, into: &buf)
+        FfiConverterOptionString.write(value.uuid, into: &buf)
+        FfiConverterInt64.write(value.sequence, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePatchCardElementRequest_lift(_ buf: RustBuffer) throws -> PatchCardElementRequest {
+    return try FfiConverterTypePatchCardElementRequest.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePatchCardElementRequest_lower(_ value: PatchCardElementRequest) -> RustBuffer {
+    return FfiConverterTypePatchCardElementRequest.lower(value)
+}
+
+
+/**
  * A scope or policy the platform says the app lacks.
  */
 public struct PermissionViolation: Equatable, Hashable {
@@ -4405,6 +5202,399 @@ public func FfiConverterTypeTimeoutOptions_lift(_ buf: RustBuffer) throws -> Tim
 #endif
 public func FfiConverterTypeTimeoutOptions_lower(_ value: TimeoutOptions) -> RustBuffer {
     return FfiConverterTypeTimeoutOptions.lower(value)
+}
+
+
+/**
+ * Stream text request: the `card_id` and `element_id` path parameters and the JSON body.
+ *
+ * The card must be in streaming mode (else platform code 300309, or 200850 once streaming
+ * mode closed by itself) and the element a `markdown` or `plain_text` one (300310). When
+ * the text on the card is a prefix of `content`, the new tail is typed out after it;
+ * otherwise the whole text is shown at once.
+ */
+public struct UpdateCardElementContentRequest: Equatable, Hashable {
+    /**
+     * Path: the card entity's id (1 to 20 characters).
+     */
+    public var cardId: String
+    /**
+     * Path: the `element_id` of a `markdown` or `plain_text` element (1 to 20 characters).
+     */
+    public var elementId: String
+    /**
+     * Idempotency key (1 to 64 characters): one effect per key. Filled when left out.
+     */
+    public var uuid: String?
+    /**
+     * The element's new full text, not a delta (1 to 100,000 characters).
+     */
+    public var content: String
+    /**
+     * The operation's number on this card: strictly greater than the previous one's.
+     */
+    public var sequence: Int64
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Path: the card entity's id (1 to 20 characters).
+         */cardId: String, 
+        /**
+         * Path: the `element_id` of a `markdown` or `plain_text` element (1 to 20 characters).
+         */elementId: String, 
+        /**
+         * Idempotency key (1 to 64 characters): one effect per key. Filled when left out.
+         */uuid: String? = nil, 
+        /**
+         * The element's new full text, not a delta (1 to 100,000 characters).
+         */content: String, 
+        /**
+         * The operation's number on this card: strictly greater than the previous one's.
+         */sequence: Int64) {
+        self.cardId = cardId
+        self.elementId = elementId
+        self.uuid = uuid
+        self.content = content
+        self.sequence = sequence
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension UpdateCardElementContentRequest: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeUpdateCardElementContentRequest: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> UpdateCardElementContentRequest {
+        return
+            try UpdateCardElementContentRequest(
+                cardId: FfiConverterString.read(from: &buf), 
+                elementId: FfiConverterString.read(from: &buf), 
+                uuid: FfiConverterOptionString.read(from: &buf), 
+                content: FfiConverterString.read(from: &buf), 
+                sequence: FfiConverterInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: UpdateCardElementContentRequest, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.cardId, into: &buf)
+        FfiConverterString.write(value.elementId, into: &buf)
+        FfiConverterOptionString.write(value.uuid, into: &buf)
+        FfiConverterString.write(value.content, into: &buf)
+        FfiConverterInt64.write(value.sequence, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeUpdateCardElementContentRequest_lift(_ buf: RustBuffer) throws -> UpdateCardElementContentRequest {
+    return try FfiConverterTypeUpdateCardElementContentRequest.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeUpdateCardElementContentRequest_lower(_ value: UpdateCardElementContentRequest) -> RustBuffer {
+    return FfiConverterTypeUpdateCardElementContentRequest.lower(value)
+}
+
+
+/**
+ * Replace a component request: the `card_id` and `element_id` path parameters and the body.
+ */
+public struct UpdateCardElementRequest: Equatable, Hashable {
+    /**
+     * Path: the card entity's id (1 to 20 characters).
+     */
+    public var cardId: String
+    /**
+     * Path: the component to replace: a letter, then letters, digits or underscores
+     * (1 to 20 characters).
+     */
+    public var elementId: String
+    /**
+     * Idempotency key (1 to 64 characters): one effect per key. Filled when left out.
+     */
+    public var uuid: String?
+    /**
+     * The new component: one card JSON 2.0 component serialized to a string (1 to
+     * 1,000,000 characters); the object itself is serialized.
+     */
+    public var element: String
+    /**
+     * The operation's number on this card: strictly greater than the previous one's.
+     */
+    public var sequence: Int64
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Path: the card entity's id (1 to 20 characters).
+         */cardId: String, 
+        /**
+         * Path: the component to replace: a letter, then letters, digits or underscores
+         * (1 to 20 characters).
+         */elementId: String, 
+        /**
+         * Idempotency key (1 to 64 characters): one effect per key. Filled when left out.
+         */uuid: String? = nil, 
+        /**
+         * The new component: one card JSON 2.0 component serialized to a string (1 to
+         * 1,000,000 characters); the object itself is serialized.
+         */element: String, 
+        /**
+         * The operation's number on this card: strictly greater than the previous one's.
+         */sequence: Int64) {
+        self.cardId = cardId
+        self.elementId = elementId
+        self.uuid = uuid
+        self.element = element
+        self.sequence = sequence
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension UpdateCardElementRequest: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeUpdateCardElementRequest: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> UpdateCardElementRequest {
+        return
+            try UpdateCardElementRequest(
+                cardId: FfiConverterString.read(from: &buf), 
+                elementId: FfiConverterString.read(from: &buf), 
+                uuid: FfiConverterOptionString.read(from: &buf), 
+                element: FfiConverterString.read(from: &buf), 
+                sequence: FfiConverterInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: UpdateCardElementRequest, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.cardId, into: &buf)
+        FfiConverterString.write(value.elementId, into: &buf)
+        FfiConverterOptionString.write(value.uuid, into: &buf)
+        FfiConverterString.write(value.element, into: &buf)
+        FfiConverterInt64.write(value.sequence, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeUpdateCardElementRequest_lift(_ buf: RustBuffer) throws -> UpdateCardElementRequest {
+    return try FfiConverterTypeUpdateCardElementRequest.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeUpdateCardElementRequest_lower(_ value: UpdateCardElementRequest) -> RustBuffer {
+    return FfiConverterTypeUpdateCardElementRequest.lower(value)
+}
+
+
+/**
+ * Full update request: the `card_id` path parameter and the JSON body.
+ */
+public struct UpdateCardRequest: Equatable, Hashable {
+    /**
+     * Path: the card entity's id (1 to 20 characters).
+     */
+    public var cardId: String
+    /**
+     * The new card, replacing everything the card entity held.
+     */
+    public var card: CardJson
+    /**
+     * Idempotency key (1 to 64 characters): one effect per key. Filled when left out.
+     */
+    public var uuid: String?
+    /**
+     * The operation's number on this card: strictly greater than the previous one's.
+     */
+    public var sequence: Int64
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Path: the card entity's id (1 to 20 characters).
+         */cardId: String, 
+        /**
+         * The new card, replacing everything the card entity held.
+         */card: CardJson, 
+        /**
+         * Idempotency key (1 to 64 characters): one effect per key. Filled when left out.
+         */uuid: String? = nil, 
+        /**
+         * The operation's number on this card: strictly greater than the previous one's.
+         */sequence: Int64) {
+        self.cardId = cardId
+        self.card = card
+        self.uuid = uuid
+        self.sequence = sequence
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension UpdateCardRequest: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeUpdateCardRequest: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> UpdateCardRequest {
+        return
+            try UpdateCardRequest(
+                cardId: FfiConverterString.read(from: &buf), 
+                card: FfiConverterTypeCardJson.read(from: &buf), 
+                uuid: FfiConverterOptionString.read(from: &buf), 
+                sequence: FfiConverterInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: UpdateCardRequest, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.cardId, into: &buf)
+        FfiConverterTypeCardJson.write(value.card, into: &buf)
+        FfiConverterOptionString.write(value.uuid, into: &buf)
+        FfiConverterInt64.write(value.sequence, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeUpdateCardRequest_lift(_ buf: RustBuffer) throws -> UpdateCardRequest {
+    return try FfiConverterTypeUpdateCardRequest.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeUpdateCardRequest_lower(_ value: UpdateCardRequest) -> RustBuffer {
+    return FfiConverterTypeUpdateCardRequest.lower(value)
+}
+
+
+/**
+ * Update card entity settings request: the `card_id` path parameter and the JSON body.
+ *
+ * Serializing it gives exactly the HTTP body.
+ */
+public struct UpdateCardSettingsRequest: Equatable, Hashable {
+    /**
+     * Path: the card entity's id (1 to 20 characters).
+     */
+    public var cardId: String
+    /**
+     * The card JSON 2.0 `config` and/or `card_link`, as a JSON object serialized to a
+     * string (1 to 100,000 characters); the object itself is serialized. Streaming mode is
+     * `config.streaming_mode`, its pace `config.streaming_config`, the chat preview
+     * `config.summary.content`.
+     */
+    public var settings: String
+    /**
+     * Idempotency key (1 to 64 characters): one effect per key. Filled when left out.
+     */
+    public var uuid: String?
+    /**
+     * The operation's number on this card: strictly greater than the previous one's.
+     */
+    public var sequence: Int64
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Path: the card entity's id (1 to 20 characters).
+         */cardId: String, 
+        /**
+         * The card JSON 2.0 `config` and/or `card_link`, as a JSON object serialized to a
+         * string (1 to 100,000 characters); the object itself is serialized. Streaming mode is
+         * `config.streaming_mode`, its pace `config.streaming_config`, the chat preview
+         * `config.summary.content`.
+         */settings: String, 
+        /**
+         * Idempotency key (1 to 64 characters): one effect per key. Filled when left out.
+         */uuid: String? = nil, 
+        /**
+         * The operation's number on this card: strictly greater than the previous one's.
+         */sequence: Int64) {
+        self.cardId = cardId
+        self.settings = settings
+        self.uuid = uuid
+        self.sequence = sequence
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension UpdateCardSettingsRequest: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeUpdateCardSettingsRequest: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> UpdateCardSettingsRequest {
+        return
+            try UpdateCardSettingsRequest(
+                cardId: FfiConverterString.read(from: &buf), 
+                settings: FfiConverterString.read(from: &buf), 
+                uuid: FfiConverterOptionString.read(from: &buf), 
+                sequence: FfiConverterInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: UpdateCardSettingsRequest, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.cardId, into: &buf)
+        FfiConverterString.write(value.settings, into: &buf)
+        FfiConverterOptionString.write(value.uuid, into: &buf)
+        FfiConverterInt64.write(value.sequence, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeUpdateCardSettingsRequest_lift(_ buf: RustBuffer) throws -> UpdateCardSettingsRequest {
+    return try FfiConverterTypeUpdateCardSettingsRequest.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeUpdateCardSettingsRequest_lower(_ value: UpdateCardSettingsRequest) -> RustBuffer {
+    return FfiConverterTypeUpdateCardSettingsRequest.lower(value)
 }
 
 
@@ -5496,6 +6686,24 @@ private let initializationResult: InitializationResult = {
     if (uniffi_larkmsg_kotlin_checksum_method_nativeclient_create_card_blocking() != 6466) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_larkmsg_kotlin_checksum_method_nativeclient_create_card_elements() != 11461) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_larkmsg_kotlin_checksum_method_nativeclient_create_card_elements_blocking() != 1522) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_larkmsg_kotlin_checksum_method_nativeclient_delete_card_element() != 33547) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_larkmsg_kotlin_checksum_method_nativeclient_delete_card_element_blocking() != 58946) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_larkmsg_kotlin_checksum_method_nativeclient_patch_card_element() != 2917) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_larkmsg_kotlin_checksum_method_nativeclient_patch_card_element_blocking() != 54766) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_larkmsg_kotlin_checksum_method_nativeclient_reply_message() != 53862) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -5508,7 +6716,37 @@ private let initializationResult: InitializationResult = {
     if (uniffi_larkmsg_kotlin_checksum_method_nativeclient_send_message_blocking() != 32746) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_larkmsg_kotlin_checksum_method_nativeclient_update_card() != 53380) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_larkmsg_kotlin_checksum_method_nativeclient_update_card_blocking() != 54950) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_larkmsg_kotlin_checksum_method_nativeclient_update_card_element() != 24812) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_larkmsg_kotlin_checksum_method_nativeclient_update_card_element_blocking() != 35974) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_larkmsg_kotlin_checksum_method_nativeclient_update_card_element_content() != 7821) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_larkmsg_kotlin_checksum_method_nativeclient_update_card_element_content_blocking() != 48521) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_larkmsg_kotlin_checksum_method_nativeclient_update_card_settings() != 52540) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_larkmsg_kotlin_checksum_method_nativeclient_update_card_settings_blocking() != 15614) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_larkmsg_kotlin_checksum_method_fakeserver_advance_clock_seconds() != 47478) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_larkmsg_kotlin_checksum_method_fakeserver_app_ticket() != 61668) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_larkmsg_kotlin_checksum_method_fakeserver_card() != 30268) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_larkmsg_kotlin_checksum_method_fakeserver_clear_faults() != 8476) {
@@ -5554,6 +6792,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_larkmsg_kotlin_checksum_method_fakeserver_set_quotas() != 42469) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_larkmsg_kotlin_checksum_method_fakeserver_set_streaming_timeout_seconds() != 31342) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_larkmsg_kotlin_checksum_method_fakeserver_set_token_lifetime_seconds() != 31713) {

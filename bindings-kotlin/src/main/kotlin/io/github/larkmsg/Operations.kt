@@ -80,6 +80,113 @@ abstract class Operations internal constructor() {
     fun createCardBlocking(request: CreateCardRequest): CreateCardResult = lark { native().createCardBlocking(request) }
 
     /**
+     * Updates a card entity's settings
+     * (`PATCH /open-apis/cardkit/v1/cards/:card_id/settings`): its `config` (streaming
+     * mode, its pace, the chat preview's summary) and `card_link`.
+     */
+    @Throws(LarkException::class)
+    suspend fun updateCardSettings(request: UpdateCardSettingsRequest): CardOperationResult = lark { native().updateCardSettings(request) }
+
+    /**
+     * Updates a card entity's settings (`PATCH /open-apis/cardkit/v1/cards/:card_id/settings`): its `config` (streaming mode, its pace, the chat preview's summary) and `card_link`.
+     *
+     * Blocks the calling thread until it is done.
+     */
+    @Throws(LarkException::class)
+    fun updateCardSettingsBlocking(request: UpdateCardSettingsRequest): CardOperationResult = lark { native().updateCardSettingsBlocking(request) }
+
+    /**
+     * Replaces a card entity's whole card (`PUT /open-apis/cardkit/v1/cards/:card_id`).
+     */
+    @Throws(LarkException::class)
+    suspend fun updateCard(request: UpdateCardRequest): CardOperationResult = lark { native().updateCard(request) }
+
+    /**
+     * Replaces a card entity's whole card (`PUT /open-apis/cardkit/v1/cards/:card_id`).
+     *
+     * Blocks the calling thread until it is done.
+     */
+    @Throws(LarkException::class)
+    fun updateCardBlocking(request: UpdateCardRequest): CardOperationResult = lark { native().updateCardBlocking(request) }
+
+    /**
+     * Streams text into a card entity's `markdown` or `plain_text` element, given in
+     * full each time
+     * (`PUT /open-apis/cardkit/v1/cards/:card_id/elements/:element_id/content`); the
+     * card must be in streaming mode.
+     */
+    @Throws(LarkException::class)
+    suspend fun updateCardElementContent(request: UpdateCardElementContentRequest): CardOperationResult = lark { native().updateCardElementContent(request) }
+
+    /**
+     * Streams text into a card entity's `markdown` or `plain_text` element, given in full each time (`PUT /open-apis/cardkit/v1/cards/:card_id/elements/:element_id/content`); the card must be in streaming mode.
+     *
+     * Blocks the calling thread until it is done.
+     */
+    @Throws(LarkException::class)
+    fun updateCardElementContentBlocking(request: UpdateCardElementContentRequest): CardOperationResult = lark { native().updateCardElementContentBlocking(request) }
+
+    /**
+     * Adds components to a card entity, before or after one or at the end of a
+     * container (`POST /open-apis/cardkit/v1/cards/:card_id/elements`).
+     */
+    @Throws(LarkException::class)
+    suspend fun createCardElements(request: CreateCardElementsRequest): CardOperationResult = lark { native().createCardElements(request) }
+
+    /**
+     * Adds components to a card entity, before or after one or at the end of a container (`POST /open-apis/cardkit/v1/cards/:card_id/elements`).
+     *
+     * Blocks the calling thread until it is done.
+     */
+    @Throws(LarkException::class)
+    fun createCardElementsBlocking(request: CreateCardElementsRequest): CardOperationResult = lark { native().createCardElementsBlocking(request) }
+
+    /**
+     * Replaces a component of a card entity
+     * (`PUT /open-apis/cardkit/v1/cards/:card_id/elements/:element_id`).
+     */
+    @Throws(LarkException::class)
+    suspend fun updateCardElement(request: UpdateCardElementRequest): CardOperationResult = lark { native().updateCardElement(request) }
+
+    /**
+     * Replaces a component of a card entity (`PUT /open-apis/cardkit/v1/cards/:card_id/elements/:element_id`).
+     *
+     * Blocks the calling thread until it is done.
+     */
+    @Throws(LarkException::class)
+    fun updateCardElementBlocking(request: UpdateCardElementRequest): CardOperationResult = lark { native().updateCardElementBlocking(request) }
+
+    /**
+     * Changes some properties of a component of a card entity
+     * (`PATCH /open-apis/cardkit/v1/cards/:card_id/elements/:element_id`).
+     */
+    @Throws(LarkException::class)
+    suspend fun patchCardElement(request: PatchCardElementRequest): CardOperationResult = lark { native().patchCardElement(request) }
+
+    /**
+     * Changes some properties of a component of a card entity (`PATCH /open-apis/cardkit/v1/cards/:card_id/elements/:element_id`).
+     *
+     * Blocks the calling thread until it is done.
+     */
+    @Throws(LarkException::class)
+    fun patchCardElementBlocking(request: PatchCardElementRequest): CardOperationResult = lark { native().patchCardElementBlocking(request) }
+
+    /**
+     * Deletes a component of a card entity, with everything inside it
+     * (`DELETE /open-apis/cardkit/v1/cards/:card_id/elements/:element_id`).
+     */
+    @Throws(LarkException::class)
+    suspend fun deleteCardElement(request: DeleteCardElementRequest): CardOperationResult = lark { native().deleteCardElement(request) }
+
+    /**
+     * Deletes a component of a card entity, with everything inside it (`DELETE /open-apis/cardkit/v1/cards/:card_id/elements/:element_id`).
+     *
+     * Blocks the calling thread until it is done.
+     */
+    @Throws(LarkException::class)
+    fun deleteCardElementBlocking(request: DeleteCardElementRequest): CardOperationResult = lark { native().deleteCardElementBlocking(request) }
+
+    /**
      * Creates an app feed card for up to 20 users (`POST /open-apis/im/v2/app_feed_card`).
      */
     @Throws(LarkException::class)

@@ -712,6 +712,18 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_larkmsg_kotlin_checksum_method_nativeclient_create_card_blocking(
     ): Int
+    external fun uniffi_larkmsg_kotlin_checksum_method_nativeclient_create_card_elements(
+    ): Int
+    external fun uniffi_larkmsg_kotlin_checksum_method_nativeclient_create_card_elements_blocking(
+    ): Int
+    external fun uniffi_larkmsg_kotlin_checksum_method_nativeclient_delete_card_element(
+    ): Int
+    external fun uniffi_larkmsg_kotlin_checksum_method_nativeclient_delete_card_element_blocking(
+    ): Int
+    external fun uniffi_larkmsg_kotlin_checksum_method_nativeclient_patch_card_element(
+    ): Int
+    external fun uniffi_larkmsg_kotlin_checksum_method_nativeclient_patch_card_element_blocking(
+    ): Int
     external fun uniffi_larkmsg_kotlin_checksum_method_nativeclient_reply_message(
     ): Int
     external fun uniffi_larkmsg_kotlin_checksum_method_nativeclient_reply_message_blocking(
@@ -720,7 +732,27 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_larkmsg_kotlin_checksum_method_nativeclient_send_message_blocking(
     ): Int
+    external fun uniffi_larkmsg_kotlin_checksum_method_nativeclient_update_card(
+    ): Int
+    external fun uniffi_larkmsg_kotlin_checksum_method_nativeclient_update_card_blocking(
+    ): Int
+    external fun uniffi_larkmsg_kotlin_checksum_method_nativeclient_update_card_element(
+    ): Int
+    external fun uniffi_larkmsg_kotlin_checksum_method_nativeclient_update_card_element_blocking(
+    ): Int
+    external fun uniffi_larkmsg_kotlin_checksum_method_nativeclient_update_card_element_content(
+    ): Int
+    external fun uniffi_larkmsg_kotlin_checksum_method_nativeclient_update_card_element_content_blocking(
+    ): Int
+    external fun uniffi_larkmsg_kotlin_checksum_method_nativeclient_update_card_settings(
+    ): Int
+    external fun uniffi_larkmsg_kotlin_checksum_method_nativeclient_update_card_settings_blocking(
+    ): Int
+    external fun uniffi_larkmsg_kotlin_checksum_method_fakeserver_advance_clock_seconds(
+    ): Int
     external fun uniffi_larkmsg_kotlin_checksum_method_fakeserver_app_ticket(
+    ): Int
+    external fun uniffi_larkmsg_kotlin_checksum_method_fakeserver_card(
     ): Int
     external fun uniffi_larkmsg_kotlin_checksum_method_fakeserver_clear_faults(
     ): Int
@@ -751,6 +783,8 @@ internal object IntegrityCheckingUniffiLib {
     external fun uniffi_larkmsg_kotlin_checksum_method_fakeserver_set_latency_ms(
     ): Int
     external fun uniffi_larkmsg_kotlin_checksum_method_fakeserver_set_quotas(
+    ): Int
+    external fun uniffi_larkmsg_kotlin_checksum_method_fakeserver_set_streaming_timeout_seconds(
     ): Int
     external fun uniffi_larkmsg_kotlin_checksum_method_fakeserver_set_token_lifetime_seconds(
     ): Int
@@ -826,6 +860,18 @@ internal object UniffiLib {
     ): Long
     external fun uniffi_larkmsg_kotlin_fn_method_nativeclient_create_card_blocking(`ptr`: Long,`request`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
+    external fun uniffi_larkmsg_kotlin_fn_method_nativeclient_create_card_elements(`ptr`: Long,`request`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_larkmsg_kotlin_fn_method_nativeclient_create_card_elements_blocking(`ptr`: Long,`request`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_larkmsg_kotlin_fn_method_nativeclient_delete_card_element(`ptr`: Long,`request`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_larkmsg_kotlin_fn_method_nativeclient_delete_card_element_blocking(`ptr`: Long,`request`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_larkmsg_kotlin_fn_method_nativeclient_patch_card_element(`ptr`: Long,`request`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_larkmsg_kotlin_fn_method_nativeclient_patch_card_element_blocking(`ptr`: Long,`request`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
     external fun uniffi_larkmsg_kotlin_fn_method_nativeclient_reply_message(`ptr`: Long,`request`: RustBuffer.ByValue,
     ): Long
     external fun uniffi_larkmsg_kotlin_fn_method_nativeclient_reply_message_blocking(`ptr`: Long,`request`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
@@ -834,13 +880,33 @@ internal object UniffiLib {
     ): Long
     external fun uniffi_larkmsg_kotlin_fn_method_nativeclient_send_message_blocking(`ptr`: Long,`request`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
+    external fun uniffi_larkmsg_kotlin_fn_method_nativeclient_update_card(`ptr`: Long,`request`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_larkmsg_kotlin_fn_method_nativeclient_update_card_blocking(`ptr`: Long,`request`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_larkmsg_kotlin_fn_method_nativeclient_update_card_element(`ptr`: Long,`request`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_larkmsg_kotlin_fn_method_nativeclient_update_card_element_blocking(`ptr`: Long,`request`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_larkmsg_kotlin_fn_method_nativeclient_update_card_element_content(`ptr`: Long,`request`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_larkmsg_kotlin_fn_method_nativeclient_update_card_element_content_blocking(`ptr`: Long,`request`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_larkmsg_kotlin_fn_method_nativeclient_update_card_settings(`ptr`: Long,`request`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_larkmsg_kotlin_fn_method_nativeclient_update_card_settings_blocking(`ptr`: Long,`request`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
     external fun uniffi_larkmsg_kotlin_fn_clone_fakeserver(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
     external fun uniffi_larkmsg_kotlin_fn_free_fakeserver(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
     external fun uniffi_larkmsg_kotlin_fn_constructor_fakeserver_start(`options`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
+    external fun uniffi_larkmsg_kotlin_fn_method_fakeserver_advance_clock_seconds(`ptr`: Long,`seconds`: Double,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
     external fun uniffi_larkmsg_kotlin_fn_method_fakeserver_app_ticket(`ptr`: Long,`appId`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_larkmsg_kotlin_fn_method_fakeserver_card(`ptr`: Long,`cardId`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_larkmsg_kotlin_fn_method_fakeserver_clear_faults(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
@@ -871,6 +937,8 @@ internal object UniffiLib {
     external fun uniffi_larkmsg_kotlin_fn_method_fakeserver_set_latency_ms(`ptr`: Long,`ms`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
     external fun uniffi_larkmsg_kotlin_fn_method_fakeserver_set_quotas(`ptr`: Long,`enabled`: Byte,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_larkmsg_kotlin_fn_method_fakeserver_set_streaming_timeout_seconds(`ptr`: Long,`seconds`: Double,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
     external fun uniffi_larkmsg_kotlin_fn_method_fakeserver_set_token_lifetime_seconds(`ptr`: Long,`seconds`: Double,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
@@ -1050,6 +1118,24 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_larkmsg_kotlin_checksum_method_nativeclient_create_card_blocking() and 0xFFFF) != 6466) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if ((lib.uniffi_larkmsg_kotlin_checksum_method_nativeclient_create_card_elements() and 0xFFFF) != 11461) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_larkmsg_kotlin_checksum_method_nativeclient_create_card_elements_blocking() and 0xFFFF) != 1522) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_larkmsg_kotlin_checksum_method_nativeclient_delete_card_element() and 0xFFFF) != 33547) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_larkmsg_kotlin_checksum_method_nativeclient_delete_card_element_blocking() and 0xFFFF) != 58946) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_larkmsg_kotlin_checksum_method_nativeclient_patch_card_element() and 0xFFFF) != 2917) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_larkmsg_kotlin_checksum_method_nativeclient_patch_card_element_blocking() and 0xFFFF) != 54766) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_larkmsg_kotlin_checksum_method_nativeclient_reply_message() and 0xFFFF) != 53862) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
@@ -1062,7 +1148,37 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_larkmsg_kotlin_checksum_method_nativeclient_send_message_blocking() and 0xFFFF) != 32746) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if ((lib.uniffi_larkmsg_kotlin_checksum_method_nativeclient_update_card() and 0xFFFF) != 53380) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_larkmsg_kotlin_checksum_method_nativeclient_update_card_blocking() and 0xFFFF) != 54950) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_larkmsg_kotlin_checksum_method_nativeclient_update_card_element() and 0xFFFF) != 24812) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_larkmsg_kotlin_checksum_method_nativeclient_update_card_element_blocking() and 0xFFFF) != 35974) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_larkmsg_kotlin_checksum_method_nativeclient_update_card_element_content() and 0xFFFF) != 7821) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_larkmsg_kotlin_checksum_method_nativeclient_update_card_element_content_blocking() and 0xFFFF) != 48521) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_larkmsg_kotlin_checksum_method_nativeclient_update_card_settings() and 0xFFFF) != 52540) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_larkmsg_kotlin_checksum_method_nativeclient_update_card_settings_blocking() and 0xFFFF) != 15614) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_larkmsg_kotlin_checksum_method_fakeserver_advance_clock_seconds() and 0xFFFF) != 47478) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_larkmsg_kotlin_checksum_method_fakeserver_app_ticket() and 0xFFFF) != 61668) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_larkmsg_kotlin_checksum_method_fakeserver_card() and 0xFFFF) != 30268) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_larkmsg_kotlin_checksum_method_fakeserver_clear_faults() and 0xFFFF) != 8476) {
@@ -1108,6 +1224,9 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_larkmsg_kotlin_checksum_method_fakeserver_set_quotas() and 0xFFFF) != 42469) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_larkmsg_kotlin_checksum_method_fakeserver_set_streaming_timeout_seconds() and 0xFFFF) != 31342) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_larkmsg_kotlin_checksum_method_fakeserver_set_token_lifetime_seconds() and 0xFFFF) != 31713) {
@@ -1587,9 +1706,22 @@ public object FfiConverterString: FfiConverter<String, RustBuffer.ByValue> {
 public interface FakeServerInterface {
     
     /**
+     * Moves the fake's clock forward (streaming mode's auto-close, the 14-day validity of
+     * card entities, token lifetimes).
+     */
+    fun `advanceClockSeconds`(`seconds`: kotlin.Double)
+    
+    /**
      * The current `app_ticket` of a store app (what the platform would push).
      */
     fun `appTicket`(`appId`: kotlin.String): kotlin.String?
+    
+    /**
+     * A card entity's state as JSON text (`sequence`, `streaming_mode`, `summary`, `texts`
+     * by `element_id`, `card`, `operations` with their `call`, `sequence` and `code`, …);
+     * `None` when the fake holds no card `card_id`.
+     */
+    fun `card`(`cardId`: kotlin.String): kotlin.String?
     
     /**
      * Removes every fault plan.
@@ -1668,6 +1800,12 @@ public interface FakeServerInterface {
      * Turns the platform's rate limits on or off.
      */
     fun `setQuotas`(`enabled`: kotlin.Boolean)
+    
+    /**
+     * Sets how long after it was turned on a card entity's streaming mode closes by itself
+     * (the platform's 10 minutes by default).
+     */
+    fun `setStreamingTimeoutSeconds`(`seconds`: kotlin.Double)
     
     /**
      * Sets the lifetime in seconds of tokens issued from now on.
@@ -1800,6 +1938,24 @@ open class FakeServer: Disposable, AutoCloseable, FakeServerInterface
 
     
     /**
+     * Moves the fake's clock forward (streaming mode's auto-close, the 14-day validity of
+     * card entities, token lifetimes).
+     */
+    @Throws(FakeException::class)override fun `advanceClockSeconds`(`seconds`: kotlin.Double)
+        = 
+    callWithHandle {
+    uniffiRustCallWithError(FakeException) { _status ->
+    UniffiLib.uniffi_larkmsg_kotlin_fn_method_fakeserver_advance_clock_seconds(
+        it,
+        
+        FfiConverterDouble.lower(`seconds`),_status)
+}
+    }
+    
+    
+
+    
+    /**
      * The current `app_ticket` of a store app (what the platform would push).
      */
     @Throws(FakeException::class)override fun `appTicket`(`appId`: kotlin.String): kotlin.String? {
@@ -1810,6 +1966,26 @@ open class FakeServer: Disposable, AutoCloseable, FakeServerInterface
         it,
         
         FfiConverterString.lower(`appId`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * A card entity's state as JSON text (`sequence`, `streaming_mode`, `summary`, `texts`
+     * by `element_id`, `card`, `operations` with their `call`, `sequence` and `code`, …);
+     * `None` when the fake holds no card `card_id`.
+     */
+    @Throws(FakeException::class)override fun `card`(`cardId`: kotlin.String): kotlin.String? {
+            return FfiConverterOptionalString.lift(
+    callWithHandle {
+    uniffiRustCallWithError(FakeException) { _status ->
+    UniffiLib.uniffi_larkmsg_kotlin_fn_method_fakeserver_card(
+        it,
+        
+        FfiConverterString.lower(`cardId`),_status)
 }
     }
     )
@@ -2072,6 +2248,24 @@ open class FakeServer: Disposable, AutoCloseable, FakeServerInterface
         it,
         
         FfiConverterBoolean.lower(`enabled`),_status)
+}
+    }
+    
+    
+
+    
+    /**
+     * Sets how long after it was turned on a card entity's streaming mode closes by itself
+     * (the platform's 10 minutes by default).
+     */
+    @Throws(FakeException::class)override fun `setStreamingTimeoutSeconds`(`seconds`: kotlin.Double)
+        = 
+    callWithHandle {
+    uniffiRustCallWithError(FakeException) { _status ->
+    UniffiLib.uniffi_larkmsg_kotlin_fn_method_fakeserver_set_streaming_timeout_seconds(
+        it,
+        
+        FfiConverterDouble.lower(`seconds`),_status)
 }
     }
     
@@ -2365,6 +2559,39 @@ public interface NativeClientInterface {
     fun `createCardBlocking`(`request`: CreateCardRequest): CreateCardResult
     
     /**
+     * Adds components to a card entity, before or after one or at the end of a
+     * container (`POST /open-apis/cardkit/v1/cards/:card_id/elements`).
+     */
+    suspend fun `createCardElements`(`request`: CreateCardElementsRequest): CardOperationResult
+    
+    /**
+     * `create_card_elements`, blocking the calling thread until it is done.
+     */
+    fun `createCardElementsBlocking`(`request`: CreateCardElementsRequest): CardOperationResult
+    
+    /**
+     * Deletes a component of a card entity, with everything inside it
+     * (`DELETE /open-apis/cardkit/v1/cards/:card_id/elements/:element_id`).
+     */
+    suspend fun `deleteCardElement`(`request`: DeleteCardElementRequest): CardOperationResult
+    
+    /**
+     * `delete_card_element`, blocking the calling thread until it is done.
+     */
+    fun `deleteCardElementBlocking`(`request`: DeleteCardElementRequest): CardOperationResult
+    
+    /**
+     * Changes some properties of a component of a card entity
+     * (`PATCH /open-apis/cardkit/v1/cards/:card_id/elements/:element_id`).
+     */
+    suspend fun `patchCardElement`(`request`: PatchCardElementRequest): CardOperationResult
+    
+    /**
+     * `patch_card_element`, blocking the calling thread until it is done.
+     */
+    fun `patchCardElementBlocking`(`request`: PatchCardElementRequest): CardOperationResult
+    
+    /**
      * Replies to a message (`POST /open-apis/im/v1/messages/:message_id/reply`), in its
      * chat or, with `reply_in_thread`, in a thread.
      *
@@ -2389,6 +2616,52 @@ public interface NativeClientInterface {
      * `send_message`, blocking the calling thread until it is done.
      */
     fun `sendMessageBlocking`(`request`: SendMessageRequest): Message
+    
+    /**
+     * Replaces a card entity's whole card (`PUT /open-apis/cardkit/v1/cards/:card_id`).
+     */
+    suspend fun `updateCard`(`request`: UpdateCardRequest): CardOperationResult
+    
+    /**
+     * `update_card`, blocking the calling thread until it is done.
+     */
+    fun `updateCardBlocking`(`request`: UpdateCardRequest): CardOperationResult
+    
+    /**
+     * Replaces a component of a card entity
+     * (`PUT /open-apis/cardkit/v1/cards/:card_id/elements/:element_id`).
+     */
+    suspend fun `updateCardElement`(`request`: UpdateCardElementRequest): CardOperationResult
+    
+    /**
+     * `update_card_element`, blocking the calling thread until it is done.
+     */
+    fun `updateCardElementBlocking`(`request`: UpdateCardElementRequest): CardOperationResult
+    
+    /**
+     * Streams text into a card entity's `markdown` or `plain_text` element, given in
+     * full each time
+     * (`PUT /open-apis/cardkit/v1/cards/:card_id/elements/:element_id/content`); the
+     * card must be in streaming mode.
+     */
+    suspend fun `updateCardElementContent`(`request`: UpdateCardElementContentRequest): CardOperationResult
+    
+    /**
+     * `update_card_element_content`, blocking the calling thread until it is done.
+     */
+    fun `updateCardElementContentBlocking`(`request`: UpdateCardElementContentRequest): CardOperationResult
+    
+    /**
+     * Updates a card entity's settings
+     * (`PATCH /open-apis/cardkit/v1/cards/:card_id/settings`): its `config` (streaming
+     * mode, its pace, the chat preview's summary) and `card_link`.
+     */
+    suspend fun `updateCardSettings`(`request`: UpdateCardSettingsRequest): CardOperationResult
+    
+    /**
+     * `update_card_settings`, blocking the calling thread until it is done.
+     */
+    fun `updateCardSettingsBlocking`(`request`: UpdateCardSettingsRequest): CardOperationResult
     
     companion object
 }
@@ -2763,6 +3036,138 @@ open class NativeClient: Disposable, AutoCloseable, NativeClientInterface
 
     
     /**
+     * Adds components to a card entity, before or after one or at the end of a
+     * container (`POST /open-apis/cardkit/v1/cards/:card_id/elements`).
+     */
+    @Throws(NativeException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `createCardElements`(`request`: CreateCardElementsRequest) : CardOperationResult {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_larkmsg_kotlin_fn_method_nativeclient_create_card_elements(
+                uniffiHandle,
+                
+        FfiConverterTypeCreateCardElementsRequest.lower(`request`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_larkmsg_kotlin_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_larkmsg_kotlin_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_larkmsg_kotlin_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeCardOperationResult.lift(it) },
+        // Error FFI converter
+        NativeException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * `create_card_elements`, blocking the calling thread until it is done.
+     */
+    @Throws(NativeException::class)override fun `createCardElementsBlocking`(`request`: CreateCardElementsRequest): CardOperationResult {
+            return FfiConverterTypeCardOperationResult.lift(
+    callWithHandle {
+    uniffiRustCallWithError(NativeException) { _status ->
+    UniffiLib.uniffi_larkmsg_kotlin_fn_method_nativeclient_create_card_elements_blocking(
+        it,
+        
+        FfiConverterTypeCreateCardElementsRequest.lower(`request`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Deletes a component of a card entity, with everything inside it
+     * (`DELETE /open-apis/cardkit/v1/cards/:card_id/elements/:element_id`).
+     */
+    @Throws(NativeException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `deleteCardElement`(`request`: DeleteCardElementRequest) : CardOperationResult {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_larkmsg_kotlin_fn_method_nativeclient_delete_card_element(
+                uniffiHandle,
+                
+        FfiConverterTypeDeleteCardElementRequest.lower(`request`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_larkmsg_kotlin_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_larkmsg_kotlin_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_larkmsg_kotlin_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeCardOperationResult.lift(it) },
+        // Error FFI converter
+        NativeException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * `delete_card_element`, blocking the calling thread until it is done.
+     */
+    @Throws(NativeException::class)override fun `deleteCardElementBlocking`(`request`: DeleteCardElementRequest): CardOperationResult {
+            return FfiConverterTypeCardOperationResult.lift(
+    callWithHandle {
+    uniffiRustCallWithError(NativeException) { _status ->
+    UniffiLib.uniffi_larkmsg_kotlin_fn_method_nativeclient_delete_card_element_blocking(
+        it,
+        
+        FfiConverterTypeDeleteCardElementRequest.lower(`request`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Changes some properties of a component of a card entity
+     * (`PATCH /open-apis/cardkit/v1/cards/:card_id/elements/:element_id`).
+     */
+    @Throws(NativeException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `patchCardElement`(`request`: PatchCardElementRequest) : CardOperationResult {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_larkmsg_kotlin_fn_method_nativeclient_patch_card_element(
+                uniffiHandle,
+                
+        FfiConverterTypePatchCardElementRequest.lower(`request`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_larkmsg_kotlin_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_larkmsg_kotlin_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_larkmsg_kotlin_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeCardOperationResult.lift(it) },
+        // Error FFI converter
+        NativeException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * `patch_card_element`, blocking the calling thread until it is done.
+     */
+    @Throws(NativeException::class)override fun `patchCardElementBlocking`(`request`: PatchCardElementRequest): CardOperationResult {
+            return FfiConverterTypeCardOperationResult.lift(
+    callWithHandle {
+    uniffiRustCallWithError(NativeException) { _status ->
+    UniffiLib.uniffi_larkmsg_kotlin_fn_method_nativeclient_patch_card_element_blocking(
+        it,
+        
+        FfiConverterTypePatchCardElementRequest.lower(`request`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
      * Replies to a message (`POST /open-apis/im/v1/messages/:message_id/reply`), in its
      * chat or, with `reply_in_thread`, in a thread.
      *
@@ -2847,6 +3252,184 @@ open class NativeClient: Disposable, AutoCloseable, NativeClientInterface
         it,
         
         FfiConverterTypeSendMessageRequest.lower(`request`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Replaces a card entity's whole card (`PUT /open-apis/cardkit/v1/cards/:card_id`).
+     */
+    @Throws(NativeException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `updateCard`(`request`: UpdateCardRequest) : CardOperationResult {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_larkmsg_kotlin_fn_method_nativeclient_update_card(
+                uniffiHandle,
+                
+        FfiConverterTypeUpdateCardRequest.lower(`request`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_larkmsg_kotlin_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_larkmsg_kotlin_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_larkmsg_kotlin_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeCardOperationResult.lift(it) },
+        // Error FFI converter
+        NativeException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * `update_card`, blocking the calling thread until it is done.
+     */
+    @Throws(NativeException::class)override fun `updateCardBlocking`(`request`: UpdateCardRequest): CardOperationResult {
+            return FfiConverterTypeCardOperationResult.lift(
+    callWithHandle {
+    uniffiRustCallWithError(NativeException) { _status ->
+    UniffiLib.uniffi_larkmsg_kotlin_fn_method_nativeclient_update_card_blocking(
+        it,
+        
+        FfiConverterTypeUpdateCardRequest.lower(`request`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Replaces a component of a card entity
+     * (`PUT /open-apis/cardkit/v1/cards/:card_id/elements/:element_id`).
+     */
+    @Throws(NativeException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `updateCardElement`(`request`: UpdateCardElementRequest) : CardOperationResult {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_larkmsg_kotlin_fn_method_nativeclient_update_card_element(
+                uniffiHandle,
+                
+        FfiConverterTypeUpdateCardElementRequest.lower(`request`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_larkmsg_kotlin_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_larkmsg_kotlin_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_larkmsg_kotlin_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeCardOperationResult.lift(it) },
+        // Error FFI converter
+        NativeException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * `update_card_element`, blocking the calling thread until it is done.
+     */
+    @Throws(NativeException::class)override fun `updateCardElementBlocking`(`request`: UpdateCardElementRequest): CardOperationResult {
+            return FfiConverterTypeCardOperationResult.lift(
+    callWithHandle {
+    uniffiRustCallWithError(NativeException) { _status ->
+    UniffiLib.uniffi_larkmsg_kotlin_fn_method_nativeclient_update_card_element_blocking(
+        it,
+        
+        FfiConverterTypeUpdateCardElementRequest.lower(`request`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Streams text into a card entity's `markdown` or `plain_text` element, given in
+     * full each time
+     * (`PUT /open-apis/cardkit/v1/cards/:card_id/elements/:element_id/content`); the
+     * card must be in streaming mode.
+     */
+    @Throws(NativeException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `updateCardElementContent`(`request`: UpdateCardElementContentRequest) : CardOperationResult {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_larkmsg_kotlin_fn_method_nativeclient_update_card_element_content(
+                uniffiHandle,
+                
+        FfiConverterTypeUpdateCardElementContentRequest.lower(`request`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_larkmsg_kotlin_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_larkmsg_kotlin_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_larkmsg_kotlin_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeCardOperationResult.lift(it) },
+        // Error FFI converter
+        NativeException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * `update_card_element_content`, blocking the calling thread until it is done.
+     */
+    @Throws(NativeException::class)override fun `updateCardElementContentBlocking`(`request`: UpdateCardElementContentRequest): CardOperationResult {
+            return FfiConverterTypeCardOperationResult.lift(
+    callWithHandle {
+    uniffiRustCallWithError(NativeException) { _status ->
+    UniffiLib.uniffi_larkmsg_kotlin_fn_method_nativeclient_update_card_element_content_blocking(
+        it,
+        
+        FfiConverterTypeUpdateCardElementContentRequest.lower(`request`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Updates a card entity's settings
+     * (`PATCH /open-apis/cardkit/v1/cards/:card_id/settings`): its `config` (streaming
+     * mode, its pace, the chat preview's summary) and `card_link`.
+     */
+    @Throws(NativeException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `updateCardSettings`(`request`: UpdateCardSettingsRequest) : CardOperationResult {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_larkmsg_kotlin_fn_method_nativeclient_update_card_settings(
+                uniffiHandle,
+                
+        FfiConverterTypeUpdateCardSettingsRequest.lower(`request`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_larkmsg_kotlin_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_larkmsg_kotlin_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_larkmsg_kotlin_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeCardOperationResult.lift(it) },
+        // Error FFI converter
+        NativeException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * `update_card_settings`, blocking the calling thread until it is done.
+     */
+    @Throws(NativeException::class)override fun `updateCardSettingsBlocking`(`request`: UpdateCardSettingsRequest): CardOperationResult {
+            return FfiConverterTypeCardOperationResult.lift(
+    callWithHandle {
+    uniffiRustCallWithError(NativeException) { _status ->
+    UniffiLib.uniffi_larkmsg_kotlin_fn_method_nativeclient_update_card_settings_blocking(
+        it,
+        
+        FfiConverterTypeUpdateCardSettingsRequest.lower(`request`),_status)
 }
     }
     )
@@ -3532,6 +4115,86 @@ public object FfiConverterTypeBatchSendResult: FfiConverterRustBuffer<BatchSendR
 
 
 /**
+ * The new card of a full update.
+ */
+data class CardJson (
+    /**
+     * What `data` holds: always `card_json` (`type` on the wire).
+     */
+    val `type`: kotlin.String
+    , 
+    /**
+     * The complete card JSON 2.0, serialized to a string (1 to 1,000,000 characters); the
+     * object itself is serialized.
+     */
+    val `data`: kotlin.String
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeCardJson: FfiConverterRustBuffer<CardJson> {
+    override fun read(buf: ByteBuffer): CardJson {
+        return CardJson(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: CardJson) = (
+            FfiConverterString.allocationSize(value.`type`) +
+            FfiConverterString.allocationSize(value.`data`)
+    )
+
+    override fun write(value: CardJson, buf: ByteBuffer) {
+            FfiConverterString.write(value.`type`, buf)
+            FfiConverterString.write(value.`data`, buf)
+    }
+}
+
+
+
+/**
+ * The result of every card entity operation after create: the platform answers an empty
+ * `data` (`{}`), and anything it may add later is ignored.
+ */
+class CardOperationResult {
+    override fun equals(other: Any?): Boolean {
+        return other is CardOperationResult
+    }
+
+    override fun hashCode(): Int {
+        return javaClass.hashCode()
+    }
+
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeCardOperationResult: FfiConverterRustBuffer<CardOperationResult> {
+    override fun read(buf: ByteBuffer): CardOperationResult {
+        return CardOperationResult()
+    }
+
+    override fun allocationSize(value: CardOperationResult) = 0UL
+
+    override fun write(value: CardOperationResult, buf: ByteBuffer) {
+    }
+}
+
+
+
+/**
  * Client settings in their JSON form (snake_case keys, durations in milliseconds).
  *
  * ```json
@@ -3753,6 +4416,87 @@ public object FfiConverterTypeCreateAppFeedCardResult: FfiConverterRustBuffer<Cr
 
 
 /**
+ * Add components request: the `card_id` path parameter and the JSON body.
+ */
+data class CreateCardElementsRequest (
+    /**
+     * Path: the card entity's id (1 to 20 characters).
+     */
+    val `cardId`: kotlin.String
+    , 
+    /**
+     * Where the components go (`insert_before`, `insert_after`, `append`).
+     */
+    val `type`: kotlin.String
+    , 
+    /**
+     * The component to insert before or after (required then), or the container to append
+     * to (the card body when left out); 0 to 20 characters.
+     */
+    val `targetElementId`: kotlin.String? = null 
+    , 
+    /**
+     * Idempotency key (1 to 64 characters): one effect per key. Filled when left out.
+     */
+    val `uuid`: kotlin.String? = null 
+    , 
+    /**
+     * The operation's number on this card: strictly greater than the previous one's.
+     */
+    val `sequence`: kotlin.Long
+    , 
+    /**
+     * The components: a JSON array of card JSON 2.0 components serialized to a string
+     * (1 to 1,000,000 characters); the array itself is serialized.
+     */
+    val `elements`: kotlin.String
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeCreateCardElementsRequest: FfiConverterRustBuffer<CreateCardElementsRequest> {
+    override fun read(buf: ByteBuffer): CreateCardElementsRequest {
+        return CreateCardElementsRequest(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterLong.read(buf),
+            FfiConverterString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: CreateCardElementsRequest) = (
+            FfiConverterString.allocationSize(value.`cardId`) +
+            FfiConverterString.allocationSize(value.`type`) +
+            FfiConverterOptionalString.allocationSize(value.`targetElementId`) +
+            FfiConverterOptionalString.allocationSize(value.`uuid`) +
+            FfiConverterLong.allocationSize(value.`sequence`) +
+            FfiConverterString.allocationSize(value.`elements`)
+    )
+
+    override fun write(value: CreateCardElementsRequest, buf: ByteBuffer) {
+            FfiConverterString.write(value.`cardId`, buf)
+            FfiConverterString.write(value.`type`, buf)
+            FfiConverterOptionalString.write(value.`targetElementId`, buf)
+            FfiConverterOptionalString.write(value.`uuid`, buf)
+            FfiConverterLong.write(value.`sequence`, buf)
+            FfiConverterString.write(value.`elements`, buf)
+    }
+}
+
+
+
+/**
  * Create card entity request (the JSON body; there are no query parameters).
  */
 data class CreateCardRequest (
@@ -3834,6 +4578,69 @@ public object FfiConverterTypeCreateCardResult: FfiConverterRustBuffer<CreateCar
 
     override fun write(value: CreateCardResult, buf: ByteBuffer) {
             FfiConverterString.write(value.`cardId`, buf)
+    }
+}
+
+
+
+/**
+ * Delete a component request: the path parameters and the JSON body the page defines.
+ */
+data class DeleteCardElementRequest (
+    /**
+     * Path: the card entity's id (1 to 20 characters).
+     */
+    val `cardId`: kotlin.String
+    , 
+    /**
+     * Path: the component to delete (1 to 20 characters).
+     */
+    val `elementId`: kotlin.String
+    , 
+    /**
+     * Idempotency key (1 to 64 characters): one effect per key. Filled when left out.
+     */
+    val `uuid`: kotlin.String? = null 
+    , 
+    /**
+     * The operation's number on this card: strictly greater than the previous one's.
+     */
+    val `sequence`: kotlin.Long
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeDeleteCardElementRequest: FfiConverterRustBuffer<DeleteCardElementRequest> {
+    override fun read(buf: ByteBuffer): DeleteCardElementRequest {
+        return DeleteCardElementRequest(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterLong.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: DeleteCardElementRequest) = (
+            FfiConverterString.allocationSize(value.`cardId`) +
+            FfiConverterString.allocationSize(value.`elementId`) +
+            FfiConverterOptionalString.allocationSize(value.`uuid`) +
+            FfiConverterLong.allocationSize(value.`sequence`)
+    )
+
+    override fun write(value: DeleteCardElementRequest, buf: ByteBuffer) {
+            FfiConverterString.write(value.`cardId`, buf)
+            FfiConverterString.write(value.`elementId`, buf)
+            FfiConverterOptionalString.write(value.`uuid`, buf)
+            FfiConverterLong.write(value.`sequence`, buf)
     }
 }
 
@@ -4537,6 +5344,79 @@ public object FfiConverterTypeMessageBody: FfiConverterRustBuffer<MessageBody> {
 
 
 /**
+ * Update a component's properties request: the path parameters and the JSON body.
+ */
+data class PatchCardElementRequest (
+    /**
+     * Path: the card entity's id (1 to 20 characters).
+     */
+    val `cardId`: kotlin.String
+    , 
+    /**
+     * Path: the component to change (1 to 20 characters).
+     */
+    val `elementId`: kotlin.String
+    , 
+    /**
+     * The properties to change: a JSON object serialized to a string (1 to 1,000,000
+     * characters); the object itself is serialized. `tag` cannot change (platform code
+     * 300312); an `element_id` renames the component.
+     */
+    val `partialElement`: kotlin.String
+    , 
+    /**
+     * Idempotency key (1 to 64 characters): one effect per key. Filled when left out.
+     */
+    val `uuid`: kotlin.String? = null 
+    , 
+    /**
+     * The operation's number on this card: strictly greater than the previous one's.
+     */
+    val `sequence`: kotlin.Long
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypePatchCardElementRequest: FfiConverterRustBuffer<PatchCardElementRequest> {
+    override fun read(buf: ByteBuffer): PatchCardElementRequest {
+        return PatchCardElementRequest(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterLong.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: PatchCardElementRequest) = (
+            FfiConverterString.allocationSize(value.`cardId`) +
+            FfiConverterString.allocationSize(value.`elementId`) +
+            FfiConverterString.allocationSize(value.`partialElement`) +
+            FfiConverterOptionalString.allocationSize(value.`uuid`) +
+            FfiConverterLong.allocationSize(value.`sequence`)
+    )
+
+    override fun write(value: PatchCardElementRequest, buf: ByteBuffer) {
+            FfiConverterString.write(value.`cardId`, buf)
+            FfiConverterString.write(value.`elementId`, buf)
+            FfiConverterString.write(value.`partialElement`, buf)
+            FfiConverterOptionalString.write(value.`uuid`, buf)
+            FfiConverterLong.write(value.`sequence`, buf)
+    }
+}
+
+
+
+/**
  * A scope or policy the platform says the app lacks.
  */
 data class PermissionViolation (
@@ -4968,6 +5848,286 @@ public object FfiConverterTypeTimeoutOptions: FfiConverterRustBuffer<TimeoutOpti
             FfiConverterOptionalLong.write(value.`connectMs`, buf)
             FfiConverterOptionalLong.write(value.`requestMs`, buf)
             FfiConverterOptionalLong.write(value.`totalMs`, buf)
+    }
+}
+
+
+
+/**
+ * Stream text request: the `card_id` and `element_id` path parameters and the JSON body.
+ *
+ * The card must be in streaming mode (else platform code 300309, or 200850 once streaming
+ * mode closed by itself) and the element a `markdown` or `plain_text` one (300310). When
+ * the text on the card is a prefix of `content`, the new tail is typed out after it;
+ * otherwise the whole text is shown at once.
+ */
+data class UpdateCardElementContentRequest (
+    /**
+     * Path: the card entity's id (1 to 20 characters).
+     */
+    val `cardId`: kotlin.String
+    , 
+    /**
+     * Path: the `element_id` of a `markdown` or `plain_text` element (1 to 20 characters).
+     */
+    val `elementId`: kotlin.String
+    , 
+    /**
+     * Idempotency key (1 to 64 characters): one effect per key. Filled when left out.
+     */
+    val `uuid`: kotlin.String? = null 
+    , 
+    /**
+     * The element's new full text, not a delta (1 to 100,000 characters).
+     */
+    val `content`: kotlin.String
+    , 
+    /**
+     * The operation's number on this card: strictly greater than the previous one's.
+     */
+    val `sequence`: kotlin.Long
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeUpdateCardElementContentRequest: FfiConverterRustBuffer<UpdateCardElementContentRequest> {
+    override fun read(buf: ByteBuffer): UpdateCardElementContentRequest {
+        return UpdateCardElementContentRequest(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterLong.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: UpdateCardElementContentRequest) = (
+            FfiConverterString.allocationSize(value.`cardId`) +
+            FfiConverterString.allocationSize(value.`elementId`) +
+            FfiConverterOptionalString.allocationSize(value.`uuid`) +
+            FfiConverterString.allocationSize(value.`content`) +
+            FfiConverterLong.allocationSize(value.`sequence`)
+    )
+
+    override fun write(value: UpdateCardElementContentRequest, buf: ByteBuffer) {
+            FfiConverterString.write(value.`cardId`, buf)
+            FfiConverterString.write(value.`elementId`, buf)
+            FfiConverterOptionalString.write(value.`uuid`, buf)
+            FfiConverterString.write(value.`content`, buf)
+            FfiConverterLong.write(value.`sequence`, buf)
+    }
+}
+
+
+
+/**
+ * Replace a component request: the `card_id` and `element_id` path parameters and the body.
+ */
+data class UpdateCardElementRequest (
+    /**
+     * Path: the card entity's id (1 to 20 characters).
+     */
+    val `cardId`: kotlin.String
+    , 
+    /**
+     * Path: the component to replace: a letter, then letters, digits or underscores
+     * (1 to 20 characters).
+     */
+    val `elementId`: kotlin.String
+    , 
+    /**
+     * Idempotency key (1 to 64 characters): one effect per key. Filled when left out.
+     */
+    val `uuid`: kotlin.String? = null 
+    , 
+    /**
+     * The new component: one card JSON 2.0 component serialized to a string (1 to
+     * 1,000,000 characters); the object itself is serialized.
+     */
+    val `element`: kotlin.String
+    , 
+    /**
+     * The operation's number on this card: strictly greater than the previous one's.
+     */
+    val `sequence`: kotlin.Long
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeUpdateCardElementRequest: FfiConverterRustBuffer<UpdateCardElementRequest> {
+    override fun read(buf: ByteBuffer): UpdateCardElementRequest {
+        return UpdateCardElementRequest(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterLong.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: UpdateCardElementRequest) = (
+            FfiConverterString.allocationSize(value.`cardId`) +
+            FfiConverterString.allocationSize(value.`elementId`) +
+            FfiConverterOptionalString.allocationSize(value.`uuid`) +
+            FfiConverterString.allocationSize(value.`element`) +
+            FfiConverterLong.allocationSize(value.`sequence`)
+    )
+
+    override fun write(value: UpdateCardElementRequest, buf: ByteBuffer) {
+            FfiConverterString.write(value.`cardId`, buf)
+            FfiConverterString.write(value.`elementId`, buf)
+            FfiConverterOptionalString.write(value.`uuid`, buf)
+            FfiConverterString.write(value.`element`, buf)
+            FfiConverterLong.write(value.`sequence`, buf)
+    }
+}
+
+
+
+/**
+ * Full update request: the `card_id` path parameter and the JSON body.
+ */
+data class UpdateCardRequest (
+    /**
+     * Path: the card entity's id (1 to 20 characters).
+     */
+    val `cardId`: kotlin.String
+    , 
+    /**
+     * The new card, replacing everything the card entity held.
+     */
+    val `card`: CardJson
+    , 
+    /**
+     * Idempotency key (1 to 64 characters): one effect per key. Filled when left out.
+     */
+    val `uuid`: kotlin.String? = null 
+    , 
+    /**
+     * The operation's number on this card: strictly greater than the previous one's.
+     */
+    val `sequence`: kotlin.Long
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeUpdateCardRequest: FfiConverterRustBuffer<UpdateCardRequest> {
+    override fun read(buf: ByteBuffer): UpdateCardRequest {
+        return UpdateCardRequest(
+            FfiConverterString.read(buf),
+            FfiConverterTypeCardJson.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterLong.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: UpdateCardRequest) = (
+            FfiConverterString.allocationSize(value.`cardId`) +
+            FfiConverterTypeCardJson.allocationSize(value.`card`) +
+            FfiConverterOptionalString.allocationSize(value.`uuid`) +
+            FfiConverterLong.allocationSize(value.`sequence`)
+    )
+
+    override fun write(value: UpdateCardRequest, buf: ByteBuffer) {
+            FfiConverterString.write(value.`cardId`, buf)
+            FfiConverterTypeCardJson.write(value.`card`, buf)
+            FfiConverterOptionalString.write(value.`uuid`, buf)
+            FfiConverterLong.write(value.`sequence`, buf)
+    }
+}
+
+
+
+/**
+ * Update card entity settings request: the `card_id` path parameter and the JSON body.
+ *
+ * Serializing it gives exactly the HTTP body.
+ */
+data class UpdateCardSettingsRequest (
+    /**
+     * Path: the card entity's id (1 to 20 characters).
+     */
+    val `cardId`: kotlin.String
+    , 
+    /**
+     * The card JSON 2.0 `config` and/or `card_link`, as a JSON object serialized to a
+     * string (1 to 100,000 characters); the object itself is serialized. Streaming mode is
+     * `config.streaming_mode`, its pace `config.streaming_config`, the chat preview
+     * `config.summary.content`.
+     */
+    val `settings`: kotlin.String
+    , 
+    /**
+     * Idempotency key (1 to 64 characters): one effect per key. Filled when left out.
+     */
+    val `uuid`: kotlin.String? = null 
+    , 
+    /**
+     * The operation's number on this card: strictly greater than the previous one's.
+     */
+    val `sequence`: kotlin.Long
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeUpdateCardSettingsRequest: FfiConverterRustBuffer<UpdateCardSettingsRequest> {
+    override fun read(buf: ByteBuffer): UpdateCardSettingsRequest {
+        return UpdateCardSettingsRequest(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterLong.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: UpdateCardSettingsRequest) = (
+            FfiConverterString.allocationSize(value.`cardId`) +
+            FfiConverterString.allocationSize(value.`settings`) +
+            FfiConverterOptionalString.allocationSize(value.`uuid`) +
+            FfiConverterLong.allocationSize(value.`sequence`)
+    )
+
+    override fun write(value: UpdateCardSettingsRequest, buf: ByteBuffer) {
+            FfiConverterString.write(value.`cardId`, buf)
+            FfiConverterString.write(value.`settings`, buf)
+            FfiConverterOptionalString.write(value.`uuid`, buf)
+            FfiConverterLong.write(value.`sequence`, buf)
     }
 }
 

@@ -91,6 +91,7 @@ class ConformanceTest {
     private fun before(fake: FakeServer, client: Client, action: JsonObject, blocking: Boolean) {
         when {
             "fault" in action -> fake.control("POST", "faults", action.getValue("fault").toString())
+            "card" in action -> fake.control("POST", "cards", action.getValue("card").toString())
             action["revoke_tokens"]?.jsonPrimitive?.boolean == true -> fake.revokeTokens()
             action["warm_up"]?.jsonPrimitive?.boolean == true -> {
                 if (blocking) {
@@ -140,6 +141,10 @@ class ConformanceTest {
                 val name = if (key == "feed_cards") "feedCards" else key
                 assertEquals(count.jsonPrimitive.int, got.getValue(name).size, "inbox $key")
             }
+        }
+        case["expect_card"]?.jsonObject?.let { want ->
+            val card = fake.card(want.text("card_id"))?.let(::parse)
+            assertTrue(subset(want, card), "card: expected subset $want, got $card")
         }
     }
 
