@@ -2,9 +2,9 @@
 # Builds liblarkmsg_kotlin.so, checks that the checked-in uniffi sources (Kotlin and Swift)
 # are what uniffi generates from it, packages the jar with the library for linux-x86-64
 # where JNA finds it, and runs `mvn verify`: the JUnit tests (every conformance case,
-# blocking and suspending; the typed operations, errors, 1,000 coroutines on one client,
-# cancellation, panics, the fake, the builder cases; no secret in any output at trace
-# level). Then compiles examples/java/SendText.java against the packaged jar and runs it.
+# blocking and suspending; the typed operations, errors, the card stream, 1,000
+# coroutines on one client, cancellation, panics, the fake, the builder cases; no secret
+# in any output at trace level). Then compiles examples/java/SendText.java against the packaged jar and runs it.
 # Usage: bindings-kotlin/test.sh   (installs Maven and a JDK with apt-get if missing; needs
 # cargo and the package registries)
 set -euo pipefail

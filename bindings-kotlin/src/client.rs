@@ -143,7 +143,7 @@ impl NativeClient {
     }
 
     /// The client, unless it was closed.
-    fn client(&self) -> Result<larkmsg::Client, NativeError> {
+    pub(crate) fn client(&self) -> Result<larkmsg::Client, NativeError> {
         let guard = self.inner.read().unwrap_or_else(PoisonError::into_inner);
         let client = guard
             .as_ref()

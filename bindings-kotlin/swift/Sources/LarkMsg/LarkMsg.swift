@@ -1123,6 +1123,266 @@ public func FfiConverterTypeFakeServer_lower(_ value: FakeServer) -> UInt64 {
 
 
 /**
+ * A card entity being streamed into. Freed (or collected) before `finish`, it is finished
+ * in the background with the text so far.
+ */
+public protocol NativeCardStreamProtocol: AnyObject, Sendable {
+    
+    /**
+     * Appends `delta` to the text; never waits.
+     */
+    func append(delta: String) throws 
+    
+    /**
+     * The card entity's id.
+     */
+    func cardId()  -> String
+    
+    /**
+     * Puts the exact text (`text` when given) on the card, turns streaming mode off and
+     * sets the summary (`summary`, else the options' one, else the start of the text).
+     */
+    func finish(text: String?, summary: String?) async throws  -> StreamSummary
+    
+    /**
+     * [`NativeCardStream::finish`], blocking the calling thread.
+     */
+    func finishBlocking(text: String?, summary: String?) throws  -> StreamSummary
+    
+    /**
+     * Finishes the stream in the background with the text so far; never waits.
+     */
+    func finishInBackground() 
+    
+    /**
+     * The id of the message that sent the card.
+     */
+    func messageId()  -> String
+    
+    /**
+     * Replaces the whole text; never waits.
+     */
+    func push(text: String) throws 
+    
+    /**
+     * The text so far.
+     */
+    func text()  -> String
+    
+}
+/**
+ * A card entity being streamed into. Freed (or collected) before `finish`, it is finished
+ * in the background with the text so far.
+ */
+open class NativeCardStream: NativeCardStreamProtocol, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_larkmsg_kotlin_fn_clone_nativecardstream(self.handle, $0) }
+    }
+    // No primary constructor declared for this class.
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_larkmsg_kotlin_fn_free_nativecardstream(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * Appends `delta` to the text; never waits.
+     */
+open func append(delta: String)throws   {try rustCallWithError(FfiConverterTypeNativeError_lift) {
+        uniffiCallStatus in
+    uniffi_larkmsg_kotlin_fn_method_nativecardstream_append(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(delta),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * The card entity's id.
+     */
+open func cardId() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_larkmsg_kotlin_fn_method_nativecardstream_card_id(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Puts the exact text (`text` when given) on the card, turns streaming mode off and
+     * sets the summary (`summary`, else the options' one, else the start of the text).
+     */
+open func finish(text: String?, summary: String?)async throws  -> StreamSummary  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_larkmsg_kotlin_fn_method_nativecardstream_finish(
+                        self.uniffiCloneHandle(),FfiConverterOptionString.lower(text),FfiConverterOptionString.lower(summary)
+                )
+            },
+            pollFunc: ffi_larkmsg_kotlin_rust_future_poll_rust_buffer,
+            completeFunc: ffi_larkmsg_kotlin_rust_future_complete_rust_buffer,
+            freeFunc: ffi_larkmsg_kotlin_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeStreamSummary_lift,
+            errorHandler: FfiConverterTypeNativeError_lift
+        )
+}
+    
+    /**
+     * [`NativeCardStream::finish`], blocking the calling thread.
+     */
+open func finishBlocking(text: String?, summary: String?)throws  -> StreamSummary  {
+    return try  FfiConverterTypeStreamSummary_lift(try rustCallWithError(FfiConverterTypeNativeError_lift) {
+        uniffiCallStatus in
+    uniffi_larkmsg_kotlin_fn_method_nativecardstream_finish_blocking(
+            self.uniffiCloneHandle(),
+        FfiConverterOptionString.lower(text),
+        FfiConverterOptionString.lower(summary),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Finishes the stream in the background with the text so far; never waits.
+     */
+open func finishInBackground()  {try! rustCall() {
+        uniffiCallStatus in
+    uniffi_larkmsg_kotlin_fn_method_nativecardstream_finish_in_background(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * The id of the message that sent the card.
+     */
+open func messageId() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_larkmsg_kotlin_fn_method_nativecardstream_message_id(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Replaces the whole text; never waits.
+     */
+open func push(text: String)throws   {try rustCallWithError(FfiConverterTypeNativeError_lift) {
+        uniffiCallStatus in
+    uniffi_larkmsg_kotlin_fn_method_nativecardstream_push(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(text),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * The text so far.
+     */
+open func text() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_larkmsg_kotlin_fn_method_nativecardstream_text(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeNativeCardStream: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = NativeCardStream
+
+    public static func lift(_ handle: UInt64) throws -> NativeCardStream {
+        return NativeCardStream(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: NativeCardStream) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> NativeCardStream {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: NativeCardStream, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeNativeCardStream_lift(_ handle: UInt64) throws -> NativeCardStream {
+    return try FfiConverterTypeNativeCardStream.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeNativeCardStream_lower(_ value: NativeCardStream) -> UInt64 {
+    return FfiConverterTypeNativeCardStream.lower(value)
+}
+
+
+
+
+
+
+/**
  * The core's client, shared by any number of threads and coroutines. Kotlin code uses it
  * through `Client`, which gives its failures as `LarkException`s.
  */
@@ -1300,6 +1560,17 @@ public protocol NativeClientProtocol: AnyObject, Sendable {
      * `update_card_settings`, blocking the calling thread until it is done.
      */
     func updateCardSettingsBlocking(request: UpdateCardSettingsRequest) throws  -> CardOperationResult
+    
+    /**
+     * Creates a card entity in streaming mode from `options`, sends it and gives the
+     * stream to append to; bad options fail before anything is sent.
+     */
+    func streamCard(options: StreamCardOptions) async throws  -> NativeCardStream
+    
+    /**
+     * [`NativeClient::stream_card`], blocking the calling thread.
+     */
+    func streamCardBlocking(options: StreamCardOptions) throws  -> NativeCardStream
     
 }
 /**
@@ -1910,6 +2181,39 @@ open func updateCardSettingsBlocking(request: UpdateCardSettingsRequest)throws  
     uniffi_larkmsg_kotlin_fn_method_nativeclient_update_card_settings_blocking(
             self.uniffiCloneHandle(),
         FfiConverterTypeUpdateCardSettingsRequest_lower(request),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Creates a card entity in streaming mode from `options`, sends it and gives the
+     * stream to append to; bad options fail before anything is sent.
+     */
+open func streamCard(options: StreamCardOptions)async throws  -> NativeCardStream  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_larkmsg_kotlin_fn_method_nativeclient_stream_card(
+                        self.uniffiCloneHandle(),FfiConverterTypeStreamCardOptions_lower(options)
+                )
+            },
+            pollFunc: ffi_larkmsg_kotlin_rust_future_poll_u64,
+            completeFunc: ffi_larkmsg_kotlin_rust_future_complete_u64,
+            freeFunc: ffi_larkmsg_kotlin_rust_future_free_u64,
+            liftFunc: FfiConverterTypeNativeCardStream_lift,
+            errorHandler: FfiConverterTypeNativeError_lift
+        )
+}
+    
+    /**
+     * [`NativeClient::stream_card`], blocking the calling thread.
+     */
+open func streamCardBlocking(options: StreamCardOptions)throws  -> NativeCardStream  {
+    return try  FfiConverterTypeNativeCardStream_lift(try rustCallWithError(FfiConverterTypeNativeError_lift) {
+        uniffiCallStatus in
+    uniffi_larkmsg_kotlin_fn_method_nativeclient_stream_card_blocking(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeStreamCardOptions_lower(options),uniffiCallStatus
     )
 })
 }
@@ -5127,6 +5431,336 @@ public func FfiConverterTypeStatusLabel_lower(_ value: StatusLabel) -> RustBuffe
 
 
 /**
+ * How to stream an answer into a card entity: where to send the card (`receive_id_type`
+ * with `receive_id`, or `reply_to`), what card to create, which element to stream into,
+ * and the pace. Unset fields keep the core's defaults.
+ */
+public struct StreamCardOptions: Equatable, Hashable {
+    /**
+     * What kind of id `receive_id` is (`open_id`, `union_id`, `user_id`, `email`, `chat_id`).
+     */
+    public var receiveIdType: String?
+    /**
+     * The user or chat the card is sent to.
+     */
+    public var receiveId: String?
+    /**
+     * The message the card replies to, instead of a receiver.
+     */
+    public var replyTo: String?
+    /**
+     * With `reply_to`: reply in a thread.
+     */
+    public var replyInThread: Bool?
+    /**
+     * The card to create, as the JSON text of a card spec (`{"header", "config",
+     * "elements"}`, the `card` of `Larkmsg.buildContent`); streaming mode is turned on.
+     */
+    public var card: String?
+    /**
+     * The element streamed into (default `answer`; added to the card as a `markdown`
+     * element when the card has none with that id).
+     */
+    public var elementId: String?
+    /**
+     * The text shown before the first push (e.g. "Thinking…").
+     */
+    public var text: String?
+    /**
+     * The pace at which the platform prints streamed text, as JSON text
+     * (`{"print_frequency_ms", "print_step", "print_strategy"}`).
+     */
+    public var streamingConfig: String?
+    /**
+     * The chat preview after `finish` (default: the start of the final text).
+     */
+    public var summary: String?
+    /**
+     * The share of the card's 10 operations per second the stream uses (above 0, at most
+     * 1; default 0.8).
+     */
+    public var rateShare: Double?
+    /**
+     * When the platform closes streaming mode by itself, in milliseconds (default 600000).
+     */
+    public var autoCloseMs: Int64?
+    /**
+     * How long `finish` keeps trying to put the final text on the card, in milliseconds
+     * (default 60000).
+     */
+    public var finishTimeoutMs: Int64?
+    /**
+     * The de-duplication key of the message that sends the card.
+     */
+    public var uuid: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * What kind of id `receive_id` is (`open_id`, `union_id`, `user_id`, `email`, `chat_id`).
+         */receiveIdType: String? = nil, 
+        /**
+         * The user or chat the card is sent to.
+         */receiveId: String? = nil, 
+        /**
+         * The message the card replies to, instead of a receiver.
+         */replyTo: String? = nil, 
+        /**
+         * With `reply_to`: reply in a thread.
+         */replyInThread: Bool? = nil, 
+        /**
+         * The card to create, as the JSON text of a card spec (`{"header", "config",
+         * "elements"}`, the `card` of `Larkmsg.buildContent`); streaming mode is turned on.
+         */card: String? = nil, 
+        /**
+         * The element streamed into (default `answer`; added to the card as a `markdown`
+         * element when the card has none with that id).
+         */elementId: String? = nil, 
+        /**
+         * The text shown before the first push (e.g. "Thinking…").
+         */text: String? = nil, 
+        /**
+         * The pace at which the platform prints streamed text, as JSON text
+         * (`{"print_frequency_ms", "print_step", "print_strategy"}`).
+         */streamingConfig: String? = nil, 
+        /**
+         * The chat preview after `finish` (default: the start of the final text).
+         */summary: String? = nil, 
+        /**
+         * The share of the card's 10 operations per second the stream uses (above 0, at most
+         * 1; default 0.8).
+         */rateShare: Double? = nil, 
+        /**
+         * When the platform closes streaming mode by itself, in milliseconds (default 600000).
+         */autoCloseMs: Int64? = nil, 
+        /**
+         * How long `finish` keeps trying to put the final text on the card, in milliseconds
+         * (default 60000).
+         */finishTimeoutMs: Int64? = nil, 
+        /**
+         * The de-duplication key of the message that sends the card.
+         */uuid: String? = nil) {
+        self.receiveIdType = receiveIdType
+        self.receiveId = receiveId
+        self.replyTo = replyTo
+        self.replyInThread = replyInThread
+        self.card = card
+        self.elementId = elementId
+        self.text = text
+        self.streamingConfig = streamingConfig
+        self.summary = summary
+        self.rateShare = rateShare
+        self.autoCloseMs = autoCloseMs
+        self.finishTimeoutMs = finishTimeoutMs
+        self.uuid = uuid
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension StreamCardOptions: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeStreamCardOptions: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> StreamCardOptions {
+        return
+            try StreamCardOptions(
+                receiveIdType: FfiConverterOptionString.read(from: &buf), 
+                receiveId: FfiConverterOptionString.read(from: &buf), 
+                replyTo: FfiConverterOptionString.read(from: &buf), 
+                replyInThread: FfiConverterOptionBool.read(from: &buf), 
+                card: FfiConverterOptionString.read(from: &buf), 
+                elementId: FfiConverterOptionString.read(from: &buf), 
+                text: FfiConverterOptionString.read(from: &buf), 
+                streamingConfig: FfiConverterOptionString.read(from: &buf), 
+                summary: FfiConverterOptionString.read(from: &buf), 
+                rateShare: FfiConverterOptionDouble.read(from: &buf), 
+                autoCloseMs: FfiConverterOptionInt64.read(from: &buf), 
+                finishTimeoutMs: FfiConverterOptionInt64.read(from: &buf), 
+                uuid: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: StreamCardOptions, into buf: inout [UInt8]) {
+        FfiConverterOptionString.write(value.receiveIdType, into: &buf)
+        FfiConverterOptionString.write(value.receiveId, into: &buf)
+        FfiConverterOptionString.write(value.replyTo, into: &buf)
+        FfiConverterOptionBool.write(value.replyInThread, into: &buf)
+        FfiConverterOptionString.write(value.card, into: &buf)
+        FfiConverterOptionString.write(value.elementId, into: &buf)
+        FfiConverterOptionString.write(value.text, into: &buf)
+        FfiConverterOptionString.write(value.streamingConfig, into: &buf)
+        FfiConverterOptionString.write(value.summary, into: &buf)
+        FfiConverterOptionDouble.write(value.rateShare, into: &buf)
+        FfiConverterOptionInt64.write(value.autoCloseMs, into: &buf)
+        FfiConverterOptionInt64.write(value.finishTimeoutMs, into: &buf)
+        FfiConverterOptionString.write(value.uuid, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeStreamCardOptions_lift(_ buf: RustBuffer) throws -> StreamCardOptions {
+    return try FfiConverterTypeStreamCardOptions.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeStreamCardOptions_lower(_ value: StreamCardOptions) -> RustBuffer {
+    return FfiConverterTypeStreamCardOptions.lower(value)
+}
+
+
+/**
+ * What a finished stream did.
+ */
+public struct StreamSummary: Equatable, Hashable {
+    /**
+     * The card entity's id.
+     */
+    public var cardId: String
+    /**
+     * The id of the message that sent the card.
+     */
+    public var messageId: String
+    /**
+     * The last `sequence` the stream used: the next operation on the card needs a greater one.
+     */
+    public var sequence: Int64
+    /**
+     * Operations the stream made on the card, refused attempts included.
+     */
+    public var operations: Int64
+    /**
+     * Pushes of the text that landed.
+     */
+    public var pushes: Int64
+    /**
+     * Times another writer had moved the card's sequence and the stream moved past it.
+     */
+    public var sequenceConflicts: Int64
+    /**
+     * Times the stream turned streaming mode on again.
+     */
+    public var reopened: Int64
+    /**
+     * Characters of the final text.
+     */
+    public var textChars: Int64
+    /**
+     * Milliseconds from `finish` until the final text was on the card.
+     */
+    public var finalTextMs: Int64
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The card entity's id.
+         */cardId: String, 
+        /**
+         * The id of the message that sent the card.
+         */messageId: String, 
+        /**
+         * The last `sequence` the stream used: the next operation on the card needs a greater one.
+         */sequence: Int64, 
+        /**
+         * Operations the stream made on the card, refused attempts included.
+         */operations: Int64, 
+        /**
+         * Pushes of the text that landed.
+         */pushes: Int64, 
+        /**
+         * Times another writer had moved the card's sequence and the stream moved past it.
+         */sequenceConflicts: Int64, 
+        /**
+         * Times the stream turned streaming mode on again.
+         */reopened: Int64, 
+        /**
+         * Characters of the final text.
+         */textChars: Int64, 
+        /**
+         * Milliseconds from `finish` until the final text was on the card.
+         */finalTextMs: Int64) {
+        self.cardId = cardId
+        self.messageId = messageId
+        self.sequence = sequence
+        self.operations = operations
+        self.pushes = pushes
+        self.sequenceConflicts = sequenceConflicts
+        self.reopened = reopened
+        self.textChars = textChars
+        self.finalTextMs = finalTextMs
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension StreamSummary: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeStreamSummary: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> StreamSummary {
+        return
+            try StreamSummary(
+                cardId: FfiConverterString.read(from: &buf), 
+                messageId: FfiConverterString.read(from: &buf), 
+                sequence: FfiConverterInt64.read(from: &buf), 
+                operations: FfiConverterInt64.read(from: &buf), 
+                pushes: FfiConverterInt64.read(from: &buf), 
+                sequenceConflicts: FfiConverterInt64.read(from: &buf), 
+                reopened: FfiConverterInt64.read(from: &buf), 
+                textChars: FfiConverterInt64.read(from: &buf), 
+                finalTextMs: FfiConverterInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: StreamSummary, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.cardId, into: &buf)
+        FfiConverterString.write(value.messageId, into: &buf)
+        FfiConverterInt64.write(value.sequence, into: &buf)
+        FfiConverterInt64.write(value.operations, into: &buf)
+        FfiConverterInt64.write(value.pushes, into: &buf)
+        FfiConverterInt64.write(value.sequenceConflicts, into: &buf)
+        FfiConverterInt64.write(value.reopened, into: &buf)
+        FfiConverterInt64.write(value.textChars, into: &buf)
+        FfiConverterInt64.write(value.finalTextMs, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeStreamSummary_lift(_ buf: RustBuffer) throws -> StreamSummary {
+    return try FfiConverterTypeStreamSummary.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeStreamSummary_lower(_ value: StreamSummary) -> RustBuffer {
+    return FfiConverterTypeStreamSummary.lower(value)
+}
+
+
+/**
  * `Timeouts` in milliseconds; absent fields keep their defaults.
  */
 public struct TimeoutOptions: Equatable, Hashable {
@@ -6740,6 +7374,12 @@ private let initializationResult: InitializationResult = {
     if (uniffi_larkmsg_kotlin_checksum_method_nativeclient_update_card_settings_blocking() != 15614) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_larkmsg_kotlin_checksum_method_nativeclient_stream_card() != 42896) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_larkmsg_kotlin_checksum_method_nativeclient_stream_card_blocking() != 60844) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_larkmsg_kotlin_checksum_method_fakeserver_advance_clock_seconds() != 47478) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -6807,6 +7447,30 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_larkmsg_kotlin_checksum_method_fakeserver_url() != 31636) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_larkmsg_kotlin_checksum_method_nativecardstream_append() != 48250) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_larkmsg_kotlin_checksum_method_nativecardstream_card_id() != 25853) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_larkmsg_kotlin_checksum_method_nativecardstream_finish() != 60927) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_larkmsg_kotlin_checksum_method_nativecardstream_finish_blocking() != 56512) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_larkmsg_kotlin_checksum_method_nativecardstream_finish_in_background() != 35227) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_larkmsg_kotlin_checksum_method_nativecardstream_message_id() != 54245) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_larkmsg_kotlin_checksum_method_nativecardstream_push() != 52336) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_larkmsg_kotlin_checksum_method_nativecardstream_text() != 59259) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_larkmsg_kotlin_checksum_constructor_nativeclient_app() != 36852) {

@@ -1,8 +1,9 @@
 package io.github.larkmsg
 
 /**
- * A Feishu / Lark client: every operation of the registry ([Operations]) as a suspending
- * method for coroutines and a blocking `…Blocking` method for Java and plain threads.
+ * A Feishu / Lark client: every operation of the registry ([Operations]) and the card
+ * stream ([streamCard]) as a suspending method for coroutines and a blocking `…Blocking`
+ * method for Java and plain threads.
  *
  * Every call validates its request in the core before anything is sent, authenticates
  * (one token fetch serves all concurrent callers), paces itself to the documented quotas
@@ -73,6 +74,19 @@ class Client private constructor(
         content: BuiltContent.Message,
         uuid: String? = null,
     ): Message = sendMessageBlocking(sendRequest(receiveIdType, receiveId, content, uuid))
+
+    /**
+     * Creates a card entity in streaming mode from [options], sends it (to
+     * `receiveIdType`/`receiveId`, or as a reply to `replyTo`) and gives the [CardStream] to
+     * append the answer to. Bad options fail with an [InvalidArgumentException] naming every
+     * violation before anything is sent; a card entity created but not sent is never shown.
+     */
+    @Throws(LarkException::class)
+    suspend fun streamCard(options: StreamCardOptions): CardStream = CardStream(lark { handle.streamCard(options) })
+
+    /** [streamCard], blocking the calling thread until the card is sent. */
+    @Throws(LarkException::class)
+    fun streamCardBlocking(options: StreamCardOptions): CardStream = CardStream(lark { handle.streamCardBlocking(options) })
 
     /** Gives a store app the latest `app_ticket` the platform pushed. */
     @Throws(LarkException::class)

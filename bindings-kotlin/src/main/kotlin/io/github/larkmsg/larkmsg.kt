@@ -748,6 +748,10 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_larkmsg_kotlin_checksum_method_nativeclient_update_card_settings_blocking(
     ): Int
+    external fun uniffi_larkmsg_kotlin_checksum_method_nativeclient_stream_card(
+    ): Int
+    external fun uniffi_larkmsg_kotlin_checksum_method_nativeclient_stream_card_blocking(
+    ): Int
     external fun uniffi_larkmsg_kotlin_checksum_method_fakeserver_advance_clock_seconds(
     ): Int
     external fun uniffi_larkmsg_kotlin_checksum_method_fakeserver_app_ticket(
@@ -793,6 +797,22 @@ internal object IntegrityCheckingUniffiLib {
     external fun uniffi_larkmsg_kotlin_checksum_method_fakeserver_token_requests(
     ): Int
     external fun uniffi_larkmsg_kotlin_checksum_method_fakeserver_url(
+    ): Int
+    external fun uniffi_larkmsg_kotlin_checksum_method_nativecardstream_append(
+    ): Int
+    external fun uniffi_larkmsg_kotlin_checksum_method_nativecardstream_card_id(
+    ): Int
+    external fun uniffi_larkmsg_kotlin_checksum_method_nativecardstream_finish(
+    ): Int
+    external fun uniffi_larkmsg_kotlin_checksum_method_nativecardstream_finish_blocking(
+    ): Int
+    external fun uniffi_larkmsg_kotlin_checksum_method_nativecardstream_finish_in_background(
+    ): Int
+    external fun uniffi_larkmsg_kotlin_checksum_method_nativecardstream_message_id(
+    ): Int
+    external fun uniffi_larkmsg_kotlin_checksum_method_nativecardstream_push(
+    ): Int
+    external fun uniffi_larkmsg_kotlin_checksum_method_nativecardstream_text(
     ): Int
     external fun uniffi_larkmsg_kotlin_checksum_constructor_nativeclient_app(
     ): Int
@@ -896,6 +916,10 @@ internal object UniffiLib {
     ): Long
     external fun uniffi_larkmsg_kotlin_fn_method_nativeclient_update_card_settings_blocking(`ptr`: Long,`request`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
+    external fun uniffi_larkmsg_kotlin_fn_method_nativeclient_stream_card(`ptr`: Long,`options`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_larkmsg_kotlin_fn_method_nativeclient_stream_card_blocking(`ptr`: Long,`options`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
     external fun uniffi_larkmsg_kotlin_fn_clone_fakeserver(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
     external fun uniffi_larkmsg_kotlin_fn_free_fakeserver(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
@@ -947,6 +971,26 @@ internal object UniffiLib {
     external fun uniffi_larkmsg_kotlin_fn_method_fakeserver_token_requests(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
     external fun uniffi_larkmsg_kotlin_fn_method_fakeserver_url(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_larkmsg_kotlin_fn_clone_nativecardstream(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_larkmsg_kotlin_fn_free_nativecardstream(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_larkmsg_kotlin_fn_method_nativecardstream_append(`ptr`: Long,`delta`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_larkmsg_kotlin_fn_method_nativecardstream_card_id(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_larkmsg_kotlin_fn_method_nativecardstream_finish(`ptr`: Long,`text`: RustBuffer.ByValue,`summary`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_larkmsg_kotlin_fn_method_nativecardstream_finish_blocking(`ptr`: Long,`text`: RustBuffer.ByValue,`summary`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_larkmsg_kotlin_fn_method_nativecardstream_finish_in_background(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_larkmsg_kotlin_fn_method_nativecardstream_message_id(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_larkmsg_kotlin_fn_method_nativecardstream_push(`ptr`: Long,`text`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_larkmsg_kotlin_fn_method_nativecardstream_text(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_larkmsg_kotlin_fn_func_native_build_content(`specJson`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
@@ -1172,6 +1216,12 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_larkmsg_kotlin_checksum_method_nativeclient_update_card_settings_blocking() and 0xFFFF) != 15614) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if ((lib.uniffi_larkmsg_kotlin_checksum_method_nativeclient_stream_card() and 0xFFFF) != 42896) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_larkmsg_kotlin_checksum_method_nativeclient_stream_card_blocking() and 0xFFFF) != 60844) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_larkmsg_kotlin_checksum_method_fakeserver_advance_clock_seconds() and 0xFFFF) != 47478) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
@@ -1239,6 +1289,30 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_larkmsg_kotlin_checksum_method_fakeserver_url() and 0xFFFF) != 31636) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_larkmsg_kotlin_checksum_method_nativecardstream_append() and 0xFFFF) != 48250) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_larkmsg_kotlin_checksum_method_nativecardstream_card_id() and 0xFFFF) != 25853) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_larkmsg_kotlin_checksum_method_nativecardstream_finish() and 0xFFFF) != 60927) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_larkmsg_kotlin_checksum_method_nativecardstream_finish_blocking() and 0xFFFF) != 56512) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_larkmsg_kotlin_checksum_method_nativecardstream_finish_in_background() and 0xFFFF) != 35227) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_larkmsg_kotlin_checksum_method_nativecardstream_message_id() and 0xFFFF) != 54245) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_larkmsg_kotlin_checksum_method_nativecardstream_push() and 0xFFFF) != 52336) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_larkmsg_kotlin_checksum_method_nativecardstream_text() and 0xFFFF) != 59259) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_larkmsg_kotlin_checksum_constructor_nativeclient_app() and 0xFFFF) != 36852) {
@@ -2485,6 +2559,438 @@ public object FfiConverterTypeFakeServer: FfiConverter<FakeServer, Long> {
 
 
 /**
+ * A card entity being streamed into. Freed (or collected) before `finish`, it is finished
+ * in the background with the text so far.
+ */
+public interface NativeCardStreamInterface {
+    
+    /**
+     * Appends `delta` to the text; never waits.
+     */
+    fun `append`(`delta`: kotlin.String)
+    
+    /**
+     * The card entity's id.
+     */
+    fun `cardId`(): kotlin.String
+    
+    /**
+     * Puts the exact text (`text` when given) on the card, turns streaming mode off and
+     * sets the summary (`summary`, else the options' one, else the start of the text).
+     */
+    suspend fun `finish`(`text`: kotlin.String?, `summary`: kotlin.String?): StreamSummary
+    
+    /**
+     * [`NativeCardStream::finish`], blocking the calling thread.
+     */
+    fun `finishBlocking`(`text`: kotlin.String?, `summary`: kotlin.String?): StreamSummary
+    
+    /**
+     * Finishes the stream in the background with the text so far; never waits.
+     */
+    fun `finishInBackground`()
+    
+    /**
+     * The id of the message that sent the card.
+     */
+    fun `messageId`(): kotlin.String
+    
+    /**
+     * Replaces the whole text; never waits.
+     */
+    fun `push`(`text`: kotlin.String)
+    
+    /**
+     * The text so far.
+     */
+    fun `text`(): kotlin.String
+    
+    companion object
+}
+
+/**
+ * A card entity being streamed into. Freed (or collected) before `finish`, it is finished
+ * in the background with the text so far.
+ */
+open class NativeCardStream: Disposable, AutoCloseable, NativeCardStreamInterface
+{
+
+    @Suppress("UNUSED_PARAMETER")
+    /**
+     * @suppress
+     */
+    constructor(withHandle: UniffiWithHandle, handle: Long) {
+        this.handle = handle
+        this.cleanable = UniffiLib.CLEANER.register(this, UniffiCleanAction(handle))
+    }
+
+    /**
+     * @suppress
+     *
+     * This constructor can be used to instantiate a fake object. Only used for tests. Any
+     * attempt to actually use an object constructed this way will fail as there is no
+     * connected Rust object.
+     */
+    @Suppress("UNUSED_PARAMETER")
+    constructor(noHandle: NoHandle) {
+        this.handle = 0
+        this.cleanable = null
+    }
+
+    protected val handle: Long
+    protected val cleanable: UniffiCleaner.Cleanable?
+
+    private val wasDestroyed = AtomicBoolean(false)
+    private val callCounter = AtomicLong(1)
+
+    /**
+     * Whether the current object has been destroyed and its reference is gone in the Rust side.
+     */
+    val uniffiIsDestroyed: Boolean get() = wasDestroyed.get()
+
+    override fun destroy() {
+        // Only allow a single call to this method.
+        // TODO: maybe we should log a warning if called more than once?
+        if (this.wasDestroyed.compareAndSet(false, true)) {
+            // This decrement always matches the initial count of 1 given at creation time.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    @Synchronized
+    override fun close() {
+        this.destroy()
+    }
+
+    internal inline fun <R> callWithHandle(block: (handle: Long) -> R): R {
+        // Check and increment the call counter, to keep the object alive.
+        // This needs a compare-and-set retry loop in case of concurrent updates.
+        do {
+            val c = this.callCounter.get()
+            if (c == 0L) {
+                throw IllegalStateException("${this.javaClass.simpleName} object has already been destroyed")
+            }
+            if (c == Long.MAX_VALUE) {
+                throw IllegalStateException("${this.javaClass.simpleName} call counter would overflow")
+            }
+        } while (! this.callCounter.compareAndSet(c, c + 1L))
+        // Now we can safely do the method call without the handle being freed concurrently.
+        try {
+            return block(this.uniffiCloneHandle())
+        } finally {
+            // This decrement always matches the increment we performed above.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    // Use a static inner class instead of a closure so as not to accidentally
+    // capture `this` as part of the cleanable's action.
+    private class UniffiCleanAction(private val handle: Long) : Runnable {
+        override fun run() {
+            if (handle == 0.toLong()) {
+                // Fake object created with `NoHandle`, don't try to free.
+                return;
+            }
+            uniffiRustCall { status ->
+                UniffiLib.uniffi_larkmsg_kotlin_fn_free_nativecardstream(handle, status)
+            }
+        }
+    }
+
+    /**
+     * @suppress
+     */
+    fun uniffiCloneHandle(): Long {
+        if (handle == 0.toLong()) {
+            throw InternalException("uniffiCloneHandle() called on NoHandle object");
+        }
+        return uniffiRustCall() { status ->
+            UniffiLib.uniffi_larkmsg_kotlin_fn_clone_nativecardstream(handle, status)
+        }
+    }
+
+    
+    /**
+     * Appends `delta` to the text; never waits.
+     */
+    @Throws(NativeException::class)override fun `append`(`delta`: kotlin.String)
+        = 
+    callWithHandle {
+    uniffiRustCallWithError(NativeException) { _status ->
+    UniffiLib.uniffi_larkmsg_kotlin_fn_method_nativecardstream_append(
+        it,
+        
+        FfiConverterString.lower(`delta`),_status)
+}
+    }
+    
+    
+
+    
+    /**
+     * The card entity's id.
+     */override fun `cardId`(): kotlin.String {
+            return FfiConverterString.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_larkmsg_kotlin_fn_method_nativecardstream_card_id(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Puts the exact text (`text` when given) on the card, turns streaming mode off and
+     * sets the summary (`summary`, else the options' one, else the start of the text).
+     */
+    @Throws(NativeException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `finish`(`text`: kotlin.String?, `summary`: kotlin.String?) : StreamSummary {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_larkmsg_kotlin_fn_method_nativecardstream_finish(
+                uniffiHandle,
+                
+        FfiConverterOptionalString.lower(`text`),
+        FfiConverterOptionalString.lower(`summary`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_larkmsg_kotlin_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_larkmsg_kotlin_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_larkmsg_kotlin_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeStreamSummary.lift(it) },
+        // Error FFI converter
+        NativeException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * [`NativeCardStream::finish`], blocking the calling thread.
+     */
+    @Throws(NativeException::class)override fun `finishBlocking`(`text`: kotlin.String?, `summary`: kotlin.String?): StreamSummary {
+            return FfiConverterTypeStreamSummary.lift(
+    callWithHandle {
+    uniffiRustCallWithError(NativeException) { _status ->
+    UniffiLib.uniffi_larkmsg_kotlin_fn_method_nativecardstream_finish_blocking(
+        it,
+        
+        FfiConverterOptionalString.lower(`text`),
+        FfiConverterOptionalString.lower(`summary`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Finishes the stream in the background with the text so far; never waits.
+     */override fun `finishInBackground`()
+        = 
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_larkmsg_kotlin_fn_method_nativecardstream_finish_in_background(
+        it,
+        _status)
+}
+    }
+    
+    
+
+    
+    /**
+     * The id of the message that sent the card.
+     */override fun `messageId`(): kotlin.String {
+            return FfiConverterString.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_larkmsg_kotlin_fn_method_nativecardstream_message_id(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Replaces the whole text; never waits.
+     */
+    @Throws(NativeException::class)override fun `push`(`text`: kotlin.String)
+        = 
+    callWithHandle {
+    uniffiRustCallWithError(NativeException) { _status ->
+    UniffiLib.uniffi_larkmsg_kotlin_fn_method_nativecardstream_push(
+        it,
+        
+        FfiConverterString.lower(`text`),_status)
+}
+    }
+    
+    
+
+    
+    /**
+     * The text so far.
+     */override fun `text`(): kotlin.String {
+            return FfiConverterString.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_larkmsg_kotlin_fn_method_nativecardstream_text(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+
+    
+
+
+    
+    
+    /**
+     * @suppress
+     */
+    companion object
+    
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeNativeCardStream: FfiConverter<NativeCardStream, Long> {
+    override fun lower(value: NativeCardStream): Long {
+        return value.uniffiCloneHandle()
+    }
+
+    override fun lift(value: Long): NativeCardStream {
+        return NativeCardStream(UniffiWithHandle, value)
+    }
+
+    override fun read(buf: ByteBuffer): NativeCardStream {
+        return lift(buf.getLong())
+    }
+
+    override fun allocationSize(value: NativeCardStream) = 8UL
+
+    override fun write(value: NativeCardStream, buf: ByteBuffer) {
+        buf.putLong(lower(value))
+    }
+}
+
+
+// This template implements a class for working with a Rust struct via a handle
+// to the live Rust struct on the other side of the FFI.
+//
+// There's some subtlety here, because we have to be careful not to operate on a Rust
+// struct after it has been dropped, and because we must expose a public API for freeing
+// theq Kotlin wrapper object in lieu of reliable finalizers. The core requirements are:
+//
+//   * Each instance holds an opaque handle to the underlying Rust struct.
+//     Method calls need to read this handle from the object's state and pass it in to
+//     the Rust FFI.
+//
+//   * When an instance is no longer needed, its handle should be passed to a
+//     special destructor function provided by the Rust FFI, which will drop the
+//     underlying Rust struct.
+//
+//   * Given an instance, calling code is expected to call the special
+//     `destroy` method in order to free it after use, either by calling it explicitly
+//     or by using a higher-level helper like the `use` method. Failing to do so risks
+//     leaking the underlying Rust struct.
+//
+//   * We can't assume that calling code will do the right thing, and must be prepared
+//     to handle Kotlin method calls executing concurrently with or even after a call to
+//     `destroy`, and to handle multiple (possibly concurrent!) calls to `destroy`.
+//
+//   * We must never allow Rust code to operate on the underlying Rust struct after
+//     the destructor has been called, and must never call the destructor more than once.
+//     Doing so may trigger memory unsafety.
+//
+//   * To mitigate many of the risks of leaking memory and use-after-free unsafety, a `Cleaner`
+//     is implemented to call the destructor when the Kotlin object becomes unreachable.
+//     This is done in a background thread. This is not a panacea, and client code should be aware that
+//      1. the thread may starve if some there are objects that have poorly performing
+//     `drop` methods or do significant work in their `drop` methods.
+//      2. the thread is shared across the whole library. This can be tuned by using `android_cleaner = true`,
+//         or `android = true` in the [`kotlin` section of the `uniffi.toml` file](https://mozilla.github.io/uniffi-rs/kotlin/configuration.html).
+//
+// If we try to implement this with mutual exclusion on access to the handle, there is the
+// possibility of a race between a method call and a concurrent call to `destroy`:
+//
+//    * Thread A starts a method call, reads the value of the handle, but is interrupted
+//      before it can pass the handle over the FFI to Rust.
+//    * Thread B calls `destroy` and frees the underlying Rust struct.
+//    * Thread A resumes, passing the already-read handle value to Rust and triggering
+//      a use-after-free.
+//
+// One possible solution would be to use a `ReadWriteLock`, with each method call taking
+// a read lock (and thus allowed to run concurrently) and the special `destroy` method
+// taking a write lock (and thus blocking on live method calls). However, we aim not to
+// generate methods with any hidden blocking semantics, and a `destroy` method that might
+// block if called incorrectly seems to meet that bar.
+//
+// So, we achieve our goals by giving each instance an associated `AtomicLong` counter to track
+// the number of in-flight method calls, and an `AtomicBoolean` flag to indicate whether `destroy`
+// has been called. These are updated according to the following rules:
+//
+//    * The initial value of the counter is 1, indicating a live object with no in-flight calls.
+//      The initial value for the flag is false.
+//
+//    * At the start of each method call, we atomically check the counter.
+//      If it is 0 then the underlying Rust struct has already been destroyed and the call is aborted.
+//      If it is nonzero them we atomically increment it by 1 and proceed with the method call.
+//
+//    * At the end of each method call, we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+//    * When `destroy` is called, we atomically flip the flag from false to true.
+//      If the flag was already true we silently fail.
+//      Otherwise we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+// Astute readers may observe that this all sounds very similar to the way that Rust's `Arc<T>` works,
+// and indeed it is, with the addition of a flag to guard against multiple calls to `destroy`.
+//
+// The overall effect is that the underlying Rust struct is destroyed only when `destroy` has been
+// called *and* all in-flight method calls have completed, avoiding violating any of the expectations
+// of the underlying Rust code.
+//
+// This makes a cleaner a better alternative to _not_ calling `destroy()` as
+// and when the object is finished with, but the abstraction is not perfect: if the Rust object's `drop`
+// method is slow, and/or there are many objects to cleanup, and it's on a low end Android device, then the cleaner
+// thread may be starved, and the app will leak memory.
+//
+// In this case, `destroy`ing manually may be a better solution.
+//
+// The cleaner can live side by side with the manual calling of `destroy`. In the order of responsiveness, uniffi objects
+// with Rust peers are reclaimed:
+//
+// 1. By calling the `destroy` method of the object, which calls `rustObject.free()`. If that doesn't happen:
+// 2. When the object becomes unreachable, AND the Cleaner thread gets to call `rustObject.free()`. If the thread is starved then:
+// 3. The memory is reclaimed when the process terminates.
+//
+// [1] https://stackoverflow.com/questions/24376768/can-java-finalize-an-object-when-it-is-still-in-scope/24380219
+//
+
+
+/**
  * The core's client, shared by any number of threads and coroutines. Kotlin code uses it
  * through `Client`, which gives its failures as `LarkException`s.
  */
@@ -2662,6 +3168,17 @@ public interface NativeClientInterface {
      * `update_card_settings`, blocking the calling thread until it is done.
      */
     fun `updateCardSettingsBlocking`(`request`: UpdateCardSettingsRequest): CardOperationResult
+    
+    /**
+     * Creates a card entity in streaming mode from `options`, sends it and gives the
+     * stream to append to; bad options fail before anything is sent.
+     */
+    suspend fun `streamCard`(`options`: StreamCardOptions): NativeCardStream
+    
+    /**
+     * [`NativeClient::stream_card`], blocking the calling thread.
+     */
+    fun `streamCardBlocking`(`options`: StreamCardOptions): NativeCardStream
     
     companion object
 }
@@ -3430,6 +3947,50 @@ open class NativeClient: Disposable, AutoCloseable, NativeClientInterface
         it,
         
         FfiConverterTypeUpdateCardSettingsRequest.lower(`request`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Creates a card entity in streaming mode from `options`, sends it and gives the
+     * stream to append to; bad options fail before anything is sent.
+     */
+    @Throws(NativeException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `streamCard`(`options`: StreamCardOptions) : NativeCardStream {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_larkmsg_kotlin_fn_method_nativeclient_stream_card(
+                uniffiHandle,
+                
+        FfiConverterTypeStreamCardOptions.lower(`options`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_larkmsg_kotlin_rust_future_poll_u64(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_larkmsg_kotlin_rust_future_complete_u64(future, continuation) },
+        { future -> UniffiLib.ffi_larkmsg_kotlin_rust_future_free_u64(future) },
+        // lift function
+        { FfiConverterTypeNativeCardStream.lift(it) },
+        // Error FFI converter
+        NativeException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * [`NativeClient::stream_card`], blocking the calling thread.
+     */
+    @Throws(NativeException::class)override fun `streamCardBlocking`(`options`: StreamCardOptions): NativeCardStream {
+            return FfiConverterTypeNativeCardStream.lift(
+    callWithHandle {
+    uniffiRustCallWithError(NativeException) { _status ->
+    UniffiLib.uniffi_larkmsg_kotlin_fn_method_nativeclient_stream_card_blocking(
+        it,
+        
+        FfiConverterTypeStreamCardOptions.lower(`options`),_status)
 }
     }
     )
@@ -5793,6 +6354,251 @@ public object FfiConverterTypeStatusLabel: FfiConverterRustBuffer<StatusLabel> {
     override fun write(value: StatusLabel, buf: ByteBuffer) {
             FfiConverterString.write(value.`text`, buf)
             FfiConverterString.write(value.`type`, buf)
+    }
+}
+
+
+
+/**
+ * How to stream an answer into a card entity: where to send the card (`receive_id_type`
+ * with `receive_id`, or `reply_to`), what card to create, which element to stream into,
+ * and the pace. Unset fields keep the core's defaults.
+ */
+data class StreamCardOptions (
+    /**
+     * What kind of id `receive_id` is (`open_id`, `union_id`, `user_id`, `email`, `chat_id`).
+     */
+    val `receiveIdType`: kotlin.String? = null 
+    , 
+    /**
+     * The user or chat the card is sent to.
+     */
+    val `receiveId`: kotlin.String? = null 
+    , 
+    /**
+     * The message the card replies to, instead of a receiver.
+     */
+    val `replyTo`: kotlin.String? = null 
+    , 
+    /**
+     * With `reply_to`: reply in a thread.
+     */
+    val `replyInThread`: kotlin.Boolean? = null 
+    , 
+    /**
+     * The card to create, as the JSON text of a card spec (`{"header", "config",
+     * "elements"}`, the `card` of `Larkmsg.buildContent`); streaming mode is turned on.
+     */
+    val `card`: kotlin.String? = null 
+    , 
+    /**
+     * The element streamed into (default `answer`; added to the card as a `markdown`
+     * element when the card has none with that id).
+     */
+    val `elementId`: kotlin.String? = null 
+    , 
+    /**
+     * The text shown before the first push (e.g. "Thinking…").
+     */
+    val `text`: kotlin.String? = null 
+    , 
+    /**
+     * The pace at which the platform prints streamed text, as JSON text
+     * (`{"print_frequency_ms", "print_step", "print_strategy"}`).
+     */
+    val `streamingConfig`: kotlin.String? = null 
+    , 
+    /**
+     * The chat preview after `finish` (default: the start of the final text).
+     */
+    val `summary`: kotlin.String? = null 
+    , 
+    /**
+     * The share of the card's 10 operations per second the stream uses (above 0, at most
+     * 1; default 0.8).
+     */
+    val `rateShare`: kotlin.Double? = null 
+    , 
+    /**
+     * When the platform closes streaming mode by itself, in milliseconds (default 600000).
+     */
+    val `autoCloseMs`: kotlin.Long? = null 
+    , 
+    /**
+     * How long `finish` keeps trying to put the final text on the card, in milliseconds
+     * (default 60000).
+     */
+    val `finishTimeoutMs`: kotlin.Long? = null 
+    , 
+    /**
+     * The de-duplication key of the message that sends the card.
+     */
+    val `uuid`: kotlin.String? = null 
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeStreamCardOptions: FfiConverterRustBuffer<StreamCardOptions> {
+    override fun read(buf: ByteBuffer): StreamCardOptions {
+        return StreamCardOptions(
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalBoolean.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalDouble.read(buf),
+            FfiConverterOptionalLong.read(buf),
+            FfiConverterOptionalLong.read(buf),
+            FfiConverterOptionalString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: StreamCardOptions) = (
+            FfiConverterOptionalString.allocationSize(value.`receiveIdType`) +
+            FfiConverterOptionalString.allocationSize(value.`receiveId`) +
+            FfiConverterOptionalString.allocationSize(value.`replyTo`) +
+            FfiConverterOptionalBoolean.allocationSize(value.`replyInThread`) +
+            FfiConverterOptionalString.allocationSize(value.`card`) +
+            FfiConverterOptionalString.allocationSize(value.`elementId`) +
+            FfiConverterOptionalString.allocationSize(value.`text`) +
+            FfiConverterOptionalString.allocationSize(value.`streamingConfig`) +
+            FfiConverterOptionalString.allocationSize(value.`summary`) +
+            FfiConverterOptionalDouble.allocationSize(value.`rateShare`) +
+            FfiConverterOptionalLong.allocationSize(value.`autoCloseMs`) +
+            FfiConverterOptionalLong.allocationSize(value.`finishTimeoutMs`) +
+            FfiConverterOptionalString.allocationSize(value.`uuid`)
+    )
+
+    override fun write(value: StreamCardOptions, buf: ByteBuffer) {
+            FfiConverterOptionalString.write(value.`receiveIdType`, buf)
+            FfiConverterOptionalString.write(value.`receiveId`, buf)
+            FfiConverterOptionalString.write(value.`replyTo`, buf)
+            FfiConverterOptionalBoolean.write(value.`replyInThread`, buf)
+            FfiConverterOptionalString.write(value.`card`, buf)
+            FfiConverterOptionalString.write(value.`elementId`, buf)
+            FfiConverterOptionalString.write(value.`text`, buf)
+            FfiConverterOptionalString.write(value.`streamingConfig`, buf)
+            FfiConverterOptionalString.write(value.`summary`, buf)
+            FfiConverterOptionalDouble.write(value.`rateShare`, buf)
+            FfiConverterOptionalLong.write(value.`autoCloseMs`, buf)
+            FfiConverterOptionalLong.write(value.`finishTimeoutMs`, buf)
+            FfiConverterOptionalString.write(value.`uuid`, buf)
+    }
+}
+
+
+
+/**
+ * What a finished stream did.
+ */
+data class StreamSummary (
+    /**
+     * The card entity's id.
+     */
+    val `cardId`: kotlin.String
+    , 
+    /**
+     * The id of the message that sent the card.
+     */
+    val `messageId`: kotlin.String
+    , 
+    /**
+     * The last `sequence` the stream used: the next operation on the card needs a greater one.
+     */
+    val `sequence`: kotlin.Long
+    , 
+    /**
+     * Operations the stream made on the card, refused attempts included.
+     */
+    val `operations`: kotlin.Long
+    , 
+    /**
+     * Pushes of the text that landed.
+     */
+    val `pushes`: kotlin.Long
+    , 
+    /**
+     * Times another writer had moved the card's sequence and the stream moved past it.
+     */
+    val `sequenceConflicts`: kotlin.Long
+    , 
+    /**
+     * Times the stream turned streaming mode on again.
+     */
+    val `reopened`: kotlin.Long
+    , 
+    /**
+     * Characters of the final text.
+     */
+    val `textChars`: kotlin.Long
+    , 
+    /**
+     * Milliseconds from `finish` until the final text was on the card.
+     */
+    val `finalTextMs`: kotlin.Long
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeStreamSummary: FfiConverterRustBuffer<StreamSummary> {
+    override fun read(buf: ByteBuffer): StreamSummary {
+        return StreamSummary(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterLong.read(buf),
+            FfiConverterLong.read(buf),
+            FfiConverterLong.read(buf),
+            FfiConverterLong.read(buf),
+            FfiConverterLong.read(buf),
+            FfiConverterLong.read(buf),
+            FfiConverterLong.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: StreamSummary) = (
+            FfiConverterString.allocationSize(value.`cardId`) +
+            FfiConverterString.allocationSize(value.`messageId`) +
+            FfiConverterLong.allocationSize(value.`sequence`) +
+            FfiConverterLong.allocationSize(value.`operations`) +
+            FfiConverterLong.allocationSize(value.`pushes`) +
+            FfiConverterLong.allocationSize(value.`sequenceConflicts`) +
+            FfiConverterLong.allocationSize(value.`reopened`) +
+            FfiConverterLong.allocationSize(value.`textChars`) +
+            FfiConverterLong.allocationSize(value.`finalTextMs`)
+    )
+
+    override fun write(value: StreamSummary, buf: ByteBuffer) {
+            FfiConverterString.write(value.`cardId`, buf)
+            FfiConverterString.write(value.`messageId`, buf)
+            FfiConverterLong.write(value.`sequence`, buf)
+            FfiConverterLong.write(value.`operations`, buf)
+            FfiConverterLong.write(value.`pushes`, buf)
+            FfiConverterLong.write(value.`sequenceConflicts`, buf)
+            FfiConverterLong.write(value.`reopened`, buf)
+            FfiConverterLong.write(value.`textChars`, buf)
+            FfiConverterLong.write(value.`finalTextMs`, buf)
     }
 }
 
