@@ -143,7 +143,10 @@ impl NativeCardStream {
 impl NativeClient {
     /// Creates a card entity in streaming mode from `options`, sends it and gives the
     /// stream to append to; bad options fail before anything is sent.
-    pub async fn stream_card(&self, options: StreamCardOptions) -> Result<Arc<NativeCardStream>, NativeError> {
+    pub async fn stream_card(
+        &self,
+        options: StreamCardOptions,
+    ) -> Result<Arc<NativeCardStream>, NativeError> {
         let options = options.core()?;
         let client = self.client()?;
         let stream = bridge::run(async move { client.stream_card(options).await }).await?;
@@ -151,7 +154,10 @@ impl NativeClient {
     }
 
     /// [`NativeClient::stream_card`], blocking the calling thread.
-    pub fn stream_card_blocking(&self, options: StreamCardOptions) -> Result<Arc<NativeCardStream>, NativeError> {
+    pub fn stream_card_blocking(
+        &self,
+        options: StreamCardOptions,
+    ) -> Result<Arc<NativeCardStream>, NativeError> {
         let options = options.core()?;
         let stream = bridge::block(self.client()?.stream_card(options))?;
         Ok(NativeCardStream::of(stream))
@@ -187,7 +193,11 @@ impl NativeCardStream {
 
     /// Puts the exact text (`text` when given) on the card, turns streaming mode off and
     /// sets the summary (`summary`, else the options' one, else the start of the text).
-    pub async fn finish(&self, text: Option<String>, summary: Option<String>) -> Result<StreamSummary, NativeError> {
+    pub async fn finish(
+        &self,
+        text: Option<String>,
+        summary: Option<String>,
+    ) -> Result<StreamSummary, NativeError> {
         let stream = Arc::clone(&self.inner);
         let finished = async move { stream.finish_with(text.as_deref(), summary.as_deref()).await };
         Ok(bridge::run(finished).await?.into())
