@@ -288,9 +288,15 @@ static larkmsg_client *make_client(larkmsg_fake *fake, const cJSON *overrides, s
 
 static int run_action(larkmsg_fake *fake, larkmsg_client *client, const cJSON *action, struct failure *failure) {
     const cJSON *fault = cJSON_GetObjectItemCaseSensitive(action, "fault");
+    const cJSON *generic = cJSON_GetObjectItemCaseSensitive(action, "control");
     cJSON *answer = NULL;
     if (fault) {
         answer = control(fake, "POST", "faults", fault);
+    } else if (generic) {
+        const char *method = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(generic, "method"));
+        const char *name = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(generic, "name"));
+        if (!method || !name) return fail(failure, "a control action needs a method and a name");
+        answer = control(fake, method, name, cJSON_GetObjectItemCaseSensitive(generic, "body"));
     } else if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(action, "revoke_tokens"))) {
         answer = control(fake, "POST", "revoke_tokens", NULL);
     } else if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(action, "warm_up"))) {

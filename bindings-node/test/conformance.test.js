@@ -103,6 +103,7 @@ async function runCase(kase) {
     )
     for (const action of kase.before ?? []) {
       if (action.fault) fake.injectFault(toCamel(action.fault))
+      else if (action.control) fake.control(action.control.method, action.control.name, action.control.body)
       else if (action.revoke_tokens === true) fake.revokeTokens()
       else if (action.warm_up === true) {
         await client.sendText('open_id', 'ou_warm_up', 'warm up')

@@ -104,6 +104,9 @@ def load(path: Path) -> dict[str, Any]:
 def before(fake: FakeServer, action: dict[str, Any], warm_up: Any) -> None:
     if "fault" in action:
         fake.control("POST", "faults", action["fault"])
+    elif "control" in action:
+        control = action["control"]
+        fake.control(control["method"], control["name"], control.get("body"))
     elif action.get("revoke_tokens") is True:
         fake.revoke_tokens()
     elif action.get("warm_up") is True:

@@ -9,7 +9,7 @@ use crate::auth::{AppTicketCell, AppTicketSource, Credentials, TokenManager};
 use crate::config::{Domain, RetryPolicy, Timeouts};
 use crate::endpoint::Listed;
 use crate::error::{Error, ErrorKind, Result};
-use crate::http::{Http, HttpSettings};
+use crate::http::{Body, Http, HttpSettings};
 use crate::operation::expand_path;
 use crate::pacing::Pacer;
 use crate::quota::QuotaTable;
@@ -288,14 +288,21 @@ impl Client {
         {
             *key = Some(uuid::Uuid::new_v4().to_string());
         }
-        let body = serde_json::to_vec(&request).map_err(|e| {
-            Error::new(ErrorKind::InvalidArgument, format!("the request cannot be encoded: {e}"))
-        })?;
+        let body = match O::form(&request) {
+            Some(form) => Body::Form(form),
+            None => Body::Json(
+                serde_json::to_vec(&request)
+                    .map_err(|e| {
+                        Error::new(ErrorKind::InvalidArgument, format!("the request cannot be encoded: {e}"))
+                    })?
+                    .into(),
+            ),
+        };
         let call = Call {
             endpoint: O::ENDPOINT,
             path: expand_path(O::PATH, &O::path_params(&request)),
             query: O::query(&request),
-            body: body.into(),
+            body,
             subject: O::subject(&request),
         };
         let inner = &*self.inner;

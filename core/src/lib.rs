@@ -24,7 +24,9 @@ mod enums;
 mod error;
 #[cfg(feature = "fake")]
 pub mod fake;
+mod file;
 mod fork;
+mod form;
 mod http;
 pub mod logging;
 mod operation;
@@ -53,6 +55,8 @@ pub use endpoint::Endpoint;
 pub use endpoint::schemas;
 pub use enums::{KnownValues, MsgType, ReceiveIdType, UserIdType};
 pub use error::{Error, ErrorKind, Result};
+pub use file::{FileSource, ImageFormat, ImageInfo};
+pub use form::{Form, FormPart};
 pub use operation::{Method, Operation, Repeat, Subject, SubjectKind};
 #[doc(hidden)]
 pub use operation::{match_path, path_param_names};

@@ -93,6 +93,13 @@ async fn run_action(fake: &FakeServer, client: &Client, action: &Value) -> Resul
             plan = plan.delay(delay);
         }
         fake.inject(plan).map_err(|e| e.to_string())
+    } else if let Some(control) = action.get("control") {
+        let (method, name) =
+            (control["method"].as_str().unwrap_or("GET"), control["name"].as_str().unwrap_or(""));
+        match fake.control(method, name, control.get("body").cloned()) {
+            (200, _) => Ok(()),
+            (status, answer) => Err(format!("control {method} {name}: HTTP {status} {answer}")),
+        }
     } else if action.get("revoke_tokens") == Some(&Value::Bool(true)) {
         fake.revoke_tokens();
         Ok(())

@@ -13,6 +13,8 @@ mod batch;
 mod card;
 mod envelope;
 mod feed_card;
+mod file;
+mod image;
 mod message;
 mod reply;
 
@@ -25,6 +27,8 @@ pub use feed_card::{
     CreateAppFeedCardResult, FailedCard, FailedCardReason, FailedCardReasonKind, StatusLabel,
     StatusLabelType,
 };
+pub use file::{FILE_MAX_BYTES, FileType, UploadFile, UploadFileRequest, UploadFileResult};
+pub use image::{IMAGE_MAX_BYTES, ImageType, UploadImage, UploadImageRequest, UploadImageResult};
 pub use message::{
     Mention, Message, MessageBody, SendMessage, SendMessageRequest, Sender, SenderIdType, SenderType,
 };

@@ -14,6 +14,7 @@ use serde_json::{Value, json};
 use super::config::FakeApp;
 use super::faults::FaultPlan;
 use super::reply::Reply;
+use super::resources::Registration;
 use super::routes::Query;
 use super::state::{Settings, Shared};
 
@@ -116,6 +117,14 @@ pub(crate) fn handle(shared: &Shared, method: &Method, path: &str, query: &Query
                 state.register_app(app);
                 ok()
             }
+            Err(reply) => reply,
+        },
+        ("POST", "resources") => match parse::<Registration>(body).map(Registration::resource) {
+            Ok(Ok(resource)) => {
+                state.resources.insert(resource);
+                ok()
+            }
+            Ok(Err(problem)) => bad_request(problem),
             Err(reply) => reply,
         },
         _ => error(404, &format!("no control {method} {path}")),

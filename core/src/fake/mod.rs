@@ -1,7 +1,8 @@
 //! A faithful fake of the Feishu Open Platform on 127.0.0.1, for tests (feature `fake`).
 //!
 //! It serves the authentication endpoints and every operation of the registry (send
-//! message, reply, batch send, card entity create, app feed card create), routed by the
+//! message, reply, batch send, card entity create, app feed card create, image and file
+//! upload), routed by the
 //! registry's methods and path templates, as the platform documents them: it checks the
 //! token, the content type, the query and the body (with the core's own request models
 //! and rules), answers with the documented HTTP statuses, codes and envelope
@@ -32,7 +33,7 @@
 //! |---|---|---|
 //! | `GET /_fake/inbox` | | the [`Inbox`] |
 //! | `DELETE /_fake/inbox` | | `{"ok":true}`; empties the inbox only |
-//! | `POST /_fake/reset` | | `{"ok":true}`; inbox, uuids, card entities, counters, faults, quota windows |
+//! | `POST /_fake/reset` | | `{"ok":true}`; inbox, uuids, card entities, uploads, counters, faults, quota windows |
 //! | `GET`/`POST /_fake/quotas` | `{"enabled":true}` | `{"enabled":…}` |
 //! | `GET`/`POST /_fake/latency` | `{"ms":250}` | `{"ms":…}` |
 //! | `GET /_fake/faults` | | `{"plans":[…],"log":[FaultRecord…]}` |
@@ -44,6 +45,7 @@
 //! | `GET /_fake/tokens` | | `{"issued":["t-…","a-…",…]}`: every token issued since start, for secrecy tests |
 //! | `GET /_fake/app_ticket?app_id=…` | | `{"app_id":…,"app_ticket":…}` (default: the first store app) |
 //! | `POST /_fake/apps` | a [`FakeApp`] | `{"ok":true}` |
+//! | `POST /_fake/resources` | `{"image_key", "image_type"?}` or `{"file_key", "file_type"?}`, `"app_id"?` | `{"ok":true}`; the key counts as uploaded (by the default app) |
 //!
 //! Errors: HTTP 400 (bad body) or 404 (no such control) with `{"ok":false,"error":"…"}`.
 //!
@@ -63,6 +65,9 @@
 //! - A token is reused while at least `min(30 min, lifetime / 4)` of its life remains,
 //!   unless [`FakeConfig::token_reuse_threshold`] says otherwise.
 //! - Card entities never expire (the platform: 14 days).
+//! - Uploads answer keys `img_v3_…` and `file_v3_…`; messages, batches and feed cards
+//!   accept only keys their app uploaded (or registered with `POST /_fake/resources`); see
+//!   the codes in `resources.rs`.
 
 mod auth;
 mod config;
@@ -74,6 +79,7 @@ mod ids;
 mod inbox;
 mod quota;
 mod reply;
+mod resources;
 mod routes;
 mod server;
 mod state;
