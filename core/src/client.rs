@@ -309,9 +309,15 @@ impl Client {
         inner.transport.call(&call, &inner.tokens, &inner.pacer, &self.timeouts).await
     }
 
-    /// [`Client::run`] with the request as its flat JSON object and the result as JSON.
-    pub(crate) async fn run_json<O: Listed>(&self, request: Value) -> Result<Value> {
-        let request = decode_value::<O::Request>("", request).map_err(Error::from)?;
+    /// [`Client::run`] with the request as its flat JSON object (its `{"buffer": i}` files
+    /// taken from `buffers`) and the result as JSON.
+    pub(crate) async fn run_json<O: Listed>(
+        &self,
+        request: Value,
+        buffers: Vec<bytes::Bytes>,
+    ) -> Result<Value> {
+        let request = crate::file::with_buffers(buffers, || decode_value::<O::Request>("", request))
+            .map_err(Error::from)?;
         let output = self.run::<O>(request).await?;
         serde_json::to_value(output)
             .map_err(|e| Error::new(ErrorKind::Decode, format!("cannot encode the result: {e}")))

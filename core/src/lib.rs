@@ -25,6 +25,7 @@ mod error;
 #[cfg(feature = "fake")]
 pub mod fake;
 mod file;
+mod flows;
 mod fork;
 mod form;
 mod http;
@@ -46,6 +47,8 @@ pub mod validate;
 pub use api::*;
 pub use auth::{AppTicketCell, AppTicketSource};
 pub use blocking::BlockingClient;
+#[doc(hidden)]
+pub use calls::{CallExtras, is_call};
 pub use client::{Client, ClientBuilder};
 pub use config::{Domain, RetryPolicy, Timeouts};
 pub use content::MessageContent;
@@ -56,6 +59,16 @@ pub use endpoint::schemas;
 pub use enums::{KnownValues, MsgType, ReceiveIdType, UserIdType};
 pub use error::{Error, ErrorKind, Result};
 pub use file::{FileSource, ImageFormat, ImageInfo};
+#[cfg(feature = "schema")]
+#[doc(hidden)]
+pub use flows::flow_schemas;
+pub use flows::{
+    BatchSendAllResult, CampaignFailure, CampaignReport, CampaignRequest, CampaignSent,
+    CreateAppFeedCardAllRequest, CreateAppFeedCardAllResult, FailedBatch, FailedFeedCards, OnProgress,
+    Progress, SendFileRequest, SendImageRequest, campaign_uuid,
+};
+#[doc(hidden)]
+pub use flows::{FLOWS, FlowInfo};
 pub use form::{Form, FormPart};
 pub use operation::{Method, Operation, Repeat, Subject, SubjectKind};
 #[doc(hidden)]
