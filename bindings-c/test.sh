@@ -5,7 +5,8 @@
 #   - tests/conformance.c (every conformance case against the fake), tests/api.c (NULL
 #     arguments, invalid JSON and UTF-8, error objects, async callbacks) and
 #     tests/secrets.c (logging at trace and every error kind: no secret or token in the
-#     captured stdout and stderr), built with -Wall -Wextra -Werror and linked statically,
+#     captured stdout and stderr), tests/flows.c (uploads from bytes, 450 ids and 30 feed
+#     card users in one call, a 10,000-receiver campaign whose process is killed half-way), built with -Wall -Wextra -Werror and linked statically,
 #     under AddressSanitizer + UBSan (leak detection on); api.c and secrets.c also under
 #     valgrind (conformance.c too with LARKMSG_C_VALGRIND_ALL=1);
 #   - examples/send_text.c built against liblarkmsg.so through pkg-config, and with CMake.
@@ -60,11 +61,14 @@ cc "${cflags[@]}" "${sanitize[@]}" "$here/tests/conformance.c" "$libdir/liblarkm
 cc "${cflags[@]}" "${sanitize[@]}" "$here/tests/api.c" "$libdir/liblarkmsg.a" "${static_libs[@]}" -o "$out/api-asan"
 cc "${cflags[@]}" "${sanitize[@]}" "$here/tests/secrets.c" "$libdir/liblarkmsg.a" -lcjson "${static_libs[@]}" \
   -o "$out/secrets-asan"
+cc "${cflags[@]}" "${sanitize[@]}" "$here/tests/flows.c" "$libdir/liblarkmsg.a" -lcjson "${static_libs[@]}" \
+  -o "$out/flows-asan"
 # Leaks fail the run (LeakSanitizer), as do ASan and UBSan findings.
 export ASAN_OPTIONS="detect_leaks=1${ASAN_OPTIONS:+:$ASAN_OPTIONS}"
 "$out/conformance-asan" "$root/tests/conformance/cases"
 "$out/api-asan"
 "$out/secrets-asan"
+"$out/flows-asan"
 
 step "C API tests under valgrind"
 # The shared runtime's worker threads live until the process exits (by design: never torn

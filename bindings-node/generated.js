@@ -3,11 +3,18 @@
 
 /** The operations of the registry: the call name and the client's method name. */
 exports.OPERATIONS = [
-  { name: 'send_message', method: 'sendMessage' },
-  { name: 'reply_message', method: 'replyMessage' },
-  { name: 'batch_send', method: 'batchSend' },
-  { name: 'create_card', method: 'createCard' },
-  { name: 'create_app_feed_card', method: 'createAppFeedCard' },
+  { name: 'send_message', method: 'sendMessage', progress: false },
+  { name: 'reply_message', method: 'replyMessage', progress: false },
+  { name: 'batch_send', method: 'batchSend', progress: false },
+  { name: 'create_card', method: 'createCard', progress: false },
+  { name: 'create_app_feed_card', method: 'createAppFeedCard', progress: false },
+  { name: 'upload_image', method: 'uploadImage', progress: false },
+  { name: 'upload_file', method: 'uploadFile', progress: false },
+  { name: 'send_image', method: 'sendImage', progress: false },
+  { name: 'send_file', method: 'sendFile', progress: false },
+  { name: 'batch_send_all', method: 'batchSendAll', progress: true },
+  { name: 'create_app_feed_card_all', method: 'createAppFeedCardAll', progress: true },
+  { name: 'send_campaign', method: 'sendCampaign', progress: true },
 ]
 
 /** The error kinds: the kind, its class, the parent class and other names of the class. */
@@ -24,4 +31,4 @@ exports.ERROR_KINDS = [
 ]
 
 /** Keys whose values are the platform's own JSON (content, cards, free maps): never renamed. */
-exports.OPAQUE_KEYS = ['action_map', 'card', 'content', 'data']
+exports.OPAQUE_KEYS = ['action_map', 'card', 'content', 'data', 'error']

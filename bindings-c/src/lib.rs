@@ -23,6 +23,7 @@ mod fake;
 mod ffi;
 mod logging;
 mod operations;
+mod progress;
 mod result;
 
 use std::ffi::{CStr, CString, c_char};
@@ -34,6 +35,7 @@ pub use content::*;
 pub use error::*;
 pub use fake::*;
 pub use operations::*;
+pub use progress::*;
 pub use result::*;
 
 static VERSION: &CStr = match CStr::from_bytes_with_nul(concat!(env!("CARGO_PKG_VERSION"), "\0").as_bytes()) {
