@@ -88,7 +88,7 @@ impl Transport {
         loop {
             attempts += 1;
             tracing::Span::current().record("attempts", attempts);
-            pacer
+            let counted_at = pacer
                 .acquire(call.endpoint, call.subject.as_ref(), deadline)
                 .await
                 .map_err(|e| e.with_maybe_sent(maybe_took_effect))?;
@@ -128,6 +128,7 @@ impl Transport {
                     return Err(error.with_maybe_sent(maybe_took_effect));
                 }
                 Next::After(wait, error) => {
+                    pacer.refund(call.endpoint, call.subject.as_ref(), counted_at);
                     if wait > self.retry.max_throttle_wait {
                         return Err(error.with_maybe_sent(maybe_took_effect));
                     }
@@ -136,6 +137,7 @@ impl Transport {
                     (Duration::ZERO, error)
                 }
                 Next::ReceiverThrottled(error) => {
+                    pacer.refund(call.endpoint, call.subject.as_ref(), counted_at);
                     let until = Instant::now() + self.retry.receiver_backoff;
                     match &call.subject {
                         Some(subject) => pacer.hold_subject(subject, until),
