@@ -128,6 +128,7 @@ impl Transport {
                     return Err(error.with_maybe_sent(maybe_took_effect));
                 }
                 Next::After(wait, error) => {
+                    // The gateway refused it: it used none of the quota.
                     pacer.refund(call.endpoint, call.subject.as_ref(), counted_at);
                     if wait > self.retry.max_throttle_wait {
                         return Err(error.with_maybe_sent(maybe_took_effect));
@@ -137,7 +138,6 @@ impl Transport {
                     (Duration::ZERO, error)
                 }
                 Next::ReceiverThrottled(error) => {
-                    pacer.refund(call.endpoint, call.subject.as_ref(), counted_at);
                     let until = Instant::now() + self.retry.receiver_backoff;
                     match &call.subject {
                         Some(subject) => pacer.hold_subject(subject, until),
