@@ -25,9 +25,15 @@ from ._errors import LarkError, Violation
 from ._logging import enable_logging
 from ._native import VERSION as __version__
 from ._operations import CALLS
+from ._progress import Progress, ProgressCallback
 from ._result import Result
 from ._results import (
+    BatchSendAllResult,
     BatchSendResult,
+    CampaignReport,
+    CreateAppFeedCardAllResult,
+    UploadFileResult,
+    UploadImageResult,
     CreateAppFeedCardResult,
     CreateCardResult,
     FailedCard,
@@ -63,11 +69,18 @@ __all__ = [
     "ConfigError",
     "Violation",
     "Result",
+    "Progress",
+    "ProgressCallback",
     "Message",
     "Sender",
     "MessageBody",
     "Mention",
     "BatchSendResult",
+    "BatchSendAllResult",
+    "CampaignReport",
+    "CreateAppFeedCardAllResult",
+    "UploadImageResult",
+    "UploadFileResult",
     "CreateCardResult",
     "CreateAppFeedCardResult",
     "FailedCard",
