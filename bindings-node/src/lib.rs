@@ -13,8 +13,9 @@
 
 use larkmsg::fake::{FakeConfig, FakeServer};
 use larkmsg::validate::Validator;
-use larkmsg::{Client, ClientOptions};
-use napi::bindgen_prelude::Object;
+use larkmsg::{CallExtras, Client, ClientOptions, OnProgress, Progress};
+use napi::bindgen_prelude::{Buffer, Object, Unknown};
+use napi::threadsafe_function::{ThreadsafeFunction, ThreadsafeFunctionCallMode};
 use napi::{Env, Status};
 use napi_derive::napi;
 use serde_json::{Value, json};
@@ -64,7 +65,10 @@ impl NativeClient {
         Ok(Self { inner })
     }
 
-    /// Runs the call `name` with its flat request (JSON, snake_case) on the core's runtime.
+    /// Runs the call `name` with its flat request (JSON, snake_case) on the core's runtime,
+    /// with the byte buffers the request names (`{"buffer": i}`, copied now) and, for the
+    /// calls that report progress, `progress` called on the JS thread with the progress as
+    /// JSON text (`{"total", "done", "sent", "failed"}`).
     /// The promise resolves to `{"ok": result}` or `{"error": coreErrorJson}` as JSON text.
     #[napi(ts_return_type = "Promise<string>")]
     pub fn call_json<'env>(
@@ -72,13 +76,25 @@ impl NativeClient {
         env: &'env Env,
         name: String,
         request_json: String,
+        buffers: Option<Vec<Buffer>>,
+        #[napi(ts_arg_type = "(progress: string) => void")] progress: Option<
+            ThreadsafeFunction<String, Unknown<'static>, String, Status, false>,
+        >,
     ) -> napi::Result<Object<'env>> {
         let runtime = larkmsg::runtime::runtime().map_err(|e| throw(&e))?;
         let (deferred, promise) = env.create_deferred()?;
         let client = self.inner.clone();
+        let buffers = buffers.unwrap_or_default().iter().map(|buffer| bytes::Bytes::copy_from_slice(buffer)).collect();
+        let report = progress.map(|callback| {
+            Box::new(move |seen: &Progress| {
+                let text = json!({"total": seen.total, "done": seen.done, "sent": seen.sent, "failed": seen.failed});
+                callback.call(text.to_string(), ThreadsafeFunctionCallMode::NonBlocking);
+            }) as OnProgress
+        });
+        let extras = CallExtras::new(buffers, report);
         runtime.spawn(async move {
             let answer = match serde_json::from_str::<Value>(&request_json) {
-                Ok(request) => match client.call_json(&name, request).await {
+                Ok(request) => match client.call_json_with(&name, request, extras).await {
                     Ok(value) => json!({"ok": value}),
                     Err(error) => json!({"error": error_json(&error)}),
                 },

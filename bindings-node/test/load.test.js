@@ -7,7 +7,20 @@ test('require(larkmsg) gives the client, errors and builders', () => {
   const larkmsg = require('larkmsg')
   assert.equal(typeof larkmsg.Client, 'function')
   assert.equal(typeof larkmsg.LarkError, 'function')
-  assert.deepEqual(larkmsg.CALLS, ['send_message', 'reply_message', 'batch_send', 'create_card', 'create_app_feed_card'])
+  assert.deepEqual(larkmsg.CALLS, [
+    'send_message',
+    'reply_message',
+    'batch_send',
+    'create_card',
+    'create_app_feed_card',
+    'upload_image',
+    'upload_file',
+    'send_image',
+    'send_file',
+    'batch_send_all',
+    'create_app_feed_card_all',
+    'send_campaign',
+  ])
   for (const name of larkmsg.CALLS) {
     const method = name.replace(/_([a-z])/g, (_, c) => c.toUpperCase())
     assert.equal(typeof larkmsg.Client.prototype[method], 'function', method)
