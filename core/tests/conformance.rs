@@ -12,7 +12,8 @@ use larkmsg::fake::{FakeServer, FaultKind, FaultPlan};
 use larkmsg::validate::decode_value;
 use larkmsg::{
     BatchSendRequest, Client, CreateAppFeedCardRequest, CreateCardRequest, Error, ReceiveIdType,
-    ReplyMessageRequest, RetryPolicy, SendMessageRequest, Timeouts, Violations,
+    ReplyMessageRequest, RetryPolicy, SendMessageRequest, Timeouts, UploadFileRequest, UploadImageRequest,
+    Violations,
 };
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value, json};
@@ -157,6 +158,8 @@ async fn run_call(client: &Client, name: &str, input: Value) -> Result<Result<Va
         "create_app_feed_card" => {
             call(input, async |r: CreateAppFeedCardRequest| client.create_app_feed_card(r).await).await
         }
+        "upload_image" => call(input, async |r: UploadImageRequest| client.upload_image(r).await).await,
+        "upload_file" => call(input, async |r: UploadFileRequest| client.upload_file(r).await).await,
         other => return Err(format!("unknown call {other}")),
     })
 }
