@@ -84,10 +84,12 @@ impl NativeClient {
         let runtime = larkmsg::runtime::runtime().map_err(|e| throw(&e))?;
         let (deferred, promise) = env.create_deferred()?;
         let client = self.inner.clone();
-        let buffers = buffers.unwrap_or_default().iter().map(|buffer| bytes::Bytes::copy_from_slice(buffer)).collect();
+        let buffers =
+            buffers.unwrap_or_default().iter().map(|buffer| bytes::Bytes::copy_from_slice(buffer)).collect();
         let report = progress.map(|callback| {
             Box::new(move |seen: &Progress| {
-                let text = json!({"total": seen.total, "done": seen.done, "sent": seen.sent, "failed": seen.failed});
+                let text =
+                    json!({"total": seen.total, "done": seen.done, "sent": seen.sent, "failed": seen.failed});
                 callback.call(text.to_string(), ThreadsafeFunctionCallMode::NonBlocking);
             }) as OnProgress
         });
