@@ -45,9 +45,7 @@ cargo build --release -p larkmsg-node
 package="$bench/node-package"
 rm -rf "$package"
 mkdir -p "$package"
-cp bindings-node/package.json bindings-node/index.js bindings-node/index.mjs bindings-node/index.d.ts \
-  bindings-node/testing.js bindings-node/testing.mjs bindings-node/testing.d.ts \
-  bindings-node/native.js bindings-node/native.d.ts "$package/"
+(cd bindings-node && cp -L package.json $(node -p "require('./package.json').files.join(' ')") "$package/")
 cp "$release/liblarkmsg_node.so" "$package/larkmsg.linux-x64-gnu.node"
 rm -f "$bench"/larkmsg-*.tgz
 (cd "$package" && npm pack --silent --pack-destination "$bench" >/dev/null)

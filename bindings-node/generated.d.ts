@@ -23,10 +23,10 @@ export interface ProgressOptions {
 export type Open<T extends string> = T | (string & {})
 
 /** The call names, in the registry's order. */
-export type CallName = 'send_message' | 'reply_message' | 'batch_send' | 'create_card' | 'create_app_feed_card' | 'upload_image' | 'upload_file' | 'send_image' | 'send_file' | 'batch_send_all' | 'create_app_feed_card_all' | 'send_campaign'
+export type CallName = 'send_message' | 'reply_message' | 'batch_send' | 'create_card' | 'update_card_settings' | 'update_card' | 'update_card_element_content' | 'create_card_elements' | 'update_card_element' | 'patch_card_element' | 'delete_card_element' | 'create_app_feed_card' | 'upload_image' | 'upload_file' | 'send_image' | 'send_file' | 'batch_send_all' | 'create_app_feed_card_all' | 'send_campaign'
 
 /** The stable kinds of every failure, shared by every larkmsg binding. */
-export type ErrorKind = 'invalid_argument' | 'auth' | 'permission' | 'rate_limited' | 'api' | 'timeout' | 'network' | 'decode' | 'config'
+export type ErrorKind = 'invalid_argument' | 'auth' | 'permission' | 'rate_limited' | 'api' | 'timeout' | 'network' | 'decode' | 'config' | 'tls' | 'internal'
 
 export type ReceiveIdType = Open<'open_id' | 'union_id' | 'user_id' | 'email' | 'chat_id'>
 export type MsgType = Open<'text' | 'post' | 'image' | 'file' | 'audio' | 'media' | 'sticker' | 'interactive' | 'share_chat' | 'share_user' | 'system'>
@@ -34,6 +34,8 @@ export type SenderIdType = Open<'open_id' | 'app_id'>
 export type SenderType = Open<'user' | 'app' | 'anonymous' | 'unknown'>
 export type UserIdType = Open<'open_id' | 'union_id' | 'user_id'>
 export type CardType = Open<'card_json' | 'template'>
+export type CardJsonType = Open<'card_json'>
+export type InsertType = Open<'insert_before' | 'insert_after' | 'append'>
 export type StatusLabelType = Open<'primary' | 'secondary' | 'success' | 'danger'>
 export type ActionType = Open<'url_page' | 'webhook'>
 export type ButtonType = Open<'default' | 'primary' | 'success'>
@@ -92,6 +94,100 @@ export interface CreateCardRequest {
   type: CardType
   /** The card JSON or template data, serialized to a string. The JSON form also takes the object itself, which is serialized (compact, keys in order). */
   data: string | object
+}
+
+/** Update card entity settings request: the `card_id` path parameter and the JSON body. */
+export interface UpdateCardSettingsRequest {
+  /** Path: the card entity's id (1 to 20 characters). */
+  cardId: string
+  /** The card JSON 2.0 `config` and/or `card_link`, as a JSON object serialized to a string (1 to 100,000 characters); the object itself is serialized. Streaming mode is `config.streaming_mode`, its pace `config.streaming_config`, the chat preview `config.summary.content`. */
+  settings: string | object
+  /** Idempotency key (1 to 64 characters): one effect per key. Filled when left out. */
+  uuid?: string
+  /** The operation's number on this card: strictly greater than the previous one's. */
+  sequence: number
+}
+
+/** Full update request: the `card_id` path parameter and the JSON body. */
+export interface UpdateCardRequest {
+  /** Path: the card entity's id (1 to 20 characters). */
+  cardId: string
+  /** The new card, replacing everything the card entity held. */
+  card: CardJson
+  /** Idempotency key (1 to 64 characters): one effect per key. Filled when left out. */
+  uuid?: string
+  /** The operation's number on this card: strictly greater than the previous one's. */
+  sequence: number
+}
+
+/** Stream text request: the `card_id` and `element_id` path parameters and the JSON body. */
+export interface UpdateCardElementContentRequest {
+  /** Path: the card entity's id (1 to 20 characters). */
+  cardId: string
+  /** Path: the `element_id` of a `markdown` or `plain_text` element (1 to 20 characters). */
+  elementId: string
+  /** Idempotency key (1 to 64 characters): one effect per key. Filled when left out. */
+  uuid?: string
+  /** The element's new full text, not a delta (1 to 100,000 characters). */
+  content: string
+  /** The operation's number on this card: strictly greater than the previous one's. */
+  sequence: number
+}
+
+/** Add components request: the `card_id` path parameter and the JSON body. */
+export interface CreateCardElementsRequest {
+  /** Path: the card entity's id (1 to 20 characters). */
+  cardId: string
+  /** Where the components go (`insert_before`, `insert_after`, `append`). */
+  type: InsertType
+  /** The component to insert before or after (required then), or the container to append to (the card body when left out); 0 to 20 characters. */
+  targetElementId?: string
+  /** Idempotency key (1 to 64 characters): one effect per key. Filled when left out. */
+  uuid?: string
+  /** The operation's number on this card: strictly greater than the previous one's. */
+  sequence: number
+  /** The components: a JSON array of card JSON 2.0 components serialized to a string (1 to 1,000,000 characters); the array itself is serialized. */
+  elements: unknown
+}
+
+/** Replace a component request: the `card_id` and `element_id` path parameters and the body. */
+export interface UpdateCardElementRequest {
+  /** Path: the card entity's id (1 to 20 characters). */
+  cardId: string
+  /** Path: the component to replace: a letter, then letters, digits or underscores (1 to 20 characters). */
+  elementId: string
+  /** Idempotency key (1 to 64 characters): one effect per key. Filled when left out. */
+  uuid?: string
+  /** The new component: one card JSON 2.0 component serialized to a string (1 to 1,000,000 characters); the object itself is serialized. */
+  element: string | object
+  /** The operation's number on this card: strictly greater than the previous one's. */
+  sequence: number
+}
+
+/** Update a component's properties request: the path parameters and the JSON body. */
+export interface PatchCardElementRequest {
+  /** Path: the card entity's id (1 to 20 characters). */
+  cardId: string
+  /** Path: the component to change (1 to 20 characters). */
+  elementId: string
+  /** The properties to change: a JSON object serialized to a string (1 to 1,000,000 characters); the object itself is serialized. `tag` cannot change (platform code 300312); an `element_id` renames the component. */
+  partialElement: string | object
+  /** Idempotency key (1 to 64 characters): one effect per key. Filled when left out. */
+  uuid?: string
+  /** The operation's number on this card: strictly greater than the previous one's. */
+  sequence: number
+}
+
+/** Delete a component request: the path parameters and the JSON body the page defines. */
+export interface DeleteCardElementRequest {
+  /** Path: the card entity's id (1 to 20 characters). */
+  cardId: string
+  /** Path: the component to delete (1 to 20 characters). */
+  elementId: string
+  /** Idempotency key (1 to 64 characters): one effect per key. Filled when left out. */
+  uuid?: string
+  /** The operation's number on this card: strictly greater than the previous one's. */
+  sequence: number
 }
 
 /** Create app feed card request: the `user_id_type` query parameter and the JSON body. */
@@ -182,6 +278,14 @@ export interface CampaignRequest {
   journal?: string
   /** Sends in flight at once, 1 to 256 (default 16); the quotas set the pace. */
   concurrency?: number
+}
+
+/** The new card of a full update. */
+export interface CardJson {
+  /** What `data` holds: always `card_json` (`type` on the wire). */
+  type: CardJsonType
+  /** The complete card JSON 2.0, serialized to a string (1 to 1,000,000 characters); the object itself is serialized. */
+  data: string | object
 }
 
 /** An app feed card: what the user sees in the feed. */
@@ -318,6 +422,10 @@ export interface BatchSendResult {
 export interface CreateCardResult {
   /** The card entity's id; send it as `{"type":"card","data":{"card_id":…}}`. */
   cardId: string
+}
+
+/** The result of every card entity operation after create: the platform answers an empty `data` (`{}`), and anything it may add later is ignored. */
+export interface CardOperationResult {
 }
 
 /** The result of creating app feed cards (its `data`). */
@@ -474,6 +582,13 @@ export interface CallRequests {
   reply_message: ReplyMessageRequest
   batch_send: BatchSendRequest
   create_card: CreateCardRequest
+  update_card_settings: UpdateCardSettingsRequest
+  update_card: UpdateCardRequest
+  update_card_element_content: UpdateCardElementContentRequest
+  create_card_elements: CreateCardElementsRequest
+  update_card_element: UpdateCardElementRequest
+  patch_card_element: PatchCardElementRequest
+  delete_card_element: DeleteCardElementRequest
   create_app_feed_card: CreateAppFeedCardRequest
   upload_image: UploadImageRequest
   upload_file: UploadFileRequest
@@ -490,6 +605,13 @@ export interface CallResults {
   reply_message: Message
   batch_send: BatchSendResult
   create_card: CreateCardResult
+  update_card_settings: CardOperationResult
+  update_card: CardOperationResult
+  update_card_element_content: CardOperationResult
+  create_card_elements: CardOperationResult
+  update_card_element: CardOperationResult
+  patch_card_element: CardOperationResult
+  delete_card_element: CardOperationResult
   create_app_feed_card: CreateAppFeedCardResult
   upload_image: UploadImageResult
   upload_file: UploadFileResult
@@ -529,6 +651,41 @@ export interface Operations {
    * `card_id`.
    */
   createCard(request: CreateCardRequest): Promise<CreateCardResult>
+  /**
+   * Updates a card entity's settings
+   * (`PATCH /open-apis/cardkit/v1/cards/:card_id/settings`): its `config` (streaming
+   * mode, its pace, the chat preview's summary) and `card_link`.
+   */
+  updateCardSettings(request: UpdateCardSettingsRequest): Promise<CardOperationResult>
+  /** Replaces a card entity's whole card (`PUT /open-apis/cardkit/v1/cards/:card_id`). */
+  updateCard(request: UpdateCardRequest): Promise<CardOperationResult>
+  /**
+   * Streams text into a card entity's `markdown` or `plain_text` element, given in
+   * full each time
+   * (`PUT /open-apis/cardkit/v1/cards/:card_id/elements/:element_id/content`); the
+   * card must be in streaming mode.
+   */
+  updateCardElementContent(request: UpdateCardElementContentRequest): Promise<CardOperationResult>
+  /**
+   * Adds components to a card entity, before or after one or at the end of a
+   * container (`POST /open-apis/cardkit/v1/cards/:card_id/elements`).
+   */
+  createCardElements(request: CreateCardElementsRequest): Promise<CardOperationResult>
+  /**
+   * Replaces a component of a card entity
+   * (`PUT /open-apis/cardkit/v1/cards/:card_id/elements/:element_id`).
+   */
+  updateCardElement(request: UpdateCardElementRequest): Promise<CardOperationResult>
+  /**
+   * Changes some properties of a component of a card entity
+   * (`PATCH /open-apis/cardkit/v1/cards/:card_id/elements/:element_id`).
+   */
+  patchCardElement(request: PatchCardElementRequest): Promise<CardOperationResult>
+  /**
+   * Deletes a component of a card entity, with everything inside it
+   * (`DELETE /open-apis/cardkit/v1/cards/:card_id/elements/:element_id`).
+   */
+  deleteCardElement(request: DeleteCardElementRequest): Promise<CardOperationResult>
   /** Creates an app feed card for up to 20 users (`POST /open-apis/im/v2/app_feed_card`). */
   createAppFeedCard(request: CreateAppFeedCardRequest): Promise<CreateAppFeedCardResult>
   /**
@@ -610,6 +767,19 @@ export declare class DecodeError extends LarkError {
  */
 export declare class ConfigError extends LarkError {
   readonly code: 'config'
+}
+
+/**
+ * The TLS handshake failed: the server's certificate is not trusted (unknown issuer,
+ * expired, another host's) or TLS could not be negotiated. Never retried.
+ */
+export declare class TlsError extends LarkError {
+  readonly code: 'tls'
+}
+
+/** A bug inside larkmsg was caught (a panic); the call ended without a result. */
+export declare class InternalError extends LarkError {
+  readonly code: 'internal'
 }
 
 /** Authentication failed: bad credentials, a rejected token or app ticket. */

@@ -7,6 +7,13 @@ exports.OPERATIONS = [
   { name: 'reply_message', method: 'replyMessage', progress: false },
   { name: 'batch_send', method: 'batchSend', progress: false },
   { name: 'create_card', method: 'createCard', progress: false },
+  { name: 'update_card_settings', method: 'updateCardSettings', progress: false },
+  { name: 'update_card', method: 'updateCard', progress: false },
+  { name: 'update_card_element_content', method: 'updateCardElementContent', progress: false },
+  { name: 'create_card_elements', method: 'createCardElements', progress: false },
+  { name: 'update_card_element', method: 'updateCardElement', progress: false },
+  { name: 'patch_card_element', method: 'patchCardElement', progress: false },
+  { name: 'delete_card_element', method: 'deleteCardElement', progress: false },
   { name: 'create_app_feed_card', method: 'createAppFeedCard', progress: false },
   { name: 'upload_image', method: 'uploadImage', progress: false },
   { name: 'upload_file', method: 'uploadFile', progress: false },
@@ -28,7 +35,9 @@ exports.ERROR_KINDS = [
   { kind: 'network', name: 'NetworkError', parent: null, aliases: [] },
   { kind: 'decode', name: 'DecodeError', parent: null, aliases: [] },
   { kind: 'config', name: 'ConfigError', parent: null, aliases: [] },
+  { kind: 'tls', name: 'TlsError', parent: null, aliases: [] },
+  { kind: 'internal', name: 'InternalError', parent: null, aliases: [] },
 ]
 
 /** Keys whose values are the platform's own JSON (content, cards, free maps): never renamed. */
-exports.OPAQUE_KEYS = ['action_map', 'card', 'content', 'data', 'error']
+exports.OPAQUE_KEYS = ['action_map', 'card', 'content', 'data', 'element', 'elements', 'error', 'partial_element', 'settings']

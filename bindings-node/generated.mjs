@@ -11,5 +11,7 @@ export const {
   NetworkError,
   DecodeError,
   ConfigError,
+  TlsError,
+  InternalError,
   PermissionError,
 } = larkmsg

@@ -58,6 +58,17 @@ interface CommonOptions {
   quotas?: boolean
   /** Appended to the `User-Agent`. */
   userAgentSuffix?: string
+  /** Largest answer body read, in bytes (default 8 MiB); a longer answer fails with `decode`. */
+  maxResponseBytes?: number
+  /** Root certificates (PEM text or bytes) trusted besides the system's, for a private deployment's own CA. */
+  rootCertificatesPem?: string | Uint8Array
+  /** A PEM file of root certificates trusted besides the system's. */
+  rootCertificatesFile?: string
+  /**
+   * Hosts that an `http://` base URL may name besides loopback ones (the app secret and
+   * tokens then cross the network unencrypted); without it such a client is a `config` error.
+   */
+  insecureHttpHosts?: string[]
 }
 
 /** A self-built app. */
@@ -123,6 +134,7 @@ export class LarkError extends Error {
   /** Whether the request may have been carried out although it failed. */
   readonly maybeSent: boolean
 }
+/** The LarkError subclass for the core's error JSON (snake_case). */
 export function larkError(detail: { kind: string; message: string } & Record<string, unknown>): LarkError
 
 // ---------------------------------------------------------------------------------------
@@ -264,6 +276,8 @@ export class Card {
   divider(options?: ElementOptions): this
   button(text: string, options?: ButtonOptions): this
   image(imgKey: string, alt?: string, options?: ElementOptions): this
+  /** The card's spec, as the core's builder reads it. */
+  spec(): Record<string, unknown>
   /** The card as an `interactive` Content (built and checked by the core when first used). */
   build(): Content
   toJSON(): Record<string, unknown>
@@ -328,6 +342,72 @@ export class Client {
   ): Promise<Message>
   /** Hands a store app the `app_ticket` the platform pushed (every hour). */
   setAppTicket(ticket: string): void
+  /**
+   * Creates a card entity in streaming mode, sends it and resolves to the stream to append
+   * an answer to; the core paces the pushes, owns the card's sequence and finishes it.
+   */
+  streamCard(options: StreamCardOptions): Promise<CardStream>
+}
+
+/** Where a card stream goes and how it streams (`client.streamCard`). */
+export type StreamCardOptions = (
+  | { receiveIdType: ReceiveIdType; receiveId: string }
+  | { replyTo: string; replyInThread?: boolean }
+) & {
+  /** The card to create (streaming mode is turned on): a `Card` or a card spec. */
+  card?: Card | Record<string, unknown>
+  /** The element streamed into (default `'answer'`; added as markdown when the card lacks it). */
+  elementId?: string
+  /** The text shown before the first push. */
+  text?: string
+  /** The pace at which the platform prints streamed text. */
+  streamingConfig?: CardConfig['streamingConfig']
+  /** The chat preview after `finish` (default: the start of the text). */
+  summary?: string
+  /** The share of the card's 10 operations per second the stream uses (default 0.8). */
+  rateShare?: number
+  /** When the platform closes streaming mode by itself (default 600000). */
+  autoCloseMs?: number
+  /** How long `finish` keeps trying to put the final text on the card (default 60000). */
+  finishTimeoutMs?: number
+  /** The de-duplication key of the message that sends the card. */
+  uuid?: string
+}
+
+/** What a finished stream did. */
+export interface CardStreamSummary {
+  cardId: string
+  messageId: string
+  /** The last sequence used: the next operation on the card needs a greater one. */
+  sequence: number
+  /** Operations made on the card, refused attempts included. */
+  operations: number
+  /** Pushes of the text that landed. */
+  pushes: number
+  /** Times another writer had moved the card's sequence and the stream moved past it. */
+  sequenceConflicts: number
+  /** Times streaming mode was turned on again. */
+  reopened: number
+  /** Characters of the final text. */
+  textChars: number
+  /** Milliseconds from `finish` until the final text was on the card. */
+  finalTextMs: number
+}
+
+/** A card entity being streamed into. `append` and `push` never wait for the network. */
+export class CardStream {
+  readonly cardId: string
+  readonly messageId: string
+  /** The text so far. */
+  readonly text: string
+  /** Appends `delta` (a token) to the text. */
+  append(delta: string): Promise<void>
+  /** Replaces the whole text. */
+  push(text: string): Promise<void>
+  /** Puts the exact text (`text` when given) on the card, turns streaming mode off and sets the summary. */
+  finish(text?: string, options?: { summary?: string }): Promise<CardStreamSummary>
+  /** Finishes in the background with the text so far, without waiting. */
+  close(): void
 }
 
 /** snake_case keys to camelCase, deeply (message content and cards kept as given). */
@@ -339,33 +419,3 @@ export function toSnake<T = unknown>(value: unknown): T
 export const CALLS: CallName[]
 /** The library's version. */
 export const VERSION: string
-
-declare const larkmsg: {
-  Client: typeof Client
-  LarkError: typeof LarkError
-  InvalidArgumentError: typeof import('./generated').InvalidArgumentError
-  AuthError: typeof import('./generated').AuthError
-  PermissionDeniedError: typeof import('./generated').PermissionDeniedError
-  PermissionError: typeof import('./generated').PermissionError
-  RateLimitedError: typeof import('./generated').RateLimitedError
-  ApiError: typeof import('./generated').ApiError
-  TimeoutError: typeof import('./generated').TimeoutError
-  NetworkError: typeof import('./generated').NetworkError
-  DecodeError: typeof import('./generated').DecodeError
-  ConfigError: typeof import('./generated').ConfigError
-  Content: typeof Content
-  TextBuilder: typeof TextBuilder
-  PostBuilder: typeof PostBuilder
-  Card: typeof Card
-  content: typeof content
-  post: typeof post
-  elements: typeof elements
-  checkCard: typeof checkCard
-  enableLogging: typeof enableLogging
-  toCamel: typeof toCamel
-  toSnake: typeof toSnake
-  larkError: typeof larkError
-  CALLS: typeof CALLS
-  VERSION: typeof VERSION
-}
-export default larkmsg

@@ -4,7 +4,7 @@
 // and the core's error JSON into LarkError subclasses. Validation, retries, tokens and
 // quotas all happen in the core.
 
-const native = require('./native.js')
+const native = require('./load.js')
 const generated = require('./generated.js')
 
 // ---------------------------------------------------------------------------------------
@@ -41,6 +41,37 @@ function convertKeys(value, rename) {
     out[name] = OPAQUE_KEYS.has(name) ? jsonValue(item) : convertKeys(item, rename)
   }
   return out
+}
+
+/** The deepest nesting of arrays and objects the core accepts in a request's field. */
+const MAX_DEPTH = native.maxDepth()
+
+/**
+ * Whether `value` nests more than MAX_DEPTH arrays and objects (builders counted by their
+ * `toJSON`), found without recursion, so that no conversion below meets a RangeError; a
+ * cycle counts as too deep.
+ */
+function nestsTooDeep(value) {
+  const pending = [[value, 0]]
+  while (pending.length > 0) {
+    let [item, depth] = pending.pop()
+    if (item && typeof item.toJSON === 'function' && !(item instanceof Date)) item = item.toJSON()
+    if (item === null || typeof item !== 'object') continue
+    if (depth >= MAX_DEPTH) return true
+    for (const child of Array.isArray(item) ? item : Object.values(item)) pending.push([child, depth + 1])
+  }
+  return false
+}
+
+/** Throws the core's InvalidArgumentError when a field of `fields` (or `fields` itself, at `path`) nests too deep. */
+function checkDepth(fields, path = '') {
+  if (isPlainObject(fields)) {
+    for (const [key, item] of Object.entries(fields)) {
+      if (nestsTooDeep(item)) native_(() => native.tooDeep(path ? `${path}.${snakeKey(key)}` : snakeKey(key)))
+    }
+  } else if (nestsTooDeep(fields)) {
+    native_(() => native.tooDeep(path))
+  }
 }
 
 /** A builder's JSON (it has `toJSON`), or the value itself. */
@@ -156,14 +187,22 @@ const SPEC = Symbol('spec')
  */
 class Content {
   #specJson
+  #failure = null
   #built = null
 
   /** The platform's content object for `msgType` (e.g. `'image'`, `{image_key}`). */
   constructor(msgType, content) {
-    this.#specJson = JSON.stringify(msgType === SPEC ? content : { [msgType]: jsonValue(content) })
+    const spec = msgType === SPEC ? content : { [msgType]: jsonValue(content) }
+    try {
+      checkDepth(spec)
+      this.#specJson = JSON.stringify(spec)
+    } catch (error) {
+      this.#failure = error
+    }
   }
 
   #core() {
+    if (this.#failure !== null) throw this.#failure
     if (this.#built === null) {
       const built = build(this.#specJson)
       this.#built = { msgType: built.msg_type, string: built.content, content: JSON.parse(built.content) }
@@ -332,9 +371,13 @@ class Card {
   image(imgKey, alt, options = {}) {
     return this.element({ image: { img_key: imgKey, alt, element_id: options.elementId } })
   }
+  /** The card's spec, as the core's builder reads it. */
+  spec() {
+    return { header: this._header, config: this._config, elements: this._elements }
+  }
   /** The card as an `interactive` Content (built and checked by the core when first used). */
   build() {
-    return contentOf({ card: { header: this._header, config: this._config, elements: this._elements } })
+    return contentOf({ card: this.spec() })
   }
   toJSON() {
     return this.build().content
@@ -389,6 +432,7 @@ function checkCard(card) {
     card.check()
     return
   }
+  if (typeof card !== 'string') checkDepth(card, 'card')
   const text = typeof card === 'string' ? card : JSON.stringify(jsonValue(card))
   native_(() => native.checkCard(text))
 }
@@ -413,8 +457,12 @@ function enableLogging(levelOrDirective = 'debug') {
 
 function clientOptions(options) {
   if (!isPlainObject(options)) throw new TypeError('new Client(options): options must be an object')
-  const { retries, retry, userAgentSuffix, ...rest } = options
+  checkDepth(options)
+  const { retries, retry, userAgentSuffix, rootCertificatesPem, ...rest } = options
   const raw = toSnake(rest)
+  if (rootCertificatesPem !== undefined) {
+    raw.root_certificates_pem = rootCertificatesPem instanceof Uint8Array ? Buffer.from(rootCertificatesPem).toString('utf8') : rootCertificatesPem
+  }
   if (retries !== undefined || retry !== undefined) raw.retry = toSnake(retries ?? retry)
   const suffix = `node/${process.versions.node}`
   raw.user_agent_suffix = userAgentSuffix ? `${userAgentSuffix} ${suffix}` : suffix
@@ -431,7 +479,10 @@ class Client {
    * @param options `{appId, appSecret}` (self-built app), plus `tenantKey` and `appTicket`
    *   for a store app, or `{tenantAccessToken}`; `domain` ('feishu' | 'lark') or `baseUrl`;
    *   `timeouts: {connectMs, requestMs, totalMs}`; `retries: {maxAttempts, initialBackoffMs,
-   *   maxBackoffMs, maxThrottleWaitMs, receiverBackoffMs}`; `quotas` (false: no pacing).
+   *   maxBackoffMs, maxThrottleWaitMs, receiverBackoffMs}`; `quotas` (false: no pacing);
+   *   `maxResponseBytes` (largest answer read, default 8 MiB); `rootCertificatesPem` (PEM text
+   *   or bytes) or `rootCertificatesFile` (a path): root certificates trusted besides the
+   *   system's; `insecureHttpHosts` (hosts an `http://` base URL may name besides loopback).
    */
   constructor(options) {
     const raw = clientOptions(options)
@@ -444,6 +495,7 @@ class Client {
    * is called with `{total, done, sent, failed}` by the calls to many receivers.
    */
   async call(name, request, options = {}) {
+    checkDepth(request ?? {})
     const buffers = []
     const requestJson = JSON.stringify(withBuffers(toSnake(request ?? {}), buffers))
     const progress = options.progress
@@ -491,6 +543,78 @@ class Client {
   }
 }
 
+// ---------------------------------------------------------------------------------------
+// Card streams: the core creates the card, pushes the latest text at the card's pace, owns
+// its sequence, re-opens streaming mode and finishes; this class converts only.
+
+/** An answer of the native stream: the value, or the core's error thrown as a LarkError. */
+function streamAnswer(text) {
+  const answer = JSON.parse(text)
+  if (answer.error) throw larkError(answer.error)
+  return answer.ok
+}
+
+/**
+ * A card entity being streamed into (from `client.streamCard`). `append` and `push` never
+ * wait for the network; `finish` puts the exact text on the card, turns streaming mode off
+ * and sets the summary.
+ */
+class CardStream {
+  constructor(nativeStream, ids) {
+    this._native = nativeStream
+    /** The card entity's id. */
+    this.cardId = ids.card_id
+    /** The id of the message that sent the card. */
+    this.messageId = ids.message_id
+  }
+
+  /** Appends `delta` (a token) to the text. */
+  async append(delta) {
+    native_(() => this._native.append(delta))
+  }
+
+  /** Replaces the whole text. */
+  async push(text) {
+    native_(() => this._native.push(text))
+  }
+
+  /** The text so far. */
+  get text() {
+    return native_(() => this._native.text())
+  }
+
+  /** Finishes: `text` (when given) replaces the text; `{summary}` sets the chat preview. */
+  async finish(text, options = {}) {
+    return toCamel(streamAnswer(await this._native.finish(text ?? null, options.summary ?? null)))
+  }
+
+  /** Finishes in the background with the text so far, without waiting (e.g. on an error). */
+  close() {
+    native_(() => this._native.close())
+  }
+}
+
+/** The core's `StreamCardOptions` (snake_case JSON) of `streamCard`'s options. */
+function streamOptions(options) {
+  if (!isPlainObject(options)) throw new TypeError('streamCard(options): options must be an object')
+  const { card, ...rest } = options
+  const raw = toSnake(rest)
+  if (card !== undefined) raw.card = card instanceof Card ? card.spec() : card
+  return raw
+}
+
+/**
+ * Creates a card entity in streaming mode, sends it (`{receiveIdType, receiveId}`, or
+ * `{replyTo, replyInThread}`) and resolves to its `CardStream`. Options: `card` (a `Card` or
+ * a card spec), `elementId`, `text`, `streamingConfig`, `summary`, `rateShare`,
+ * `autoCloseMs`, `finishTimeoutMs`, `uuid`.
+ */
+Client.prototype.streamCard = async function (options) {
+  const stream = new native.NativeCardStream()
+  const ids = streamAnswer(await stream.start(this._native, JSON.stringify(streamOptions(options))))
+  return new CardStream(stream, ids)
+}
+
 // The operations of the registry and the flows, each a `call` of its name.
 for (const { name, method } of generated.OPERATIONS) {
   Object.defineProperty(Client.prototype, method, {
@@ -504,6 +628,7 @@ for (const { name, method } of generated.OPERATIONS) {
 
 module.exports = {
   Client,
+  CardStream,
   LarkError,
   ...errorClasses,
   Content,

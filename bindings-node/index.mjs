@@ -3,6 +3,7 @@ import larkmsg from './index.js'
 
 export const {
   Client,
+  CardStream,
   LarkError,
   Content,
   TextBuilder,

@@ -59,5 +59,14 @@ export declare function checkCard(cardJson: string): void
  */
 export declare function enableLogging(directive: string): void
 
+/** The deepest nesting of arrays and objects a request's field may have. */
+export declare function maxDepth(): number
+
+/**
+ * Throws the core's error for a value at `path` nested deeper than `maxDepth()` (found by
+ * the wrapper before it converts the value).
+ */
+export declare function tooDeep(path: string): void
+
 /** The library's version. */
 export declare function version(): string

@@ -840,4 +840,6 @@ module.exports.NativeFake = nativeBinding.NativeFake
 module.exports.buildContent = nativeBinding.buildContent
 module.exports.checkCard = nativeBinding.checkCard
 module.exports.enableLogging = nativeBinding.enableLogging
+module.exports.maxDepth = nativeBinding.maxDepth
+module.exports.tooDeep = nativeBinding.tooDeep
 module.exports.version = nativeBinding.version

@@ -80,18 +80,13 @@ export class FakeServer {
   tokenRequests(): number
   appTicket(appId?: string): string
   registerApp(app: { appId: string; appSecret: string; kind: 'self_built' | 'store'; tenantKey?: string }): void
+  /** A card entity's state as the fake's JSON (snake_case): `sequence`, `streaming_mode`, `texts`, `operations`, … */
+  card(cardId: string): Record<string, any>
+  /** Moves the fake's clock forward (streaming timeouts, the 14-day validity, tokens). */
+  advanceClock(seconds: number): void
+  /** Sets when a card entity's streaming mode closes by itself (default 600 s). */
+  setStreamingTimeout(seconds: number): void
   /** Every token (tenant and app) the fake issued since it started, revoked ones too. */
   issuedTokens(): string[]
   stop(): void
 }
-
-declare const testing: {
-  FakeServer: typeof FakeServer
-  FakeControlError: typeof FakeControlError
-  DEFAULT_APP_ID: typeof DEFAULT_APP_ID
-  DEFAULT_APP_SECRET: typeof DEFAULT_APP_SECRET
-  STORE_APP_ID: typeof STORE_APP_ID
-  STORE_APP_SECRET: typeof STORE_APP_SECRET
-  FAKE_TENANT_KEY: typeof FAKE_TENANT_KEY
-}
-export default testing

@@ -156,6 +156,25 @@ class FakeServer {
     this.control('POST', 'apps', toSnake(app))
   }
 
+  /**
+   * A card entity's state, as the fake's JSON (snake_case): `sequence`, `streaming_mode`,
+   * `summary`, `texts` (by element_id), `card`, `operations` ({at_ms, call, sequence, code}),
+   * `max_operations_per_second`, …
+   */
+  card(cardId) {
+    return this.control('GET', `card?card_id=${encodeURIComponent(cardId)}`)
+  }
+
+  /** Moves the fake's clock forward (streaming timeouts, the 14-day validity, tokens). */
+  advanceClock(seconds) {
+    this.control('POST', 'clock', { advance_seconds: seconds })
+  }
+
+  /** Sets when a card entity's streaming mode closes by itself (default 600 s). */
+  setStreamingTimeout(seconds) {
+    this.control('POST', 'streaming_timeout', { seconds })
+  }
+
   /** Every token (tenant and app) the fake issued since it started, revoked ones too. */
   issuedTokens() {
     return this.control('GET', 'tokens').issued

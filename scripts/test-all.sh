@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# Builds and tests everything: the Rust workspace, then each binding.
+# Builds and tests everything: the Rust workspace, the release packages of every language
+# (scripts/package.sh, into target/dist/), then each binding's tests against those packages.
 # Usage: scripts/test-all.sh   (from any directory; needs only the package registries)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 step() { printf '\n==> %s\n' "$*"; }
+started=$SECONDS
 
 step "toolchain"
 cargo --version
@@ -21,6 +23,13 @@ cargo clippy --workspace --all-targets --all-features -- -D warnings
 step "rust tests"
 cargo test --workspace --all-features
 
+step "packages (scripts/package.sh: wheel and sdist, npm packages, C install tree, crate)"
+start=$SECONDS
+scripts/package.sh
+echo "scripts/package.sh took $((SECONDS - start)) s"
+# The binding tests below test these artifacts instead of building their own.
+export LARKMSG_PACKAGED=1
+
 step "C binding"
 bindings-c/test.sh
 
@@ -32,3 +41,5 @@ bindings-python/test.sh
 
 step "fuzz"
 scripts/fuzz.sh 20
+
+echo "scripts/test-all.sh: everything passed in $((SECONDS - started)) s"

@@ -5,7 +5,8 @@
  * (LARK_DOMAIN=lark for Lark) it sends for real; otherwise it starts the bundled fake
  * Feishu server on 127.0.0.1 and sends there.
  *
- * Build: cc send_text.c $(pkg-config --cflags --libs larkmsg) -o send_text
+ * Build: cc send_text.c $(pkg-config --cflags --libs larkmsg) -o send_text, or with CMake
+ * (CMakeLists.txt beside it: find_package(larkmsg)).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,9 +36,8 @@ int main(void) {
                  app_secret, domain ? domain : "feishu");
     } else {
         if (larkmsg_fake_start(&fake, &error) != LARKMSG_RESULT_OK) return report("starting the fake", error);
-        snprintf(options, sizeof options,
-                 "{\"app_id\": \"cli_fake_app\", \"app_secret\": \"fake_app_secret\", \"base_url\": \"%s\"}",
-                 larkmsg_fake_url(fake));
+        snprintf(options, sizeof options, "{\"app_id\": \"%s\", \"app_secret\": \"%s\", \"base_url\": \"%s\"}",
+                 LARKMSG_FAKE_APP_ID, LARKMSG_FAKE_APP_SECRET, larkmsg_fake_url(fake));
         receive_id = "ou_example";
         printf("no credentials set: sending to the fake at %s\n", larkmsg_fake_url(fake));
     }

@@ -25,10 +25,29 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/** The version of this header: compare with larkmsg_version() for the library's. */
+#define LARKMSG_VERSION "0.1.0"
+#define LARKMSG_VERSION_MAJOR 0
+#define LARKMSG_VERSION_MINOR 1
+#define LARKMSG_VERSION_PATCH 0
+/** MAJOR * 10000 + MINOR * 100 + PATCH, for `#if LARKMSG_VERSION_NUMBER >= 100` checks. */
+#define LARKMSG_VERSION_NUMBER 100
+
+/** The `app_id` of the fake's default self-built app (see larkmsg_fake_start). */
+#define LARKMSG_FAKE_APP_ID "cli_fake_app"
+/** The `app_secret` of the fake's default self-built app. */
+#define LARKMSG_FAKE_APP_SECRET "fake_app_secret"
+/** The `app_id` of the fake's default store app. */
+#define LARKMSG_FAKE_STORE_APP_ID "cli_fake_store_app"
+/** The `app_secret` of the fake's default store app. */
+#define LARKMSG_FAKE_STORE_APP_SECRET "fake_store_secret"
+/** The `tenant_key` of the tenant both default apps are installed in. */
+#define LARKMSG_FAKE_TENANT_KEY "fake_tenant"
+
 /**
  * The outcome of a call: `LARKMSG_RESULT_OK`, or the kind of the failure (the kinds are
- * those of the core, shared by every binding), or `LARKMSG_RESULT_PANIC` for a bug caught
- * inside the library.
+ * those of the core, shared by every binding; `LARKMSG_RESULT_INTERNAL` for a bug caught
+ * inside the library).
  */
 typedef enum {
   /**
@@ -74,10 +93,22 @@ typedef enum {
    */
   LARKMSG_RESULT_CONFIG = 9,
   /**
-   * A bug inside the library was caught at the boundary.
+   * The TLS handshake failed: the server's certificate is not trusted (unknown issuer,
+   * expired, another host's) or TLS could not be negotiated. Never retried.
    */
-  LARKMSG_RESULT_PANIC = 100,
+  LARKMSG_RESULT_TLS = 10,
+  /**
+   * A bug inside larkmsg was caught (a panic); the call ended without a result.
+   */
+  LARKMSG_RESULT_INTERNAL = 100,
 } larkmsg_result;
+
+/**
+ * A card entity in streaming mode, sent, being streamed into. Thread-safe.
+ *
+ * Made by `larkmsg_card_stream_start`, freed by `larkmsg_card_stream_free`.
+ */
+typedef struct larkmsg_card_stream larkmsg_card_stream;
 
 /**
  * A client: credentials, base URL, timeouts, retry policy and quotas, with its connection
@@ -193,7 +224,10 @@ void larkmsg_string_free(char *string);
  * `"domain"` (`"feishu"` or `"lark"`), `"base_url"`, `"timeouts"` {`connect_ms`,
  * `request_ms`, `total_ms`}, `"retry"` {`max_attempts`, `initial_backoff_ms`,
  * `max_backoff_ms`, `max_throttle_wait_ms`, `receiver_backoff_ms`}, `"quotas"` (false: no
- * pacing), `"user_agent_suffix"`. Unknown keys are errors.
+ * pacing), `"user_agent_suffix"`, `"max_response_bytes"` (largest answer read, default
+ * 8 MiB), `"root_certificates_pem"` (PEM text) or `"root_certificates_file"` (a path):
+ * root certificates trusted besides the system's, and `"insecure_http_hosts"` (hosts an
+ * `http://` base URL may name besides loopback ones). Unknown keys are errors.
  *
  * Ownership: on success `*client_out` receives a client the caller frees with
  * `larkmsg_client_free`.
@@ -343,7 +377,7 @@ larkmsg_result larkmsg_error_result(const larkmsg_error *error);
 
 /**
  * The stable kind name: `invalid_argument`, `auth`, `permission`, `rate_limited`, `api`,
- * `timeout`, `network`, `decode` or `config`. NULL for a NULL error.
+ * `timeout`, `network`, `decode`, `config`, `tls` or `internal`. NULL for a NULL error.
  *
  * Ownership: a static string; never free it.
  *
@@ -625,6 +659,225 @@ larkmsg_result larkmsg_create_card_async(const larkmsg_client *client,
                                          larkmsg_callback callback,
                                          void *user_data,
                                          larkmsg_error **error_out);
+
+/**
+ * Updates a card entity's settings
+ * (`PATCH /open-apis/cardkit/v1/cards/:card_id/settings`): its `config` (streaming
+ * mode, its pace, the chat preview's summary) and `card_link`.
+ *
+ * Blocking: `request_json` is the call's flat request (`UpdateCardSettingsRequest`; path and query parameters
+ * next to the body fields), `*response_out` receives its result (`CardOperationResult`) as JSON.
+ *
+ * Ownership: on success `*response_out` receives JSON freed with `larkmsg_string_free`.
+ * Must not be called from a `larkmsg_callback`.
+ *
+ * # Safety
+ * As `larkmsg_call`.
+ */
+larkmsg_result larkmsg_update_card_settings(const larkmsg_client *client,
+                                            const char *request_json,
+                                            char **response_out,
+                                            larkmsg_error **error_out);
+
+/**
+ * `larkmsg_update_card_settings` without blocking; the callback gets the outcome (see
+ * `larkmsg_call_async`).
+ *
+ * # Safety
+ * As `larkmsg_call_async`.
+ */
+larkmsg_result larkmsg_update_card_settings_async(const larkmsg_client *client,
+                                                  const char *request_json,
+                                                  larkmsg_callback callback,
+                                                  void *user_data,
+                                                  larkmsg_error **error_out);
+
+/**
+ * Replaces a card entity's whole card (`PUT /open-apis/cardkit/v1/cards/:card_id`).
+ *
+ * Blocking: `request_json` is the call's flat request (`UpdateCardRequest`; path and query parameters
+ * next to the body fields), `*response_out` receives its result (`CardOperationResult`) as JSON.
+ *
+ * Ownership: on success `*response_out` receives JSON freed with `larkmsg_string_free`.
+ * Must not be called from a `larkmsg_callback`.
+ *
+ * # Safety
+ * As `larkmsg_call`.
+ */
+larkmsg_result larkmsg_update_card(const larkmsg_client *client,
+                                   const char *request_json,
+                                   char **response_out,
+                                   larkmsg_error **error_out);
+
+/**
+ * `larkmsg_update_card` without blocking; the callback gets the outcome (see
+ * `larkmsg_call_async`).
+ *
+ * # Safety
+ * As `larkmsg_call_async`.
+ */
+larkmsg_result larkmsg_update_card_async(const larkmsg_client *client,
+                                         const char *request_json,
+                                         larkmsg_callback callback,
+                                         void *user_data,
+                                         larkmsg_error **error_out);
+
+/**
+ * Streams text into a card entity's `markdown` or `plain_text` element, given in
+ * full each time
+ * (`PUT /open-apis/cardkit/v1/cards/:card_id/elements/:element_id/content`); the
+ * card must be in streaming mode.
+ *
+ * Blocking: `request_json` is the call's flat request (`UpdateCardElementContentRequest`; path and query parameters
+ * next to the body fields), `*response_out` receives its result (`CardOperationResult`) as JSON.
+ *
+ * Ownership: on success `*response_out` receives JSON freed with `larkmsg_string_free`.
+ * Must not be called from a `larkmsg_callback`.
+ *
+ * # Safety
+ * As `larkmsg_call`.
+ */
+larkmsg_result larkmsg_update_card_element_content(const larkmsg_client *client,
+                                                   const char *request_json,
+                                                   char **response_out,
+                                                   larkmsg_error **error_out);
+
+/**
+ * `larkmsg_update_card_element_content` without blocking; the callback gets the outcome (see
+ * `larkmsg_call_async`).
+ *
+ * # Safety
+ * As `larkmsg_call_async`.
+ */
+larkmsg_result larkmsg_update_card_element_content_async(const larkmsg_client *client,
+                                                         const char *request_json,
+                                                         larkmsg_callback callback,
+                                                         void *user_data,
+                                                         larkmsg_error **error_out);
+
+/**
+ * Adds components to a card entity, before or after one or at the end of a
+ * container (`POST /open-apis/cardkit/v1/cards/:card_id/elements`).
+ *
+ * Blocking: `request_json` is the call's flat request (`CreateCardElementsRequest`; path and query parameters
+ * next to the body fields), `*response_out` receives its result (`CardOperationResult`) as JSON.
+ *
+ * Ownership: on success `*response_out` receives JSON freed with `larkmsg_string_free`.
+ * Must not be called from a `larkmsg_callback`.
+ *
+ * # Safety
+ * As `larkmsg_call`.
+ */
+larkmsg_result larkmsg_create_card_elements(const larkmsg_client *client,
+                                            const char *request_json,
+                                            char **response_out,
+                                            larkmsg_error **error_out);
+
+/**
+ * `larkmsg_create_card_elements` without blocking; the callback gets the outcome (see
+ * `larkmsg_call_async`).
+ *
+ * # Safety
+ * As `larkmsg_call_async`.
+ */
+larkmsg_result larkmsg_create_card_elements_async(const larkmsg_client *client,
+                                                  const char *request_json,
+                                                  larkmsg_callback callback,
+                                                  void *user_data,
+                                                  larkmsg_error **error_out);
+
+/**
+ * Replaces a component of a card entity
+ * (`PUT /open-apis/cardkit/v1/cards/:card_id/elements/:element_id`).
+ *
+ * Blocking: `request_json` is the call's flat request (`UpdateCardElementRequest`; path and query parameters
+ * next to the body fields), `*response_out` receives its result (`CardOperationResult`) as JSON.
+ *
+ * Ownership: on success `*response_out` receives JSON freed with `larkmsg_string_free`.
+ * Must not be called from a `larkmsg_callback`.
+ *
+ * # Safety
+ * As `larkmsg_call`.
+ */
+larkmsg_result larkmsg_update_card_element(const larkmsg_client *client,
+                                           const char *request_json,
+                                           char **response_out,
+                                           larkmsg_error **error_out);
+
+/**
+ * `larkmsg_update_card_element` without blocking; the callback gets the outcome (see
+ * `larkmsg_call_async`).
+ *
+ * # Safety
+ * As `larkmsg_call_async`.
+ */
+larkmsg_result larkmsg_update_card_element_async(const larkmsg_client *client,
+                                                 const char *request_json,
+                                                 larkmsg_callback callback,
+                                                 void *user_data,
+                                                 larkmsg_error **error_out);
+
+/**
+ * Changes some properties of a component of a card entity
+ * (`PATCH /open-apis/cardkit/v1/cards/:card_id/elements/:element_id`).
+ *
+ * Blocking: `request_json` is the call's flat request (`PatchCardElementRequest`; path and query parameters
+ * next to the body fields), `*response_out` receives its result (`CardOperationResult`) as JSON.
+ *
+ * Ownership: on success `*response_out` receives JSON freed with `larkmsg_string_free`.
+ * Must not be called from a `larkmsg_callback`.
+ *
+ * # Safety
+ * As `larkmsg_call`.
+ */
+larkmsg_result larkmsg_patch_card_element(const larkmsg_client *client,
+                                          const char *request_json,
+                                          char **response_out,
+                                          larkmsg_error **error_out);
+
+/**
+ * `larkmsg_patch_card_element` without blocking; the callback gets the outcome (see
+ * `larkmsg_call_async`).
+ *
+ * # Safety
+ * As `larkmsg_call_async`.
+ */
+larkmsg_result larkmsg_patch_card_element_async(const larkmsg_client *client,
+                                                const char *request_json,
+                                                larkmsg_callback callback,
+                                                void *user_data,
+                                                larkmsg_error **error_out);
+
+/**
+ * Deletes a component of a card entity, with everything inside it
+ * (`DELETE /open-apis/cardkit/v1/cards/:card_id/elements/:element_id`).
+ *
+ * Blocking: `request_json` is the call's flat request (`DeleteCardElementRequest`; path and query parameters
+ * next to the body fields), `*response_out` receives its result (`CardOperationResult`) as JSON.
+ *
+ * Ownership: on success `*response_out` receives JSON freed with `larkmsg_string_free`.
+ * Must not be called from a `larkmsg_callback`.
+ *
+ * # Safety
+ * As `larkmsg_call`.
+ */
+larkmsg_result larkmsg_delete_card_element(const larkmsg_client *client,
+                                           const char *request_json,
+                                           char **response_out,
+                                           larkmsg_error **error_out);
+
+/**
+ * `larkmsg_delete_card_element` without blocking; the callback gets the outcome (see
+ * `larkmsg_call_async`).
+ *
+ * # Safety
+ * As `larkmsg_call_async`.
+ */
+larkmsg_result larkmsg_delete_card_element_async(const larkmsg_client *client,
+                                                 const char *request_json,
+                                                 larkmsg_callback callback,
+                                                 void *user_data,
+                                                 larkmsg_error **error_out);
 
 /**
  * Creates an app feed card for up to 20 users (`POST /open-apis/im/v2/app_feed_card`).
@@ -917,6 +1170,119 @@ larkmsg_result larkmsg_call_ex(const larkmsg_client *client,
                                void *user_data,
                                char **response_out,
                                larkmsg_error **error_out);
+
+/**
+ * Stops the library's shared runtime and joins its threads (waiting up to 5 seconds for
+ * work still running), so that nothing of the library runs or stays allocated afterwards
+ * and leak checkers such as valgrind report no thread of it. Optional: without it the
+ * threads end with the process. A later call of the library starts the runtime again.
+ *
+ * Fails with `LARKMSG_RESULT_CONFIG` when called from a callback (a runtime thread).
+ *
+ * # Safety
+ * Call it when no other thread is inside a larkmsg function and every `_async` call has
+ * called back; clients and fakes may still exist (free them first to release their memory
+ * too). `error_out` is NULL or valid for writing.
+ */
+larkmsg_result larkmsg_shutdown(larkmsg_error **error_out);
+
+/**
+ * Creates a card entity in streaming mode and sends it, blocking until both are done.
+ * `options_json` is the core's stream options: `{"receive_id_type", "receive_id"}` or
+ * `{"reply_to", "reply_in_thread"?}`, and optionally `"card"` (a card spec as
+ * `larkmsg_build_content`'s `card`), `"element_id"` (default `"answer"`), `"text"`,
+ * `"streaming_config"`, `"summary"`, `"rate_share"` (of the card's 10 operations per
+ * second, default 0.8), `"auto_close_ms"`, `"finish_timeout_ms"`, `"uuid"`. The stream
+ * then pushes the latest text in the background, at that pace, with its own sequence.
+ *
+ * Ownership: on success `*stream_out` receives a stream the caller frees with
+ * `larkmsg_card_stream_free`. Must not be called from a `larkmsg_callback`.
+ *
+ * # Safety
+ * `client` is NULL or a live client; `options_json` is NULL or a NUL-terminated string;
+ * `stream_out` and `error_out` are NULL or valid for writing.
+ */
+larkmsg_result larkmsg_card_stream_start(const larkmsg_client *client,
+                                         const char *options_json,
+                                         larkmsg_card_stream **stream_out,
+                                         larkmsg_error **error_out);
+
+/**
+ * The card entity's id; NULL for a NULL stream.
+ *
+ * Ownership: belongs to the stream (valid until `larkmsg_card_stream_free`).
+ *
+ * # Safety
+ * `stream` is NULL or a live stream.
+ */
+const char *larkmsg_card_stream_card_id(const larkmsg_card_stream *stream);
+
+/**
+ * The id of the message that sent the card; NULL for a NULL stream.
+ *
+ * Ownership: belongs to the stream (valid until `larkmsg_card_stream_free`).
+ *
+ * # Safety
+ * `stream` is NULL or a live stream.
+ */
+const char *larkmsg_card_stream_message_id(const larkmsg_card_stream *stream);
+
+/**
+ * Appends `delta` (a token of the answer) to the text; never waits for the network. Fails
+ * once the stream was finished or failed for good (with that failure), or when the text
+ * would pass 100,000 characters (nothing is appended then).
+ *
+ * # Safety
+ * `stream` is NULL or a live stream; `delta` is NULL or a NUL-terminated string;
+ * `error_out` is NULL or valid for writing.
+ */
+larkmsg_result larkmsg_card_stream_append(const larkmsg_card_stream *stream,
+                                          const char *delta,
+                                          larkmsg_error **error_out);
+
+/**
+ * Replaces the whole text; never waits for the network. Fails as `larkmsg_card_stream_append`.
+ *
+ * # Safety
+ * As `larkmsg_card_stream_append`.
+ */
+larkmsg_result larkmsg_card_stream_push(const larkmsg_card_stream *stream,
+                                        const char *text,
+                                        larkmsg_error **error_out);
+
+/**
+ * Finishes the stream, blocking: `text` (when not NULL) replaces the text; the exact text
+ * is put on the card, streaming mode turned off and the summary set (`summary`, else the
+ * options' summary, else the start of the text). Each step is repeated after failures
+ * that may pass until it lands or the finish timeout passes (`LARKMSG_RESULT_TIMEOUT`,
+ * saying which step did not land). Calling it again gives the same outcome.
+ *
+ * Ownership: on success `*summary_out` (when not NULL) receives the summary as JSON
+ * (`card_id`, `message_id`, `sequence`, `operations`, `pushes`, `sequence_conflicts`,
+ * `reopened`, `text_chars`, `final_text_ms`), freed with `larkmsg_string_free`. Must not be
+ * called from a `larkmsg_callback`.
+ *
+ * # Safety
+ * `stream` is NULL or a live stream; `text` and `summary` are NULL or NUL-terminated
+ * strings; `summary_out` and `error_out` are NULL or valid for writing.
+ */
+larkmsg_result larkmsg_card_stream_finish(const larkmsg_card_stream *stream,
+                                          const char *text,
+                                          const char *summary,
+                                          char **summary_out,
+                                          larkmsg_error **error_out);
+
+/**
+ * Frees a stream. One not finished is finished in the background with the text so far
+ * (failures are logged, see `larkmsg_enable_logging`).
+ *
+ * Ownership: takes `stream` back; NULL is ignored.
+ *
+ * # Safety
+ * `stream` is NULL or a stream from `larkmsg_card_stream_start` that was not freed yet,
+ * and no other thread is using it.
+ */
+void larkmsg_card_stream_free(larkmsg_card_stream *stream);
 
 #ifdef __cplusplus
 }  // extern "C"

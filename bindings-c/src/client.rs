@@ -46,7 +46,10 @@ pub type larkmsg_callback = Option<
 /// `"domain"` (`"feishu"` or `"lark"`), `"base_url"`, `"timeouts"` {`connect_ms`,
 /// `request_ms`, `total_ms`}, `"retry"` {`max_attempts`, `initial_backoff_ms`,
 /// `max_backoff_ms`, `max_throttle_wait_ms`, `receiver_backoff_ms`}, `"quotas"` (false: no
-/// pacing), `"user_agent_suffix"`. Unknown keys are errors.
+/// pacing), `"user_agent_suffix"`, `"max_response_bytes"` (largest answer read, default
+/// 8 MiB), `"root_certificates_pem"` (PEM text) or `"root_certificates_file"` (a path):
+/// root certificates trusted besides the system's, and `"insecure_http_hosts"` (hosts an
+/// `http://` base URL may name besides loopback ones). Unknown keys are errors.
 ///
 /// Ownership: on success `*client_out` receives a client the caller frees with
 /// `larkmsg_client_free`.
@@ -286,7 +289,7 @@ impl Completion {
                 unsafe { (self.callback)(self.user_data, larkmsg_result::Ok, text, ptr::null_mut()) };
             }
             Ok(Err(error)) => self.fail(larkmsg_result::of(error.kind()), error),
-            Err(_) => self.fail(larkmsg_result::Panic, crate::ffi::panic_error()),
+            Err(payload) => self.fail(larkmsg_result::Internal, runtime::panic_error(payload)),
         }
     }
 }
@@ -341,16 +344,11 @@ pub(crate) unsafe fn run_async(
         let request = request()?;
         let extras = extras();
         let completion = Completion { callback, user_data };
-        let runtime = runtime::runtime()?;
-        let task = runtime.spawn(async move { client.call_json_with(call, request, extras).await });
-        // A second task awaits the first, so that even a panic inside the call is reported
-        // to the callback (as LARKMSG_RESULT_PANIC) instead of never calling back.
-        runtime.spawn(async move {
-            match task.await {
-                Ok(outcome) => completion.complete(outcome),
-                Err(_) => completion.fail(larkmsg_result::Panic, crate::ffi::panic_error()),
-            }
-        });
+        // Even a panic inside the call reaches the callback (as LARKMSG_RESULT_INTERNAL).
+        runtime::spawn_settled(
+            async move { client.call_json_with(call, request, extras).await },
+            move |outcome| completion.complete(outcome),
+        )?;
         Ok(())
     })
 }

@@ -56,7 +56,7 @@ pub unsafe extern "C" fn larkmsg_error_result(error: *const larkmsg_error) -> la
 }
 
 /// The stable kind name: `invalid_argument`, `auth`, `permission`, `rate_limited`, `api`,
-/// `timeout`, `network`, `decode` or `config`. NULL for a NULL error.
+/// `timeout`, `network`, `decode`, `config`, `tls` or `internal`. NULL for a NULL error.
 ///
 /// Ownership: a static string; never free it.
 ///

@@ -3,7 +3,7 @@
 use std::ffi::{CStr, CString, c_char};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
-use larkmsg_core::{Error, ErrorKind};
+use larkmsg_core::{Error, ErrorKind, runtime};
 use serde_json::Value;
 
 use crate::error::larkmsg_error;
@@ -20,7 +20,7 @@ pub(crate) fn guard(
     let (result, error) = match catch_unwind(AssertUnwindSafe(body)) {
         Ok(Ok(())) => return larkmsg_result::Ok,
         Ok(Err(error)) => (larkmsg_result::of(error.kind()), error),
-        Err(_) => (larkmsg_result::Panic, panic_error()),
+        Err(payload) => (larkmsg_result::Internal, runtime::panic_error(payload)),
     };
     if !error_out.is_null() {
         let object =
@@ -31,11 +31,6 @@ pub(crate) fn guard(
         }
     }
     result
-}
-
-/// The error reported for a panic caught at the boundary.
-pub(crate) fn panic_error() -> Error {
-    Error::new(ErrorKind::Config, "internal error: a panic was caught at the larkmsg C boundary")
 }
 
 /// A C string of `text`, with any NUL characters dropped.

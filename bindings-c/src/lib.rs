@@ -25,6 +25,8 @@ mod logging;
 mod operations;
 mod progress;
 mod result;
+mod runtime;
+mod stream;
 
 use std::ffi::{CStr, CString, c_char};
 
@@ -37,6 +39,8 @@ pub use fake::*;
 pub use operations::*;
 pub use progress::*;
 pub use result::*;
+pub use runtime::*;
+pub use stream::*;
 
 static VERSION: &CStr = match CStr::from_bytes_with_nul(concat!(env!("CARGO_PKG_VERSION"), "\0").as_bytes()) {
     Ok(version) => version,

@@ -173,6 +173,281 @@ pub unsafe extern "C" fn larkmsg_create_card_async(
     unsafe { call_async(client, "create_card", request_json, callback, user_data, error_out) }
 }
 
+/// Updates a card entity's settings
+/// (`PATCH /open-apis/cardkit/v1/cards/:card_id/settings`): its `config` (streaming
+/// mode, its pace, the chat preview's summary) and `card_link`.
+///
+/// Blocking: `request_json` is the call's flat request (`UpdateCardSettingsRequest`; path and query parameters
+/// next to the body fields), `*response_out` receives its result (`CardOperationResult`) as JSON.
+///
+/// Ownership: on success `*response_out` receives JSON freed with `larkmsg_string_free`.
+/// Must not be called from a `larkmsg_callback`.
+///
+/// # Safety
+/// As `larkmsg_call`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn larkmsg_update_card_settings(
+    client: *const larkmsg_client,
+    request_json: *const c_char,
+    response_out: *mut *mut c_char,
+    error_out: *mut *mut larkmsg_error,
+) -> larkmsg_result {
+    // SAFETY: forwarded contract.
+    unsafe { call_blocking(client, "update_card_settings", request_json, response_out, error_out) }
+}
+
+/// `larkmsg_update_card_settings` without blocking; the callback gets the outcome (see
+/// `larkmsg_call_async`).
+///
+/// # Safety
+/// As `larkmsg_call_async`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn larkmsg_update_card_settings_async(
+    client: *const larkmsg_client,
+    request_json: *const c_char,
+    callback: larkmsg_callback,
+    user_data: *mut c_void,
+    error_out: *mut *mut larkmsg_error,
+) -> larkmsg_result {
+    // SAFETY: forwarded contract.
+    unsafe { call_async(client, "update_card_settings", request_json, callback, user_data, error_out) }
+}
+
+/// Replaces a card entity's whole card (`PUT /open-apis/cardkit/v1/cards/:card_id`).
+///
+/// Blocking: `request_json` is the call's flat request (`UpdateCardRequest`; path and query parameters
+/// next to the body fields), `*response_out` receives its result (`CardOperationResult`) as JSON.
+///
+/// Ownership: on success `*response_out` receives JSON freed with `larkmsg_string_free`.
+/// Must not be called from a `larkmsg_callback`.
+///
+/// # Safety
+/// As `larkmsg_call`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn larkmsg_update_card(
+    client: *const larkmsg_client,
+    request_json: *const c_char,
+    response_out: *mut *mut c_char,
+    error_out: *mut *mut larkmsg_error,
+) -> larkmsg_result {
+    // SAFETY: forwarded contract.
+    unsafe { call_blocking(client, "update_card", request_json, response_out, error_out) }
+}
+
+/// `larkmsg_update_card` without blocking; the callback gets the outcome (see
+/// `larkmsg_call_async`).
+///
+/// # Safety
+/// As `larkmsg_call_async`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn larkmsg_update_card_async(
+    client: *const larkmsg_client,
+    request_json: *const c_char,
+    callback: larkmsg_callback,
+    user_data: *mut c_void,
+    error_out: *mut *mut larkmsg_error,
+) -> larkmsg_result {
+    // SAFETY: forwarded contract.
+    unsafe { call_async(client, "update_card", request_json, callback, user_data, error_out) }
+}
+
+/// Streams text into a card entity's `markdown` or `plain_text` element, given in
+/// full each time
+/// (`PUT /open-apis/cardkit/v1/cards/:card_id/elements/:element_id/content`); the
+/// card must be in streaming mode.
+///
+/// Blocking: `request_json` is the call's flat request (`UpdateCardElementContentRequest`; path and query parameters
+/// next to the body fields), `*response_out` receives its result (`CardOperationResult`) as JSON.
+///
+/// Ownership: on success `*response_out` receives JSON freed with `larkmsg_string_free`.
+/// Must not be called from a `larkmsg_callback`.
+///
+/// # Safety
+/// As `larkmsg_call`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn larkmsg_update_card_element_content(
+    client: *const larkmsg_client,
+    request_json: *const c_char,
+    response_out: *mut *mut c_char,
+    error_out: *mut *mut larkmsg_error,
+) -> larkmsg_result {
+    // SAFETY: forwarded contract.
+    unsafe { call_blocking(client, "update_card_element_content", request_json, response_out, error_out) }
+}
+
+/// `larkmsg_update_card_element_content` without blocking; the callback gets the outcome (see
+/// `larkmsg_call_async`).
+///
+/// # Safety
+/// As `larkmsg_call_async`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn larkmsg_update_card_element_content_async(
+    client: *const larkmsg_client,
+    request_json: *const c_char,
+    callback: larkmsg_callback,
+    user_data: *mut c_void,
+    error_out: *mut *mut larkmsg_error,
+) -> larkmsg_result {
+    // SAFETY: forwarded contract.
+    unsafe { call_async(client, "update_card_element_content", request_json, callback, user_data, error_out) }
+}
+
+/// Adds components to a card entity, before or after one or at the end of a
+/// container (`POST /open-apis/cardkit/v1/cards/:card_id/elements`).
+///
+/// Blocking: `request_json` is the call's flat request (`CreateCardElementsRequest`; path and query parameters
+/// next to the body fields), `*response_out` receives its result (`CardOperationResult`) as JSON.
+///
+/// Ownership: on success `*response_out` receives JSON freed with `larkmsg_string_free`.
+/// Must not be called from a `larkmsg_callback`.
+///
+/// # Safety
+/// As `larkmsg_call`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn larkmsg_create_card_elements(
+    client: *const larkmsg_client,
+    request_json: *const c_char,
+    response_out: *mut *mut c_char,
+    error_out: *mut *mut larkmsg_error,
+) -> larkmsg_result {
+    // SAFETY: forwarded contract.
+    unsafe { call_blocking(client, "create_card_elements", request_json, response_out, error_out) }
+}
+
+/// `larkmsg_create_card_elements` without blocking; the callback gets the outcome (see
+/// `larkmsg_call_async`).
+///
+/// # Safety
+/// As `larkmsg_call_async`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn larkmsg_create_card_elements_async(
+    client: *const larkmsg_client,
+    request_json: *const c_char,
+    callback: larkmsg_callback,
+    user_data: *mut c_void,
+    error_out: *mut *mut larkmsg_error,
+) -> larkmsg_result {
+    // SAFETY: forwarded contract.
+    unsafe { call_async(client, "create_card_elements", request_json, callback, user_data, error_out) }
+}
+
+/// Replaces a component of a card entity
+/// (`PUT /open-apis/cardkit/v1/cards/:card_id/elements/:element_id`).
+///
+/// Blocking: `request_json` is the call's flat request (`UpdateCardElementRequest`; path and query parameters
+/// next to the body fields), `*response_out` receives its result (`CardOperationResult`) as JSON.
+///
+/// Ownership: on success `*response_out` receives JSON freed with `larkmsg_string_free`.
+/// Must not be called from a `larkmsg_callback`.
+///
+/// # Safety
+/// As `larkmsg_call`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn larkmsg_update_card_element(
+    client: *const larkmsg_client,
+    request_json: *const c_char,
+    response_out: *mut *mut c_char,
+    error_out: *mut *mut larkmsg_error,
+) -> larkmsg_result {
+    // SAFETY: forwarded contract.
+    unsafe { call_blocking(client, "update_card_element", request_json, response_out, error_out) }
+}
+
+/// `larkmsg_update_card_element` without blocking; the callback gets the outcome (see
+/// `larkmsg_call_async`).
+///
+/// # Safety
+/// As `larkmsg_call_async`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn larkmsg_update_card_element_async(
+    client: *const larkmsg_client,
+    request_json: *const c_char,
+    callback: larkmsg_callback,
+    user_data: *mut c_void,
+    error_out: *mut *mut larkmsg_error,
+) -> larkmsg_result {
+    // SAFETY: forwarded contract.
+    unsafe { call_async(client, "update_card_element", request_json, callback, user_data, error_out) }
+}
+
+/// Changes some properties of a component of a card entity
+/// (`PATCH /open-apis/cardkit/v1/cards/:card_id/elements/:element_id`).
+///
+/// Blocking: `request_json` is the call's flat request (`PatchCardElementRequest`; path and query parameters
+/// next to the body fields), `*response_out` receives its result (`CardOperationResult`) as JSON.
+///
+/// Ownership: on success `*response_out` receives JSON freed with `larkmsg_string_free`.
+/// Must not be called from a `larkmsg_callback`.
+///
+/// # Safety
+/// As `larkmsg_call`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn larkmsg_patch_card_element(
+    client: *const larkmsg_client,
+    request_json: *const c_char,
+    response_out: *mut *mut c_char,
+    error_out: *mut *mut larkmsg_error,
+) -> larkmsg_result {
+    // SAFETY: forwarded contract.
+    unsafe { call_blocking(client, "patch_card_element", request_json, response_out, error_out) }
+}
+
+/// `larkmsg_patch_card_element` without blocking; the callback gets the outcome (see
+/// `larkmsg_call_async`).
+///
+/// # Safety
+/// As `larkmsg_call_async`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn larkmsg_patch_card_element_async(
+    client: *const larkmsg_client,
+    request_json: *const c_char,
+    callback: larkmsg_callback,
+    user_data: *mut c_void,
+    error_out: *mut *mut larkmsg_error,
+) -> larkmsg_result {
+    // SAFETY: forwarded contract.
+    unsafe { call_async(client, "patch_card_element", request_json, callback, user_data, error_out) }
+}
+
+/// Deletes a component of a card entity, with everything inside it
+/// (`DELETE /open-apis/cardkit/v1/cards/:card_id/elements/:element_id`).
+///
+/// Blocking: `request_json` is the call's flat request (`DeleteCardElementRequest`; path and query parameters
+/// next to the body fields), `*response_out` receives its result (`CardOperationResult`) as JSON.
+///
+/// Ownership: on success `*response_out` receives JSON freed with `larkmsg_string_free`.
+/// Must not be called from a `larkmsg_callback`.
+///
+/// # Safety
+/// As `larkmsg_call`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn larkmsg_delete_card_element(
+    client: *const larkmsg_client,
+    request_json: *const c_char,
+    response_out: *mut *mut c_char,
+    error_out: *mut *mut larkmsg_error,
+) -> larkmsg_result {
+    // SAFETY: forwarded contract.
+    unsafe { call_blocking(client, "delete_card_element", request_json, response_out, error_out) }
+}
+
+/// `larkmsg_delete_card_element` without blocking; the callback gets the outcome (see
+/// `larkmsg_call_async`).
+///
+/// # Safety
+/// As `larkmsg_call_async`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn larkmsg_delete_card_element_async(
+    client: *const larkmsg_client,
+    request_json: *const c_char,
+    callback: larkmsg_callback,
+    user_data: *mut c_void,
+    error_out: *mut *mut larkmsg_error,
+) -> larkmsg_result {
+    // SAFETY: forwarded contract.
+    unsafe { call_async(client, "delete_card_element", request_json, callback, user_data, error_out) }
+}
+
 /// Creates an app feed card for up to 20 users (`POST /open-apis/im/v2/app_feed_card`).
 ///
 /// Blocking: `request_json` is the call's flat request (`CreateAppFeedCardRequest`; path and query parameters

@@ -7,8 +7,8 @@ use std::ffi::CStr;
 use larkmsg_core::ErrorKind;
 
 /// The outcome of a call: `LARKMSG_RESULT_OK`, or the kind of the failure (the kinds are
-/// those of the core, shared by every binding), or `LARKMSG_RESULT_PANIC` for a bug caught
-/// inside the library.
+/// those of the core, shared by every binding; `LARKMSG_RESULT_INTERNAL` for a bug caught
+/// inside the library).
 #[repr(C)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum larkmsg_result {
@@ -34,8 +34,11 @@ pub enum larkmsg_result {
     /// The client is misconfigured: bad options or base URL, missing credentials, a blocking
     /// call from inside an async runtime or a callback.
     Config = 9,
-    /// A bug inside the library was caught at the boundary.
-    Panic = 100,
+    /// The TLS handshake failed: the server's certificate is not trusted (unknown issuer,
+    /// expired, another host's) or TLS could not be negotiated. Never retried.
+    Tls = 10,
+    /// A bug inside larkmsg was caught (a panic); the call ended without a result.
+    Internal = 100,
 }
 
 impl larkmsg_result {
@@ -51,7 +54,9 @@ impl larkmsg_result {
             ErrorKind::Network => Self::Network,
             ErrorKind::Decode => Self::Decode,
             ErrorKind::Config => Self::Config,
-            _ => Self::Panic,
+            ErrorKind::Tls => Self::Tls,
+            ErrorKind::Internal => Self::Internal,
+            _ => Self::Internal,
         }
     }
 }
@@ -68,6 +73,8 @@ pub(crate) fn kind_name(kind: ErrorKind) -> &'static CStr {
         ErrorKind::Network => c"network",
         ErrorKind::Decode => c"decode",
         ErrorKind::Config => c"config",
+        ErrorKind::Tls => c"tls",
+        ErrorKind::Internal => c"internal",
         _ => c"internal",
     }
 }

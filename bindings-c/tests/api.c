@@ -1,8 +1,8 @@
 /*
  * The C API's contract: NULL arguments, invalid UTF-8 and invalid JSON are errors (never
  * crashes), out-parameters are written only on success, the error object's accessors,
- * the typed send_text, the asynchronous calls and their callbacks, the content builder,
- * the version.
+ * the typed send_text, the asynchronous calls and their callbacks, internal errors, the
+ * content builder, the version.
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -238,6 +238,9 @@ static void on_done(void *user_data, larkmsg_result result, char *response_json,
                              LARKMSG_RESULT_CONFIG;
         right = right && nested == NULL && strstr(larkmsg_error_message(nested_error), "async") != NULL;
         larkmsg_error_free(nested_error);
+        /* So is stopping the runtime from one of its own threads. */
+        right = right && larkmsg_shutdown(&nested_error) == LARKMSG_RESULT_CONFIG;
+        larkmsg_error_free(nested_error);
     }
     larkmsg_string_free(response_json);
     larkmsg_error_free(error);
@@ -300,6 +303,74 @@ static void test_async(larkmsg_fake *fake, const char *options) {
     larkmsg_string_free(counters);
 }
 
+/* A request whose card nests `levels` arrays: refused as invalid_argument, deep or very deep. */
+static void expect_too_deep(larkmsg_client *client, int levels, const char *mention) {
+    const char *head = "{\"msg_type\":\"interactive\",\"open_ids\":[\"ou_1\"],\"card\":";
+    size_t size = strlen(head) + 2 * (size_t)levels + 2;
+    char *request = malloc(size);
+    if (!request) return;
+    char *end = request + sprintf(request, "%s", head);
+    memset(end, '[', (size_t)levels);
+    memset(end + levels, ']', (size_t)levels);
+    strcpy(end + 2 * levels, "}");
+    larkmsg_error *error = NULL;
+    char *response = UNTOUCHED;
+    expect_failure(larkmsg_batch_send(client, request, &response, &error), &error, LARKMSG_RESULT_INVALID_ARGUMENT,
+                   "invalid_argument", mention);
+    CHECK(response == UNTOUCHED);
+    free(request);
+}
+
+static void test_deep_input(larkmsg_client *client) {
+    expect_too_deep(client, 100, "card: must be nested at most 64");
+    expect_too_deep(client, 100000, "recursion limit");
+}
+
+struct settled {
+    pthread_mutex_t lock;
+    pthread_cond_t done;
+    int calls;
+    larkmsg_result result;
+    int internal_kind;
+};
+
+static void on_settled(void *user_data, larkmsg_result result, char *response_json, larkmsg_error *error) {
+    struct settled *s = user_data;
+    pthread_mutex_lock(&s->lock);
+    s->calls++;
+    s->result = result;
+    s->internal_kind = response_json == NULL && error != NULL && strcmp(larkmsg_error_kind(error), "internal") == 0;
+    pthread_cond_signal(&s->done);
+    pthread_mutex_unlock(&s->lock);
+    larkmsg_string_free(response_json);
+    larkmsg_error_free(error);
+}
+
+/* A bug inside the library (a panic, injected by a test-only option) ends a call with
+ * LARKMSG_RESULT_INTERNAL: the blocking call returns it, the asynchronous one calls back. */
+static void test_internal_errors(void) {
+    larkmsg_client *client = NULL;
+    CHECK(larkmsg_client_new("{\"tenant_access_token\":\"t-1\",\"base_url\":\"http://127.0.0.1:1\","
+                             "\"_panic_in_calls_for_tests\":true}",
+                             &client, NULL) == LARKMSG_RESULT_OK);
+    larkmsg_error *error = NULL;
+    char *response = UNTOUCHED;
+    expect_failure(larkmsg_send_text(client, "open_id", "ou_1", "hi", &response, &error), &error,
+                   LARKMSG_RESULT_INTERNAL, "internal", "panic");
+    CHECK(response == UNTOUCHED);
+    struct settled s = {.calls = 0};
+    pthread_mutex_init(&s.lock, NULL);
+    pthread_cond_init(&s.done, NULL);
+    CHECK(larkmsg_send_text_async(client, "open_id", "ou_1", "hi", on_settled, &s, NULL) == LARKMSG_RESULT_OK);
+    pthread_mutex_lock(&s.lock);
+    while (s.calls == 0) pthread_cond_wait(&s.done, &s.lock);
+    pthread_mutex_unlock(&s.lock);
+    CHECK(s.calls == 1 && s.result == LARKMSG_RESULT_INTERNAL && s.internal_kind);
+    pthread_cond_destroy(&s.done);
+    pthread_mutex_destroy(&s.lock);
+    larkmsg_client_free(client);
+}
+
 /* ---- the content builder ---- */
 
 static void test_build_content(void) {
@@ -352,6 +423,20 @@ static void test_build_content(void) {
     CHECK(untouched == UNTOUCHED);
 }
 
+/* ---- shutdown ---- */
+
+/* larkmsg_shutdown joins the runtime's threads; the library starts again when used. It
+ * ends main, so that valgrind sees no memory of those threads as possibly lost. */
+static void test_shutdown(void) {
+    CHECK(larkmsg_shutdown(NULL) == LARKMSG_RESULT_OK);
+    larkmsg_fake *fake = NULL;
+    CHECK(larkmsg_fake_start(&fake, NULL) == LARKMSG_RESULT_OK);
+    CHECK(fake != NULL && strncmp(larkmsg_fake_url(fake), "http://127.0.0.1:", 17) == 0);
+    larkmsg_fake_free(fake);
+    CHECK(larkmsg_shutdown(NULL) == LARKMSG_RESULT_OK);
+    CHECK(larkmsg_shutdown(NULL) == LARKMSG_RESULT_OK);
+}
+
 int main(void) {
     larkmsg_fake *fake = NULL;
     if (larkmsg_fake_start(&fake, NULL) != LARKMSG_RESULT_OK) {
@@ -371,10 +456,13 @@ int main(void) {
     test_null_arguments(fake, client);
     test_invalid_text(client);
     test_calls_and_errors(fake, client);
+    test_deep_input(client);
     larkmsg_client_free(client);
     CHECK(larkmsg_fake_control(fake, "POST", "reset", NULL, NULL, NULL, NULL) == LARKMSG_RESULT_OK);
     test_async(fake, options);
+    test_internal_errors();
     larkmsg_fake_free(fake);
+    test_shutdown();
     printf("api (C): %s, %d failed checks\n", failures ? "FAILED" : "ok", failures);
     return failures ? 1 : 0;
 }

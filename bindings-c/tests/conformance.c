@@ -290,6 +290,7 @@ static int run_action(larkmsg_fake *fake, larkmsg_client *client, const cJSON *a
     const cJSON *fault = cJSON_GetObjectItemCaseSensitive(action, "fault");
     const cJSON *generic = cJSON_GetObjectItemCaseSensitive(action, "control");
     cJSON *answer = NULL;
+    const cJSON *card = cJSON_GetObjectItemCaseSensitive(action, "card");
     if (fault) {
         answer = control(fake, "POST", "faults", fault);
     } else if (generic) {
@@ -297,6 +298,8 @@ static int run_action(larkmsg_fake *fake, larkmsg_client *client, const cJSON *a
         const char *name = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(generic, "name"));
         if (!method || !name) return fail(failure, "a control action needs a method and a name");
         answer = control(fake, method, name, cJSON_GetObjectItemCaseSensitive(generic, "body"));
+    } else if (card) {
+        answer = control(fake, "POST", "cards", card);
     } else if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(action, "revoke_tokens"))) {
         answer = control(fake, "POST", "revoke_tokens", NULL);
     } else if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(action, "warm_up"))) {
@@ -424,6 +427,21 @@ static int run_case(cJSON *c, struct failure *failure) {
         }
         cJSON_Delete(inbox);
         if (!inbox_ok) goto done;
+    }
+    const cJSON *card_expect = cJSON_GetObjectItemCaseSensitive(c, "expect_card");
+    if (cJSON_IsObject(card_expect)) {
+        const cJSON *card_id = cJSON_GetObjectItemCaseSensitive(card_expect, "card_id");
+        char name[128];
+        snprintf(name, sizeof name, "card?card_id=%s", cJSON_IsString(card_id) ? card_id->valuestring : "");
+        cJSON *card = control(fake, "GET", name, NULL);
+        int card_ok = card && subset(card_expect, card);
+        if (!card_ok) {
+            char *got = card ? cJSON_PrintUnformatted(card) : NULL;
+            fail(failure, "card: expected a subset, got %s", got ? got : "no card");
+            cJSON_free(got);
+        }
+        cJSON_Delete(card);
+        if (!card_ok) goto done;
     }
     passed = 1;
 done:

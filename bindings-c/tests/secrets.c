@@ -46,7 +46,7 @@ static char *control(larkmsg_fake *fake, const char *method, const char *name, c
 
 static void fault(larkmsg_fake *fake, const char *kind) {
     char plan[160];
-    snprintf(plan, sizeof plan, "{\"kind\": \"%s\", \"endpoint\": \"send_message\", \"delay_ms\": 1500}", kind);
+    snprintf(plan, sizeof plan, "{\"kind\": \"%s\", \"endpoint\": \"send_message\", \"delay_ms\": 4000}", kind);
     larkmsg_string_free(control(fake, "POST", "faults", plan));
 }
 
@@ -105,8 +105,9 @@ static void on_done(void *user_data, larkmsg_result result, char *response_json,
 static void scenario(larkmsg_fake *fake, const char *ticket) {
     const char *url = larkmsg_fake_url(fake);
     char options[1024];
+    /* Attempts get 2 s (valgrind slows the first calls down a lot); `slow` answers after 4 s. */
     const char *common = "\"quotas\": false, \"retry\": {\"max_attempts\": 1, \"max_throttle_wait_ms\": 0}, "
-                         "\"timeouts\": {\"request_ms\": 500}";
+                         "\"timeouts\": {\"request_ms\": 2000}";
     snprintf(options, sizeof options, "{\"app_id\": \"%s\", \"app_secret\": \"%s\", \"base_url\": \"%s\", %s}",
              APP_ID, APP_SECRET, url, common);
     larkmsg_client *client = client_for(options);
@@ -202,6 +203,9 @@ static void expect_present(const char *output, const char *text) {
 }
 
 int main(void) {
+    /* Whole lines (set before any output): once captured, the library's threads log to the
+     * same file meanwhile, and a line of ours written in two pieces could be cut by theirs. */
+    setvbuf(stdout, NULL, _IOLBF, 0);
     larkmsg_fake *fake = NULL;
     if (larkmsg_fake_start(&fake, NULL) != LARKMSG_RESULT_OK) return 1;
     larkmsg_string_free(control(fake, "POST", "apps",
@@ -275,6 +279,7 @@ int main(void) {
     free(first_ticket);
     free(output);
     larkmsg_fake_free(fake);
+    larkmsg_shutdown(NULL);
     if (failures) {
         fprintf(stderr, "secrets: %d check(s) failed\n", failures);
         return 1;

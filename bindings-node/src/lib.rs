@@ -11,6 +11,8 @@
 //! is settled through a thread-safe function that keeps Node's event loop alive only until
 //! the call is done, so a process exits by itself when its work is finished.
 
+mod stream;
+
 use larkmsg::fake::{FakeConfig, FakeServer};
 use larkmsg::validate::Validator;
 use larkmsg::{CallExtras, Client, ClientOptions, OnProgress, Progress};
@@ -42,6 +44,19 @@ pub fn version() -> String {
     env!("CARGO_PKG_VERSION").to_owned()
 }
 
+/// The deepest nesting of arrays and objects a request's field may have.
+#[napi]
+pub fn max_depth() -> u32 {
+    u32::try_from(larkmsg::validate::MAX_DEPTH).unwrap_or(u32::MAX)
+}
+
+/// Throws the core's error for a value at `path` nested deeper than `maxDepth()` (found by
+/// the wrapper before it converts the value).
+#[napi]
+pub fn too_deep(path: String) -> napi::Result<()> {
+    Err(throw(&larkmsg::Error::from(larkmsg::Violations::from(larkmsg::validate::too_deep(&path)))))
+}
+
 /// Logs the core's events to stderr, filtered by `directive` (`larkmsg::logging::enable`);
 /// throws the core's error JSON for a directive that does not parse.
 #[napi]
@@ -52,7 +67,7 @@ pub fn enable_logging(directive: String) -> napi::Result<()> {
 /// A client of the core, built from `larkmsg::ClientOptions` in JSON (snake_case keys).
 #[napi]
 pub struct NativeClient {
-    inner: Client,
+    pub(crate) inner: Client,
 }
 
 #[napi]
@@ -81,30 +96,31 @@ impl NativeClient {
             ThreadsafeFunction<String, Unknown<'static>, String, Status, false>,
         >,
     ) -> napi::Result<Object<'env>> {
-        let runtime = larkmsg::runtime::runtime().map_err(|e| throw(&e))?;
         let (deferred, promise) = env.create_deferred()?;
         let client = self.inner.clone();
         let buffers =
             buffers.unwrap_or_default().iter().map(|buffer| bytes::Bytes::copy_from_slice(buffer)).collect();
         let report = progress.map(|callback| {
             Box::new(move |seen: &Progress| {
-                let text =
-                    json!({"total": seen.total, "done": seen.done, "sent": seen.sent, "failed": seen.failed});
-                callback.call(text.to_string(), ThreadsafeFunctionCallMode::NonBlocking);
+                callback.call(json!(seen).to_string(), ThreadsafeFunctionCallMode::NonBlocking);
             }) as OnProgress
         });
         let extras = CallExtras::new(buffers, report);
-        runtime.spawn(async move {
-            let answer = match serde_json::from_str::<Value>(&request_json) {
-                Ok(request) => match client.call_json_with(&name, request, extras).await {
-                    Ok(value) => json!({"ok": value}),
-                    Err(error) => json!({"error": error_json(&error)}),
-                },
-                Err(e) => json!({"error": {"kind": "invalid_argument", "message": format!("request is not JSON: {e}"),
-                    "violations": [], "permission_violations": [], "field_violations": [], "maybe_sent": false}}),
+        let call = async move {
+            let request = serde_json::from_str::<Value>(&request_json).map_err(|e| {
+                larkmsg::Error::new(larkmsg::ErrorKind::InvalidArgument, format!("request is not JSON: {e}"))
+            })?;
+            client.call_json_with(&name, request, extras).await
+        };
+        // The promise settles whatever happens, a panic in the core included (kind `internal`).
+        larkmsg::runtime::spawn_settled(call, move |outcome| {
+            let answer = match outcome {
+                Ok(value) => json!({"ok": value}),
+                Err(error) => json!({"error": error_json(&error)}),
             };
             deferred.resolve(move |_env| Ok(answer.to_string()));
-        });
+        })
+        .map_err(|e| throw(&e))?;
         Ok(promise)
     }
 

@@ -104,6 +104,7 @@ async function runCase(kase) {
     for (const action of kase.before ?? []) {
       if (action.fault) fake.injectFault(toCamel(action.fault))
       else if (action.control) fake.control(action.control.method, action.control.name, action.control.body)
+      else if (action.card) fake.control('POST', 'cards', action.card)
       else if (action.revoke_tokens === true) fake.revokeTokens()
       else if (action.warm_up === true) {
         await client.sendText('open_id', 'ou_warm_up', 'warm up')
@@ -139,6 +140,10 @@ async function runCase(kase) {
         const list = inbox[Object.keys(toCamel({ [key]: null }))[0]] ?? []
         assert.equal(list.length, count, `inbox ${key}`)
       }
+    }
+    if (kase.expect_card) {
+      const card = fake.card(kase.expect_card.card_id)
+      assert.ok(subset(kase.expect_card, card), `card: expected subset ${JSON.stringify(kase.expect_card)}, got ${JSON.stringify(card)}`)
     }
   } finally {
     fake.stop()

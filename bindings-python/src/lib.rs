@@ -10,6 +10,8 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+mod stream;
+
 use larkmsg::fake::{FakeConfig, FakeServer};
 use larkmsg::{CallExtras, ClientOptions, Error, OnProgress, Progress, runtime};
 use pyo3::exceptions::{PyRuntimeError, PyValueError};
@@ -81,10 +83,15 @@ struct NativeClient {
 
 #[pymethods]
 impl NativeClient {
-    /// Builds a client from the core's `ClientOptions` as JSON text.
+    /// Builds a client from the core's `ClientOptions` as JSON text, with the secret options
+    /// (`app_secret`, `tenant_access_token`, `app_ticket`) as a JSON object of their own, so
+    /// that the Python side never holds them in the options.
     #[new]
-    fn new(py: Python<'_>, options_json: &str) -> PyResult<Self> {
-        let options = parse_json(options_json)?;
+    fn new(py: Python<'_>, options_json: &str, secrets_json: &str) -> PyResult<Self> {
+        let mut options = parse_json(options_json)?;
+        if let (Value::Object(options), Value::Object(secrets)) = (&mut options, parse_json(secrets_json)?) {
+            options.extend(secrets);
+        }
         let built = py.detach(|| ClientOptions::from_json(options).and_then(ClientOptions::build));
         built.map(|inner| Self { inner }).map_err(|e| to_py_err(py, &e))
     }
@@ -155,42 +162,75 @@ impl NativeClient {
         progress: Option<Py<PyAny>>,
     ) -> PyResult<Bound<'py, PyAny>> {
         let request = parse_json(request_json)?;
-        let event_loop = py.import("asyncio")?.call_method0("get_running_loop")?;
-        let future = event_loop.call_method0("create_future")?;
-        let resolve = py.import("larkmsg._errors")?.getattr("resolve_future")?.unbind();
-        let runtime = runtime::runtime().map_err(|e| to_py_err(py, &e))?;
         let client = self.inner.clone();
-        let (loop_ref, future_ref) = (event_loop.unbind(), future.clone().unbind());
-        let report: Option<OnProgress> = progress.map(|callback| {
-            let loop_ref = loop_ref.clone_ref(py);
-            Box::new(move |seen: &Progress| {
-                attach_from_runtime(|py| {
-                    let args = (callback.clone_ref(py), seen.total, seen.done, seen.sent, seen.failed);
-                    let _ = loop_ref.call_method1(py, "call_soon_threadsafe", args);
-                });
-            }) as OnProgress
-        });
+        let report: Option<OnProgress> = match progress {
+            Some(callback) => {
+                let loop_ref = py.import("asyncio")?.call_method0("get_running_loop")?.unbind();
+                Some(Box::new(move |seen: &Progress| {
+                    attach_from_runtime(|py| {
+                        let args = (callback.clone_ref(py), seen.total, seen.done, seen.sent, seen.failed);
+                        let _ = loop_ref.call_method1(py, "call_soon_threadsafe", args);
+                    });
+                }))
+            }
+            None => None,
+        };
         let extras = CallExtras::new(buffers.into_iter().map(Into::into).collect(), report);
-        let task = runtime.spawn(async move {
-            let outcome = client.call_json_with(&name, request, extras).await;
-            attach_from_runtime(|py| {
-                let (ok, payload) = match outcome {
-                    Ok(value) => (true, value.to_string()),
-                    Err(error) => (false, error_json(&error)),
-                };
-                // The loop may be closed by now; then nobody waits for the answer.
-                let _ = loop_ref.call_method1(py, "call_soon_threadsafe", (resolve, future_ref, ok, payload));
-            });
-        });
-        let abort = Abort { handle: task.abort_handle() };
-        future.call_method1("add_done_callback", (abort,))?;
-        Ok(future)
+        let work = async move { client.call_json_with(&name, request, extras).await };
+        future_of(py, work, |py, value| Ok(value.to_string().into_pyobject(py)?.into_any().unbind()))
+    }
+
+    /// Creates and sends a streaming card entity from the core's `StreamCardOptions` as
+    /// JSON text, blocking without the GIL; gives its stream.
+    fn stream_card(&self, py: Python<'_>, options_json: &str) -> PyResult<stream::NativeCardStream> {
+        stream::start(py, &self.inner, options_json)
+    }
+
+    /// `stream_card` on the core's runtime: an asyncio future of the stream.
+    fn stream_card_async<'py>(&self, py: Python<'py>, options_json: &str) -> PyResult<Bound<'py, PyAny>> {
+        stream::start_async(py, &self.inner, options_json)
     }
 
     /// Gives a store app the latest `app_ticket`.
     fn set_app_ticket(&self, py: Python<'_>, ticket: &str) -> PyResult<()> {
         self.inner.set_app_ticket(ticket).map_err(|e| to_py_err(py, &e))
     }
+}
+
+/// Runs `work` on the core's runtime and gives an asyncio future of the running loop that
+/// receives `convert` of its result (or the exception). The future is resolved whatever
+/// happens, a panic in the core included (kind `internal`); cancelling it aborts the work.
+fn future_of<'py, T, F>(
+    py: Python<'py>,
+    work: F,
+    convert: fn(Python<'_>, T) -> PyResult<Py<PyAny>>,
+) -> PyResult<Bound<'py, PyAny>>
+where
+    T: Send + 'static,
+    F: std::future::Future<Output = larkmsg::Result<T>> + Send + 'static,
+{
+    let event_loop = py.import("asyncio")?.call_method0("get_running_loop")?;
+    let future = event_loop.call_method0("create_future")?;
+    let resolve = py.import("larkmsg._errors")?.getattr("resolve_future")?.unbind();
+    let (loop_ref, future_ref) = (event_loop.unbind(), future.clone().unbind());
+    let settle = move |outcome: larkmsg::Result<T>| {
+        attach_from_runtime(|py| {
+            let converted = outcome.map_err(|error| error_json(&error)).map(|value| convert(py, value));
+            let (ok, payload): (bool, Py<PyAny>) = match converted {
+                Ok(Ok(object)) => (true, object),
+                Ok(Err(error)) => (false, error.value(py).clone().into_any().unbind()),
+                Err(json) => match json.into_pyobject(py) {
+                    Ok(text) => (false, text.into_any().unbind()),
+                    Err(_) => return,
+                },
+            };
+            // The loop may be closed by now; then nobody waits for the answer.
+            let _ = loop_ref.call_method1(py, "call_soon_threadsafe", (resolve, future_ref, ok, payload));
+        });
+    };
+    let handle = runtime::spawn_settled(work, settle).map_err(|e| to_py_err(py, &e))?;
+    future.call_method1("add_done_callback", (Abort { handle },))?;
+    Ok(future)
 }
 
 /// Aborts a call's task when its asyncio future is done (cancelled, or resolved: then the
@@ -296,6 +336,14 @@ fn enable_logging(py: Python<'_>, directive: &str) -> PyResult<()> {
     larkmsg::logging::enable(directive).map_err(|e| to_py_err(py, &e))
 }
 
+/// Raises the core's `ValidationError` for a value at `path` nested deeper than
+/// `MAX_DEPTH` (found by the Python side before it serializes the value).
+#[pyfunction]
+fn too_deep(py: Python<'_>, path: &str) -> PyResult<()> {
+    let violation = larkmsg::validate::too_deep(path);
+    Err(to_py_err(py, &Error::from(larkmsg::Violations::from(violation))))
+}
+
 /// The `larkmsg._native` module.
 #[pymodule]
 fn _native(module: &Bound<'_, PyModule>) -> PyResult<()> {
@@ -303,8 +351,11 @@ fn _native(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_class::<NativeClient>()?;
     module.add_class::<NativeFake>()?;
     module.add_class::<Abort>()?;
+    module.add_class::<stream::NativeCardStream>()?;
     module.add_function(wrap_pyfunction!(build_content, module)?)?;
     module.add_function(wrap_pyfunction!(enable_logging, module)?)?;
+    module.add_function(wrap_pyfunction!(too_deep, module)?)?;
+    module.add("MAX_DEPTH", larkmsg::validate::MAX_DEPTH)?;
     module.add("VERSION", env!("CARGO_PKG_VERSION"))?;
     module.add("DEFAULT_APP_ID", larkmsg::fake::DEFAULT_APP_ID)?;
     module.add("DEFAULT_APP_SECRET", larkmsg::fake::DEFAULT_APP_SECRET)?;

@@ -92,6 +92,9 @@ def check(case: dict[str, Any], fake: FakeServer, outcome: Any) -> None:
         assert sum(counters["token_requests"].values()) == case["expect_token_requests"]
     for key, want in case.get("expect_inbox", {}).items():
         assert len(fake.inbox()[key]) == want, f"inbox {key}"
+    if "expect_card" in case:
+        card = fake.card(case["expect_card"]["card_id"])
+        assert subset(case["expect_card"], card), f"card: expected subset {case['expect_card']}, got {card}"
 
 
 def load(path: Path) -> dict[str, Any]:
@@ -107,6 +110,8 @@ def before(fake: FakeServer, action: dict[str, Any], warm_up: Any) -> None:
     elif "control" in action:
         control = action["control"]
         fake.control(control["method"], control["name"], control.get("body"))
+    elif "card" in action:
+        fake.control("POST", "cards", action["card"])
     elif action.get("revoke_tokens") is True:
         fake.revoke_tokens()
     elif action.get("warm_up") is True:

@@ -56,6 +56,24 @@ async def send_async(client: larkmsg.AsyncClient) -> str:
     return message.message_id
 
 
+async def stream_answer(client: larkmsg.AsyncClient, tokens: list[str]) -> int:
+    pace = StreamingConfig(print_frequency_ms=50, print_step=2, print_strategy="fast")
+    card = larkmsg.Card().header("Assistant")
+    async with client.stream_card("open_id", "ou_1", card=card, streaming_config=pace, text="…") as stream:
+        for piece in tokens:
+            await stream.append(piece)
+    summary: larkmsg.CardStreamSummary = await stream.finish()
+    other: larkmsg.AsyncCardStream = await client.stream_card(reply_to=summary.message_id, rate_share=0.5)
+    await other.finish("done", summary="done")
+    return summary.sequence
+
+
+def stream_sync(client: larkmsg.Client) -> str:
+    with client.stream_card("chat_id", "oc_1", summary="answer") as stream:
+        stream.append("hi")
+    return stream.card_id
+
+
 def handle(error: larkmsg.LarkError) -> str:
     if isinstance(error, larkmsg.ValidationError):
         return ", ".join(f"{v.path}: {v.rule}" for v in error.violations)
@@ -72,6 +90,7 @@ def main() -> None:
             try:
                 print(send_all(client))
                 print(send_card(client))
+                print(stream_sync(client))
             except larkmsg.LarkError as error:
                 print(handle(error))
         with larkmsg.Client("cli_x", "secret", base_url=fake.url, quotas=False) as other:
@@ -80,6 +99,7 @@ def main() -> None:
         async def run() -> None:
             async with fake.async_client() as client:
                 print(await send_async(client))
+                print(await stream_answer(client, ["a", "b"]))
 
         asyncio.run(run())
 

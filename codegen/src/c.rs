@@ -102,18 +102,18 @@ fn result(api: &Api) -> String {
     let mut out =
         format!("//! [`larkmsg_result`]: success, or the kind of a failure.\n//!\n//! {HEADER}\n\n");
     out.push_str("use std::ffi::CStr;\n\nuse larkmsg_core::ErrorKind;\n\n");
-    out.push_str("/// The outcome of a call: `LARKMSG_RESULT_OK`, or the kind of the failure (the kinds are\n/// those of the core, shared by every binding), or `LARKMSG_RESULT_PANIC` for a bug caught\n/// inside the library.\n");
+    out.push_str("/// The outcome of a call: `LARKMSG_RESULT_OK`, or the kind of the failure (the kinds are\n/// those of the core, shared by every binding; `LARKMSG_RESULT_INTERNAL` for a bug caught\n/// inside the library).\n");
     out.push_str("#[repr(C)]\n#[derive(Debug, Clone, Copy, PartialEq, Eq)]\npub enum larkmsg_result {\n    /// Success.\n    Ok = 0,\n");
     for kind in &api.kinds {
         out.push_str(&doc(kind.doc, "    "));
         let _ = writeln!(out, "    {} = {},", variant(kind.name), kind.code);
     }
-    out.push_str("    /// A bug inside the library was caught at the boundary.\n    Panic = 100,\n}\n\n");
+    out.push_str("}\n\n");
     out.push_str("impl larkmsg_result {\n    /// The result code of an error kind.\n    pub(crate) fn of(kind: ErrorKind) -> Self {\n        match kind {\n");
     for kind in &api.kinds {
         let _ = writeln!(out, "            ErrorKind::{0} => Self::{0},", variant(kind.name));
     }
-    out.push_str("            _ => Self::Panic,\n        }\n    }\n}\n\n");
+    out.push_str("            _ => Self::Internal,\n        }\n    }\n}\n\n");
     out.push_str("/// The stable name of an error kind, as a C string.\npub(crate) fn kind_name(kind: ErrorKind) -> &'static CStr {\n    match kind {\n");
     for kind in &api.kinds {
         let _ = writeln!(out, "        ErrorKind::{} => c\"{}\",", variant(kind.name), kind.name);

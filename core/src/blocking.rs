@@ -101,6 +101,15 @@ impl BlockingClient {
         block_on(self.client.send(receive_id_type, receive_id, content))?
     }
 
+    /// Blocking [`Client::stream_card`]: the stream's background task runs on the shared
+    /// runtime; finish it with [`crate::CardStream::finish_blocking`].
+    ///
+    /// # Errors
+    /// As [`Client::stream_card`], and [`crate::ErrorKind::Config`] inside an async runtime.
+    pub fn stream_card(&self, options: crate::StreamCardOptions) -> Result<crate::CardStream> {
+        block_on(self.client.stream_card(options))?
+    }
+
     /// Blocking [`Client::send_text`].
     ///
     /// # Errors

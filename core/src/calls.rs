@@ -172,6 +172,7 @@ impl Client {
         receive_id: impl Into<String>,
         content: &MessageContent,
     ) -> Result<Message> {
+        content.check_depth("content")?;
         let request = SendMessageRequest::new(
             receive_id_type,
             receive_id,

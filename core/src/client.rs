@@ -1,5 +1,6 @@
 //! [`Client`] and [`ClientBuilder`]: credentials, base URL, timeouts, retries and quotas.
 
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -9,14 +10,16 @@ use crate::auth::{AppTicketCell, AppTicketSource, Credentials, TokenManager};
 use crate::config::{Domain, RetryPolicy, Timeouts};
 use crate::endpoint::Listed;
 use crate::error::{Error, ErrorKind, Result};
-use crate::http::{Body, Http, HttpSettings};
+use crate::http::{
+    Body, DEFAULT_MAX_RESPONSE_BYTES, Http, HttpSettings, is_loopback, parse_root_certificates,
+};
 use crate::operation::expand_path;
 use crate::pacing::Pacer;
 use crate::quota::QuotaTable;
 use crate::secret::Secret;
 use crate::token_store::{MemoryTokenStore, TokenStore};
 use crate::transport::{Call, Transport};
-use crate::validate::decode_value;
+use crate::validate::{Validator, decode_value, dismantle};
 
 /// Default time before expiry at which a token is refreshed.
 const REFRESH_AHEAD: Duration = Duration::from_secs(300);
@@ -32,6 +35,18 @@ pub struct ClientBuilder {
     token_store: Option<Arc<dyn TokenStore>>,
     refresh_ahead: Duration,
     user_agent_suffix: Option<String>,
+    max_response_bytes: usize,
+    insecure_http_hosts: Vec<String>,
+    root_certificates: Vec<RootCertificates>,
+    #[cfg(feature = "fake")]
+    panic_in_calls: bool,
+}
+
+/// Where extra root certificates come from.
+#[derive(Debug, Clone)]
+enum RootCertificates {
+    Pem(Vec<u8>),
+    File(PathBuf),
 }
 
 impl std::fmt::Debug for ClientBuilder {
@@ -56,6 +71,11 @@ impl Default for ClientBuilder {
             token_store: None,
             refresh_ahead: REFRESH_AHEAD,
             user_agent_suffix: None,
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+            insecure_http_hosts: Vec::new(),
+            root_certificates: Vec::new(),
+            #[cfg(feature = "fake")]
+            panic_in_calls: false,
         }
     }
 }
@@ -146,7 +166,46 @@ impl ClientBuilder {
         self
     }
 
-    /// Builds the client; fails with [`ErrorKind::Config`] on missing credentials or a bad URL.
+    /// Reads at most this many bytes of an answer's body (default 8 MiB); a longer answer
+    /// fails the call with [`ErrorKind::Decode`] as soon as it is announced or reached.
+    pub fn max_response_bytes(mut self, limit: usize) -> Self {
+        self.max_response_bytes = limit;
+        self
+    }
+
+    /// Allows a `http://` base URL on `host` (a name or an address, without the port). The
+    /// app secret and tokens then cross the network unencrypted: without this, only
+    /// loopback hosts (`localhost`, 127.0.0.0/8, ::1) may be reached over `http://`.
+    pub fn insecure_http_host(mut self, host: impl Into<String>) -> Self {
+        self.insecure_http_hosts.push(host.into());
+        self
+    }
+
+    /// Trusts the root certificates of a PEM bundle in addition to the system's (for a
+    /// private deployment with its own certificate authority).
+    pub fn root_certificates_pem(mut self, pem: impl Into<Vec<u8>>) -> Self {
+        self.root_certificates.push(RootCertificates::Pem(pem.into()));
+        self
+    }
+
+    /// Trusts the root certificates of a PEM file in addition to the system's; the file is
+    /// read when the client is built.
+    pub fn root_certificates_file(mut self, path: impl Into<PathBuf>) -> Self {
+        self.root_certificates.push(RootCertificates::File(path.into()));
+        self
+    }
+
+    /// For the bindings' tests: every call panics inside the core, after validation.
+    #[cfg(feature = "fake")]
+    #[doc(hidden)]
+    pub fn panic_in_calls_for_tests(mut self) -> Self {
+        self.panic_in_calls = true;
+        self
+    }
+
+    /// Builds the client; fails with [`ErrorKind::Config`] on missing credentials, a bad
+    /// URL, an `http://` URL to a host that is neither loopback nor allowed by
+    /// [`ClientBuilder::insecure_http_host`], or root certificates that cannot be read.
     ///
     /// # Errors
     /// [`ErrorKind::Config`] naming what is missing or wrong.
@@ -158,55 +217,98 @@ impl ClientBuilder {
             )
         })?;
         check_credentials(&credentials)?;
-        let base_url = check_base_url(self.domain.base_url())?;
+        let base_url = self.domain.base_url().to_owned();
+        let direct = check_base_url(&base_url, &self.insecure_http_hosts)?;
         let user_agent = match &self.user_agent_suffix {
             Some(suffix) => format!("larkmsg/{} {suffix}", env!("CARGO_PKG_VERSION")),
             None => format!("larkmsg/{} (rust)", env!("CARGO_PKG_VERSION")),
         };
-        let http = Http::new(HttpSettings { connect_timeout: self.timeouts.connect, user_agent })?;
+        let root_certificates = load_root_certificates(&self.root_certificates)?;
+        let http = Http::new(HttpSettings {
+            connect_timeout: self.timeouts.connect,
+            user_agent,
+            max_response_bytes: self.max_response_bytes,
+            direct,
+            root_certificates,
+        })?;
         let store = self.token_store.unwrap_or_else(|| Arc::new(MemoryTokenStore::new()));
         let inner = Inner {
             app_id: app_id_of(&credentials),
             transport: Transport::new(base_url, http, self.timeouts, self.retry),
             tokens: TokenManager::new(credentials, store, self.refresh_ahead),
             pacer: Pacer::new(self.quotas),
+            #[cfg(feature = "fake")]
+            panic_in_calls: self.panic_in_calls,
         };
         Ok(Client { inner: Arc::new(inner), timeouts: self.timeouts, tickets: None })
     }
 }
 
 fn check_credentials(credentials: &Credentials) -> Result<()> {
-    let missing = match credentials {
+    let values: Vec<(&str, &str)> = match credentials {
         Credentials::SelfBuilt { app_id, app_secret } => {
-            [("app_id", app_id.is_empty()), ("app_secret", app_secret.expose().is_empty())]
-                .iter()
-                .find(|(_, empty)| *empty)
-                .map(|(name, _)| *name)
+            vec![("app_id", app_id), ("app_secret", app_secret.expose())]
         }
-        Credentials::Store { app_id, app_secret, tenant_key, .. } => [
-            ("app_id", app_id.is_empty()),
-            ("app_secret", app_secret.expose().is_empty()),
-            ("tenant_key", tenant_key.is_empty()),
-        ]
-        .iter()
-        .find(|(_, empty)| *empty)
-        .map(|(name, _)| *name),
-        Credentials::Token(token) => token.expose().is_empty().then_some("tenant_access_token"),
+        Credentials::Store { app_id, app_secret, tenant_key, .. } => {
+            vec![("app_id", app_id), ("app_secret", app_secret.expose()), ("tenant_key", tenant_key)]
+        }
+        Credentials::Token(token) => vec![("tenant_access_token", token.expose())],
     };
-    match missing {
-        Some(name) => Err(Error::new(ErrorKind::Config, format!("{name} must not be empty"))),
-        None => Ok(()),
+    for (name, value) in values {
+        if value.is_empty() {
+            return Err(Error::new(ErrorKind::Config, format!("{name} must not be empty")));
+        }
+        // They travel in a JSON body or a header: control characters there are always a mistake.
+        if value.chars().any(char::is_control) {
+            return Err(Error::new(
+                ErrorKind::Config,
+                format!("{name} must not contain control characters (NUL, CR, LF, …)"),
+            ));
+        }
     }
+    Ok(())
 }
 
-fn check_base_url(base_url: &str) -> Result<String> {
-    match url::Url::parse(base_url) {
-        Ok(url) if matches!(url.scheme(), "https" | "http") && url.host().is_some() => {
-            Ok(base_url.to_owned())
-        }
-        Ok(_) => Err(Error::new(ErrorKind::Config, format!("base URL {base_url:?} must be an http(s) URL"))),
-        Err(e) => Err(Error::new(ErrorKind::Config, format!("base URL {base_url:?} is not a URL: {e}"))),
+/// Checks the base URL; gives whether it is a loopback address (reached without a proxy).
+/// No part of the URL is quoted in an error: a secret given there by mistake stays hidden.
+fn check_base_url(base_url: &str, insecure_http_hosts: &[String]) -> Result<bool> {
+    let url = url::Url::parse(base_url)
+        .map_err(|e| Error::new(ErrorKind::Config, format!("the base URL is not a URL ({e})")))?;
+    let Some(host) = url.host().filter(|_| matches!(url.scheme(), "https" | "http")) else {
+        return Err(Error::new(ErrorKind::Config, "the base URL must be an https:// URL with a host"));
+    };
+    let loopback = is_loopback(&host);
+    let allowed = |host: &str| {
+        let bare = host.trim_start_matches('[').trim_end_matches(']');
+        insecure_http_hosts
+            .iter()
+            .any(|named| named.trim_start_matches('[').trim_end_matches(']').eq_ignore_ascii_case(bare))
+    };
+    if url.scheme() == "http" && !loopback && !allowed(&host.to_string()) {
+        return Err(Error::new(
+            ErrorKind::Config,
+            "the base URL uses http:// to a host that is not loopback: the app secret and tokens \
+             would cross the network unencrypted; use https://, or name the host in \
+             insecure_http_hosts to allow it",
+        ));
     }
+    Ok(loopback)
+}
+
+fn load_root_certificates(sources: &[RootCertificates]) -> Result<Vec<reqwest::Certificate>> {
+    let mut certificates = Vec::new();
+    for source in sources {
+        certificates.extend(match source {
+            RootCertificates::Pem(pem) => parse_root_certificates(pem, "root_certificates_pem")?,
+            RootCertificates::File(path) => {
+                let what = format!("root_certificates_file {}", path.display());
+                let pem = std::fs::read(path)
+                    .map_err(|e| Error::new(ErrorKind::Config, format!("cannot read {what}: {e}")))?;
+                parse_root_certificates(&pem, &what)?
+            }
+        });
+    }
+    Ok(certificates)
 }
 
 fn app_id_of(credentials: &Credentials) -> Option<String> {
@@ -230,6 +332,8 @@ struct Inner {
     transport: Transport,
     tokens: TokenManager,
     pacer: Pacer,
+    #[cfg(feature = "fake")]
+    panic_in_calls: bool,
 }
 
 impl std::fmt::Debug for Client {
@@ -282,7 +386,15 @@ impl Client {
     /// fills its de-duplication key, then sends it paced, authenticated and repeated when
     /// that is safe, and decodes the answer's `data`.
     pub(crate) async fn run<O: Listed>(&self, mut request: O::Request) -> Result<O::Output> {
-        O::validate(&request)?;
+        if let Err(violations) = O::validate(&request) {
+            O::dismantle(request);
+            return Err(violations.into());
+        }
+        #[cfg(feature = "fake")]
+        #[allow(clippy::panic)]
+        if self.inner.panic_in_calls {
+            panic!("a panic injected for tests (panic_in_calls_for_tests)");
+        }
         if let Some(key) = O::dedup_key(&mut request)
             && key.is_none()
         {
@@ -316,11 +428,35 @@ impl Client {
         request: Value,
         buffers: Vec<bytes::Bytes>,
     ) -> Result<Value> {
+        let request = check_depth(request)?;
         let request = crate::file::with_buffers(buffers, || decode_value::<O::Request>("", request))
             .map_err(Error::from)?;
         let output = self.run::<O>(request).await?;
         serde_json::to_value(output)
             .map_err(|e| Error::new(ErrorKind::Decode, format!("cannot encode the result: {e}")))
+    }
+}
+
+/// Refuses a request with a field nested too deep, before decoding copies it, naming the
+/// field; the request is then taken apart without recursion.
+fn check_depth(request: Value) -> Result<Value> {
+    let mut v = Validator::new();
+    match &request {
+        Value::Object(fields) => {
+            for (name, value) in fields {
+                v.depth(name, value);
+            }
+        }
+        other => {
+            v.depth("", other);
+        }
+    }
+    match v.finish() {
+        Ok(()) => Ok(request),
+        Err(violations) => {
+            dismantle(request);
+            Err(violations.into())
+        }
     }
 }
 
@@ -337,6 +473,46 @@ mod tests {
         let bad_url = Client::builder("cli_1", "s").base_url("ftp://x").build().unwrap_err();
         assert_eq!(bad_url.kind(), ErrorKind::Config);
         assert!(Client::builder("cli_1", "s").base_url("http://127.0.0.1:1").build().is_ok());
+        let control = Client::builder("cli_1", "s\r\nX: y").build().unwrap_err();
+        assert!(control.message().contains("app_secret") && !control.message().contains("X: y"), "{control}");
+    }
+
+    #[test]
+    fn credentials_go_over_http_only_to_loopback_or_named_hosts() {
+        for url in ["http://localhost:8080", "http://127.0.0.1:1", "http://[::1]:1", "https://gw.corp"] {
+            assert!(Client::builder("cli_1", "s").base_url(url).build().is_ok(), "{url}");
+        }
+        for url in ["http://gw.corp", "http://10.1.2.3:80", "http://[fd00::1]"] {
+            let error = Client::builder("cli_1", "s").base_url(url).build().unwrap_err();
+            assert_eq!(error.kind(), ErrorKind::Config, "{url}");
+            assert!(error.message().contains("insecure_http_hosts"), "{error}");
+        }
+        let named =
+            Client::builder("cli_1", "s").insecure_http_host("GW.corp").base_url("http://gw.corp:8080");
+        assert!(named.build().is_ok());
+        let other = Client::builder("cli_1", "s").insecure_http_host("gw.corp").base_url("http://gw2.corp");
+        assert!(other.build().is_err());
+        let ipv6 =
+            Client::builder("cli_1", "s").insecure_http_host("fd00::1").base_url("http://[fd00::1]:80");
+        assert!(ipv6.build().is_ok());
+    }
+
+    #[test]
+    fn errors_about_the_base_url_do_not_quote_it() {
+        for url in ["s3cr3t-value", "s3cr3t-value:opaque", "http://s3cr3t-value"] {
+            let error = Client::builder("cli_1", "s").base_url(url).build().unwrap_err();
+            assert!(!error.to_string().contains("s3cr3t"), "{error}");
+        }
+    }
+
+    #[test]
+    fn root_certificates_that_cannot_be_read_are_config_errors() {
+        let garbage = Client::builder("cli_1", "s").root_certificates_pem("not a pem").build().unwrap_err();
+        assert_eq!(garbage.kind(), ErrorKind::Config);
+        assert!(garbage.message().contains("root_certificates_pem"), "{garbage}");
+        let missing =
+            Client::builder("cli_1", "s").root_certificates_file("/nonexistent/ca.pem").build().unwrap_err();
+        assert!(missing.message().contains("/nonexistent/ca.pem"), "{missing}");
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! [`ErrorKind`]) and what to do after it, used by the transport for every answer and by
 //! authentication for the token endpoints' codes.
 
-use crate::error::ErrorKind;
+use crate::error::{Error, ErrorKind};
 
 /// What to do after an answer with a code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -29,6 +29,15 @@ pub(crate) const APP_TOKEN_INVALID: i64 = 99_991_664;
 pub(crate) const APP_TICKET_INVALID: i64 = 10_012;
 /// Request trigger frequency limit.
 pub(crate) const THROTTLED: i64 = 99_991_400;
+/// A card entity operation's `sequence` is not greater than the card's last one.
+pub(crate) const CARD_SEQUENCE_NOT_INCREASING: i64 = 300_317;
+/// A card entity's streaming mode is off.
+pub(crate) const CARD_STREAMING_CLOSED: i64 = 300_309;
+/// A card entity's streaming mode closed by itself (the streaming text page's code, and the
+/// add components page's for the same message).
+pub(crate) const CARD_STREAMING_TIMEOUTS: [i64; 2] = [200_850, 200_510];
+/// A card entity is in a user's interaction and cannot be updated until it ends.
+pub(crate) const CARD_IN_INTERACTION: i64 = 200_810;
 
 /// The codes the client knows: the code, its kind and what to do after it.
 const TABLE: &[(i64, ErrorKind, Then)] = &[
@@ -68,7 +77,29 @@ const TABLE: &[(i64, ErrorKind, Then)] = &[
     (234_007, ErrorKind::Permission, Then::Fail),
     // Uploads: the tenant's encryption key was deleted.
     (234_041, ErrorKind::Permission, Then::Fail),
+    // Card entities: only the app that created one may use it.
+    (300_311, ErrorKind::Permission, Then::Fail),
+    // Card entities: an internal error the page asks to retry later.
+    (300_120, ErrorKind::Api, Then::Backoff),
 ];
+
+/// Whether a call that failed with `error` may succeed when made again later, unchanged:
+/// throttled, timed out, a lost connection, a server error, or a card in a user's
+/// interaction. Broken rules, refusals and unknown ids are not.
+pub(crate) fn retry_later(error: &Error) -> bool {
+    match error.kind() {
+        ErrorKind::RateLimited | ErrorKind::Timeout | ErrorKind::Network => true,
+        ErrorKind::Api | ErrorKind::Decode => match error.code() {
+            Some(CARD_IN_INTERACTION) => true,
+            Some(code) => {
+                let (_, then) = classify(code, error.http_status().unwrap_or(0));
+                matches!(then, Then::Backoff | Then::WaitForReset | Then::HoldSubject)
+            }
+            None => error.http_status().is_none_or(|status| status >= 500),
+        },
+        _ => false,
+    }
+}
 
 /// The kind of a failed answer with `code` at HTTP `status`, and what to do next: the
 /// table's entry, else by the status. A code that would fail the call is still waited out

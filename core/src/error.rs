@@ -84,6 +84,11 @@ error_kinds! {
     /// The client is misconfigured: bad options or base URL, missing credentials, a blocking
     /// call from inside an async runtime or a callback.
     Config = "config", code = 9, class = "ConfigError", parent = None;
+    /// The TLS handshake failed: the server's certificate is not trusted (unknown issuer,
+    /// expired, another host's) or TLS could not be negotiated. Never retried.
+    Tls = "tls", code = 10, class = "TlsError", parent = None;
+    /// A bug inside larkmsg was caught (a panic); the call ended without a result.
+    Internal = "internal", code = 100, class = "InternalError", parent = None;
 }
 
 impl Display for ErrorKind {
@@ -238,6 +243,12 @@ impl Error {
         self
     }
 
+    /// The same error with `context` before its message (`"final text: …"`).
+    pub(crate) fn with_context(mut self, context: &str) -> Self {
+        self.inner.message = format!("{context}: {}", self.inner.message);
+        self
+    }
+
     pub(crate) fn with_maybe_sent(mut self, maybe_sent: bool) -> Self {
         self.inner.maybe_sent = maybe_sent;
         self
@@ -367,13 +378,16 @@ mod tests {
         let names: Vec<_> = ErrorKind::ALL.iter().map(|k| serde_json::to_string(k).unwrap()).collect();
         assert_eq!(
             names.join(","),
-            "\"invalid_argument\",\"auth\",\"permission\",\"rate_limited\",\"api\",\"timeout\",\"network\",\"decode\",\"config\""
+            "\"invalid_argument\",\"auth\",\"permission\",\"rate_limited\",\"api\",\"timeout\",\"network\",\"decode\",\"config\",\"tls\",\"internal\""
         );
         for (i, kind) in ErrorKind::ALL.iter().enumerate() {
             assert_eq!(serde_json::to_string(kind).unwrap(), format!("\"{}\"", kind.as_str()));
-            assert_eq!(kind.c_code() as usize, i + 1);
+            assert!(kind.c_code() > 0, "0 is the C API's success");
+            assert!(ErrorKind::ALL[i + 1..].iter().all(|other| other.c_code() != kind.c_code()));
             assert!(kind.class_name().ends_with("Error"));
             assert!(kind.parent().is_none_or(|parent| parent.parent().is_none()));
         }
+        // A panic caught at the C boundary kept its number when it became `internal`.
+        assert_eq!(ErrorKind::Internal.c_code(), 100);
     }
 }

@@ -1,10 +1,15 @@
 //! The one place bytes go on the wire: a pooled, keep-alive HTTP client (HTTP/2 where the
 //! server offers it), rebuilt in a forked child, and the classification of what happened.
+//!
+//! Defences against a hostile or broken server: no redirect is followed (it could carry the
+//! app secret or a token to another host, or turn a send into a GET), every answer is read
+//! up to a size cap, a loopback base URL never goes through a proxy, and TLS failures are
+//! reported as such and never retried.
 
 use std::time::Duration;
 
-use bytes::Bytes;
-use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderValue};
+use bytes::{Bytes, BytesMut};
+use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderValue, LOCATION};
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::fork::ForkLocal;
@@ -24,6 +29,12 @@ pub(crate) enum Body {
     Form(Form),
 }
 
+/// Default cap on the size of an answer's body: far above any answer of the platform.
+pub(crate) const DEFAULT_MAX_RESPONSE_BYTES: usize = 8 * 1024 * 1024;
+
+/// Characters of a redirect's location quoted in the error.
+const LOCATION_SHOWN: usize = 200;
+
 /// What the transport knows about an answer, before the envelope is read.
 #[derive(Debug)]
 pub(crate) struct RawResponse {
@@ -34,12 +45,22 @@ pub(crate) struct RawResponse {
     pub(crate) body: Bytes,
 }
 
-/// A request that got no answer.
+/// A request that got no usable answer.
 #[derive(Debug)]
 pub(crate) struct NoAnswer {
     /// Whether the request may have reached the server (anything but a failed connect).
     pub(crate) maybe_reached: bool,
+    /// Whether trying again may help (not after a redirect, an oversized answer, a TLS or
+    /// configuration failure).
+    pub(crate) retryable: bool,
     pub(crate) error: Error,
+}
+
+impl NoAnswer {
+    /// A failure that trying again cannot mend.
+    fn permanent(maybe_reached: bool, error: Error) -> Self {
+        Self { maybe_reached, retryable: false, error }
+    }
 }
 
 /// Settings of the HTTP client.
@@ -47,17 +68,25 @@ pub(crate) struct NoAnswer {
 pub(crate) struct HttpSettings {
     pub(crate) connect_timeout: Duration,
     pub(crate) user_agent: String,
+    /// Largest answer body read; a longer one fails the attempt.
+    pub(crate) max_response_bytes: usize,
+    /// Never through a proxy (the base URL is a loopback address).
+    pub(crate) direct: bool,
+    /// Trusted in addition to the system's roots.
+    pub(crate) root_certificates: Vec<reqwest::Certificate>,
 }
 
 /// A pooled HTTP client, one per larkmsg client and process.
 #[derive(Debug)]
 pub(crate) struct Http {
     client: ForkLocal<reqwest::Client>,
+    max_response_bytes: usize,
 }
 
 impl Http {
     pub(crate) fn new(settings: HttpSettings) -> Result<Self> {
-        let http = Self { client: ForkLocal::new(move || build_client(&settings)) };
+        let max_response_bytes = settings.max_response_bytes;
+        let http = Self { client: ForkLocal::new(move || build_client(&settings)), max_response_bytes };
         http.client.get()?;
         Ok(http)
     }
@@ -85,7 +114,7 @@ impl Http {
         body: &Body,
         timeout: Duration,
     ) -> std::result::Result<RawResponse, NoAnswer> {
-        let client = self.client.get().map_err(|error| NoAnswer { maybe_reached: false, error })?;
+        let client = self.client.get().map_err(|error| NoAnswer::permanent(false, error))?;
         let request = client.request(reqwest_method(method), url).timeout(timeout);
         let mut request = match body {
             Body::Json(json) => request.header(CONTENT_TYPE, JSON_UTF8).body(json.clone()),
@@ -100,13 +129,16 @@ impl Http {
         let response = request.send().await.map_err(no_answer)?;
         let status = response.status().as_u16();
         let log_id = log_id(response.headers());
-        let rate_limit_reset = rate_limit_reset(response.headers());
-        let body = response.bytes().await.map_err(|error| {
-            let mut failure = no_answer(error);
+        let annotate = |mut failure: NoAnswer| {
             failure.maybe_reached = true;
             failure.error = failure.error.with_log_id(log_id.clone()).with_http_status(status);
             failure
-        })?;
+        };
+        if response.status().is_redirection() {
+            return Err(annotate(NoAnswer::permanent(true, redirect_error(status, response.headers()))));
+        }
+        let rate_limit_reset = rate_limit_reset(response.headers());
+        let body = read_capped(response, self.max_response_bytes).await.map_err(annotate)?;
         Ok(RawResponse { status, log_id, rate_limit_reset, body })
     }
 }
@@ -121,12 +153,9 @@ async fn multipart(form: &Form) -> std::result::Result<reqwest::multipart::Form,
             FormPart::Text { name, value } => built.text(*name, value.clone()),
             FormPart::File { name, file_name, source } => {
                 let part = match source {
-                    crate::FileSource::Path(path) => Part::file(path).await.map_err(|e| NoAnswer {
-                        maybe_reached: false,
-                        error: Error::new(
-                            ErrorKind::InvalidArgument,
-                            format!("{name}: cannot open {}: {e}", path.display()),
-                        ),
+                    crate::FileSource::Path(path) => Part::file(path).await.map_err(|e| {
+                        let message = format!("{name}: cannot open {}: {e}", path.display());
+                        NoAnswer::permanent(false, Error::new(ErrorKind::InvalidArgument, message))
                     })?,
                     crate::FileSource::Bytes(bytes) => {
                         Part::stream_with_length(reqwest::Body::from(bytes.clone()), bytes.len() as u64)
@@ -137,6 +166,66 @@ async fn multipart(form: &Form) -> std::result::Result<reqwest::multipart::Form,
         };
     }
     Ok(built)
+}
+
+/// The body of `response`, failing as soon as it announces or reaches more than `limit`
+/// bytes (an endless or huge answer never fills memory).
+async fn read_capped(mut response: reqwest::Response, limit: usize) -> std::result::Result<Bytes, NoAnswer> {
+    if let Some(announced) = response.content_length()
+        && announced > limit as u64
+    {
+        return Err(too_large(format!("it announces {announced} bytes")));
+    }
+    // Most answers arrive in one chunk: keep it without copying.
+    let mut first: Option<Bytes> = None;
+    let mut joined = BytesMut::new();
+    let mut total = 0_usize;
+    while let Some(chunk) = response.chunk().await.map_err(no_answer)? {
+        total = total.saturating_add(chunk.len());
+        if total > limit {
+            return Err(too_large(format!("it goes on past {limit} bytes")));
+        }
+        match first.take() {
+            None if joined.is_empty() => first = Some(chunk),
+            earlier => {
+                if let Some(earlier) = earlier {
+                    joined.extend_from_slice(&earlier);
+                }
+                joined.extend_from_slice(&chunk);
+            }
+        }
+    }
+    Ok(first.unwrap_or_else(|| joined.freeze()))
+}
+
+fn too_large(what: String) -> NoAnswer {
+    NoAnswer::permanent(
+        true,
+        Error::new(
+            ErrorKind::Decode,
+            format!("the answer is larger than max_response_bytes allows: {what}; it was not read"),
+        ),
+    )
+}
+
+/// A redirect is refused: following it could send the app secret or a token to another
+/// host, or repeat a send as a GET elsewhere and report that host's answer.
+fn redirect_error(status: u16, headers: &HeaderMap) -> Error {
+    let location = match headers.get(LOCATION).map(|value| String::from_utf8_lossy(value.as_bytes())) {
+        Some(location) => {
+            let shown: String = location.chars().take(LOCATION_SHOWN).collect();
+            let cut = if shown.len() < location.len() { "…" } else { "" };
+            format!("to {shown:?}{cut}")
+        }
+        None => "without a location".to_owned(),
+    };
+    Error::new(
+        ErrorKind::Config,
+        format!(
+            "the server answered HTTP {status}, a redirect {location}; larkmsg follows no redirects, \
+             so that no secret or token goes elsewhere: check the base URL"
+        ),
+    )
 }
 
 fn reqwest_method(method: Method) -> reqwest::Method {
@@ -152,22 +241,51 @@ fn reqwest_method(method: Method) -> reqwest::Method {
 /// `Authorization: Bearer …`, marked sensitive: never indexed by HTTP/2 header compression
 /// and shown as `Sensitive` by `Debug`.
 fn bearer_header(token: &Secret) -> std::result::Result<HeaderValue, NoAnswer> {
-    let mut value = HeaderValue::try_from(format!("Bearer {}", token.expose())).map_err(|_| NoAnswer {
-        maybe_reached: false,
-        error: Error::new(ErrorKind::Config, "the tenant access token is not a valid HTTP header value"),
+    let mut value = HeaderValue::try_from(format!("Bearer {}", token.expose())).map_err(|_| {
+        NoAnswer::permanent(
+            false,
+            Error::new(ErrorKind::Config, "the tenant access token is not a valid HTTP header value"),
+        )
     })?;
     value.set_sensitive(true);
     Ok(value)
 }
 
 fn build_client(settings: &HttpSettings) -> Result<reqwest::Client> {
-    reqwest::Client::builder()
+    let mut builder = reqwest::Client::builder()
         .user_agent(settings.user_agent.clone())
         .connect_timeout(settings.connect_timeout)
         .tcp_nodelay(true)
         .pool_idle_timeout(Duration::from_secs(90))
+        .redirect(reqwest::redirect::Policy::none());
+    if settings.direct {
+        builder = builder.no_proxy();
+    }
+    if !settings.root_certificates.is_empty() {
+        builder = builder.tls_certs_merge(settings.root_certificates.iter().cloned());
+    }
+    builder
         .build()
         .map_err(|e| Error::new(ErrorKind::Config, format!("cannot build the HTTP client: {}", chain(&e))))
+}
+
+/// The root certificates of a PEM bundle; `what` names where it came from.
+pub(crate) fn parse_root_certificates(pem: &[u8], what: &str) -> Result<Vec<reqwest::Certificate>> {
+    let certificates = reqwest::Certificate::from_pem_bundle(pem)
+        .map_err(|e| Error::new(ErrorKind::Config, format!("{what} is not a PEM certificate bundle: {e}")))?;
+    if certificates.is_empty() {
+        return Err(Error::new(ErrorKind::Config, format!("{what} holds no PEM certificate")));
+    }
+    Ok(certificates)
+}
+
+/// Whether `host` is this machine: `localhost`, 127.0.0.0/8 or ::1.
+pub(crate) fn is_loopback(host: &url::Host<&str>) -> bool {
+    match host {
+        url::Host::Domain(name) => name.eq_ignore_ascii_case("localhost"),
+        url::Host::Ipv4(ip) => ip.is_loopback(),
+        url::Host::Ipv6(ip) => ip.is_loopback(),
+    }
 }
 
 /// `X-Tt-Logid` (any letter case), else `X-Request-Id`.
@@ -186,10 +304,34 @@ fn rate_limit_reset(headers: &HeaderMap) -> Option<Duration> {
 }
 
 fn no_answer(error: reqwest::Error) -> NoAnswer {
+    if let Some(tls) = tls_failure(&error) {
+        let message = format!(
+            "the TLS handshake with the server failed: {tls}; for a private deployment's own \
+             certificate authority, add its root certificate (root_certificates_pem or \
+             root_certificates_file)"
+        );
+        return NoAnswer::permanent(false, Error::new(ErrorKind::Tls, message));
+    }
     let maybe_reached = !error.is_connect();
     let kind = if error.is_timeout() { ErrorKind::Timeout } else { ErrorKind::Network };
     let what = if error.is_timeout() { "no answer in time" } else { "connection failed" };
-    NoAnswer { maybe_reached, error: Error::new(kind, format!("{what}: {}", chain(&error))) }
+    NoAnswer { maybe_reached, retryable: true, error: Error::new(kind, format!("{what}: {}", chain(&error))) }
+}
+
+/// The TLS error behind a failed request, if that is what it was (rustls reports through
+/// `io::Error`s, whose `source` skips the error they wrap).
+fn tls_failure<'a>(error: &'a (dyn std::error::Error + 'static)) -> Option<&'a rustls::Error> {
+    let mut cause = Some(error);
+    while let Some(current) = cause {
+        if let Some(tls) = current.downcast_ref::<rustls::Error>() {
+            return Some(tls);
+        }
+        cause = match current.downcast_ref::<std::io::Error>().and_then(std::io::Error::get_ref) {
+            Some(wrapped) => Some(wrapped as &(dyn std::error::Error + 'static)),
+            None => current.source(),
+        };
+    }
+    None
 }
 
 /// An error and its causes, `outer: inner: innermost`.
@@ -227,6 +369,36 @@ mod tests {
         assert!(!format!("{header:?}").contains("t-hidden"));
         let error = bearer_header(&Secret::new("t-bad\nline")).err().unwrap().error;
         assert!(!error.to_string().contains("t-bad"), "{error}");
+    }
+
+    #[test]
+    fn loopback_hosts_are_recognized() {
+        for (url, loopback) in [
+            ("http://127.0.0.1:8080", true),
+            ("http://127.9.9.9", true),
+            ("http://LOCALHOST:1", true),
+            ("http://[::1]:1", true),
+            ("http://10.0.0.1", false),
+            ("http://localhost.example", false),
+        ] {
+            let url = url::Url::parse(url).unwrap();
+            assert_eq!(is_loopback(&url.host().unwrap()), loopback, "{url}");
+        }
+    }
+
+    #[test]
+    fn a_redirect_names_its_location_shortened() {
+        let mut headers = HeaderMap::new();
+        assert!(redirect_error(302, &headers).message().contains("without a location"));
+        headers.insert(LOCATION, HeaderValue::from_static("http://127.0.0.1:9/steal"));
+        let error = redirect_error(307, &headers);
+        assert_eq!(error.kind(), ErrorKind::Config);
+        assert!(
+            error.message().contains("HTTP 307") && error.message().contains("\"http://127.0.0.1:9/steal\"")
+        );
+        let long = format!("https://x/{}", "a".repeat(500));
+        headers.insert(LOCATION, HeaderValue::try_from(long).unwrap());
+        assert!(redirect_error(301, &headers).message().len() < 400);
     }
 
     #[test]

@@ -1,14 +1,17 @@
-//! larkmsg: a Feishu / Lark messaging SDK.
+#![doc = include_str!("../README.md")]
 //!
-//! This crate is the one core behind the Rust, Python, Node and C APIs: the request and
-//! response models of the Open Platform's messaging endpoints (one [`Operation`] each, listed
-//! in one registry: see [`Endpoint`]), client-side validation of every documented rule,
-//! typed message content and card JSON 2.0, and the client that authenticates, sends,
-//! retries and paces itself to the platform's quotas.
+//! # The crate
 //!
-//! The modules `api`, `content`, `card`, `logging` and (feature `fake`) `fake` are public
-//! namespaces; everything else is re-exported here.
+//! One [`Operation`] per endpoint of the Open Platform, listed in one registry (see
+//! [`Endpoint`]); the modules `api`, `content`, `card`, `stream`, `logging` and (feature
+//! `fake`) `fake` are public namespaces, and everything else is re-exported here.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![warn(clippy::missing_errors_doc)]
+
+/// The Rust examples of the project's README, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+struct ProjectReadme;
 
 pub mod api;
 mod auth;
@@ -23,6 +26,7 @@ mod endpoint;
 mod enums;
 mod error;
 #[cfg(feature = "fake")]
+#[cfg_attr(docsrs, doc(cfg(feature = "fake")))]
 pub mod fake;
 mod file;
 mod flows;
@@ -39,13 +43,14 @@ mod registry;
 #[doc(hidden)]
 pub mod runtime;
 mod secret;
+pub mod stream;
 mod token_store;
 mod transport;
 #[doc(hidden)]
 pub mod validate;
 
 pub use api::*;
-pub use auth::{AppTicketCell, AppTicketSource};
+pub use auth::{AppTicketCell, AppTicketSource, MAX_REJECTED_TOKENS_IN_A_ROW};
 pub use blocking::BlockingClient;
 #[doc(hidden)]
 pub use calls::{CallExtras, is_call};
@@ -78,5 +83,6 @@ pub use quota::QuotaTable;
 pub use rate::Quota;
 pub use registry::{OperationVisitor, visit_operations};
 pub use secret::Secret;
+pub use stream::{CardStream, StreamCardOptions, StreamSummary};
 pub use token_store::{CachedToken, MemoryTokenStore, TokenStore};
 pub use validate::{Rule, Violation, Violations};

@@ -51,7 +51,7 @@ pub fn enable(directive: &str) -> Result<()> {
     let (filter, handle) = reload::Layer::new(filter);
     let subscriber = Registry::default()
         .with(filter)
-        .with(tracing_subscriber::fmt::layer().with_writer(std::io::stderr).with_ansi(false));
+        .with(tracing_subscriber::fmt::layer().with_writer(|| crate::fork::GatedStderr).with_ansi(false));
     tracing::subscriber::set_global_default(subscriber).map_err(|_| {
         Error::new(
             ErrorKind::Config,

@@ -13,7 +13,7 @@ use serde::de::DeserializeOwned;
 
 use crate::form::Form;
 use crate::rate::Quota;
-use crate::validate::{Rule, Validator, Violations};
+use crate::validate::{Validator, Violations};
 
 /// The HTTP method of an operation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -73,6 +73,8 @@ impl Repeat {
 pub enum SubjectKind {
     /// The receiver of a message: a user or a chat (5 per second, shared by every bot).
     Receiver,
+    /// A card entity: card- and component-level operations on one card (10 per second).
+    Card,
 }
 
 impl SubjectKind {
@@ -80,6 +82,7 @@ impl SubjectKind {
     pub fn name(self) -> &'static str {
         match self {
             Self::Receiver => "receiver",
+            Self::Card => "card",
         }
     }
 }
@@ -97,6 +100,11 @@ impl Subject {
     /// A message receiver.
     pub fn receiver(id: impl Into<String>) -> Self {
         Self { kind: SubjectKind::Receiver, id: id.into() }
+    }
+
+    /// A card entity, by its `card_id`.
+    pub fn card(id: impl Into<String>) -> Self {
+        Self { kind: SubjectKind::Card, id: id.into() }
     }
 }
 
@@ -147,6 +155,13 @@ pub trait Operation: Send + Sync + 'static {
         None
     }
 
+    /// Drops a request that failed validation. Requests holding JSON values of their own
+    /// take them apart without recursion, since one nested too deep would overflow the
+    /// stack of an ordinary drop.
+    fn dismantle(request: Self::Request) {
+        drop(request);
+    }
+
     /// The subject of the call's per-subject quota, if it has one.
     fn subject(_request: &Self::Request) -> Option<Subject> {
         None
@@ -164,13 +179,11 @@ pub fn path_param_names(template: &str) -> impl Iterator<Item = &str> {
     template.split('/').filter_map(|segment| segment.strip_prefix(':'))
 }
 
-/// Checks that each path parameter is present and not empty: an empty one would address
-/// another endpoint.
+/// Checks that each path parameter is a present, non-empty id without control characters:
+/// an empty one would address another endpoint.
 pub(crate) fn check_path_params(v: &mut Validator, template: &str, values: &[&str]) {
     for (name, value) in path_param_names(template).zip(values) {
-        if value.is_empty() {
-            v.push(name, Rule::Required, "must not be empty");
-        }
+        v.id(name, value);
     }
 }
 
@@ -241,6 +254,7 @@ fn percent_decode(segment: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::validate::Rule;
 
     const REPLY: &str = "/open-apis/im/v1/messages/:message_id/reply";
 

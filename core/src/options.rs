@@ -12,7 +12,7 @@ use crate::client::{Client, ClientBuilder};
 use crate::config::{Domain, RetryPolicy, Timeouts};
 use crate::error::{Error, ErrorKind, Result};
 use crate::quota::QuotaTable;
-use crate::validate::decode_value;
+use crate::validate::{Validator, decode_value};
 
 /// Client settings in their JSON form (snake_case keys, durations in milliseconds).
 ///
@@ -58,6 +58,24 @@ pub struct ClientOptions {
     /// Appended to the `User-Agent`.
     #[serde(default)]
     pub user_agent_suffix: Option<String>,
+    /// Largest answer body read, in bytes (default 8 MiB).
+    #[serde(default)]
+    pub max_response_bytes: Option<u64>,
+    /// Hosts that an `http://` base URL may name besides loopback ones; the app secret and
+    /// tokens then cross the network unencrypted.
+    #[serde(default)]
+    pub insecure_http_hosts: Option<Vec<String>>,
+    /// Root certificates (PEM text) trusted in addition to the system's.
+    #[serde(default)]
+    pub root_certificates_pem: Option<String>,
+    /// A PEM file of root certificates trusted in addition to the system's.
+    #[serde(default)]
+    pub root_certificates_file: Option<String>,
+    /// For the bindings' tests: every call panics inside the core.
+    #[cfg(feature = "fake")]
+    #[doc(hidden)]
+    #[serde(default, rename = "_panic_in_calls_for_tests")]
+    pub panic_in_calls_for_tests: bool,
 }
 
 /// [`Timeouts`] in milliseconds; absent fields keep their defaults.
@@ -94,11 +112,22 @@ pub struct RetryOptions {
 
 impl ClientOptions {
     /// Decodes options from JSON; unknown keys and wrong types are `invalid_argument` errors.
+    /// No value of the options is quoted in them (a secret given in the wrong option stays
+    /// hidden).
     ///
     /// # Errors
     /// [`ErrorKind::InvalidArgument`] naming the key and what is wrong with it.
     pub fn from_json(value: serde_json::Value) -> Result<Self> {
-        decode_value("", value).map_err(Error::from)
+        let values = quotable_values(&value);
+        decode_value("", value).map_err(|violations| {
+            let mut redacted = Validator::new();
+            for violation in violations.into_vec() {
+                let message =
+                    values.iter().fold(violation.message, |message, value| message.replace(value, "***"));
+                redacted.push(violation.path, violation.rule, message);
+            }
+            redacted.finish().map_or_else(Error::from, |()| config("the options do not decode"))
+        })
     }
 
     /// Builds the client these options describe. The first client built this way in a
@@ -131,9 +160,7 @@ impl ClientOptions {
             (Some(url), _) => builder.base_url(url),
             (None, None | Some("feishu")) => builder.domain(Domain::Feishu),
             (None, Some("lark")) => builder.domain(Domain::Lark),
-            (None, Some(other)) => {
-                return Err(config(&format!("domain must be feishu or lark, got {other:?}")));
-            }
+            (None, Some(_)) => return Err(config("domain must be \"feishu\" or \"lark\"")),
         };
         builder = builder
             .timeouts(self.timeouts.apply(Timeouts::default()))
@@ -143,6 +170,22 @@ impl ClientOptions {
         }
         if let Some(suffix) = self.user_agent_suffix {
             builder = builder.user_agent_suffix(suffix);
+        }
+        if let Some(limit) = self.max_response_bytes {
+            builder = builder.max_response_bytes(usize::try_from(limit).unwrap_or(usize::MAX));
+        }
+        for host in self.insecure_http_hosts.into_iter().flatten() {
+            builder = builder.insecure_http_host(host);
+        }
+        if let Some(pem) = self.root_certificates_pem {
+            builder = builder.root_certificates_pem(pem);
+        }
+        if let Some(path) = self.root_certificates_file {
+            builder = builder.root_certificates_file(path);
+        }
+        #[cfg(feature = "fake")]
+        if self.panic_in_calls_for_tests {
+            builder = builder.panic_in_calls_for_tests();
         }
         let client = builder.build()?;
         Ok(match tickets {
@@ -172,6 +215,25 @@ impl RetryOptions {
         set_ms(&mut retry.receiver_backoff, self.receiver_backoff_ms);
         retry
     }
+}
+
+/// How serde's messages would quote each string and number in `options` (`"text"`,
+/// `` `5` ``), longest first, so that a value inside another is replaced after it.
+fn quotable_values(options: &serde_json::Value) -> Vec<String> {
+    use serde_json::Value;
+    let mut quoted = Vec::new();
+    let mut pending = vec![options];
+    while let Some(value) = pending.pop() {
+        match value {
+            Value::String(text) if !text.is_empty() => quoted.push(format!("{text:?}")),
+            Value::Number(number) => quoted.push(format!("`{number}`")),
+            Value::Array(items) => pending.extend(items),
+            Value::Object(fields) => pending.extend(fields.values()),
+            _ => {}
+        }
+    }
+    quoted.sort_by_key(|text| std::cmp::Reverse(text.len()));
+    quoted
 }
 
 fn set_ms(target: &mut Duration, ms: Option<u64>) {
@@ -211,6 +273,25 @@ mod tests {
         let domain =
             ClientOptions::from_json(json!({"app_id": "a", "app_secret": "s", "domain": "x"})).unwrap();
         assert_eq!(domain.build().unwrap_err().kind(), ErrorKind::Config);
+    }
+
+    #[test]
+    fn a_secret_in_the_wrong_option_is_not_echoed() {
+        let secret = "s3cr3t-\"quoted\"-value";
+        for options in [
+            json!({"app_id": "cli_1", "app_secret": "s", "domain": secret}),
+            json!({"app_id": "cli_1", "app_secret": "s", "quotas": secret}),
+            json!({"app_id": "cli_1", "app_secret": "s", "timeouts": secret}),
+            json!({"app_id": "cli_1", "app_secret": "s", "timeouts": {"connect_ms": secret}}),
+            json!({"app_id": "cli_1", "app_secret": "s", "retry": {"max_attempts": [secret]}}),
+            json!({"app_id": "cli_1", "app_secret": "s", "base_url": secret}),
+            json!({"app_id": "cli_1", "app_secret": "s", "insecure_http_hosts": secret}),
+            json!({"app_id": "cli_1", "app_secret": "s", "max_response_bytes": 987654321987.5}),
+        ] {
+            let error = ClientOptions::from_json(options.clone()).and_then(ClientOptions::build).unwrap_err();
+            let shown = format!("{error} {error:?} {}", serde_json::to_string(&error).unwrap());
+            assert!(!shown.contains("s3cr3t") && !shown.contains("987654321"), "{options}: {shown}");
+        }
     }
 
     #[test]

@@ -130,11 +130,17 @@ impl Pacer {
             let Some(free_at) = free_at else { return Ok(now) };
             if free_at > deadline {
                 let wait = free_at.saturating_duration_since(Instant::now());
-                return Err(Error::new(
-                    ErrorKind::RateLimited,
-                    format!("{} quota has no room before the call's deadline", endpoint.name()),
-                )
-                .with_retry_after(Some(wait)));
+                let message = if self.held(endpoint, subject, free_at) {
+                    // Remembered from the platform's answer: asking again before then is useless.
+                    format!(
+                        "the platform throttled {} for another {:.0} s; not asking again before then",
+                        endpoint.name(),
+                        wait.as_secs_f64()
+                    )
+                } else {
+                    format!("{} quota has no room before the call's deadline", endpoint.name())
+                };
+                return Err(Error::new(ErrorKind::RateLimited, message).with_retry_after(Some(wait)));
             }
             tokio::time::sleep_until(free_at).await;
         }
@@ -142,7 +148,7 @@ impl Pacer {
 
     /// Counts the call and returns `None` when it fits now; else the instant to try again.
     fn try_acquire(&self, endpoint: Endpoint, subject: Option<&Subject>, now: Instant) -> Option<Instant> {
-        let mut lanes = self.lanes.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut lanes = crate::fork::lock(&self.lanes);
         let lanes = &mut *lanes;
         let mut free_at = lanes.endpoints.get_mut(&endpoint).map_or(now, |lane| lane.next_free(now));
         if let Some(subject) = subject {
@@ -184,7 +190,7 @@ impl Pacer {
     /// server's quota, so it must not hold back the calls after it (after a restart, a
     /// client that counted its throttled attempts would wait up to a window too long).
     pub(crate) fn refund(&self, endpoint: Endpoint, subject: Option<&Subject>, at: Instant) {
-        let mut lanes = self.lanes.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut lanes = crate::fork::lock(&self.lanes);
         if let Some(lane) = lanes.endpoints.get_mut(&endpoint) {
             lane.refund(at);
         }
@@ -193,15 +199,23 @@ impl Pacer {
         }
     }
 
+    /// Whether a hold the server asked for lasts until `free_at` (not the quota windows).
+    fn held(&self, endpoint: Endpoint, subject: Option<&Subject>, free_at: Instant) -> bool {
+        let lanes = crate::fork::lock(&self.lanes);
+        let endpoint_hold = lanes.endpoints.get(&endpoint).and_then(|lane| lane.held_until);
+        let subject_hold = subject.and_then(|s| lanes.subjects.get(s)).and_then(|lane| lane.held_until);
+        [endpoint_hold, subject_hold].into_iter().flatten().any(|until| until >= free_at)
+    }
+
     /// Holds every call to `endpoint` until `until` (the server said it is throttling).
     pub(crate) fn hold_endpoint(&self, endpoint: Endpoint, until: Instant) {
-        let mut lanes = self.lanes.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut lanes = crate::fork::lock(&self.lanes);
         lanes.endpoints.entry(endpoint).or_default().hold(until);
     }
 
     /// Holds every call about `subject` until `until` (the server said it is throttling it).
     pub(crate) fn hold_subject(&self, subject: &Subject, until: Instant) {
-        let mut lanes = self.lanes.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut lanes = crate::fork::lock(&self.lanes);
         lanes.subjects.entry(subject.clone()).or_default().hold(until);
     }
 }

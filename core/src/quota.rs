@@ -3,7 +3,8 @@
 //!
 //! Quotas are per API, per app and per tenant. Most messaging endpoints are tier 4
 //! (1000 per minute and 50 per second); app feed cards tier 7 (10 per second). Messages
-//! also allow 5 per second to the same receiver (a user, or a chat shared by its bots).
+//! also allow 5 per second to the same receiver (a user, or a chat shared by its bots), and
+//! a card entity 10 operations per second (its settings, content and components).
 
 use std::collections::HashMap;
 
@@ -15,6 +16,7 @@ use crate::rate::Quota;
 fn documented_subject(kind: SubjectKind) -> Vec<Quota> {
     match kind {
         SubjectKind::Receiver => vec![Quota::per_second(5)],
+        SubjectKind::Card => vec![Quota::per_second(10)],
     }
 }
 
@@ -31,7 +33,10 @@ impl QuotaTable {
     /// (see [`QuotaTable::headroom`]).
     pub fn documented() -> Self {
         let endpoints = Endpoint::ALL.iter().map(|e| (*e, e.quotas().to_vec())).collect();
-        let subjects = [SubjectKind::Receiver].into_iter().map(|k| (k, documented_subject(k))).collect();
+        let subjects = [SubjectKind::Receiver, SubjectKind::Card]
+            .into_iter()
+            .map(|k| (k, documented_subject(k)))
+            .collect();
         Self { endpoints, subjects, headroom: 0.95 }
     }
 
@@ -87,6 +92,11 @@ impl QuotaTable {
     pub fn per_receiver(&self) -> &[Quota] {
         self.subject(SubjectKind::Receiver)
     }
+
+    /// The per-card quotas of card entity operations.
+    pub fn per_card(&self) -> &[Quota] {
+        self.subject(SubjectKind::Card)
+    }
 }
 
 impl Default for QuotaTable {
@@ -109,6 +119,7 @@ mod tests {
         }
         assert_eq!(table.endpoint(Endpoint::CreateAppFeedCard), &[Quota::per_second(10)]);
         assert_eq!(table.per_receiver(), &[Quota::per_second(5)]);
+        assert_eq!(table.per_card(), &[Quota::per_second(10)]);
     }
 
     #[test]

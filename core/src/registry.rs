@@ -41,6 +41,29 @@ macro_rules! for_each_operation {
             /// Creates a card entity (`POST /open-apis/cardkit/v1/cards`), to send later by
             /// `card_id`.
             CreateCard => create_card,
+            /// Updates a card entity's settings
+            /// (`PATCH /open-apis/cardkit/v1/cards/:card_id/settings`): its `config` (streaming
+            /// mode, its pace, the chat preview's summary) and `card_link`.
+            UpdateCardSettings => update_card_settings,
+            /// Replaces a card entity's whole card (`PUT /open-apis/cardkit/v1/cards/:card_id`).
+            UpdateCard => update_card,
+            /// Streams text into a card entity's `markdown` or `plain_text` element, given in
+            /// full each time
+            /// (`PUT /open-apis/cardkit/v1/cards/:card_id/elements/:element_id/content`); the
+            /// card must be in streaming mode.
+            UpdateCardElementContent => update_card_element_content,
+            /// Adds components to a card entity, before or after one or at the end of a
+            /// container (`POST /open-apis/cardkit/v1/cards/:card_id/elements`).
+            CreateCardElements => create_card_elements,
+            /// Replaces a component of a card entity
+            /// (`PUT /open-apis/cardkit/v1/cards/:card_id/elements/:element_id`).
+            UpdateCardElement => update_card_element,
+            /// Changes some properties of a component of a card entity
+            /// (`PATCH /open-apis/cardkit/v1/cards/:card_id/elements/:element_id`).
+            PatchCardElement => patch_card_element,
+            /// Deletes a component of a card entity, with everything inside it
+            /// (`DELETE /open-apis/cardkit/v1/cards/:card_id/elements/:element_id`).
+            DeleteCardElement => delete_card_element,
             /// Creates an app feed card for up to 20 users (`POST /open-apis/im/v2/app_feed_card`).
             CreateAppFeedCard => create_app_feed_card,
             /// Uploads an image (`POST /open-apis/im/v1/images`, multipart) for image messages,

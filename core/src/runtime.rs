@@ -4,12 +4,23 @@
 //! would hang forever. The runtime therefore remembers the process id it was built in, and a
 //! child builds its own on first use. The parent's instance is left alone (never dropped in
 //! the child: dropping it would wait for threads that do not exist there).
+//!
+//! The runtime's threads live until the process exits, unless a program that is done with
+//! the library stops them with [`shutdown`] (the C API's `larkmsg_shutdown`), so that leak
+//! checkers see every thread joined.
+//! [`block_on`] and [`spawn_settled`] are the bridges of every binding: whatever happens in
+//! the future, a panic included, the caller gets one outcome (a panic becomes an error of
+//! kind [`ErrorKind::Internal`]), so no call raises a foreign exception or never settles.
 
+use std::any::Any;
 use std::future::Future;
+use std::panic::AssertUnwindSafe;
 use std::ptr;
 use std::sync::atomic::{AtomicPtr, Ordering};
+use std::time::Duration;
 
 use tokio::runtime::Runtime;
+use tokio::task::AbortHandle;
 
 use crate::error::{Error, ErrorKind, Result};
 
@@ -55,7 +66,8 @@ pub fn runtime() -> Result<&'static Runtime> {
 /// Runs a future to completion on the shared runtime, blocking the calling thread.
 ///
 /// Fails with [`ErrorKind::Config`] when called from inside an async runtime, where blocking
-/// would stall it: use the async API there.
+/// would stall it: use the async API there; and with [`ErrorKind::Internal`] when the
+/// future panics.
 pub fn block_on<F: Future>(future: F) -> Result<F::Output> {
     if tokio::runtime::Handle::try_current().is_ok() {
         return Err(Error::new(
@@ -63,7 +75,78 @@ pub fn block_on<F: Future>(future: F) -> Result<F::Output> {
             "a blocking larkmsg call was made from inside an async runtime; use the async API there",
         ));
     }
-    Ok(runtime()?.block_on(future))
+    let runtime = runtime()?;
+    std::panic::catch_unwind(AssertUnwindSafe(|| runtime.block_on(future))).map_err(panic_error)
+}
+
+/// Runs `future` on the shared runtime and hands its outcome to `settle`, exactly once: an
+/// error of kind [`ErrorKind::Internal`] when the future panics or is aborted. The handle
+/// aborts the future (`settle` still runs, with that error).
+pub fn spawn_settled<T, F, S>(future: F, settle: S) -> Result<AbortHandle>
+where
+    T: Send + 'static,
+    F: Future<Output = Result<T>> + Send + 'static,
+    S: FnOnce(Result<T>) + Send + 'static,
+{
+    let runtime = runtime()?;
+    let task = runtime.spawn(future);
+    let abort = task.abort_handle();
+    runtime.spawn(async move {
+        let outcome = match task.await {
+            Ok(outcome) => outcome,
+            Err(join) if join.is_panic() => Err(panic_error(join.into_panic())),
+            Err(_) => Err(Error::new(ErrorKind::Internal, "the call was aborted before it finished")),
+        };
+        // A panic of `settle` itself stays in this task: there is no one left to tell.
+        let _ = std::panic::catch_unwind(AssertUnwindSafe(|| settle(outcome)));
+    });
+    Ok(abort)
+}
+
+/// The error of kind [`ErrorKind::Internal`] for a caught panic, with its message; the call
+/// may have been sent when it panicked.
+pub fn panic_error(payload: Box<dyn Any + Send>) -> Error {
+    let text = payload
+        .downcast_ref::<&str>()
+        .map(|text| (*text).to_owned())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "no message".to_owned());
+    Error::new(ErrorKind::Internal, format!("a bug in larkmsg ended the call (a panic: {text})"))
+        .with_maybe_sent(true)
+}
+
+/// Stops the shared runtime and joins its threads, waiting up to `timeout` for tasks still
+/// running; tasks still pending are dropped. The next call that needs the runtime builds a
+/// new one. Does nothing when no runtime was built in this process (a parent's runtime after
+/// `fork()` is left alone).
+///
+/// Fails with [`ErrorKind::Config`] when called from one of the runtime's own threads (or
+/// from inside any async runtime), where it could not wait for them.
+///
+/// # Safety
+/// No other thread may be using the runtime or a reference [`runtime`] returned before:
+/// every blocking call has returned and every spawned task has ended or may be dropped.
+pub unsafe fn shutdown(timeout: Duration) -> Result<()> {
+    if tokio::runtime::Handle::try_current().is_ok() {
+        return Err(Error::new(
+            ErrorKind::Config,
+            "the larkmsg runtime cannot be shut down from inside an async runtime or a callback",
+        ));
+    }
+    let current = INSTANCE.swap(ptr::null_mut(), Ordering::AcqRel);
+    if current.is_null() {
+        return Ok(());
+    }
+    // SAFETY: a published instance comes from `Box::into_raw` in `runtime`; it was just
+    // unpublished, and per the contract nobody else holds a reference to it.
+    let instance = unsafe { Box::from_raw(current) };
+    if instance.pid == std::process::id() {
+        instance.runtime.shutdown_timeout(timeout);
+    } else {
+        // The parent's runtime: its threads do not exist here, so it is never dropped.
+        std::mem::forget(instance);
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -76,6 +159,29 @@ mod tests {
         let second = runtime().unwrap() as *const Runtime;
         assert_eq!(first, second);
         assert_eq!(block_on(async { 40 + 2 }).unwrap(), 42);
+    }
+
+    #[test]
+    #[allow(clippy::panic)]
+    fn a_panic_becomes_an_internal_error_for_blocking_and_spawned_calls() {
+        let error = block_on(async { panic!("boom") }).unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::Internal);
+        assert!(error.message().contains("boom") && error.maybe_sent(), "{error}");
+        let (send, receive) = std::sync::mpsc::channel();
+        spawn_settled(async { if true { panic!("in a task") } else { Ok(()) } }, move |outcome| {
+            let _ = send.send(outcome);
+        })
+        .unwrap();
+        let error = receive.recv_timeout(std::time::Duration::from_secs(5)).unwrap().unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::Internal);
+        assert!(error.message().contains("in a task"), "{error}");
+    }
+
+    #[tokio::test]
+    async fn shutdown_inside_a_runtime_is_refused() {
+        // SAFETY: refused before the runtime is touched.
+        let error = unsafe { shutdown(Duration::from_secs(1)) }.unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::Config);
     }
 
     #[tokio::test]

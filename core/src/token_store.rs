@@ -53,8 +53,10 @@ impl MemoryTokenStore {
         Self::default()
     }
 
-    fn tokens(&self) -> std::sync::MutexGuard<'_, HashMap<String, CachedToken>> {
-        self.tokens.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    /// The map, locked inside the fork gate: a child forked while another thread uses the
+    /// store finds it unlocked.
+    fn tokens(&self) -> crate::fork::Locked<'_, HashMap<String, CachedToken>> {
+        crate::fork::lock(&self.tokens)
     }
 }
 

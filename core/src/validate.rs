@@ -38,6 +38,8 @@ pub enum Rule {
     OneOfRequired,
     /// A field that the request does not have.
     UnknownField,
+    /// A value is nested deeper than [`MAX_DEPTH`] arrays and objects.
+    Depth,
 }
 
 impl Rule {
@@ -55,6 +57,7 @@ impl Rule {
             Self::Forbidden => "forbidden",
             Self::OneOfRequired => "one_of_required",
             Self::UnknownField => "unknown_field",
+            Self::Depth => "depth",
         }
     }
 }
@@ -238,6 +241,37 @@ impl Validator {
         }
     }
 
+    /// Checks that `value` nests at most [`MAX_DEPTH`] arrays and objects; returns whether
+    /// it does. Run it before any other check of the value.
+    pub fn depth(&mut self, path: impl Display, value: &serde_json::Value) -> bool {
+        if !is_too_deep(value) {
+            return true;
+        }
+        self.violations.push(too_deep(&path.to_string()));
+        false
+    }
+
+    /// Checks that an id (or a key) is present, not empty and free of control characters
+    /// (NUL, CR, LF, …); returns whether it is.
+    pub fn id(&mut self, path: impl Display, value: &str) -> bool {
+        let path = path.to_string();
+        self.required(&path, Some(value)) && self.no_control(path, value)
+    }
+
+    /// Checks that `value` has no control characters (NUL, CR, LF, …); returns whether it
+    /// has none.
+    pub fn no_control(&mut self, path: impl Display, value: &str) -> bool {
+        let Some((at, found)) = value.chars().enumerate().find(|(_, c)| c.is_control()) else {
+            return true;
+        };
+        let message = format!(
+            "must not contain control characters (NUL, CR, LF, …), found U+{:04X} at character {at}",
+            u32::from(found)
+        );
+        self.push(path, Rule::Format, message);
+        false
+    }
+
     /// Checks that a required string is present and not empty; returns whether it is.
     pub fn required(&mut self, path: impl Display, value: Option<&str>) -> bool {
         match value {
@@ -246,6 +280,51 @@ impl Validator {
                 self.push(path, Rule::Required, "is required");
                 false
             }
+        }
+    }
+}
+
+/// The deepest nesting of arrays and objects accepted in a request's JSON value (a card
+/// JSON 2.0 at its 5 levels of containers is about 25 deep). Deeper values are refused
+/// before anything copies, serializes or drops them recursively.
+pub const MAX_DEPTH: usize = 64;
+
+/// Whether `value` nests more than [`MAX_DEPTH`] arrays and objects, found without
+/// recursion (so at any depth).
+pub fn is_too_deep(value: &serde_json::Value) -> bool {
+    use serde_json::Value;
+    let mut pending: Vec<(&Value, usize)> = vec![(value, 0)];
+    while let Some((value, depth)) = pending.pop() {
+        let children: Box<dyn Iterator<Item = &Value>> = match value {
+            Value::Array(items) => Box::new(items.iter()),
+            Value::Object(fields) => Box::new(fields.values()),
+            _ => continue,
+        };
+        if depth + 1 > MAX_DEPTH {
+            return true;
+        }
+        pending.extend(children.map(|child| (child, depth + 1)));
+    }
+    false
+}
+
+/// The violation of a value at `path` nested deeper than [`MAX_DEPTH`] (the bindings
+/// report with it what they find before converting a host value).
+pub fn too_deep(path: &str) -> Violation {
+    let message = format!("must be nested at most {MAX_DEPTH} arrays and objects deep");
+    Violation { path: path.to_owned(), rule: Rule::Depth, message }
+}
+
+/// Drops a JSON value of any depth without recursion (dropping a deeply nested value the
+/// ordinary way overflows the stack).
+pub fn dismantle(value: serde_json::Value) {
+    use serde_json::Value;
+    let mut pending = vec![value];
+    while let Some(value) = pending.pop() {
+        match value {
+            Value::Array(items) => pending.extend(items),
+            Value::Object(fields) => pending.extend(fields.into_iter().map(|(_, child)| child)),
+            _ => {}
         }
     }
 }
@@ -390,6 +469,46 @@ mod tests {
         assert!(!v.bytes("content", 30 * 1024 + 1, 30 * 1024));
         let violations = v.finish().unwrap_err();
         assert_eq!(violations.as_slice()[0].message, "must be at most 30 KB (30720 bytes), got 30721 bytes");
+    }
+
+    #[test]
+    fn depth_is_measured_without_recursion() {
+        let nested = |levels: usize| {
+            // Built by moves: `json!` would serialize the inner value recursively.
+            let mut value = serde_json::Value::from("leaf");
+            for _ in 0..levels {
+                let mut object = serde_json::Map::new();
+                object.insert("a".to_owned(), serde_json::Value::Array(vec![value]));
+                value = serde_json::Value::Object(object);
+            }
+            value
+        };
+        assert!(!is_too_deep(&nested(MAX_DEPTH / 2)));
+        assert!(is_too_deep(&nested(MAX_DEPTH / 2 + 1)));
+        let deep = nested(100_000);
+        let mut v = Validator::new();
+        assert!(!v.depth("card", &deep));
+        dismantle(deep);
+        let violations = v.finish().unwrap_err();
+        assert_eq!(
+            (violations.as_slice()[0].path.as_str(), violations.as_slice()[0].rule),
+            ("card", Rule::Depth)
+        );
+    }
+
+    #[test]
+    fn ids_refuse_control_characters() {
+        let mut v = Validator::new();
+        assert!(v.id("receive_id", "ou_1"));
+        assert!(!v.id("receive_id", "ou_1\r\nX-Injected: 1"));
+        assert!(!v.id("uuid", "a\0b"));
+        assert!(!v.id("uuid", ""));
+        let violations = v.finish().unwrap_err();
+        assert_eq!(
+            violations.as_slice()[0].message,
+            "must not contain control characters (NUL, CR, LF, …), found U+000D at character 4"
+        );
+        assert_eq!(violations.as_slice()[2].rule, Rule::Required);
     }
 
     #[derive(Debug, Deserialize)]

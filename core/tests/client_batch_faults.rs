@@ -119,7 +119,8 @@ async fn repeats_stop_at_the_first_attempt_that_may_have_been_processed() {
 
 #[tokio::test]
 async fn a_batch_refused_on_every_attempt_fails_as_surely_not_sent() {
-    let attempts = RetryPolicy::default().max_attempts as usize + 1; // the first token refresh is free
+    // The first token and each replacement are rejected; then no new token is fetched.
+    let attempts = larkmsg::MAX_REJECTED_TOKENS_IN_A_ROW + 1;
     let (fake, result) = send_through(&vec![FaultKind::RevokeTokens; attempts], attempts as u64).await;
     let error = result.unwrap_err();
     assert_eq!(error.kind(), ErrorKind::Auth, "{error}");

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use larkmsg::fake::{FAKE_TENANT_KEY, FaultKind, FaultPlan, STORE_APP_ID, STORE_APP_SECRET};
-use larkmsg::{AppTicketCell, ClientBuilder, ErrorKind, MemoryTokenStore, ReceiveIdType, RetryPolicy};
+use larkmsg::{AppTicketCell, ClientBuilder, ErrorKind, MemoryTokenStore, ReceiveIdType};
 
 #[tokio::test]
 async fn concurrent_first_calls_fetch_one_token() {
@@ -53,17 +53,44 @@ async fn a_call_outlives_repeated_revocations_within_its_attempts() {
 }
 
 #[tokio::test]
-async fn a_token_rejected_every_time_fails_after_the_attempts_as_not_sent() {
+async fn a_token_rejected_every_time_fails_after_a_few_replacements_as_not_sent() {
     let fake = common::fake().await;
     let client = common::client(&fake);
     fake.inject(FaultPlan::next(FaultKind::RevokeTokens, 100).on("send_message")).unwrap();
     let error = client.send_text(ReceiveIdType::OpenId, "ou_a", "hi").await.unwrap_err();
     assert_eq!(error.kind(), ErrorKind::Auth);
     assert!(!error.maybe_sent(), "{error}");
-    let attempts = u64::from(RetryPolicy::default().max_attempts);
-    assert_eq!(common::requests(&fake, "send_message"), attempts + 1, "the first refresh is free");
-    assert_eq!(common::token_requests(&fake), attempts + 1, "the first token and one per repeat");
+    let tokens = larkmsg::MAX_REJECTED_TOKENS_IN_A_ROW as u64 + 1;
+    assert_eq!(common::requests(&fake, "send_message"), tokens, "one attempt per token");
+    assert_eq!(common::token_requests(&fake), tokens, "the first token and its replacements");
     assert!(fake.inbox().messages.is_empty());
+    // Meanwhile no new token is fetched: the next call fails after one rejected attempt.
+    let again = client.send_text(ReceiveIdType::OpenId, "ou_a", "hi").await.unwrap_err();
+    assert_eq!(again.kind(), ErrorKind::Auth);
+    assert_eq!(common::token_requests(&fake), tokens);
+    assert_eq!(common::requests(&fake, "send_message"), tokens + 1);
+}
+
+#[tokio::test]
+async fn many_callers_of_a_platform_rejecting_every_token_cost_a_few_token_requests() {
+    let fake = common::fake().await;
+    let client = common::client(&fake);
+    fake.inject(FaultPlan::next(FaultKind::RevokeTokens, 100_000).on("send_message")).unwrap();
+    let calls: Vec<_> = (0..64)
+        .map(|i| {
+            let client = client.clone();
+            tokio::spawn(
+                async move { client.send_text(ReceiveIdType::OpenId, format!("ou_{i}"), "hi").await },
+            )
+        })
+        .collect();
+    for call in calls {
+        let error = call.await.unwrap().unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::Auth, "{error}");
+        assert!(!error.maybe_sent(), "{error}");
+    }
+    let tokens = larkmsg::MAX_REJECTED_TOKENS_IN_A_ROW as u64 + 1;
+    assert!(common::token_requests(&fake) <= tokens, "{} token requests", common::token_requests(&fake));
 }
 
 #[tokio::test]

@@ -11,9 +11,10 @@ use std::time::Duration;
 use larkmsg::fake::{FakeServer, FaultKind, FaultPlan};
 use larkmsg::validate::decode_value;
 use larkmsg::{
-    BatchSendRequest, Client, CreateAppFeedCardRequest, CreateCardRequest, Error, ReceiveIdType,
-    ReplyMessageRequest, RetryPolicy, SendMessageRequest, Timeouts, UploadFileRequest, UploadImageRequest,
-    Violations,
+    BatchSendRequest, Client, CreateAppFeedCardRequest, CreateCardElementsRequest, CreateCardRequest,
+    DeleteCardElementRequest, Error, PatchCardElementRequest, ReceiveIdType, ReplyMessageRequest,
+    RetryPolicy, SendMessageRequest, Timeouts, UpdateCardElementContentRequest, UpdateCardElementRequest,
+    UpdateCardRequest, UpdateCardSettingsRequest, UploadFileRequest, UploadImageRequest, Violations,
 };
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value, json};
@@ -101,6 +102,9 @@ async fn run_action(fake: &FakeServer, client: &Client, action: &Value) -> Resul
             (200, _) => Ok(()),
             (status, answer) => Err(format!("control {method} {name}: HTTP {status} {answer}")),
         }
+    } else if let Some(card) = action.get("card") {
+        let (status, answer) = fake.control("POST", "cards", Some(card.clone()));
+        if status == 200 { Ok(()) } else { Err(format!("card: HTTP {status} {answer}")) }
     } else if action.get("revoke_tokens") == Some(&Value::Bool(true)) {
         fake.revoke_tokens();
         Ok(())
@@ -160,6 +164,28 @@ async fn run_call(client: &Client, name: &str, input: Value) -> Result<Result<Va
         }
         "upload_image" => call(input, async |r: UploadImageRequest| client.upload_image(r).await).await,
         "upload_file" => call(input, async |r: UploadFileRequest| client.upload_file(r).await).await,
+        "update_card_settings" => {
+            call(input, async |r: UpdateCardSettingsRequest| client.update_card_settings(r).await).await
+        }
+        "update_card" => call(input, async |r: UpdateCardRequest| client.update_card(r).await).await,
+        "update_card_element_content" => {
+            call(input, async |r: UpdateCardElementContentRequest| {
+                client.update_card_element_content(r).await
+            })
+            .await
+        }
+        "create_card_elements" => {
+            call(input, async |r: CreateCardElementsRequest| client.create_card_elements(r).await).await
+        }
+        "update_card_element" => {
+            call(input, async |r: UpdateCardElementRequest| client.update_card_element(r).await).await
+        }
+        "patch_card_element" => {
+            call(input, async |r: PatchCardElementRequest| client.patch_card_element(r).await).await
+        }
+        "delete_card_element" => {
+            call(input, async |r: DeleteCardElementRequest| client.delete_card_element(r).await).await
+        }
         other => return Err(format!("unknown call {other}")),
     })
 }
@@ -256,6 +282,13 @@ async fn run_case(case: Value) -> Result<(), String> {
             if want.as_u64() != Some(u64::try_from(got).unwrap()) {
                 return Err(format!("inbox {key}: expected {want}, got {got}"));
             }
+        }
+    }
+    if let Some(want) = case.get("expect_card") {
+        let card_id = want["card_id"].as_str().ok_or("expect_card needs a card_id")?;
+        let got = fake.card(card_id).ok_or_else(|| format!("no card {card_id} in the fake"))?;
+        if !subset(want, &got) {
+            return Err(format!("card: expected subset {want}, got {got}"));
         }
     }
     Ok(())

@@ -12,7 +12,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use larkmsg::{Client, QuotaTable, ReceiveIdType};
+use larkmsg::{Client, QuotaTable, ReceiveIdType, StreamCardOptions};
 use serde_json::json;
 
 use params::{Mode, Params};
@@ -42,6 +42,7 @@ async fn main() -> ExitCode {
     let result = match params.mode {
         Mode::Construct => json!({"construct_ms": started.elapsed().as_secs_f64() * 1000.0}),
         Mode::Send => send(client, &params).await,
+        Mode::Stream => stream(client, &params).await,
     };
     println!("{result}");
     ExitCode::SUCCESS
@@ -79,6 +80,41 @@ async fn send(client: Client, params: &Params) -> serde_json::Value {
         }
     }
     report::summary(record, params.count, started.elapsed())
+}
+
+/// The `n`th token of the benchmark's answer (the same in every driver).
+fn token(n: usize) -> String {
+    format!("tok{n} ")
+}
+
+/// Streams `count` tokens at `rate` per second into a card entity through the helper.
+async fn stream(client: Client, params: &Params) -> serde_json::Value {
+    let receiver = params.receivers.first().cloned().unwrap_or_default();
+    let stream =
+        match client.stream_card(StreamCardOptions::to_receiver(ReceiveIdType::OpenId, receiver)).await {
+            Ok(stream) => stream,
+            Err(error) => return json!({"error": error.to_string()}),
+        };
+    let started = tokio::time::Instant::now();
+    let every = Duration::from_secs_f64(1.0 / params.rate.max(1.0));
+    for n in 0..params.count {
+        tokio::time::sleep_until(started + every * u32::try_from(n).unwrap_or(u32::MAX)).await;
+        if let Err(error) = stream.append(&token(n)) {
+            return json!({"error": error.to_string()});
+        }
+    }
+    let last_token = Instant::now();
+    match stream.finish().await {
+        Ok(summary) => json!({
+            "card_id": summary.card_id,
+            "tokens": params.count,
+            "elapsed_s": started.elapsed().as_secs_f64(),
+            "last_token_to_final_text_ms": summary.final_text_ms,
+            "last_token_to_finished_ms": last_token.elapsed().as_secs_f64() * 1000.0,
+            "operations": summary.operations,
+        }),
+        Err(error) => json!({"error": error.to_string()}),
+    }
 }
 
 async fn sender(

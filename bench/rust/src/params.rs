@@ -28,9 +28,12 @@ pub struct Params {
     /// No send starts after this many seconds.
     #[serde(default = "max_seconds")]
     pub max_seconds: f64,
+    /// Stream mode: tokens appended per second.
+    #[serde(default = "rate")]
+    pub rate: f64,
 }
 
-/// The two things a driver measures.
+/// The things a driver measures.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Mode {
@@ -38,6 +41,12 @@ pub enum Mode {
     Construct,
     /// Sends from concurrent senders.
     Send,
+    /// A `count`-token answer streamed into a card entity at `rate` tokens per second.
+    Stream,
+}
+
+fn rate() -> f64 {
+    200.0
 }
 
 fn one() -> usize {

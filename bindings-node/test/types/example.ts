@@ -1,6 +1,9 @@
 // A typed use of the package, checked with `tsc --noEmit --strict` (never run).
 import {
   Card,
+  type CardStream,
+  type CardStreamSummary,
+  type StreamCardOptions,
   Client,
   Content,
   elements,
@@ -94,6 +97,19 @@ async function main(): Promise<void> {
       void [kind, status, logId, wait]
     }
   }
+
+  const stream: CardStream = await client.streamCard({
+    receiveIdType: 'open_id',
+    receiveId: 'ou_1',
+    card: new Card().header('Assistant'),
+    streamingConfig: { printFrequencyMs: 50, printStrategy: 'fast' },
+    rateShare: 0.5,
+  })
+  await stream.append('Hello')
+  const summary: CardStreamSummary = await stream.finish(undefined, { summary: 'Hello' })
+  const next: number = summary.sequence + 1
+  const reply: StreamCardOptions = { replyTo: summary.messageId, text: '…' }
+  void [next, reply, fake.card(stream.cardId).sequence]
 
   fake.injectFault({ kind: 'status_5xx', endpoint: 'send_message', count: 1 })
   const inbox: FakeInbox = fake.inbox()

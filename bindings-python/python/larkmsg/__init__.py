@@ -19,6 +19,8 @@ from ._error_classes import (
     PermissionDeniedError,
     RateLimitedError,
     TimeoutError,
+    TlsError,
+    InternalError,
     ValidationError,
 )
 from ._errors import LarkError, Violation
@@ -27,13 +29,12 @@ from ._native import VERSION as __version__
 from ._operations import CALLS
 from ._progress import Progress, ProgressCallback
 from ._result import Result
+from ._stream import AsyncCardStream, AsyncCardStreamStart, CardStream, CardStreamSummary
 from ._results import (
     BatchSendAllResult,
     BatchSendResult,
     CampaignReport,
     CreateAppFeedCardAllResult,
-    UploadFileResult,
-    UploadImageResult,
     CreateAppFeedCardResult,
     CreateCardResult,
     FailedCard,
@@ -41,6 +42,8 @@ from ._results import (
     Message,
     MessageBody,
     Sender,
+    UploadFileResult,
+    UploadImageResult,
 )
 from .card import Card
 from .content import Content, TextBuilder
@@ -67,10 +70,16 @@ __all__ = [
     "NetworkError",
     "DecodeError",
     "ConfigError",
+    "TlsError",
+    "InternalError",
     "Violation",
     "Result",
     "Progress",
     "ProgressCallback",
+    "CardStream",
+    "AsyncCardStream",
+    "AsyncCardStreamStart",
+    "CardStreamSummary",
     "Message",
     "Sender",
     "MessageBody",

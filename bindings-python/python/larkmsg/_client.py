@@ -11,21 +11,25 @@ from typing import TYPE_CHECKING, Any
 from typing import TypeVar
 
 from . import _native
+from ._convert import Secret, check_depth, dumps
 from ._error_classes import ConfigError
 from ._errors import LarkError
 from ._operations import RESULTS, AsyncOperations, SyncOperations
 from ._progress import adapt
 from ._result import Result
 from ._results import CreateCardResult, Message
+from ._stream import AsyncCardStreamStart, CardStream, stream_options
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Mapping, Sequence
+    from os import PathLike
     from types import TracebackType
 
     from typing_extensions import Self, Unpack
 
     from ._options import ClientOptions, RetryOptions, TimeoutOptions
     from ._progress import ProgressCallback
+    from ._stream import StreamCardOptions
     from .content import Content
 
 __all__ = ["Client", "AsyncClient"]
@@ -47,6 +51,8 @@ def _log() -> Any:
 def _request(request: Mapping[str, Any] | None, fields: Mapping[str, Any]) -> tuple[str, list[bytes]]:
     """The request as JSON text, its bytes (``bytes``, ``bytearray``, ``memoryview``) handed
     over as buffers (``{"buffer": i}``) and its path-likes as ``{"path": …}``."""
+    check_depth(request)
+    check_depth(fields)
     merged = dict(request or {})
     merged.update(fields)
     buffers: list[bytes] = []
@@ -66,6 +72,11 @@ def _request(request: Mapping[str, Any] | None, fields: Mapping[str, Any]) -> tu
     return json.dumps(convert(merged), ensure_ascii=False), buffers
 
 
+def _reveal(secrets: Mapping[str, Secret | None]) -> str:
+    """The secrets as JSON text for the core, built in the call's arguments only."""
+    return json.dumps({key: secret.reveal() for key, secret in secrets.items() if secret is not None})
+
+
 def _log_outcome(name: str, started: float, error: LarkError | None) -> None:
     logger = _log()
     if error is None:
@@ -83,55 +94,72 @@ class _Base:
     def __init__(
         self,
         app_id: str | None = None,
-        app_secret: str | None = None,
+        app_secret: str | Secret | None = None,
         *,
-        tenant_access_token: str | None = None,
+        tenant_access_token: str | Secret | None = None,
         tenant_key: str | None = None,
-        app_ticket: str | None = None,
+        app_ticket: str | Secret | None = None,
         domain: str | None = None,
         base_url: str | None = None,
         timeouts: TimeoutOptions | None = None,
         retry: RetryOptions | None = None,
         quotas: bool | None = None,
         user_agent_suffix: str | None = None,
+        max_response_bytes: int | None = None,
+        root_certificates_pem: str | bytes | None = None,
+        root_certificates_file: str | PathLike[str] | None = None,
+        insecure_http_hosts: Sequence[str] | None = None,
     ) -> None:
+        # First of all: no frame local holds a secret in the clear (tracebacks that show
+        # locals would print it).
+        app_secret, tenant_access_token, app_ticket = (
+            Secret.wrap(app_secret),
+            Secret.wrap(tenant_access_token),
+            Secret.wrap(app_ticket),
+        )
+        secrets = {"app_secret": app_secret, "tenant_access_token": tenant_access_token, "app_ticket": app_ticket}
         host = f"python/{sys.version_info[0]}.{sys.version_info[1]}"
+        if isinstance(root_certificates_pem, bytes):
+            root_certificates_pem = root_certificates_pem.decode("utf-8", "replace")
         options: dict[str, Any] = {
             "app_id": app_id,
-            "app_secret": app_secret,
-            "tenant_access_token": tenant_access_token,
             "tenant_key": tenant_key,
-            "app_ticket": app_ticket,
             "domain": domain,
             "base_url": base_url,
             "timeouts": dict(timeouts) if timeouts is not None else None,
             "retry": dict(retry) if retry is not None else None,
             "quotas": quotas,
             "user_agent_suffix": f"{host} {user_agent_suffix}" if user_agent_suffix else host,
+            "max_response_bytes": max_response_bytes,
+            "root_certificates_pem": root_certificates_pem,
+            "root_certificates_file": None if root_certificates_file is None else os.fspath(root_certificates_file),
+            "insecure_http_hosts": None if insecure_http_hosts is None else list(insecure_http_hosts),
         }
         options = {key: value for key, value in options.items() if value is not None}
-        self._native: _native.NativeClient | None = _native.NativeClient(json.dumps(options))
         self._shown = {
             key: options[key] for key in ("app_id", "tenant_key", "domain", "base_url") if key in options
         }
+        self._native: _native.NativeClient | None = _native.NativeClient(dumps(options), _reveal(secrets))
 
     @classmethod
     def store_app(
         cls,
         app_id: str,
-        app_secret: str,
+        app_secret: str | Secret,
         tenant_key: str,
         *,
-        app_ticket: str | None = None,
+        app_ticket: str | Secret | None = None,
         **options: Unpack[ClientOptions],
     ) -> Self:
         """A client of a store (ISV) app installed by ``tenant_key``; give it each pushed
         ``app_ticket`` with :meth:`set_app_ticket`."""
+        app_secret, app_ticket = Secret.of(app_secret), Secret.wrap(app_ticket)
         return cls(app_id, app_secret, tenant_key=tenant_key, app_ticket=app_ticket, **options)
 
-    def set_app_ticket(self, app_ticket: str) -> None:
+    def set_app_ticket(self, app_ticket: str | Secret) -> None:
         """Gives a store app the latest ``app_ticket`` (from the platform's event)."""
-        self._client().set_app_ticket(app_ticket)
+        app_ticket = Secret.of(app_ticket)
+        self._client().set_app_ticket(app_ticket.reveal())
 
     def _client(self) -> _native.NativeClient:
         native = self._native
@@ -148,8 +176,9 @@ class _Base:
         return self._native is None
 
     def __repr__(self) -> str:
-        fields = ", ".join(f"{key}={value!r}" for key, value in self._shown.items())
-        state = ", closed" if self._native is None else ""
+        shown = getattr(self, "_shown", {})
+        fields = ", ".join(f"{key}={value!r}" for key, value in shown.items())
+        state = ", closed" if getattr(self, "_native", None) is None else ""
         return f"{type(self).__name__}({fields}{state})"
 
 
@@ -224,7 +253,22 @@ class Client(SyncOperations, _Base):
     def create_card_entity(self, card: Mapping[str, Any]) -> CreateCardResult:
         """Creates a card entity from a card JSON 2.0 object; send it with
         :func:`larkmsg.content.card_entity`."""
-        return self.create_card(type="card_json", data=json.dumps(card, ensure_ascii=False))
+        return self.create_card(type="card_json", data=dumps(card, "data"))
+
+    def stream_card(
+        self,
+        receive_id_type: str | None = None,
+        receive_id: str | None = None,
+        **options: Unpack[StreamCardOptions],
+    ) -> CardStream:
+        """Creates a card entity in streaming mode, sends it to ``receive_id`` (or as a reply,
+        with ``reply_to``) and gives the stream to append the answer to::
+
+            with client.stream_card("open_id", "ou_xxx") as stream:
+                for token in answer:
+                    stream.append(token)
+        """
+        return CardStream(self._client().stream_card(stream_options(receive_id_type, receive_id, **options)))
 
     def close(self) -> None:
         """Closes the client; later calls raise :class:`ConfigError`."""
@@ -304,7 +348,24 @@ class AsyncClient(AsyncOperations, _Base):
 
     async def create_card_entity(self, card: Mapping[str, Any]) -> CreateCardResult:
         """Creates a card entity from a card JSON 2.0 object."""
-        return await self.create_card(type="card_json", data=json.dumps(card, ensure_ascii=False))
+        return await self.create_card(type="card_json", data=dumps(card, "data"))
+
+    def stream_card(
+        self,
+        receive_id_type: str | None = None,
+        receive_id: str | None = None,
+        **options: Unpack[StreamCardOptions],
+    ) -> AsyncCardStreamStart:
+        """Creates a card entity in streaming mode, sends it to ``receive_id`` (or as a reply,
+        with ``reply_to``) and gives the stream to append the answer to::
+
+            async with client.stream_card("open_id", "ou_xxx") as stream:
+                async for token in answer:
+                    await stream.append(token)
+
+        ``await client.stream_card(...)`` gives the stream without the ``async with``.
+        """
+        return AsyncCardStreamStart(self._client(), stream_options(receive_id_type, receive_id, **options))
 
     async def aclose(self) -> None:
         """Closes the client; later calls raise :class:`ConfigError`."""

@@ -12,11 +12,13 @@ __all__ = [
     "AuthError",
     "ConfigError",
     "DecodeError",
+    "InternalError",
     "InvalidArgumentError",
     "NetworkError",
     "PermissionDeniedError",
     "RateLimitedError",
     "TimeoutError",
+    "TlsError",
     "ValidationError",
 ]
 
@@ -61,6 +63,19 @@ class ConfigError(LarkError):
     call from inside an async runtime or a callback."""
 
     kind = "config"
+
+
+class TlsError(LarkError):
+    """The TLS handshake failed: the server's certificate is not trusted (unknown issuer,
+    expired, another host's) or TLS could not be negotiated. Never retried."""
+
+    kind = "tls"
+
+
+class InternalError(LarkError):
+    """A bug inside larkmsg was caught (a panic); the call ended without a result."""
+
+    kind = "internal"
 
 
 class AuthError(ApiError):

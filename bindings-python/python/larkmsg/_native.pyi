@@ -6,9 +6,12 @@ from typing import Callable, final
 __all__ = [
     "NativeClient",
     "NativeFake",
+    "NativeCardStream",
     "Abort",
     "build_content",
     "enable_logging",
+    "too_deep",
+    "MAX_DEPTH",
     "VERSION",
     "DEFAULT_APP_ID",
     "DEFAULT_APP_SECRET",
@@ -18,6 +21,7 @@ __all__ = [
 ]
 
 VERSION: str
+MAX_DEPTH: int
 DEFAULT_APP_ID: str
 DEFAULT_APP_SECRET: str
 STORE_APP_ID: str
@@ -26,7 +30,7 @@ FAKE_TENANT_KEY: str
 
 @final
 class NativeClient:
-    def __new__(cls, options_json: str) -> NativeClient: ...
+    def __new__(cls, options_json: str, secrets_json: str) -> NativeClient: ...
     def call(
         self,
         name: str,
@@ -42,6 +46,21 @@ class NativeClient:
         progress: Callable[[int, int, int, int], None] | None = None,
     ) -> asyncio.Future[str]: ...
     def set_app_ticket(self, ticket: str) -> None: ...
+    def stream_card(self, options_json: str) -> NativeCardStream: ...
+    def stream_card_async(self, options_json: str) -> asyncio.Future[NativeCardStream]: ...
+
+@final
+class NativeCardStream:
+    @property
+    def card_id(self) -> str: ...
+    @property
+    def message_id(self) -> str: ...
+    def append(self, delta: str) -> None: ...
+    def push(self, text: str) -> None: ...
+    def text(self) -> str: ...
+    def finish(self, text: str | None = None, summary: str | None = None) -> str: ...
+    def finish_async(self, text: str | None = None, summary: str | None = None) -> asyncio.Future[str]: ...
+    def close(self) -> None: ...
 
 @final
 class Abort:
@@ -63,3 +82,4 @@ class NativeFake:
 
 def build_content(spec_json: str) -> str: ...
 def enable_logging(directive: str) -> None: ...
+def too_deep(path: str) -> None: ...

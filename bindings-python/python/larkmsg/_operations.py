@@ -13,6 +13,7 @@ from ._results import (
     BatchSendAllResult,
     BatchSendResult,
     CampaignReport,
+    CardOperationResult,
     CreateAppFeedCardAllResult,
     CreateAppFeedCardResult,
     CreateCardResult,
@@ -33,11 +34,18 @@ if TYPE_CHECKING:
         CampaignRequest,
         CreateAppFeedCardAllRequest,
         CreateAppFeedCardRequest,
+        CreateCardElementsRequest,
         CreateCardRequest,
+        DeleteCardElementRequest,
+        PatchCardElementRequest,
         ReplyMessageRequest,
         SendFileRequest,
         SendImageRequest,
         SendMessageRequest,
+        UpdateCardElementContentRequest,
+        UpdateCardElementRequest,
+        UpdateCardRequest,
+        UpdateCardSettingsRequest,
         UploadFileRequest,
         UploadImageRequest,
     )
@@ -56,6 +64,13 @@ CALLS = (
     "reply_message",
     "batch_send",
     "create_card",
+    "update_card_settings",
+    "update_card",
+    "update_card_element_content",
+    "create_card_elements",
+    "update_card_element",
+    "patch_card_element",
+    "delete_card_element",
     "create_app_feed_card",
     "upload_image",
     "upload_file",
@@ -72,6 +87,13 @@ RESULTS: dict[str, type[Result]] = {
     "reply_message": Message,
     "batch_send": BatchSendResult,
     "create_card": CreateCardResult,
+    "update_card_settings": CardOperationResult,
+    "update_card": CardOperationResult,
+    "update_card_element_content": CardOperationResult,
+    "create_card_elements": CardOperationResult,
+    "update_card_element": CardOperationResult,
+    "patch_card_element": CardOperationResult,
+    "delete_card_element": CardOperationResult,
     "create_app_feed_card": CreateAppFeedCardResult,
     "upload_image": UploadImageResult,
     "upload_file": UploadFileResult,
@@ -131,6 +153,57 @@ class SyncOperations:
         """Creates a card entity (``POST /open-apis/cardkit/v1/cards``), to send later by
         ``card_id``."""
         return self._run("create_card", CreateCardResult, request, fields)
+
+    def update_card_settings(
+        self, request: UpdateCardSettingsRequest | None = None, /, **fields: Unpack[UpdateCardSettingsRequest]
+    ) -> CardOperationResult:
+        """Updates a card entity's settings
+        (``PATCH /open-apis/cardkit/v1/cards/:card_id/settings``): its ``config`` (streaming
+        mode, its pace, the chat preview's summary) and ``card_link``."""
+        return self._run("update_card_settings", CardOperationResult, request, fields)
+
+    def update_card(
+        self, request: UpdateCardRequest | None = None, /, **fields: Unpack[UpdateCardRequest]
+    ) -> CardOperationResult:
+        """Replaces a card entity's whole card (``PUT /open-apis/cardkit/v1/cards/:card_id``)."""
+        return self._run("update_card", CardOperationResult, request, fields)
+
+    def update_card_element_content(
+        self, request: UpdateCardElementContentRequest | None = None, /, **fields: Unpack[UpdateCardElementContentRequest]
+    ) -> CardOperationResult:
+        """Streams text into a card entity's ``markdown`` or ``plain_text`` element, given in
+        full each time
+        (``PUT /open-apis/cardkit/v1/cards/:card_id/elements/:element_id/content``); the
+        card must be in streaming mode."""
+        return self._run("update_card_element_content", CardOperationResult, request, fields)
+
+    def create_card_elements(
+        self, request: CreateCardElementsRequest | None = None, /, **fields: Unpack[CreateCardElementsRequest]
+    ) -> CardOperationResult:
+        """Adds components to a card entity, before or after one or at the end of a
+        container (``POST /open-apis/cardkit/v1/cards/:card_id/elements``)."""
+        return self._run("create_card_elements", CardOperationResult, request, fields)
+
+    def update_card_element(
+        self, request: UpdateCardElementRequest | None = None, /, **fields: Unpack[UpdateCardElementRequest]
+    ) -> CardOperationResult:
+        """Replaces a component of a card entity
+        (``PUT /open-apis/cardkit/v1/cards/:card_id/elements/:element_id``)."""
+        return self._run("update_card_element", CardOperationResult, request, fields)
+
+    def patch_card_element(
+        self, request: PatchCardElementRequest | None = None, /, **fields: Unpack[PatchCardElementRequest]
+    ) -> CardOperationResult:
+        """Changes some properties of a component of a card entity
+        (``PATCH /open-apis/cardkit/v1/cards/:card_id/elements/:element_id``)."""
+        return self._run("patch_card_element", CardOperationResult, request, fields)
+
+    def delete_card_element(
+        self, request: DeleteCardElementRequest | None = None, /, **fields: Unpack[DeleteCardElementRequest]
+    ) -> CardOperationResult:
+        """Deletes a component of a card entity, with everything inside it
+        (``DELETE /open-apis/cardkit/v1/cards/:card_id/elements/:element_id``)."""
+        return self._run("delete_card_element", CardOperationResult, request, fields)
 
     def create_app_feed_card(
         self, request: CreateAppFeedCardRequest | None = None, /, **fields: Unpack[CreateAppFeedCardRequest]
@@ -252,6 +325,57 @@ class AsyncOperations:
         """Creates a card entity (``POST /open-apis/cardkit/v1/cards``), to send later by
         ``card_id``."""
         return await self._run("create_card", CreateCardResult, request, fields)
+
+    async def update_card_settings(
+        self, request: UpdateCardSettingsRequest | None = None, /, **fields: Unpack[UpdateCardSettingsRequest]
+    ) -> CardOperationResult:
+        """Updates a card entity's settings
+        (``PATCH /open-apis/cardkit/v1/cards/:card_id/settings``): its ``config`` (streaming
+        mode, its pace, the chat preview's summary) and ``card_link``."""
+        return await self._run("update_card_settings", CardOperationResult, request, fields)
+
+    async def update_card(
+        self, request: UpdateCardRequest | None = None, /, **fields: Unpack[UpdateCardRequest]
+    ) -> CardOperationResult:
+        """Replaces a card entity's whole card (``PUT /open-apis/cardkit/v1/cards/:card_id``)."""
+        return await self._run("update_card", CardOperationResult, request, fields)
+
+    async def update_card_element_content(
+        self, request: UpdateCardElementContentRequest | None = None, /, **fields: Unpack[UpdateCardElementContentRequest]
+    ) -> CardOperationResult:
+        """Streams text into a card entity's ``markdown`` or ``plain_text`` element, given in
+        full each time
+        (``PUT /open-apis/cardkit/v1/cards/:card_id/elements/:element_id/content``); the
+        card must be in streaming mode."""
+        return await self._run("update_card_element_content", CardOperationResult, request, fields)
+
+    async def create_card_elements(
+        self, request: CreateCardElementsRequest | None = None, /, **fields: Unpack[CreateCardElementsRequest]
+    ) -> CardOperationResult:
+        """Adds components to a card entity, before or after one or at the end of a
+        container (``POST /open-apis/cardkit/v1/cards/:card_id/elements``)."""
+        return await self._run("create_card_elements", CardOperationResult, request, fields)
+
+    async def update_card_element(
+        self, request: UpdateCardElementRequest | None = None, /, **fields: Unpack[UpdateCardElementRequest]
+    ) -> CardOperationResult:
+        """Replaces a component of a card entity
+        (``PUT /open-apis/cardkit/v1/cards/:card_id/elements/:element_id``)."""
+        return await self._run("update_card_element", CardOperationResult, request, fields)
+
+    async def patch_card_element(
+        self, request: PatchCardElementRequest | None = None, /, **fields: Unpack[PatchCardElementRequest]
+    ) -> CardOperationResult:
+        """Changes some properties of a component of a card entity
+        (``PATCH /open-apis/cardkit/v1/cards/:card_id/elements/:element_id``)."""
+        return await self._run("patch_card_element", CardOperationResult, request, fields)
+
+    async def delete_card_element(
+        self, request: DeleteCardElementRequest | None = None, /, **fields: Unpack[DeleteCardElementRequest]
+    ) -> CardOperationResult:
+        """Deletes a component of a card entity, with everything inside it
+        (``DELETE /open-apis/cardkit/v1/cards/:card_id/elements/:element_id``)."""
+        return await self._run("delete_card_element", CardOperationResult, request, fields)
 
     async def create_app_feed_card(
         self, request: CreateAppFeedCardRequest | None = None, /, **fields: Unpack[CreateAppFeedCardRequest]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TypedDict
+from typing import List, TypedDict, Union
 
 __all__ = ["TimeoutOptions", "RetryOptions", "ClientOptions"]
 
@@ -34,3 +34,7 @@ class ClientOptions(TypedDict, total=False):
     retry: RetryOptions
     quotas: bool
     user_agent_suffix: str
+    max_response_bytes: int
+    root_certificates_pem: Union[str, bytes]
+    root_certificates_file: str
+    insecure_http_hosts: List[str]

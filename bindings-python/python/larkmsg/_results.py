@@ -15,6 +15,7 @@ __all__ = [
     "CampaignFailure",
     "CampaignReport",
     "CampaignSent",
+    "CardOperationResult",
     "CreateAppFeedCardAllResult",
     "CreateAppFeedCardResult",
     "CreateCardResult",
@@ -224,6 +225,13 @@ class CreateAppFeedCardResult(Result):
     """The users whose card could not be created."""
     biz_id: str
     """The card's business id (yours, or the one the platform assigned)."""
+
+
+class CardOperationResult(Result):
+    """The result of every card entity operation after create: the platform answers an empty ``data`` (``{}``), and anything it may add later is ignored."""
+
+    __slots__ = ()
+    _fields = {}
 
 
 class CreateCardResult(Result):

@@ -310,11 +310,13 @@ class Card:
         """Appends a :class:`ColumnSet` of ``columns``."""
         return self.element(ColumnSet(columns, element_id))
 
+    def _spec(self) -> dict[str, Any]:
+        return _given(header=self._header, config=self._config, elements=self._elements)
+
     def to_content(self) -> Content:
         """The card as an ``interactive`` :class:`~larkmsg.content.Content`, built and checked by
         the core."""
-        spec = _given(header=self._header, config=self._config, elements=self._elements)
-        return Content._of({"card": spec})
+        return Content._of({"card": self._spec()})
 
     def to_json(self) -> str:
         """The card as JSON text, the ``data`` of a ``card_json`` card entity."""

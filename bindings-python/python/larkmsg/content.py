@@ -12,6 +12,7 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from . import _native
+from ._convert import dumps
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -123,7 +124,7 @@ class TextBuilder:
 
 def _build(spec: Mapping[str, Any]) -> dict[str, Any]:
     """The core's build of ``spec``: ``{"msg_type", "content"}`` or ``{"element"}``."""
-    built: dict[str, Any] = json.loads(_native.build_content(json.dumps(spec, ensure_ascii=False)))
+    built: dict[str, Any] = json.loads(_native.build_content(dumps(spec)))
     return built
 
 

@@ -163,6 +163,21 @@ class FakeServer:
             app["tenant_key"] = tenant_key
         self.control("POST", "apps", app)
 
+    def card(self, card_id: str) -> dict[str, Any]:
+        """A card entity's state: ``sequence``, ``streaming_mode``, ``summary``, ``texts`` (by
+        ``element_id``), ``card``, ``operations`` (``at_ms``, ``call``, ``sequence``, ``code``),
+        ``max_operations_per_second``, …"""
+        value: dict[str, Any] = self.control("GET", f"card?card_id={card_id}")
+        return value
+
+    def advance_clock(self, seconds: float) -> None:
+        """Moves the fake's clock forward (streaming timeouts, the 14-day validity, tokens)."""
+        self.control("POST", "clock", {"advance_seconds": seconds})
+
+    def set_streaming_timeout(self, seconds: float) -> None:
+        """Sets when a card entity's streaming mode closes by itself (default 600 s)."""
+        self.control("POST", "streaming_timeout", {"seconds": seconds})
+
     def issued_tokens(self) -> list[str]:
         """Every token (tenant and app) the fake issued since it started, revoked ones too."""
         return [str(token) for token in self.control("GET", "tokens")["issued"]]

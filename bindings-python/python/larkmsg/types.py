@@ -23,6 +23,13 @@ __all__ = [
     "ReplyMessageRequest",
     "BatchSendRequest",
     "CreateCardRequest",
+    "UpdateCardSettingsRequest",
+    "UpdateCardRequest",
+    "UpdateCardElementContentRequest",
+    "CreateCardElementsRequest",
+    "UpdateCardElementRequest",
+    "PatchCardElementRequest",
+    "DeleteCardElementRequest",
     "CreateAppFeedCardRequest",
     "UploadImageRequest",
     "UploadFileRequest",
@@ -30,6 +37,7 @@ __all__ = [
     "SendFileRequest",
     "CreateAppFeedCardAllRequest",
     "CampaignRequest",
+    "CardJson",
     "AppFeedCard",
     "StatusLabel",
     "AppFeedCardButtons",
@@ -136,6 +144,15 @@ class AppFeedCard(TypedDict, total=False):
     """Notification settings; without them the user is notified."""
 
 
+class CardJson(TypedDict, total=False):
+    """The new card of a full update."""
+
+    type: str
+    """What ``data`` holds: always ``card_json`` (``type`` on the wire)."""
+    data: Union[str, Dict[str, Any]]
+    """The complete card JSON 2.0, serialized to a string (1 to 1,000,000 characters); the object itself is serialized."""
+
+
 class CampaignRequest(TypedDict, total=False):
     """A campaign: one message for each of many receivers."""
 
@@ -231,6 +248,107 @@ class CreateAppFeedCardRequest(TypedDict, total=False):
     """The card (required)."""
     user_ids: List[str]
     """The users who get the card, 1 to 20 (required)."""
+
+
+class DeleteCardElementRequest(TypedDict, total=False):
+    """Delete a component request: the path parameters and the JSON body the page defines."""
+
+    card_id: str
+    """Path: the card entity's id (1 to 20 characters)."""
+    element_id: str
+    """Path: the component to delete (1 to 20 characters)."""
+    uuid: str
+    """Idempotency key (1 to 64 characters): one effect per key. Filled when left out."""
+    sequence: int
+    """The operation's number on this card: strictly greater than the previous one's."""
+
+
+class PatchCardElementRequest(TypedDict, total=False):
+    """Update a component's properties request: the path parameters and the JSON body."""
+
+    card_id: str
+    """Path: the card entity's id (1 to 20 characters)."""
+    element_id: str
+    """Path: the component to change (1 to 20 characters)."""
+    partial_element: Union[str, Dict[str, Any]]
+    """The properties to change: a JSON object serialized to a string (1 to 1,000,000 characters); the object itself is serialized. ``tag`` cannot change (platform code 300312); an ``element_id`` renames the component."""
+    uuid: str
+    """Idempotency key (1 to 64 characters): one effect per key. Filled when left out."""
+    sequence: int
+    """The operation's number on this card: strictly greater than the previous one's."""
+
+
+class UpdateCardElementRequest(TypedDict, total=False):
+    """Replace a component request: the ``card_id`` and ``element_id`` path parameters and the body."""
+
+    card_id: str
+    """Path: the card entity's id (1 to 20 characters)."""
+    element_id: str
+    """Path: the component to replace: a letter, then letters, digits or underscores (1 to 20 characters)."""
+    uuid: str
+    """Idempotency key (1 to 64 characters): one effect per key. Filled when left out."""
+    element: Union[str, Dict[str, Any]]
+    """The new component: one card JSON 2.0 component serialized to a string (1 to 1,000,000 characters); the object itself is serialized."""
+    sequence: int
+    """The operation's number on this card: strictly greater than the previous one's."""
+
+
+class CreateCardElementsRequest(TypedDict, total=False):
+    """Add components request: the ``card_id`` path parameter and the JSON body."""
+
+    card_id: str
+    """Path: the card entity's id (1 to 20 characters)."""
+    type: str
+    """Where the components go (``insert_before``, ``insert_after``, ``append``)."""
+    target_element_id: str
+    """The component to insert before or after (required then), or the container to append to (the card body when left out); 0 to 20 characters."""
+    uuid: str
+    """Idempotency key (1 to 64 characters): one effect per key. Filled when left out."""
+    sequence: int
+    """The operation's number on this card: strictly greater than the previous one's."""
+    elements: Any
+    """The components: a JSON array of card JSON 2.0 components serialized to a string (1 to 1,000,000 characters); the array itself is serialized."""
+
+
+class UpdateCardElementContentRequest(TypedDict, total=False):
+    """Stream text request: the ``card_id`` and ``element_id`` path parameters and the JSON body."""
+
+    card_id: str
+    """Path: the card entity's id (1 to 20 characters)."""
+    element_id: str
+    """Path: the ``element_id`` of a ``markdown`` or ``plain_text`` element (1 to 20 characters)."""
+    uuid: str
+    """Idempotency key (1 to 64 characters): one effect per key. Filled when left out."""
+    content: str
+    """The element's new full text, not a delta (1 to 100,000 characters)."""
+    sequence: int
+    """The operation's number on this card: strictly greater than the previous one's."""
+
+
+class UpdateCardRequest(TypedDict, total=False):
+    """Full update request: the ``card_id`` path parameter and the JSON body."""
+
+    card_id: str
+    """Path: the card entity's id (1 to 20 characters)."""
+    card: CardJson
+    """The new card, replacing everything the card entity held."""
+    uuid: str
+    """Idempotency key (1 to 64 characters): one effect per key. Filled when left out."""
+    sequence: int
+    """The operation's number on this card: strictly greater than the previous one's."""
+
+
+class UpdateCardSettingsRequest(TypedDict, total=False):
+    """Update card entity settings request: the ``card_id`` path parameter and the JSON body."""
+
+    card_id: str
+    """Path: the card entity's id (1 to 20 characters)."""
+    settings: Union[str, Dict[str, Any]]
+    """The card JSON 2.0 ``config`` and/or ``card_link``, as a JSON object serialized to a string (1 to 100,000 characters); the object itself is serialized. Streaming mode is ``config.streaming_mode``, its pace ``config.streaming_config``, the chat preview ``config.summary.content``."""
+    uuid: str
+    """Idempotency key (1 to 64 characters): one effect per key. Filled when left out."""
+    sequence: int
+    """The operation's number on this card: strictly greater than the previous one's."""
 
 
 class CreateCardRequest(TypedDict, total=False):

@@ -26,6 +26,10 @@ impl Operation for BatchSend {
     fn validate(request: &BatchSendRequest) -> Result<(), Violations> {
         request.validate()
     }
+
+    fn dismantle(mut request: BatchSendRequest) {
+        request.content.take().into_iter().chain(request.card.take()).for_each(crate::validate::dismantle);
+    }
 }
 
 /// Most ids one list may hold.
@@ -161,6 +165,12 @@ impl BatchSendRequest {
     /// Every violation, when the request breaks a rule.
     pub fn validate(&self) -> Result<(), Violations> {
         let mut v = Validator::new();
+        // Nothing below may walk a value nested too deep.
+        let content_ok = self.content.as_ref().is_none_or(|content| v.depth("content", content));
+        let card_ok = self.card.as_ref().is_none_or(|card| v.depth("card", card));
+        if !(content_ok && card_ok) {
+            return v.finish();
+        }
         match carrier(&self.msg_type) {
             Some(Carrier::Content) => {
                 match &self.content {
@@ -226,7 +236,10 @@ pub(crate) fn check_id_values(v: &mut Validator, name: &str, ids: &[String]) {
     for (i, id) in ids.iter().enumerate() {
         if id.is_empty() {
             v.push(format!("{name}[{i}]"), Rule::Required, "must not be empty");
-        } else if name == "department_ids" && id == ROOT_DEPARTMENT {
+        } else if v.no_control(format!("{name}[{i}]"), id)
+            && name == "department_ids"
+            && id == ROOT_DEPARTMENT
+        {
             v.push(format!("{name}[{i}]"), Rule::Forbidden, "the root department \"0\" is not allowed");
         }
     }

@@ -101,7 +101,9 @@ impl CreateCardRequest {
 }
 
 /// A string as is, or any other JSON value as its compact JSON text.
-fn string_or_json_text<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {
+pub(crate) fn string_or_json_text<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<String, D::Error> {
     match Value::deserialize(deserializer)? {
         Value::String(text) => Ok(text),
         other => Ok(other.to_string()),
@@ -109,7 +111,7 @@ fn string_or_json_text<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Res
 }
 
 #[cfg(feature = "schema")]
-fn string_or_object(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+pub(crate) fn string_or_object(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
     schemars::json_schema!({"anyOf": [{"type": "string"}, {"type": "object"}]})
 }
 
@@ -130,7 +132,7 @@ fn check_template_data(v: &mut Validator, path: &str, data: &str) {
     let id_path = join(path, "template_id");
     match object.get("template_id") {
         Some(Value::String(id)) => {
-            v.required(id_path, Some(id.as_str()));
+            v.id(id_path, id);
         }
         Some(_) => v.push(id_path, Rule::Format, "must be a string"),
         None => v.push(id_path, Rule::Required, "is required"),

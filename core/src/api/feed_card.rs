@@ -122,10 +122,14 @@ impl CreateAppFeedCardRequest {
     }
 }
 
-/// No user id empty.
+/// No user id empty or holding a control character.
 pub(crate) fn check_user_ids(v: &mut Validator, ids: &[String]) {
-    for (i, _) in ids.iter().enumerate().filter(|(_, id)| id.is_empty()) {
-        v.push(format!("user_ids[{i}]"), Rule::Required, "must not be empty");
+    for (i, id) in ids.iter().enumerate() {
+        if id.is_empty() {
+            v.push(format!("user_ids[{i}]"), Rule::Required, "must not be empty");
+        } else {
+            v.no_control(format!("user_ids[{i}]"), id);
+        }
     }
 }
 
@@ -230,6 +234,9 @@ impl AppFeedCard {
             if let Some(value) = value {
                 v.chars(join(path, field), value, 0, max);
             }
+        }
+        if let Some(biz_id) = &self.biz_id {
+            v.no_control(join(path, "biz_id"), biz_id);
         }
         if let Some(label) = &self.status_label {
             let (min, max) = LABEL_TEXT_CHARS;

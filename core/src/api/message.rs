@@ -103,7 +103,7 @@ impl SendMessageRequest {
             }
             None => v.push("receive_id_type", Rule::Required, "is required"),
         }
-        v.required("receive_id", Some(self.receive_id.as_str()));
+        v.id("receive_id", &self.receive_id);
         check_message_body(&mut v, &self.msg_type, &self.content, self.uuid.as_deref());
         v.finish()
     }
@@ -115,6 +115,7 @@ pub(crate) fn check_message_body(v: &mut Validator, msg_type: &MsgType, content:
     let has_content = v.required("content", Some(content));
     if let Some(uuid) = uuid {
         v.chars("uuid", uuid, 0, UUID_MAX_CHARS);
+        v.no_control("uuid", uuid);
     }
     if known_type && has_content {
         crate::content::check_message_content(v, "content", msg_type, content);

@@ -11,6 +11,7 @@
 
 mod batch;
 mod card;
+mod cardkit;
 mod envelope;
 mod feed_card;
 mod file;
@@ -20,6 +21,13 @@ mod reply;
 
 pub use batch::{BATCH_IDS_MAX, BatchSend, BatchSendRequest, BatchSendResult};
 pub use card::{CardType, CreateCard, CreateCardRequest, CreateCardResult};
+pub use cardkit::{
+    CardJson, CardJsonType, CardOperationResult, CreateCardElements, CreateCardElementsRequest,
+    DeleteCardElement, DeleteCardElementRequest, InsertType, MAX_CARD_TEXT_CHARS, MAX_SEQUENCE,
+    PatchCardElement, PatchCardElementRequest, UpdateCard, UpdateCardElement, UpdateCardElementContent,
+    UpdateCardElementContentRequest, UpdateCardElementRequest, UpdateCardRequest, UpdateCardSettings,
+    UpdateCardSettingsRequest,
+};
 pub use envelope::{Envelope, ErrorDetail, ErrorDetailEntry, ErrorHelp, FieldViolation, PermissionViolation};
 pub use feed_card::{
     ActionType, AppFeedCard, AppFeedCardButton, AppFeedCardButtons, AppFeedCardText, AppFeedCardUrl,

@@ -1,7 +1,7 @@
 //! How a client authenticates ([`Credentials`]) and where a store app's `app_ticket`
 //! comes from.
 
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, Mutex};
 
 use async_trait::async_trait;
 
@@ -18,7 +18,7 @@ pub trait AppTicketSource: Send + Sync {
 /// An [`AppTicketSource`] that holds the ticket your event handler last gave it.
 #[derive(Debug, Default)]
 pub struct AppTicketCell {
-    ticket: RwLock<Option<Secret>>,
+    ticket: Mutex<Option<Secret>>,
 }
 
 impl AppTicketCell {
@@ -29,14 +29,15 @@ impl AppTicketCell {
 
     /// Keeps a ticket pushed by the platform.
     pub fn set(&self, ticket: impl Into<Secret>) {
-        *self.ticket.write().unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(ticket.into());
+        let ticket = ticket.into();
+        *crate::fork::lock(&self.ticket) = Some(ticket);
     }
 }
 
 #[async_trait]
 impl AppTicketSource for AppTicketCell {
     async fn app_ticket(&self) -> Option<Secret> {
-        self.ticket.read().unwrap_or_else(|poisoned| poisoned.into_inner()).clone()
+        crate::fork::lock(&self.ticket).clone()
     }
 }
 

@@ -88,7 +88,8 @@ impl<'a> AuthHttp<'a> {
                         .with_http_status(raw.status)
                         .with_log_id(raw.log_id)
                 }
-                Err(no_answer) => no_answer.error,
+                Err(no_answer) if no_answer.retryable => no_answer.error,
+                Err(no_answer) => return Err(no_answer.error),
             };
             let wait = self.retry.backoff(attempts);
             if attempts >= self.retry.max_attempts || Instant::now() + wait >= deadline {

@@ -4,7 +4,8 @@
 mod credentials;
 mod endpoints;
 
-use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
 use serde_json::json;
@@ -22,6 +23,18 @@ use endpoints::{
     APP_TICKET_RESEND, AuthAnswer, SELF_BUILT_TENANT_TOKEN, STORE_APP_TOKEN, STORE_TENANT_TOKEN,
 };
 
+/// The longest lifetime a token is kept for, whatever `expire` says (the platform's tokens
+/// live at most 2 hours).
+const MAX_TOKEN_LIFETIME: Duration = Duration::from_secs(2 * 60 * 60);
+/// The shortest: an `expire` of 0 or a few seconds must not mean one token request per call.
+const MIN_TOKEN_LIFETIME: Duration = Duration::from_secs(2);
+/// Tokens the platform may reject in a row (with none accepted in between) before a
+/// rejection stops fetching a new token, for a minute: a platform that rejects every token
+/// costs the first token and this many more, however many callers and attempts see it.
+pub const MAX_REJECTED_TOKENS_IN_A_ROW: usize = 3;
+/// How long a run of rejected tokens stops new fetches.
+const REJECTION_PAUSE: Duration = Duration::from_secs(60);
+
 /// Fetches, caches and refreshes the tenant access token of one client.
 #[derive(Debug)]
 pub(crate) struct TokenManager {
@@ -29,6 +42,17 @@ pub(crate) struct TokenManager {
     store: Arc<dyn TokenStore>,
     refresh_ahead: Duration,
     fetching: ForkLocal<tokio::sync::Mutex<()>>,
+    rejections: Mutex<Rejections>,
+    /// Whether `rejections` holds anything (read by every successful call, without a lock).
+    any_rejected: AtomicBool,
+}
+
+/// The tokens the platform rejected since it last accepted one: however many callers see
+/// those rejections, only a few new tokens are fetched, then none for a while.
+#[derive(Debug, Default)]
+struct Rejections {
+    tokens: Vec<Secret>,
+    paused_until: Option<Instant>,
 }
 
 impl std::fmt::Debug for dyn TokenStore {
@@ -40,7 +64,14 @@ impl std::fmt::Debug for dyn TokenStore {
 impl TokenManager {
     pub(crate) fn new(credentials: Credentials, store: Arc<dyn TokenStore>, refresh_ahead: Duration) -> Self {
         let fetching = ForkLocal::new(|| Ok(tokio::sync::Mutex::new(())));
-        Self { credentials, store, refresh_ahead, fetching }
+        Self {
+            credentials,
+            store,
+            refresh_ahead,
+            fetching,
+            rejections: Mutex::default(),
+            any_rejected: AtomicBool::new(false),
+        }
     }
 
     /// A tenant access token that is good to use now.
@@ -67,10 +98,59 @@ impl TokenManager {
         Ok(token)
     }
 
-    /// Forgets `token` after the platform rejected it, so the next call fetches a new one.
-    pub(crate) async fn reject(&self, token: &Secret) {
-        if !matches!(self.credentials, Credentials::Token(_)) {
-            self.store.remove(&self.tenant_key(), token).await;
+    /// After the platform rejected `token`: forgets it, so that the next call fetches a new
+    /// one, and gives `true` (try again). Gives `false` (give up) once
+    /// [`MAX_REJECTED_TOKENS_IN_A_ROW`] tokens were rejected without one accepted in between, for
+    /// [`REJECTION_PAUSE`]: a platform that rejects every token costs a few token requests,
+    /// not one per caller and attempt.
+    pub(crate) async fn reject(&self, token: &Secret) -> bool {
+        if matches!(self.credentials, Credentials::Token(_)) {
+            return false;
+        }
+        match self.count_rejection(token) {
+            Rejection::Refetch => {
+                self.store.remove(&self.tenant_key(), token).await;
+                true
+            }
+            Rejection::Paused => false,
+            Rejection::PauseStarts => {
+                // Logged outside the lock: sections of the fork gate do not nest.
+                tracing::warn!(
+                    target: "larkmsg::auth",
+                    "the platform rejected {MAX_REJECTED_TOKENS_IN_A_ROW} tokens in a row; no new token for {}s",
+                    REJECTION_PAUSE.as_secs()
+                );
+                false
+            }
+        }
+    }
+
+    /// Counts a rejection of `token` and says what follows.
+    fn count_rejection(&self, token: &Secret) -> Rejection {
+        let mut rejections = crate::fork::lock(&self.rejections);
+        let now = Instant::now();
+        if rejections.paused_until.is_some_and(|until| now < until) {
+            return Rejection::Paused;
+        }
+        if rejections.paused_until.take().is_some() {
+            rejections.tokens.clear();
+        }
+        if rejections.tokens.contains(token) {
+            return Rejection::Refetch;
+        }
+        if rejections.tokens.len() >= MAX_REJECTED_TOKENS_IN_A_ROW {
+            rejections.paused_until = Some(now + REJECTION_PAUSE);
+            return Rejection::PauseStarts;
+        }
+        rejections.tokens.push(token.clone());
+        self.any_rejected.store(true, Ordering::Release);
+        Rejection::Refetch
+    }
+
+    /// The platform accepted a token: rejections start counting again.
+    pub(crate) fn accepted(&self) {
+        if self.any_rejected.swap(false, Ordering::AcqRel) {
+            *crate::fork::lock(&self.rejections) = Rejections::default();
         }
     }
 
@@ -197,7 +277,7 @@ impl TokenManager {
                 .with_log_id(answer.log_id));
         };
         let now = SystemTime::now();
-        let lifetime = Duration::from_secs(expire);
+        let lifetime = Duration::from_secs(expire).clamp(MIN_TOKEN_LIFETIME, MAX_TOKEN_LIFETIME);
         let ahead = self.refresh_ahead.min(lifetime / 2);
         Ok(CachedToken {
             token: Secret::new(token),
@@ -205,6 +285,16 @@ impl TokenManager {
             refresh_at: now + lifetime - ahead,
         })
     }
+}
+
+/// What a rejected token leads to.
+enum Rejection {
+    /// Forget it and fetch another.
+    Refetch,
+    /// Give up: no new token for a while.
+    Paused,
+    /// Give up, and the pause starts now.
+    PauseStarts,
 }
 
 #[derive(Clone, Copy)]
@@ -237,6 +327,47 @@ mod tests {
         let text = format!("{credentials:?}");
         assert!(text.contains("cli_1") && !text.contains("s3cr3t"), "{text}");
         assert!(!format!("{:?}", Credentials::Token(Secret::new("t-abc"))).contains("t-abc"));
+    }
+
+    fn manager() -> TokenManager {
+        let credentials = Credentials::SelfBuilt { app_id: "cli_1".into(), app_secret: Secret::new("s") };
+        TokenManager::new(credentials, Arc::new(crate::MemoryTokenStore::new()), Duration::from_secs(300))
+    }
+
+    fn answer(expire: u64) -> AuthAnswer {
+        AuthAnswer {
+            code: 0,
+            msg: String::new(),
+            tenant_access_token: Some("t-1".into()),
+            app_access_token: None,
+            expire: Some(expire),
+            log_id: None,
+        }
+    }
+
+    #[test]
+    fn token_lifetimes_are_clamped() {
+        let manager = manager();
+        let start = SystemTime::now();
+        let huge = manager.cached(answer(u64::MAX), TokenKind::Tenant).unwrap();
+        assert!(huge.expires_at <= SystemTime::now() + MAX_TOKEN_LIFETIME);
+        let none = manager.cached(answer(0), TokenKind::Tenant).unwrap();
+        assert!(none.expires_at >= start + MIN_TOKEN_LIFETIME);
+        assert!(none.refresh_at >= start + MIN_TOKEN_LIFETIME / 2);
+    }
+
+    #[tokio::test]
+    async fn rejections_stop_fetching_after_a_few_tokens() {
+        let manager = manager();
+        for i in 0..MAX_REJECTED_TOKENS_IN_A_ROW {
+            let token = Secret::new(format!("t-{i}"));
+            assert!(manager.reject(&token).await, "token {i}");
+            assert!(manager.reject(&token).await, "the same token again costs nothing");
+        }
+        assert!(!manager.reject(&Secret::new("t-last")).await);
+        assert!(!manager.reject(&Secret::new("t-0")).await, "paused");
+        manager.accepted();
+        assert!(manager.reject(&Secret::new("t-after")).await);
     }
 
     #[tokio::test]

@@ -313,7 +313,7 @@ impl StreamingConfig {
         self
     }
 
-    fn to_value(&self) -> Value {
+    pub(crate) fn to_value(&self) -> Value {
         let mut streaming = Map::new();
         if let Some(values) = &self.print_frequency_ms {
             streaming.insert("print_frequency_ms".to_owned(), values.to_value());

@@ -47,7 +47,9 @@ const CONTAINER_FIELDS: [&str; 2] = ["elements", "columns"];
 /// components inside the innermost container add no level, so `column_set` → `column`
 /// → `markdown` is 2 levels. The first container past the limit on each path is reported.
 pub fn check_card_entity(v: &mut Validator, path: &str, card: &Value) {
-    check_card(v, path, card, card.to_string().len());
+    if v.depth(path, card) {
+        check_card(v, path, card, card.to_string().len());
+    }
 }
 
 /// Parses `data` as card JSON and checks it as [`check_card_entity`] does; text that is
@@ -64,6 +66,37 @@ pub fn check_card_entity_str(v: &mut Validator, path: &str, data: &str) {
             }
         }
     }
+}
+
+/// Checks card JSON 2.0 components given apart from a card (the element operations)
+/// below `path`: each is an object with a string `tag` (rule `format`), and, as in
+/// [`check_card_entity`], `element_id`s are well formed and unique among them, containers
+/// nest at most [`MAX_NESTING`] levels and they hold at most [`MAX_COMPONENTS`] elements
+/// and components.
+pub fn check_components(v: &mut Validator, path: &str, components: &[Value]) {
+    let mut walk = Walk::default();
+    for (i, component) in components.iter().enumerate() {
+        let item = format!("{path}[{i}]");
+        if component.get("tag").is_none_or(|tag| !tag.is_string()) {
+            let message =
+                format!("must be a component: an object with a string tag, got {}", json_kind(component));
+            v.push(&item, Rule::Format, message);
+            continue;
+        }
+        walk.visit(v, &item, component, 0, false);
+    }
+    if walk.tagged > MAX_COMPONENTS {
+        let message = format!(
+            "must hold at most {MAX_COMPONENTS} elements and components, got {} (platform code 300305)",
+            walk.tagged
+        );
+        v.push(path, Rule::Items, message);
+    }
+}
+
+/// Whether `id` is a well formed `element_id`: `^[A-Za-z][A-Za-z0-9_]{0,19}$`.
+pub fn is_element_id(id: &str) -> bool {
+    is_valid_element_id(id)
 }
 
 fn check_card(v: &mut Validator, path: &str, card: &Value, size: usize) {

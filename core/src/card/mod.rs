@@ -12,7 +12,10 @@ pub(crate) mod spec;
 pub use builder::{
     Card, Config, Header, HeaderTemplate, PlatformValues, PrintStrategy, StreamingConfig, WidthMode,
 };
-pub use check::{MAX_CARD_BYTES, MAX_COMPONENTS, MAX_NESTING, check_card_entity, check_card_entity_str};
+pub use check::{
+    MAX_CARD_BYTES, MAX_COMPONENTS, MAX_NESTING, check_card_entity, check_card_entity_str, check_components,
+    is_element_id,
+};
 pub use elements::{Button, ButtonType, Column, Element};
 
 #[cfg(test)]

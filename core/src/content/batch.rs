@@ -37,7 +37,7 @@ struct BatchShareChat {
 
 impl CheckFields for BatchShareChat {
     fn check_fields(&self, v: &mut Validator, path: &str) {
-        v.required(join(path, "share_chat_id"), Some(self.share_chat_id.as_str()));
+        v.id(join(path, "share_chat_id"), &self.share_chat_id);
     }
 }
 
@@ -60,6 +60,9 @@ pub fn check_batch_msg_type(v: &mut Validator, path: &str, msg_type: &MsgType) {
 /// `{"share_chat_id"}`. Interactive and unsupported msg_types take no `content`; an
 /// unknown `msg_type` is left to the caller.
 pub fn check_batch_content(v: &mut Validator, path: &str, msg_type: &MsgType, content: &Value) {
+    if !v.depth(path, content) {
+        return;
+    }
     match msg_type {
         MsgType::Unknown(_) => return,
         MsgType::Interactive => {
@@ -96,6 +99,9 @@ pub fn check_batch_content(v: &mut Validator, path: &str, msg_type: &MsgType, co
 /// Checks batch send's `card` object: a JSON object of at most 30 KB serialized, card
 /// JSON or a template (`{"type":"template","data":{"template_id",...}}`), not a card entity.
 pub fn check_batch_card(v: &mut Validator, path: &str, card: &Value) {
+    if !v.depth(path, card) {
+        return;
+    }
     if !card.is_object() {
         v.push(path, Rule::Format, "must be a JSON object (card JSON or a template)");
         return;
@@ -112,6 +118,7 @@ impl MessageContent {
     /// # Errors
     /// Every violation of batch send's rules.
     pub fn to_batch(&self) -> Result<BatchMessage, Violations> {
+        self.check_depth("card")?;
         let msg_type = self.msg_type();
         let mut v = Validator::new();
         let (content, card) = match self {

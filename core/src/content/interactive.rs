@@ -140,13 +140,13 @@ impl<'de> Deserialize<'de> for InteractiveContent {
 
 impl CheckFields for TemplateCard {
     fn check_fields(&self, v: &mut Validator, path: &str) {
-        v.required(join(path, "template_id"), Some(self.template_id.as_str()));
+        v.id(join(path, "template_id"), &self.template_id);
     }
 }
 
 impl CheckFields for CardEntity {
     fn check_fields(&self, v: &mut Validator, path: &str) {
-        v.required(join(path, "card_id"), Some(self.card_id.as_str()));
+        v.id(join(path, "card_id"), &self.card_id);
     }
 }
 

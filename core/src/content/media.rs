@@ -32,7 +32,7 @@ macro_rules! key_content {
 
         impl CheckFields for $name {
             fn check_fields(&self, v: &mut Validator, path: &str) {
-                v.required(join(path, stringify!($field)), Some(self.$field.as_str()));
+                v.id(join(path, stringify!($field)), &self.$field);
             }
         }
 
@@ -105,7 +105,7 @@ impl ToJson for MediaContent {
 
 impl CheckFields for MediaContent {
     fn check_fields(&self, v: &mut Validator, path: &str) {
-        v.required(join(path, "file_key"), Some(self.file_key.as_str()));
+        v.id(join(path, "file_key"), &self.file_key);
     }
 }
 

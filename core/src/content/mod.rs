@@ -111,12 +111,35 @@ impl MessageContent {
         self.to_value().to_string()
     }
 
+    /// Checks that the JSON values given to this content (card JSON, template variables)
+    /// nest at most [`crate::validate::MAX_DEPTH`] deep, before anything copies or
+    /// serializes them; the violation is at `path`.
+    pub(crate) fn check_depth(&self, path: &str) -> Result<(), Violations> {
+        let mut v = Validator::new();
+        match self {
+            Self::Interactive(InteractiveContent::Card(card)) => {
+                v.depth(path, card);
+            }
+            Self::Interactive(InteractiveContent::Template(template)) => {
+                let variables = template.template_variable.iter().flat_map(|variables| variables.values());
+                for value in variables {
+                    if !v.depth(path, value) {
+                        break;
+                    }
+                }
+            }
+            _ => {}
+        }
+        v.finish()
+    }
+
     /// Checks this content against send message's rules (shape, sizes, post rules);
     /// violations have paths below `content`.
     ///
     /// # Errors
     /// Every violation of send message's rules.
     pub fn validate(&self) -> Result<(), Violations> {
+        self.check_depth("content")?;
         let mut v = Validator::new();
         check_message_content(&mut v, "content", &self.msg_type(), &self.to_content_string());
         v.finish()

@@ -102,7 +102,7 @@ fn check_node_fields(v: &mut Validator, path: &str, node: &PostNode) {
         PostNode::Emotion(n) => ("emoji_type", n.emoji_type.as_str()),
         PostNode::Text(_) | PostNode::Hr | PostNode::CodeBlock(_) | PostNode::Md(_) => return,
     };
-    v.required(join(path, field), Some(value));
+    v.id(join(path, field), value);
 }
 
 /// Decodes one node by its tag, so that errors point at the node's own fields.

@@ -29,7 +29,7 @@ impl ToJson for ShareChatContent {
 
 impl CheckFields for ShareChatContent {
     fn check_fields(&self, v: &mut Validator, path: &str) {
-        v.required(join(path, "chat_id"), Some(self.chat_id.as_str()));
+        v.id(join(path, "chat_id"), &self.chat_id);
     }
 }
 
@@ -55,7 +55,7 @@ impl ToJson for ShareUserContent {
 
 impl CheckFields for ShareUserContent {
     fn check_fields(&self, v: &mut Validator, path: &str) {
-        v.required(join(path, "user_id"), Some(self.user_id.as_str()));
+        v.id(join(path, "user_id"), &self.user_id);
     }
 }
 

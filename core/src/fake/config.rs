@@ -19,6 +19,9 @@ pub const FAKE_TENANT_KEY: &str = "fake_tenant";
 pub const DEFAULT_TOKEN_LIFETIME: Duration = Duration::from_secs(7200);
 /// The platform reuses a token while at least this much of its life remains.
 pub const MAX_REUSE_THRESHOLD: Duration = Duration::from_secs(30 * 60);
+/// Default time after which a card entity's streaming mode closes by itself: 10 minutes,
+/// as the platform.
+pub const DEFAULT_STREAMING_TIMEOUT: Duration = Duration::from_secs(600);
 /// Default delay of the `slow` fault: longer than any sensible client timeout in tests.
 pub const DEFAULT_SLOW_DELAY: Duration = Duration::from_secs(10);
 
@@ -107,6 +110,8 @@ pub struct FakeConfig {
     pub latency: Duration,
     /// How long the `slow` fault waits before answering, unless the fault says otherwise.
     pub slow_delay: Duration,
+    /// How long after it was last turned on a card entity's streaming mode closes by itself.
+    pub streaming_timeout: Duration,
 }
 
 impl Default for FakeConfig {
@@ -122,6 +127,7 @@ impl Default for FakeConfig {
             quotas: false,
             latency: Duration::ZERO,
             slow_delay: DEFAULT_SLOW_DELAY,
+            streaming_timeout: DEFAULT_STREAMING_TIMEOUT,
         }
     }
 }

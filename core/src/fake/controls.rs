@@ -11,12 +11,14 @@ use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
+use super::cards::CardEntity;
 use super::config::FakeApp;
 use super::faults::FaultPlan;
+use super::ids;
 use super::reply::Reply;
 use super::resources::Registration;
 use super::routes::Query;
-use super::state::{Settings, Shared};
+use super::state::{Settings, Shared, State};
 
 /// Paths of the controls start with this.
 pub(crate) const PREFIX: &str = "/_fake/";
@@ -29,6 +31,40 @@ struct Enabled {
 #[derive(Deserialize)]
 struct Latency {
     ms: u64,
+}
+
+#[derive(Deserialize)]
+struct Seconds {
+    seconds: f64,
+}
+
+#[derive(Deserialize)]
+struct Advance {
+    advance_seconds: f64,
+}
+
+/// A card entity a test puts in place (`POST /_fake/cards`).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SeedCard {
+    /// The id to give it (default: a fresh one).
+    card_id: Option<String>,
+    /// Its card JSON (an object, or its text).
+    card: Value,
+    /// The app that created it (default: the first app).
+    app_id: Option<String>,
+    /// Created from a template (its components unknown).
+    #[serde(default)]
+    template: bool,
+    /// The last accepted sequence.
+    #[serde(default)]
+    sequence: i64,
+    /// Whether a message already sent it.
+    #[serde(default)]
+    sent: bool,
+    /// How long ago it was created (and its streaming mode turned on).
+    #[serde(default)]
+    age_seconds: f64,
 }
 
 #[derive(Deserialize)]
@@ -107,6 +143,48 @@ pub(crate) fn handle(shared: &Shared, method: &Method, path: &str, query: &Query
             Err(reply) => reply,
         },
         ("GET", "counters") => Reply::json(200, json!(state.counters)),
+        ("GET", "cards") => {
+            let (now, timeout) = (state.now(), state.settings.streaming_timeout);
+            let cards: Vec<Value> =
+                state.cards.iter().map(|(id, card)| card.to_json(id, now, timeout)).collect();
+            Reply::json(200, json!({"cards": cards}))
+        }
+        ("GET", "card") => {
+            let (now, timeout) = (state.now(), state.settings.streaming_timeout);
+            match query
+                .get("card_id")
+                .and_then(|id| state.cards.get(id).map(|card| card.to_json(id, now, timeout)))
+            {
+                Some(card) => Reply::json(200, card),
+                None => error(404, "no card entity with that card_id"),
+            }
+        }
+        ("POST", "cards") => match parse::<SeedCard>(body) {
+            Ok(seed) => seed_card(&mut state, seed),
+            Err(reply) => reply,
+        },
+        ("GET", "clock") => clock(state.clock_offset),
+        ("POST", "clock") => match parse::<Advance>(body) {
+            Ok(advance) => match Duration::try_from_secs_f64(advance.advance_seconds) {
+                Ok(by) => {
+                    state.clock_offset += by;
+                    clock(state.clock_offset)
+                }
+                Err(_) => bad_request("advance_seconds must be a non-negative number"),
+            },
+            Err(reply) => reply,
+        },
+        ("GET", "streaming_timeout") => streaming_timeout(&state.settings),
+        ("POST", "streaming_timeout") => match parse::<Seconds>(body) {
+            Ok(seconds) => match Duration::try_from_secs_f64(seconds.seconds) {
+                Ok(timeout) => {
+                    state.settings.streaming_timeout = timeout;
+                    streaming_timeout(&state.settings)
+                }
+                Err(_) => bad_request("seconds must be a non-negative number"),
+            },
+            Err(reply) => reply,
+        },
         ("GET", "tokens") => Reply::json(200, json!({"issued": state.tokens.issued()})),
         ("GET", "app_ticket") => match state.app_ticket(query.get("app_id")) {
             Some((app_id, ticket)) => Reply::json(200, json!({"app_id": app_id, "app_ticket": ticket})),
@@ -133,6 +211,37 @@ pub(crate) fn handle(shared: &Shared, method: &Method, path: &str, query: &Query
 
 fn latency(settings: &Settings) -> Reply {
     Reply::json(200, json!({"ms": settings.latency.as_millis() as u64}))
+}
+
+fn clock(offset: Duration) -> Reply {
+    Reply::json(200, json!({"offset_seconds": offset.as_secs_f64()}))
+}
+
+fn streaming_timeout(settings: &Settings) -> Reply {
+    Reply::json(200, json!({"seconds": settings.streaming_timeout.as_secs_f64()}))
+}
+
+fn seed_card(state: &mut State, seed: SeedCard) -> Reply {
+    let card = match seed.card {
+        Value::String(text) => match serde_json::from_str(&text) {
+            Ok(card) => card,
+            Err(e) => return bad_request(&format!("card is not JSON: {e}")),
+        },
+        card => card,
+    };
+    let Some(app_id) = seed.app_id.or_else(|| state.apps.keys().next().cloned()) else {
+        return bad_request("no app to own the card");
+    };
+    let Ok(age) = Duration::try_from_secs_f64(seed.age_seconds) else {
+        return bad_request("age_seconds must be a non-negative number");
+    };
+    let created = state.now().checked_sub(age).unwrap_or_else(|| state.now());
+    let mut entity = CardEntity::new(app_id, card, seed.template, created);
+    entity.sequence = seed.sequence;
+    entity.sent = seed.sent;
+    let card_id = seed.card_id.unwrap_or_else(ids::card_id);
+    state.cards.insert(card_id.clone(), entity);
+    Reply::json(200, json!({"card_id": card_id}))
 }
 
 fn lifetime(settings: &Settings) -> Reply {

@@ -6,8 +6,9 @@
 //! registry's methods and path templates, as the platform documents them: it checks the
 //! token, the content type, the query and the body (with the core's own request models
 //! and rules), answers with the documented HTTP statuses, codes and envelope
-//! (`X-Tt-Logid`, `error.troubleshooter`), de-duplicates message `uuid`s, sends card
-//! entities once, enforces the rate limits when asked, keeps an [`Inbox`] of what it
+//! (`X-Tt-Logid`, `error.troubleshooter`), de-duplicates message `uuid`s, keeps card
+//! entities (sent once; their sequence, streaming mode, components and text), enforces
+//! the rate limits when asked, keeps an [`Inbox`] of what it
 //! accepted, and injects faults on request. Tests in other languages drive it over HTTP
 //! with the controls under `/_fake/` (below), or run the `larkmsg-fake` binary, which
 //! prints its URL as its first line. Endpoints are named by the registry's call names
@@ -46,6 +47,11 @@
 //! | `GET /_fake/app_ticket?app_id=…` | | `{"app_id":…,"app_ticket":…}` (default: the first store app) |
 //! | `POST /_fake/apps` | a [`FakeApp`] | `{"ok":true}` |
 //! | `POST /_fake/resources` | `{"image_key", "image_type"?}` or `{"file_key", "file_type"?}`, `"app_id"?` | `{"ok":true}`; the key counts as uploaded (by the default app) |
+//! | `GET /_fake/cards` | | `{"cards":[card…]}`: every card entity, as below |
+//! | `GET /_fake/card?card_id=…` | | one card entity: `card_id`, `app_id`, `sent`, `template`, `sequence` (the last accepted), `streaming_mode`, `streaming_timed_out`, `streaming_closes_in_ms`, `summary`, `texts` (`element_id` → text of each `markdown` and `plain_text` element), `card` (its card JSON), `operations` (`[{at_ms, call, sequence, code}]`: every operation that reached it, `at_ms` since it was created), `max_operations_per_second` (the most admitted in any one second), `expired` |
+//! | `POST /_fake/cards` | `{"card", "card_id"?, "app_id"?, "template"?, "sequence"?, "sent"?, "age_seconds"?}` | `{"card_id":…}`; puts a card entity in place |
+//! | `GET`/`POST /_fake/clock` | `{"advance_seconds":660}` | `{"offset_seconds":…}`; moves the fake's clock forward (streaming timeouts, the 14-day validity, tokens, quota windows) |
+//! | `GET`/`POST /_fake/streaming_timeout` | `{"seconds":600}` | `{"seconds":…}`; when streaming mode closes by itself |
 //!
 //! Errors: HTTP 400 (bad body) or 404 (no such control) with `{"ok":false,"error":"…"}`.
 //!
@@ -64,12 +70,18 @@
 //! - Fault plans without an endpoint hit every operation, not the token endpoints.
 //! - A token is reused while at least `min(30 min, lifetime / 4)` of its life remains,
 //!   unless [`FakeConfig::token_reuse_threshold`] says otherwise.
-//! - Card entities never expire (the platform: 14 days).
+//! - Card entities live 14 days, and their streaming mode closes by itself 10 minutes
+//!   after it was last turned on; the card operations' other conventions are in
+//!   `cards.rs`. Operations on one card count against its 10 per second (HTTP 429, code
+//!   99991400, when quotas are enforced: the pages do not say how the platform answers).
+//! - The fake's clock is the runtime's (tokio's): a test that pauses tokio's clock (its
+//!   feature `test-util`) moves the fake's time too; `POST /_fake/clock` moves it forward.
 //! - Uploads answer keys `img_v3_…` and `file_v3_…`; messages, batches and feed cards
 //!   accept only keys their app uploaded (or registered with `POST /_fake/resources`); see
 //!   the codes in `resources.rs`.
 
 mod auth;
+mod cards;
 mod config;
 mod controls;
 mod counters;
@@ -94,8 +106,9 @@ use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 
 pub use config::{
-    AppKind, DEFAULT_APP_ID, DEFAULT_APP_SECRET, DEFAULT_SLOW_DELAY, DEFAULT_TOKEN_LIFETIME, FAKE_TENANT_KEY,
-    FakeApp, FakeConfig, MAX_REUSE_THRESHOLD, STORE_APP_ID, STORE_APP_SECRET,
+    AppKind, DEFAULT_APP_ID, DEFAULT_APP_SECRET, DEFAULT_SLOW_DELAY, DEFAULT_STREAMING_TIMEOUT,
+    DEFAULT_TOKEN_LIFETIME, FAKE_TENANT_KEY, FakeApp, FakeConfig, MAX_REUSE_THRESHOLD, STORE_APP_ID,
+    STORE_APP_SECRET,
 };
 pub use counters::Counters;
 pub use faults::{FaultKind, FaultPlan, FaultPlanError, FaultRecord};
@@ -241,6 +254,23 @@ impl FakeServer {
     /// Counts of requests, token requests, throttled answers and faults.
     pub fn counters(&self) -> Counters {
         self.shared.lock().counters.clone()
+    }
+
+    /// The state of a card entity, as `GET /_fake/card?card_id=…` gives it.
+    pub fn card(&self, card_id: &str) -> Option<serde_json::Value> {
+        let state = self.shared.lock();
+        let (now, timeout) = (state.now(), state.settings.streaming_timeout);
+        state.cards.get(card_id).map(|card| card.to_json(card_id, now, timeout))
+    }
+
+    /// Moves the fake's clock forward by `by` (streaming timeouts, card validity, tokens).
+    pub fn advance_clock(&self, by: Duration) {
+        self.shared.lock().clock_offset += by;
+    }
+
+    /// Sets how long after it was last turned on a card entity's streaming mode closes.
+    pub fn set_streaming_timeout(&self, timeout: Duration) {
+        self.shared.lock().settings.streaming_timeout = timeout;
     }
 
     /// Adds or replaces an app; a store app gets a fresh `app_ticket`.

@@ -1,5 +1,6 @@
 //! The platform's rate limits, enforced with sliding windows: each operation's quotas
-//! from the registry (the documented tiers), and the 5 messages per second of a chat.
+//! from the registry (the documented tiers), the 5 messages per second of a chat, and the
+//! 10 operations per second of a card entity.
 
 use std::collections::{HashMap, VecDeque};
 use std::time::{Duration, Instant};
@@ -43,12 +44,20 @@ pub(crate) struct Quotas {
     endpoints: HashMap<(String, Endpoint), Vec<Window>>,
     receivers: HashMap<String, Window>,
     receiver_caps: Vec<Quota>,
+    cards: HashMap<String, Vec<Window>>,
+    card_caps: Vec<Quota>,
 }
 
 impl Default for Quotas {
     fn default() -> Self {
-        let receiver_caps = QuotaTable::documented().per_receiver().to_vec();
-        Self { endpoints: HashMap::new(), receivers: HashMap::new(), receiver_caps }
+        let documented = QuotaTable::documented();
+        Self {
+            endpoints: HashMap::new(),
+            receivers: HashMap::new(),
+            receiver_caps: documented.per_receiver().to_vec(),
+            cards: HashMap::new(),
+            card_caps: documented.per_card().to_vec(),
+        }
     }
 }
 
@@ -60,18 +69,17 @@ impl Quotas {
             .endpoints
             .entry((app_id.to_owned(), endpoint))
             .or_insert_with(|| caps.iter().map(|_| Window::default()).collect());
-        for (cap, window) in caps.iter().zip(windows.iter_mut()) {
-            if let Some(wait) = window.wait(*cap, now) {
-                return Err(Throttle {
-                    limit: cap.limit,
-                    reset_secs: wait.as_secs_f64().ceil().max(1.0) as u64,
-                });
-            }
-        }
-        for window in windows.iter_mut() {
-            window.0.push_back(now);
-        }
-        Ok(())
+        admit_all(caps, windows, now)
+    }
+
+    /// Admits an operation on the card entity `card_id`, or says which cap refuses it.
+    pub fn admit_card(&mut self, card_id: &str, now: Instant) -> Result<(), Throttle> {
+        let caps = &self.card_caps;
+        let windows = self
+            .cards
+            .entry(card_id.to_owned())
+            .or_insert_with(|| caps.iter().map(|_| Window::default()).collect());
+        admit_all(caps, windows, now)
     }
 
     /// Admits a message to the chat `chat_id`, or refuses it (5 per second per chat).
@@ -83,6 +91,19 @@ impl Quotas {
         window.0.push_back(now);
         true
     }
+}
+
+/// Admits a request when every cap has room (counting it in each), else the first refusal.
+fn admit_all(caps: &[Quota], windows: &mut [Window], now: Instant) -> Result<(), Throttle> {
+    for (cap, window) in caps.iter().zip(windows.iter_mut()) {
+        if let Some(wait) = window.wait(*cap, now) {
+            return Err(Throttle { limit: cap.limit, reset_secs: wait.as_secs_f64().ceil().max(1.0) as u64 });
+        }
+    }
+    for window in windows.iter_mut() {
+        window.0.push_back(now);
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -129,5 +150,10 @@ mod tests {
         }
         assert!(!quotas.admit_receiver("ou_1", now));
         assert!(quotas.admit_receiver("ou_2", now));
+        for _ in 0..10 {
+            assert!(quotas.admit_card("7001", now).is_ok());
+        }
+        assert_eq!(quotas.admit_card("7001", now), Err(Throttle { limit: 10, reset_secs: 1 }));
+        assert!(quotas.admit_card("7002", now).is_ok());
     }
 }

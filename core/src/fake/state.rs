@@ -7,6 +7,7 @@ use std::time::{Duration, Instant};
 use indexmap::IndexMap;
 use serde_json::Value;
 
+use super::cards::CardEntity;
 use super::config::{AppKind, FakeApp, FakeConfig, MAX_REUSE_THRESHOLD};
 use super::counters::Counters;
 use super::faults::Faults;
@@ -25,6 +26,8 @@ pub(crate) struct Settings {
     pub token_lifetime: Duration,
     pub token_reuse_threshold: Option<Duration>,
     pub slow_delay: Duration,
+    /// Streaming mode of a card entity closes by itself this long after it was turned on.
+    pub streaming_timeout: Duration,
 }
 
 impl Settings {
@@ -52,13 +55,6 @@ pub(crate) struct SentMessage {
     pub thread_id: Option<String>,
 }
 
-/// A card entity: who created it and whether a message sent it.
-#[derive(Debug, Clone)]
-pub(crate) struct CardEntity {
-    pub app_id: String,
-    pub sent: bool,
-}
-
 /// Everything the fake knows.
 #[derive(Debug)]
 pub(crate) struct State {
@@ -77,6 +73,8 @@ pub(crate) struct State {
     pub counters: Counters,
     pub faults: Faults,
     pub quotas: Quotas,
+    /// How far the fake's clock is ahead of the real one (`POST /_fake/clock`).
+    pub clock_offset: Duration,
 }
 
 impl State {
@@ -92,6 +90,7 @@ impl State {
                 token_lifetime: config.token_lifetime,
                 token_reuse_threshold: config.token_reuse_threshold,
                 slow_delay: config.slow_delay,
+                streaming_timeout: config.streaming_timeout,
             },
             inbox: Inbox::default(),
             dedup: HashMap::new(),
@@ -101,11 +100,18 @@ impl State {
             counters: Counters::default(),
             faults: Faults::default(),
             quotas: Quotas::default(),
+            clock_offset: Duration::ZERO,
         };
         for app in &config.apps {
             state.register_app(app.clone());
         }
         state
+    }
+
+    /// The fake's time: the runtime's clock (tokio's, so a test that pauses it controls the
+    /// fake too) plus the offset a test advanced it by.
+    pub fn now(&self) -> Instant {
+        tokio::time::Instant::now().into_std() + self.clock_offset
     }
 
     /// Adds or replaces an app; a store app gets a fresh `app_ticket`.

@@ -8,7 +8,7 @@ pub(crate) const MB: u64 = 1024 * 1024;
 
 /// Checks that `source` can be read and holds 1 to `max` bytes; returns whether it does.
 pub(crate) fn check_size(v: &mut Validator, path: &str, source: &FileSource, max: u64) -> bool {
-    match source.len() {
+    match source.size() {
         Err(error) => {
             v.push(path, Rule::Required, format!("cannot read {}: {error}", source.describe()));
             false

@@ -49,7 +49,7 @@ impl FileSource {
     ///
     /// # Errors
     /// When the file cannot be read.
-    pub fn len(&self) -> io::Result<u64> {
+    pub fn size(&self) -> io::Result<u64> {
         match self {
             Self::Path(path) => Ok(std::fs::metadata(path)?.len()),
             Self::Bytes(bytes) => Ok(bytes.len() as u64),

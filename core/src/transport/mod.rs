@@ -103,21 +103,30 @@ impl Transport {
             }
             let next = match outcome {
                 Ok(raw) => match interpret(&raw) {
-                    Ok(data) => return decode_data(data, &raw).map_err(|e| e.with_maybe_sent(true)),
+                    Ok(data) => {
+                        tokens.accepted();
+                        return decode_data(data, &raw).map_err(|e| e.with_maybe_sent(true));
+                    }
                     Err(next) => next,
                 },
-                Err(no_answer) => {
+                Err(no_answer) if no_answer.retryable => {
                     Next::Backoff { error: no_answer.error, maybe_took_effect: no_answer.maybe_reached }
+                }
+                // A redirect, an oversized answer, TLS or configuration: trying again cannot help.
+                Err(no_answer) => {
+                    maybe_took_effect |= no_answer.maybe_reached;
+                    Next::Fail(no_answer.error)
                 }
             };
             let (wait, error) = match next {
                 // Nothing was processed: drop the token and repeat with a new one. The first
                 // refresh is free; later ones (the platform revoked tokens again) are attempts.
                 Next::NewToken(_)
-                    if tokens.can_refresh() && (!refreshed_token || attempts < self.retry.max_attempts) =>
+                    if tokens.can_refresh()
+                        && (!refreshed_token || attempts < self.retry.max_attempts)
+                        && tokens.reject(&token).await =>
                 {
                     tracing::debug!(target: "larkmsg::call", "token rejected; fetching a new one");
-                    tokens.reject(&token).await;
                     if !refreshed_token {
                         refreshed_token = true;
                         attempts -= 1;
@@ -130,11 +139,12 @@ impl Transport {
                 Next::After(wait, error) => {
                     // The gateway refused it: it used none of the quota.
                     pacer.refund(call.endpoint, call.subject.as_ref(), counted_at);
+                    // The pacer holds every caller until then, so that the next calls wait, or
+                    // fail at once when that is past their deadline, without asking again.
+                    pacer.hold_endpoint(call.endpoint, Instant::now() + wait);
                     if wait > self.retry.max_throttle_wait {
                         return Err(error.with_maybe_sent(maybe_took_effect));
                     }
-                    // The pacer holds every caller until then; the next acquire waits.
-                    pacer.hold_endpoint(call.endpoint, Instant::now() + wait);
                     (Duration::ZERO, error)
                 }
                 Next::ReceiverThrottled(error) => {

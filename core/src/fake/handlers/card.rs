@@ -6,9 +6,10 @@ use super::support::{decoded, pause};
 use super::{Input, param_error};
 use crate::api::{CardType, CreateCard, CreateCardRequest};
 use crate::endpoint::Endpoint;
+use crate::fake::cards::CardEntity;
 use crate::fake::ids;
 use crate::fake::reply::{Rejection, Reply};
-use crate::fake::state::{CardEntity, Shared};
+use crate::fake::state::Shared;
 use crate::operation::Operation;
 use crate::validate::{Rule, Violation, Violations};
 
@@ -25,8 +26,11 @@ pub(crate) async fn handle(shared: &Shared, input: &Input<'_>) -> Result<Reply, 
     pause(shared).await;
     let card_id = ids::card_id();
     let app_id = input.caller.app_id.clone();
+    let card = serde_json::from_str(&request.data).unwrap_or(Value::Null);
+    let template = request.card_type == CardType::Template;
     let mut state = shared.lock();
-    state.cards.insert(card_id.clone(), CardEntity { app_id: app_id.clone(), sent: false });
+    let entity = CardEntity::new(app_id.clone(), card, template, state.now());
+    state.cards.insert(card_id.clone(), entity);
     state.inbox.cards.push(json!({
         "card_id": card_id,
         "app_id": app_id,

@@ -16,12 +16,11 @@
 
 mod batch;
 mod card;
+mod cardkit;
 mod feed_card;
 mod send;
 mod support;
 mod upload;
-
-use std::time::Instant;
 
 use bytes::Bytes;
 use hyper::HeaderMap;
@@ -72,13 +71,14 @@ pub(crate) async fn process(shared: &Shared, request: &ApiRequest) -> Reply {
         Route::Auth(auth_endpoint) => {
             pause(shared).await;
             let mut state = shared.lock();
-            return auth::handle(&mut state, auth_endpoint, &request.body, Instant::now());
+            let now = state.now();
+            return auth::handle(&mut state, auth_endpoint, &request.body, now);
         }
         Route::Api(endpoint) => endpoint,
     };
     let caller = {
         let mut state = shared.lock();
-        let now = Instant::now();
+        let now = state.now();
         let caller = match auth::authorize(&state, &request.headers, now) {
             Ok(caller) => caller,
             Err(rejection) => return rejection.into(),
@@ -113,6 +113,13 @@ pub(crate) async fn process(shared: &Shared, request: &ApiRequest) -> Reply {
         Endpoint::CreateAppFeedCard => feed_card::handle(shared, &input).await,
         Endpoint::UploadImage => upload::image(shared, &input).await,
         Endpoint::UploadFile => upload::file(shared, &input).await,
+        Endpoint::UpdateCardSettings
+        | Endpoint::UpdateCard
+        | Endpoint::UpdateCardElementContent
+        | Endpoint::CreateCardElements
+        | Endpoint::UpdateCardElement
+        | Endpoint::PatchCardElement
+        | Endpoint::DeleteCardElement => cardkit::handle(shared, endpoint, &input).await,
     };
     outcome.unwrap_or_else(Reply::from)
 }
@@ -123,11 +130,19 @@ fn is_upload(endpoint: Endpoint) -> bool {
 }
 
 /// The endpoint's answer to an invalid parameter: send message, reply and feed card answer
-/// HTTP 400 code 230001, card create HTTP 400 code 10002, the uploads HTTP 400 code 234001,
-/// and the legacy batch send HTTP 200 code 10003 (it reports business errors at HTTP 200).
+/// HTTP 400 code 230001, card create and the card entity operations HTTP 400 code 10002, the
+/// uploads HTTP 400 code 234001, and the legacy batch send HTTP 200 code 10003 (it reports
+/// business errors at HTTP 200).
 pub(crate) fn param_error(endpoint: Endpoint, msg: impl Into<String>) -> Rejection {
     match endpoint {
-        Endpoint::CreateCard => Rejection::new(400, 10002, msg),
+        Endpoint::CreateCard
+        | Endpoint::UpdateCardSettings
+        | Endpoint::UpdateCard
+        | Endpoint::UpdateCardElementContent
+        | Endpoint::CreateCardElements
+        | Endpoint::UpdateCardElement
+        | Endpoint::PatchCardElement
+        | Endpoint::DeleteCardElement => Rejection::new(400, 10002, msg),
         Endpoint::BatchSend => Rejection::new(200, 10003, msg),
         Endpoint::UploadImage | Endpoint::UploadFile => Rejection::new(400, 234_001, msg),
         Endpoint::SendMessage | Endpoint::ReplyMessage | Endpoint::CreateAppFeedCard => {

@@ -17,7 +17,7 @@
 //!   `root_id` the root of the chain, and with `reply_in_thread` (or a parent in a thread)
 //!   it gets a `thread_id`. A message id containing `unknown` does not exist (230001).
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use serde_json::{Value, json};
 
@@ -135,7 +135,7 @@ async fn deliver(
     let reservation = {
         let mut state = shared.lock();
         state.resources.check_message(&caller.app_id, msg_type, content)?;
-        let now = Instant::now();
+        let now = state.now();
         let key = uuid
             .filter(|uuid| !uuid.is_empty())
             .map(|uuid| (caller.app_id.clone(), endpoint, uuid.to_owned()));
@@ -160,6 +160,12 @@ async fn deliver(
                 .get_mut(card_id)
                 .filter(|card| card.app_id == caller.app_id)
                 .ok_or_else(|| param_error(endpoint, format!("card entity {card_id} does not exist")))?;
+            if card.expired(now) {
+                return Err(param_error(
+                    endpoint,
+                    format!("card entity {card_id} has expired; a card entity lives 14 days"),
+                ));
+            }
             if card.sent {
                 return Err(param_error(
                     endpoint,
@@ -277,7 +283,7 @@ impl Reservation<'_> {
         state.inbox.messages.push(entry);
         state.messages.insert(message_id, sent);
         if let Some(key) = self.key.take() {
-            let at = Instant::now();
+            let at = state.now();
             state.dedup.insert(key, Dedup::Sent { at, message });
         }
         if let Some(card_id) = &self.card_id {
