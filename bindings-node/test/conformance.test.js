@@ -1,6 +1,7 @@
 'use strict'
 // The shared conformance suite (tests/conformance/cases) run through the Node API:
-// each case's snake_case input is handed over in camelCase, as a Node user writes it.
+// each case's snake_case input is handed over in camelCase, as a Node user writes it, and
+// a file given as {"base64": …} as a Buffer.
 const test = require('node:test')
 const assert = require('node:assert/strict')
 const fs = require('node:fs')
@@ -55,6 +56,14 @@ function camelInput(input) {
   } catch {
     return input // a key that does not survive the round trip: given as is (snake_case works too)
   }
+}
+
+/** The request with each file given as `{"base64": …}` as a Buffer (a file held in memory). */
+function withBuffers(input) {
+  const isFile = (value) => value && typeof value === 'object' && Object.keys(value).join() === 'base64'
+  return Object.fromEntries(
+    Object.entries(input).map(([key, value]) => [key, isFile(value) ? Buffer.from(value.base64, 'base64') : value]),
+  )
 }
 
 /** The client's method of a call: its name in camelCase. */
@@ -116,7 +125,7 @@ async function runCase(kase) {
     let result
     let error
     try {
-      result = await client[method](camelInput(kase.input))
+      result = await client[method](withBuffers(camelInput(kase.input)))
     } catch (e) {
       error = e
     }
