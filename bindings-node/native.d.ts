@@ -9,6 +9,34 @@
  */
 export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-wasip1'
 
+/**
+ * A card entity being streamed into: made empty, then started with `start`; finished in
+ * the background when garbage collected before `finish`.
+ */
+export declare class NativeCardStream {
+  /** An empty stream. */
+  constructor()
+  /**
+   * Creates and sends the card entity of `client` from the core's `StreamCardOptions`
+   * (JSON, snake_case) on the core's runtime. The promise resolves to
+   * `{"ok": {"card_id", "message_id"}}` or `{"error": coreErrorJson}` as JSON text.
+   */
+  start(client: NativeClient, optionsJson: string): Promise<string>
+  /** Appends to the text (never waits); throws the core's error JSON. */
+  append(delta: string): void
+  /** Replaces the whole text (never waits); throws the core's error JSON. */
+  push(text: string): void
+  /** The text so far. */
+  text(): string
+  /**
+   * Finishes the stream on the core's runtime. The promise resolves to
+   * `{"ok": summary}` or `{"error": coreErrorJson}` as JSON text.
+   */
+  finish(text?: string | undefined | null, summary?: string | undefined | null): Promise<string>
+  /** Finishes the stream in the background with the text so far (never waits). */
+  close(): void
+}
+
 /** A client of the core, built from `larkmsg::ClientOptions` in JSON (snake_case keys). */
 export declare class NativeClient {
   /** Builds the client; throws the core's error JSON for bad options. */
