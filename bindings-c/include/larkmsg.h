@@ -265,9 +265,9 @@ larkmsg_result larkmsg_client_set_app_ticket(const larkmsg_client *client,
 
 /**
  * Runs the call named `call` (an operation such as `"send_message"` or `"upload_image"`,
- * or a flow such as `"send_image"`; see the per-call functions) with its request, blocking the calling thread until it is
- * done. The request is validated first: a broken rule is `LARKMSG_RESULT_INVALID_ARGUMENT`
- * and nothing is sent.
+ * or a flow such as `"send_image"`; see the per-call functions) with its request,
+ * blocking the calling thread until it is done. The request is validated first: a broken
+ * rule is `LARKMSG_RESULT_INVALID_ARGUMENT` and nothing is sent.
  *
  * Ownership: on success `*response_out` receives the response data as JSON, freed with
  * `larkmsg_string_free`. Must not be called from a `larkmsg_callback`.

@@ -179,9 +179,9 @@ pub(crate) unsafe fn run_blocking(
 }
 
 /// Runs the call named `call` (an operation such as `"send_message"` or `"upload_image"`,
-/// or a flow such as `"send_image"`; see the per-call functions) with its request, blocking the calling thread until it is
-/// done. The request is validated first: a broken rule is `LARKMSG_RESULT_INVALID_ARGUMENT`
-/// and nothing is sent.
+/// or a flow such as `"send_image"`; see the per-call functions) with its request,
+/// blocking the calling thread until it is done. The request is validated first: a broken
+/// rule is `LARKMSG_RESULT_INVALID_ARGUMENT` and nothing is sent.
 ///
 /// Ownership: on success `*response_out` receives the response data as JSON, freed with
 /// `larkmsg_string_free`. Must not be called from a `larkmsg_callback`.
@@ -356,11 +356,8 @@ pub(crate) unsafe fn run_async(
 /// The name of a call (an operation or a flow) as a static string, or an error for an
 /// unknown one.
 pub(crate) fn call_name(name: &str) -> Result<&'static str, Error> {
-    let operations = larkmsg_core::Endpoint::ALL.iter().map(|endpoint| endpoint.name());
-    let mut known = operations.chain(larkmsg_core::FLOWS.iter().map(|flow| flow.name));
-    known.find(|known| *known == name).ok_or_else(|| {
-        let operations = larkmsg_core::Endpoint::ALL.iter().map(|endpoint| endpoint.name());
-        let known: Vec<&str> = operations.chain(larkmsg_core::FLOWS.iter().map(|flow| flow.name)).collect();
+    larkmsg_core::call_names().find(|known| *known == name).ok_or_else(|| {
+        let known: Vec<&str> = larkmsg_core::call_names().collect();
         crate::ffi::invalid("call", &format!("{name:?} is unknown; expected one of {}", known.join(", ")))
     })
 }

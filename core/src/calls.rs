@@ -146,15 +146,14 @@ fn encode<T: serde::Serialize>(output: &T) -> Result<Value> {
         .map_err(|e| Error::new(ErrorKind::Decode, format!("cannot encode the result: {e}")))
 }
 
-/// Whether `name` is a call: an operation or a flow.
+/// Every call's name: the operations, then the flows.
 #[doc(hidden)]
-pub fn is_call(name: &str) -> bool {
-    Endpoint::from_name(name).is_some() || FLOW_NAMES.contains(&name)
+pub fn call_names() -> impl Iterator<Item = &'static str> {
+    Endpoint::ALL.iter().map(|endpoint| endpoint.name()).chain(FLOW_NAMES.iter().copied())
 }
 
 fn unknown_call(name: &str) -> Error {
-    let known: Vec<&str> =
-        Endpoint::ALL.iter().map(|endpoint| endpoint.name()).chain(FLOW_NAMES.iter().copied()).collect();
+    let known: Vec<&str> = call_names().collect();
     Error::new(
         ErrorKind::InvalidArgument,
         format!("unknown call {name:?}; expected one of {}", known.join(", ")),
@@ -208,6 +207,8 @@ mod tests {
         let client = Client::builder("cli_1", "s").base_url("http://127.0.0.1:1").build().unwrap();
         let call = client.call_json_with("send_campaign", Value::Null, CallExtras::default());
         assert_send(&call);
-        assert!(is_call("upload_image") && is_call("batch_send_all") && !is_call("nothing"));
+        let names: Vec<&str> = call_names().collect();
+        assert!(names.contains(&"upload_image") && names.contains(&"batch_send_all"));
+        assert_eq!(names.len(), Endpoint::ALL.len() + FLOW_NAMES.len());
     }
 }

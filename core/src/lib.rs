@@ -53,7 +53,7 @@ pub use api::*;
 pub use auth::{AppTicketCell, AppTicketSource, MAX_REJECTED_TOKENS_IN_A_ROW};
 pub use blocking::BlockingClient;
 #[doc(hidden)]
-pub use calls::{CallExtras, is_call};
+pub use calls::{CallExtras, call_names};
 pub use client::{Client, ClientBuilder};
 pub use config::{Domain, RetryPolicy, Timeouts};
 pub use content::MessageContent;
