@@ -3,12 +3,15 @@
 # glibc 2.17, stripped), as C and C++ programs use it:
 #   - the header compiles as C99 and C++11, larkmsg.hpp as C++17 (-Wall -Wextra -Werror);
 #   - tests/conformance.c (every conformance case against the fake), tests/api.c (NULL
-#     arguments, invalid JSON and UTF-8, error objects, async callbacks, shutdown) and
+#     arguments, invalid JSON and UTF-8, error objects, async callbacks, shutdown),
 #     tests/secrets.c (logging at trace and every error kind: no secret or token in the
-#     captured stdout and stderr) and tests/stream.c (the card stream against the fake),
-#     linked with the installed liblarkmsg.a, under AddressSanitizer + UBSan (leak
-#     detection on); api.c, secrets.c and stream.c also under valgrind, where no leak,
-#     definite or possible, is allowed (conformance.c too with LARKMSG_C_VALGRIND_ALL=1);
+#     captured stdout and stderr), tests/stream.c (the card stream against the fake) and
+#     tests/flows.c (uploads from bytes, 450 ids and 30 feed card users in one call, a
+#     10,000-receiver campaign whose process is killed half-way and rerun), linked with
+#     the installed liblarkmsg.a, under AddressSanitizer + UBSan (leak detection on);
+#     api.c, secrets.c, stream.c and flows.c (a 500-receiver campaign there) also under
+#     valgrind, where no leak, definite or possible, is allowed (conformance.c too with
+#     LARKMSG_C_VALGRIND_ALL=1);
 #   - tests/consumer/: a C and a C++17 (larkmsg.hpp) program built against the installed
 #     prefix through find_package(larkmsg) and through pkg-config, each shared and static,
 #     run against the fake; the static ones also under valgrind;
@@ -64,12 +67,14 @@ cc "${cflags[@]}" "${sanitize[@]}" "$here/tests/conformance.c" "$archive" -lcjso
 cc "${cflags[@]}" "${sanitize[@]}" "$here/tests/api.c" "$archive" "${static_libs[@]}" -o "$out/api-asan"
 cc "${cflags[@]}" "${sanitize[@]}" "$here/tests/secrets.c" "$archive" -lcjson "${static_libs[@]}" -o "$out/secrets-asan"
 cc "${cflags[@]}" "${sanitize[@]}" "$here/tests/stream.c" "$archive" -lcjson "${static_libs[@]}" -o "$out/stream-asan"
+cc "${cflags[@]}" "${sanitize[@]}" "$here/tests/flows.c" "$archive" -lcjson "${static_libs[@]}" -o "$out/flows-asan"
 # Leaks fail the run (LeakSanitizer), as do ASan and UBSan findings.
 export ASAN_OPTIONS="detect_leaks=1${ASAN_OPTIONS:+:$ASAN_OPTIONS}"
 "$out/conformance-asan" "$root/tests/conformance/cases"
 "$out/api-asan"
 "$out/secrets-asan"
 "$out/stream-asan"
+"$out/flows-asan"
 
 step "C API tests under valgrind (no leak, definite or possible)"
 # The programs end with larkmsg_shutdown, which joins the runtime's threads: nothing of
@@ -83,6 +88,9 @@ cc "${cflags[@]}" "$here/tests/secrets.c" "$archive" -lcjson "${static_libs[@]}"
 "${vg[@]}" "$out/secrets"
 cc "${cflags[@]}" "$here/tests/stream.c" "$archive" -lcjson "${static_libs[@]}" -o "$out/stream"
 "${vg[@]}" "$out/stream"
+cc "${cflags[@]}" "$here/tests/flows.c" "$archive" -lcjson "${static_libs[@]}" -o "$out/flows"
+# (the campaign's child processes run outside valgrind; the fake, in this process, inside)
+LARKMSG_CAMPAIGN_RECEIVERS=500 "${vg[@]}" "$out/flows"
 # The conformance runner takes minutes under valgrind (a 3 MB card case): opt in.
 if [ "${LARKMSG_C_VALGRIND_ALL:-0}" = 1 ]; then
   cc "${cflags[@]}" "$here/tests/conformance.c" "$archive" -lcjson "${static_libs[@]}" -o "$out/conformance"

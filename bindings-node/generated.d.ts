@@ -2,11 +2,28 @@
 
 import type { LarkError } from './index'
 
+/** A file to upload: a path, its bytes (a `Buffer` or `Uint8Array`), or `{path}` / `{base64}`. */
+export type FileInput = string | Uint8Array | { path: string } | { base64: string }
+
+/** How far a call to many receivers is, in receivers. */
+export interface Progress {
+  total: number
+  done: number
+  sent: number
+  failed: number
+}
+
+/** Options of a call that reports progress. */
+export interface ProgressOptions {
+  /** Called after each request (e.g. to move a progress bar). */
+  progress?: (progress: Progress) => void
+}
+
 /** A string enum that also keeps values this version does not know. */
 export type Open<T extends string> = T | (string & {})
 
 /** The call names, in the registry's order. */
-export type CallName = 'send_message' | 'reply_message' | 'batch_send' | 'create_card' | 'update_card_settings' | 'update_card' | 'update_card_element_content' | 'create_card_elements' | 'update_card_element' | 'patch_card_element' | 'delete_card_element' | 'create_app_feed_card'
+export type CallName = 'send_message' | 'reply_message' | 'batch_send' | 'create_card' | 'update_card_settings' | 'update_card' | 'update_card_element_content' | 'create_card_elements' | 'update_card_element' | 'patch_card_element' | 'delete_card_element' | 'create_app_feed_card' | 'upload_image' | 'upload_file' | 'send_image' | 'send_file' | 'batch_send_all' | 'create_app_feed_card_all' | 'send_campaign'
 
 /** The stable kinds of every failure, shared by every larkmsg binding. */
 export type ErrorKind = 'invalid_argument' | 'auth' | 'permission' | 'rate_limited' | 'api' | 'timeout' | 'network' | 'decode' | 'config' | 'tls' | 'internal'
@@ -22,6 +39,8 @@ export type InsertType = Open<'insert_before' | 'insert_after' | 'append'>
 export type StatusLabelType = Open<'primary' | 'secondary' | 'success' | 'danger'>
 export type ActionType = Open<'url_page' | 'webhook'>
 export type ButtonType = Open<'default' | 'primary' | 'success'>
+export type ImageType = Open<'message' | 'avatar'>
+export type FileType = Open<'opus' | 'mp4' | 'pdf' | 'doc' | 'xls' | 'ppt' | 'stream'>
 
 /** Send message request: the `receive_id_type` query parameter and the JSON body. */
 export interface SendMessageRequest {
@@ -181,6 +200,86 @@ export interface CreateAppFeedCardRequest {
   userIds?: string[]
 }
 
+/** Upload image request: the multipart fields `image_type` and `image`. */
+export interface UploadImageRequest {
+  /** What the image is for: `message` or `avatar`. */
+  imageType: ImageType
+  /** The image: JPG, JPEG, PNG, WEBP, GIF, BMP, ICO, TIFF or HEIC, 1 byte to 10 MB, at most 12000 × 12000 pixels (GIF 2000 × 2000, avatars 4096 × 4096). */
+  image: FileInput
+}
+
+/** Upload file request: the multipart fields `file_type`, `file_name`, `duration` and `file`. */
+export interface UploadFileRequest {
+  /** What kind of file it is: `opus`, `mp4`, `pdf`, `doc`, `xls`, `ppt` or `stream`. */
+  fileType: FileType
+  /** The file's name with its extension (`测试视频.mp4`); for a file on disk, its own name when not given. */
+  fileName?: string
+  /** The length of audio (`opus`) or video (`mp4`) in milliseconds; without it the client cannot show the length. */
+  duration?: number
+  /** The file, 1 byte to 30 MB. */
+  file: FileInput
+}
+
+/** Send image request: an image to upload (for messages) and whom to send it to. */
+export interface SendImageRequest {
+  /** What kind of id `receive_id` is. */
+  receiveIdType: ReceiveIdType
+  /** The receiving user or chat. */
+  receiveId: string
+  /** The image (see `image`). */
+  image: FileInput
+  /** The message's deduplication key (a fresh one when not given). */
+  uuid?: string
+}
+
+/** Send file request: a file to upload and whom to send it to, as a `file`, `audio` (OPUS) or `media` (MP4) message by its type. */
+export interface SendFileRequest {
+  /** What kind of id `receive_id` is. */
+  receiveIdType: ReceiveIdType
+  /** The receiving user or chat. */
+  receiveId: string
+  /** The file (see `file`). */
+  file: FileInput
+  /** The file's name with its extension (a file on disk gives its own). */
+  fileName?: string
+  /** The file's type; when not given, `opus`, `mp4` and `pdf` are told by the content, `doc`, `xls`, `ppt` by the extension, and anything else is `stream`. */
+  fileType?: FileType
+  /** The length of audio or video in milliseconds. */
+  duration?: number
+  /** The message's deduplication key (a fresh one when not given). */
+  uuid?: string
+}
+
+/** Create app feed cards for any number of users, optionally with an avatar to upload. */
+export interface CreateAppFeedCardAllRequest {
+  /** What kind of id `user_ids` holds (the platform defaults to `open_id`). */
+  userIdType?: UserIdType
+  /** The card; its `biz_id`, when given, is the `biz_id` of every call. */
+  appFeedCard: AppFeedCard
+  /** The users who get the card, any number (repeats count once). */
+  userIds: string[]
+  /** An image to upload as the card's avatar (`image_type` `avatar`, at most 4096 × 4096) instead of giving `app_feed_card.avatar_key`. */
+  avatar?: FileInput
+}
+
+/** A campaign: one message for each of many receivers. */
+export interface CampaignRequest {
+  /** The campaign's id, 1 to 200 characters: give the same id to a rerun. */
+  campaignId: string
+  /** What kind of id the receivers are. */
+  receiveIdType: ReceiveIdType
+  /** The receivers, any number (repeats get one message). */
+  receiveIds: string[]
+  /** What `content` holds. */
+  msgType: MsgType
+  /** The message content, as send message takes it (a JSON object serialized to a string). */
+  content: string
+  /** A file that records each confirmed send, so that a rerun skips those receivers. */
+  journal?: string
+  /** Sends in flight at once, 1 to 256 (default 16); the quotas set the pace. */
+  concurrency?: number
+}
+
 /** The new card of a full update. */
 export interface CardJson {
   /** What `data` holds: always `card_json` (`type` on the wire). */
@@ -337,6 +436,58 @@ export interface CreateAppFeedCardResult {
   bizId: string
 }
 
+/** The result of an image upload (its `data`). */
+export interface UploadImageResult {
+  /** The image's key, for image messages, posts, cards and avatars. */
+  imageKey: string
+}
+
+/** The result of a file upload (its `data`). */
+export interface UploadFileResult {
+  /** The file's key, for file, audio and media messages. */
+  fileKey: string
+}
+
+/** The result of a batch to any audience: what every request gave, merged. */
+export interface BatchSendAllResult {
+  /** The id (`bm-…`) of each batch that was sent, in order: for recall and progress queries. */
+  messageIds: string[]
+  /** Department ids that were not valid, from every batch. */
+  invalidDepartmentIds: string[]
+  /** open_ids that were not valid, from every batch. */
+  invalidOpenIds: string[]
+  /** user_ids that were not valid, from every batch. */
+  invalidUserIds: string[]
+  /** union_ids that were not valid, from every batch. */
+  invalidUnionIds: string[]
+  /** Each batch that failed, with its ids and whether it may have been sent. */
+  failed: FailedBatch[]
+}
+
+/** The result of feed cards for any number of users: what every call gave, merged. */
+export interface CreateAppFeedCardAllResult {
+  /** The `biz_id` of each call that succeeded, in order (the card's own `biz_id` for every call when it has one; else one the platform assigned per call). */
+  bizIds: string[]
+  /** The users whose card could not be created, from every call. */
+  failedCards: FailedCard[]
+  /** Each call that failed, with its users and whether it may have created cards. */
+  failed: FailedFeedCards[]
+  /** The key of the uploaded avatar, when one was uploaded. */
+  avatarKey?: string
+}
+
+/** What a campaign did, per receiver. */
+export interface CampaignReport {
+  /** The campaign's id. */
+  campaignId: string
+  /** The receivers sent to, with their message (in the order given). */
+  sent: CampaignSent[]
+  /** The receivers whose send failed, with the error and whether it may have been sent (rerun the campaign to retry them: their `uuid` keeps them to one message). */
+  failed: CampaignFailure[]
+  /** The receivers not tried: the campaign stopped after a failure every send would share (credentials, permissions). Rerun the campaign once it is fixed. */
+  pending: string[]
+}
+
 /** The sender of a message. */
 export interface Sender {
   /** The sender's id, of kind `id_type`. */
@@ -379,6 +530,52 @@ export interface FailedCard {
   reason: string | number
 }
 
+/** A batch of a `BatchSendAllResult` that failed. It is never repeated automatically when it may have been sent: find out (recall or progress queries) before sending its ids again. */
+export interface FailedBatch {
+  /** Its departments. */
+  departmentIds: string[]
+  /** Its users by open_id. */
+  openIds: string[]
+  /** Its users by user_id. */
+  userIds: string[]
+  /** Its users by union_id. */
+  unionIds: string[]
+  /** Why it failed (the error's JSON form). */
+  error: unknown
+  /** Whether it may have been sent although it failed. */
+  maybeSent: boolean
+}
+
+/** A call of a `CreateAppFeedCardAllResult` that failed; never repeated automatically when it may have created cards. */
+export interface FailedFeedCards {
+  /** Its users. */
+  userIds: string[]
+  /** Why it failed (the error's JSON form). */
+  error: unknown
+  /** Whether it may have created cards although it failed. */
+  maybeSent: boolean
+}
+
+/** A receiver a campaign sent to. */
+export interface CampaignSent {
+  /** The receiver. */
+  receiveId: string
+  /** Its message. */
+  messageId: string
+  /** Whether an earlier run had sent it (found in the journal; no request was made). */
+  resumed: boolean
+}
+
+/** A receiver whose send failed. */
+export interface CampaignFailure {
+  /** The receiver. */
+  receiveId: string
+  /** Why it failed (the error's JSON form). */
+  error: unknown
+  /** Whether the message may have been sent although the call failed. */
+  maybeSent: boolean
+}
+
 /** Each call's request, by name. */
 export interface CallRequests {
   send_message: SendMessageRequest
@@ -393,6 +590,13 @@ export interface CallRequests {
   patch_card_element: PatchCardElementRequest
   delete_card_element: DeleteCardElementRequest
   create_app_feed_card: CreateAppFeedCardRequest
+  upload_image: UploadImageRequest
+  upload_file: UploadFileRequest
+  send_image: SendImageRequest
+  send_file: SendFileRequest
+  batch_send_all: BatchSendRequest
+  create_app_feed_card_all: CreateAppFeedCardAllRequest
+  send_campaign: CampaignRequest
 }
 
 /** Each call's result, by name. */
@@ -409,6 +613,13 @@ export interface CallResults {
   patch_card_element: CardOperationResult
   delete_card_element: CardOperationResult
   create_app_feed_card: CreateAppFeedCardResult
+  upload_image: UploadImageResult
+  upload_file: UploadFileResult
+  send_image: Message
+  send_file: Message
+  batch_send_all: BatchSendAllResult
+  create_app_feed_card_all: CreateAppFeedCardAllResult
+  send_campaign: CampaignReport
 }
 
 /** The operations of the registry, as methods of `Client`. */
@@ -477,6 +688,49 @@ export interface Operations {
   deleteCardElement(request: DeleteCardElementRequest): Promise<CardOperationResult>
   /** Creates an app feed card for up to 20 users (`POST /open-apis/im/v2/app_feed_card`). */
   createAppFeedCard(request: CreateAppFeedCardRequest): Promise<CreateAppFeedCardResult>
+  /**
+   * Uploads an image (`POST /open-apis/im/v1/images`, multipart) for image messages,
+   * posts, cards or avatars, and gives its `image_key`.
+   *
+   * The image is a path (streamed from disk) or bytes; its size, format (by its
+   * header) and resolution are checked before anything is sent. A repeat after a lost
+   * answer only leaves an unused key.
+   */
+  uploadImage(request: UploadImageRequest): Promise<UploadImageResult>
+  /**
+   * Uploads a file (`POST /open-apis/im/v1/files`, multipart) for file, audio (`opus`)
+   * or video (`mp4`) messages, and gives its `file_key`.
+   *
+   * The file is a path (streamed from disk) or bytes, at most 30 MB; its content must be
+   * what `file_type` says. A repeat after a lost answer only leaves an unused key.
+   */
+  uploadFile(request: UploadFileRequest): Promise<UploadFileResult>
+  /** Uploads an image and sends it to one receiver as an image message. */
+  sendImage(request: SendImageRequest): Promise<Message>
+  /**
+   * Uploads a file and sends it to one receiver as a file, audio (OPUS) or media (MP4)
+   * message, by its type (told from the content when not given).
+   */
+  sendFile(request: SendFileRequest): Promise<Message>
+  /**
+   * Sends one message to any number of users and departments: batches of at most 200
+   * ids per list, paced to the quota, with one result (every batch's message_id, the
+   * merged invalid ids, each failed batch with its ids and whether it may have been
+   * sent; such a batch is never repeated automatically).
+   */
+  batchSendAll(request: BatchSendRequest, options?: ProgressOptions): Promise<BatchSendAllResult>
+  /**
+   * Creates an app feed card for any number of users (calls of at most 20, the card's
+   * biz_id in each), optionally uploading its avatar first, with one result.
+   */
+  createAppFeedCardAll(request: CreateAppFeedCardAllRequest, options?: ProgressOptions): Promise<CreateAppFeedCardAllResult>
+  /**
+   * Sends one message to each of many receivers at the full documented pace, with a
+   * uuid per receiver derived from the campaign id, so that a rerun after a crash
+   * (within the platform's one-hour uuid window) sends each receiver exactly once; a
+   * journal file lets a rerun skip the receivers already sent.
+   */
+  sendCampaign(request: CampaignRequest, options?: ProgressOptions): Promise<CampaignReport>
 }
 
 /**

@@ -3,18 +3,25 @@
 
 /** The operations of the registry: the call name and the client's method name. */
 exports.OPERATIONS = [
-  { name: 'send_message', method: 'sendMessage' },
-  { name: 'reply_message', method: 'replyMessage' },
-  { name: 'batch_send', method: 'batchSend' },
-  { name: 'create_card', method: 'createCard' },
-  { name: 'update_card_settings', method: 'updateCardSettings' },
-  { name: 'update_card', method: 'updateCard' },
-  { name: 'update_card_element_content', method: 'updateCardElementContent' },
-  { name: 'create_card_elements', method: 'createCardElements' },
-  { name: 'update_card_element', method: 'updateCardElement' },
-  { name: 'patch_card_element', method: 'patchCardElement' },
-  { name: 'delete_card_element', method: 'deleteCardElement' },
-  { name: 'create_app_feed_card', method: 'createAppFeedCard' },
+  { name: 'send_message', method: 'sendMessage', progress: false },
+  { name: 'reply_message', method: 'replyMessage', progress: false },
+  { name: 'batch_send', method: 'batchSend', progress: false },
+  { name: 'create_card', method: 'createCard', progress: false },
+  { name: 'update_card_settings', method: 'updateCardSettings', progress: false },
+  { name: 'update_card', method: 'updateCard', progress: false },
+  { name: 'update_card_element_content', method: 'updateCardElementContent', progress: false },
+  { name: 'create_card_elements', method: 'createCardElements', progress: false },
+  { name: 'update_card_element', method: 'updateCardElement', progress: false },
+  { name: 'patch_card_element', method: 'patchCardElement', progress: false },
+  { name: 'delete_card_element', method: 'deleteCardElement', progress: false },
+  { name: 'create_app_feed_card', method: 'createAppFeedCard', progress: false },
+  { name: 'upload_image', method: 'uploadImage', progress: false },
+  { name: 'upload_file', method: 'uploadFile', progress: false },
+  { name: 'send_image', method: 'sendImage', progress: false },
+  { name: 'send_file', method: 'sendFile', progress: false },
+  { name: 'batch_send_all', method: 'batchSendAll', progress: true },
+  { name: 'create_app_feed_card_all', method: 'createAppFeedCardAll', progress: true },
+  { name: 'send_campaign', method: 'sendCampaign', progress: true },
 ]
 
 /** The error kinds: the kind, its class, the parent class and other names of the class. */
@@ -33,4 +40,4 @@ exports.ERROR_KINDS = [
 ]
 
 /** Keys whose values are the platform's own JSON (content, cards, free maps): never renamed. */
-exports.OPAQUE_KEYS = ['action_map', 'card', 'content', 'data', 'element', 'elements', 'partial_element', 'settings']
+exports.OPAQUE_KEYS = ['action_map', 'card', 'content', 'data', 'element', 'elements', 'error', 'partial_element', 'settings']

@@ -15,6 +15,7 @@ import type {
   MsgType,
   Open,
   Operations,
+  ProgressOptions,
   ReceiveIdType,
   SendMessageRequest,
 } from './generated'
@@ -325,13 +326,13 @@ export interface Client extends Operations {}
 
 export class Client {
   constructor(options: ClientOptions)
-  /** Runs a call by name with its flat request. */
-  call<N extends CallName>(name: N, request: CallRequests[N]): Promise<CallResults[N]>
+  /** Runs a call by name with its flat request (files as paths or bytes); `options.progress` for the calls to many receivers. */
+  call<N extends CallName>(name: N, request: CallRequests[N], options?: ProgressOptions): Promise<CallResults[N]>
   /** Sends a `Content` built with `content.*` or a builder. */
   send(receiveIdType: ReceiveIdType, receiveId: string, message: Content, extra?: SendExtra): Promise<Message>
   sendText(receiveIdType: ReceiveIdType, receiveId: string, text: string, extra?: SendExtra): Promise<Message>
   sendPost(receiveIdType: ReceiveIdType, receiveId: string, locales: PostLocales | Content, extra?: SendExtra): Promise<Message>
-  sendImage(receiveIdType: ReceiveIdType, receiveId: string, imageKey: string, extra?: SendExtra): Promise<Message>
+  sendImageKey(receiveIdType: ReceiveIdType, receiveId: string, imageKey: string, extra?: SendExtra): Promise<Message>
   /** Sends a card: a `Card`, a card JSON object, or a card entity (`{cardId}`). */
   sendCard(
     receiveIdType: ReceiveIdType,

@@ -28,6 +28,7 @@ function camelKey(key) {
 }
 
 function convertKeys(value, rename) {
+  if (value instanceof Uint8Array) return value
   if (Array.isArray(value)) return value.map((item) => convertKeys(item, rename))
   if (value && typeof value.toJSON === 'function' && !(value instanceof Date)) {
     return convertKeys(value.toJSON(), rename)
@@ -76,6 +77,17 @@ function checkDepth(fields, path = '') {
 /** A builder's JSON (it has `toJSON`), or the value itself. */
 function jsonValue(value) {
   return value && typeof value.toJSON === 'function' ? value.toJSON() : value
+}
+
+/** `value` with each `Uint8Array` (a `Buffer` too) moved to `buffers` as `{buffer: i}`. */
+function withBuffers(value, buffers) {
+  if (value instanceof Uint8Array) {
+    buffers.push(Buffer.from(value.buffer, value.byteOffset, value.byteLength))
+    return { buffer: buffers.length - 1 }
+  }
+  if (Array.isArray(value)) return value.map((item) => withBuffers(item, buffers))
+  if (!isPlainObject(value)) return value
+  return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, withBuffers(item, buffers)]))
 }
 
 /** `{receiveIdType: 'open_id'}` -> `{receive_id_type: 'open_id'}`, deeply (content and cards kept). */
@@ -477,11 +489,19 @@ class Client {
     this._native = native_(() => new native.NativeClient(JSON.stringify(raw)))
   }
 
-  /** Runs a call by name (`send_message`, `reply_message`, …: see `CALLS`) with its flat request. */
-  async call(name, request) {
+  /**
+   * Runs a call by name (`send_message`, `upload_image`, `send_campaign`, …: see `CALLS`) with
+   * its flat request; files are paths or bytes (`Buffer`, `Uint8Array`). `options.progress`
+   * is called with `{total, done, sent, failed}` by the calls to many receivers.
+   */
+  async call(name, request, options = {}) {
     checkDepth(request ?? {})
-    const requestJson = JSON.stringify(toSnake(request ?? {}))
-    const answer = JSON.parse(await this._native.callJson(name, requestJson))
+    const buffers = []
+    const requestJson = JSON.stringify(withBuffers(toSnake(request ?? {}), buffers))
+    const progress = options.progress
+    if (progress !== undefined && typeof progress !== 'function') throw new TypeError('options.progress must be a function')
+    const report = progress && ((text) => progress(JSON.parse(text)))
+    const answer = JSON.parse(await this._native.callJson(name, requestJson, buffers, report))
     if (answer.error) throw larkError(answer.error)
     return toCamel(answer.ok)
   }
@@ -503,8 +523,8 @@ class Client {
     return this.send(receiveIdType, receiveId, message, extra)
   }
 
-  /** Sends an image by `image_key`. */
-  sendImage(receiveIdType, receiveId, imageKey, extra) {
+  /** Sends an image by `image_key` (to upload and send an image, use `sendImage`). */
+  sendImageKey(receiveIdType, receiveId, imageKey, extra) {
     return this.send(receiveIdType, receiveId, content.image(imageKey), extra)
   }
 
@@ -595,11 +615,11 @@ Client.prototype.streamCard = async function (options) {
   return new CardStream(stream, ids)
 }
 
-// The operations of the registry, each a `call` of its name.
+// The operations of the registry and the flows, each a `call` of its name.
 for (const { name, method } of generated.OPERATIONS) {
   Object.defineProperty(Client.prototype, method, {
-    value: function (request) {
-      return this.call(name, request)
+    value: function (request, options) {
+      return this.call(name, request, options)
     },
     writable: true,
     configurable: true,

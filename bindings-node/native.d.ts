@@ -42,10 +42,13 @@ export declare class NativeClient {
   /** Builds the client; throws the core's error JSON for bad options. */
   constructor(optionsJson: string)
   /**
-   * Runs the call `name` with its flat request (JSON, snake_case) on the core's runtime.
+   * Runs the call `name` with its flat request (JSON, snake_case) on the core's runtime,
+   * with the byte buffers the request names (`{"buffer": i}`, copied now) and, for the
+   * calls that report progress, `progress` called on the JS thread with the progress as
+   * JSON text (`{"total", "done", "sent", "failed"}`).
    * The promise resolves to `{"ok": result}` or `{"error": coreErrorJson}` as JSON text.
    */
-  callJson(name: string, requestJson: string): Promise<string>
+  callJson(name: string, requestJson: string, buffers?: Array<Buffer> | undefined | null, progress?: (progress: string) => void): Promise<string>
   /** Hands a store app the `app_ticket` the platform pushed. */
   setAppTicket(ticket: string): void
 }

@@ -153,6 +153,49 @@ typedef void (*larkmsg_callback)(void *user_data,
                                  char *response_json,
                                  larkmsg_error *error);
 
+/**
+ * How far a call to many receivers is, counted in receivers.
+ */
+typedef struct {
+  /**
+   * Receivers in the call.
+   */
+  uint64_t total;
+  /**
+   * Receivers whose request is finished.
+   */
+  uint64_t done;
+  /**
+   * Receivers whose request succeeded.
+   */
+  uint64_t sent;
+  /**
+   * Receivers whose request failed.
+   */
+  uint64_t failed;
+} larkmsg_progress;
+
+/**
+ * Called after each request of a call to many receivers, one call at a time, with the
+ * caller's `user_data` and the progress (valid only during the call).
+ */
+typedef void (*larkmsg_progress_callback)(void *user_data, const larkmsg_progress *progress);
+
+/**
+ * Bytes handed to a call: a file to upload that the request names as `{"buffer": i}`
+ * (`i` is its index in the array). The library copies them before the call returns.
+ */
+typedef struct {
+  /**
+   * The first byte (may be NULL when `len` is 0).
+   */
+  const uint8_t *data;
+  /**
+   * The number of bytes.
+   */
+  size_t len;
+} larkmsg_buffer;
+
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
@@ -221,10 +264,10 @@ larkmsg_result larkmsg_client_set_app_ticket(const larkmsg_client *client,
                                              larkmsg_error **error_out);
 
 /**
- * Runs the call named `call` (`"send_message"`, `"batch_send"`, `"create_card"` or
- * `"create_app_feed_card"`) with its request, blocking the calling thread until it is
- * done. The request is validated first: a broken rule is `LARKMSG_RESULT_INVALID_ARGUMENT`
- * and nothing is sent.
+ * Runs the call named `call` (an operation such as `"send_message"` or `"upload_image"`,
+ * or a flow such as `"send_image"`; see the per-call functions) with its request,
+ * blocking the calling thread until it is done. The request is validated first: a broken
+ * rule is `LARKMSG_RESULT_INVALID_ARGUMENT` and nothing is sent.
  *
  * Ownership: on success `*response_out` receives the response data as JSON, freed with
  * `larkmsg_string_free`. Must not be called from a `larkmsg_callback`.
@@ -865,6 +908,268 @@ larkmsg_result larkmsg_create_app_feed_card_async(const larkmsg_client *client,
                                                   larkmsg_callback callback,
                                                   void *user_data,
                                                   larkmsg_error **error_out);
+
+/**
+ * Uploads an image (`POST /open-apis/im/v1/images`, multipart) for image messages,
+ * posts, cards or avatars, and gives its `image_key`.
+ *
+ * The image is a path (streamed from disk) or bytes; its size, format (by its
+ * header) and resolution are checked before anything is sent. A repeat after a lost
+ * answer only leaves an unused key.
+ *
+ * Blocking: `request_json` is the call's flat request (`UploadImageRequest`; path and query parameters
+ * next to the body fields), `*response_out` receives its result (`UploadImageResult`) as JSON.
+ *
+ * Ownership: on success `*response_out` receives JSON freed with `larkmsg_string_free`.
+ * Must not be called from a `larkmsg_callback`.
+ *
+ * # Safety
+ * As `larkmsg_call`.
+ */
+larkmsg_result larkmsg_upload_image(const larkmsg_client *client,
+                                    const char *request_json,
+                                    char **response_out,
+                                    larkmsg_error **error_out);
+
+/**
+ * `larkmsg_upload_image` without blocking; the callback gets the outcome (see
+ * `larkmsg_call_async`).
+ *
+ * # Safety
+ * As `larkmsg_call_async`.
+ */
+larkmsg_result larkmsg_upload_image_async(const larkmsg_client *client,
+                                          const char *request_json,
+                                          larkmsg_callback callback,
+                                          void *user_data,
+                                          larkmsg_error **error_out);
+
+/**
+ * Uploads a file (`POST /open-apis/im/v1/files`, multipart) for file, audio (`opus`)
+ * or video (`mp4`) messages, and gives its `file_key`.
+ *
+ * The file is a path (streamed from disk) or bytes, at most 30 MB; its content must be
+ * what `file_type` says. A repeat after a lost answer only leaves an unused key.
+ *
+ * Blocking: `request_json` is the call's flat request (`UploadFileRequest`; path and query parameters
+ * next to the body fields), `*response_out` receives its result (`UploadFileResult`) as JSON.
+ *
+ * Ownership: on success `*response_out` receives JSON freed with `larkmsg_string_free`.
+ * Must not be called from a `larkmsg_callback`.
+ *
+ * # Safety
+ * As `larkmsg_call`.
+ */
+larkmsg_result larkmsg_upload_file(const larkmsg_client *client,
+                                   const char *request_json,
+                                   char **response_out,
+                                   larkmsg_error **error_out);
+
+/**
+ * `larkmsg_upload_file` without blocking; the callback gets the outcome (see
+ * `larkmsg_call_async`).
+ *
+ * # Safety
+ * As `larkmsg_call_async`.
+ */
+larkmsg_result larkmsg_upload_file_async(const larkmsg_client *client,
+                                         const char *request_json,
+                                         larkmsg_callback callback,
+                                         void *user_data,
+                                         larkmsg_error **error_out);
+
+/**
+ * Uploads an image and sends it to one receiver as an image message.
+ *
+ * Blocking: `request_json` is the call's flat request (`SendImageRequest`; path and query parameters
+ * next to the body fields), `*response_out` receives its result (`Message`) as JSON.
+ *
+ * Ownership: on success `*response_out` receives JSON freed with `larkmsg_string_free`.
+ * Must not be called from a `larkmsg_callback`.
+ *
+ * # Safety
+ * As `larkmsg_call`.
+ */
+larkmsg_result larkmsg_send_image(const larkmsg_client *client,
+                                  const char *request_json,
+                                  char **response_out,
+                                  larkmsg_error **error_out);
+
+/**
+ * `larkmsg_send_image` without blocking; the callback gets the outcome (see
+ * `larkmsg_call_async`).
+ *
+ * # Safety
+ * As `larkmsg_call_async`.
+ */
+larkmsg_result larkmsg_send_image_async(const larkmsg_client *client,
+                                        const char *request_json,
+                                        larkmsg_callback callback,
+                                        void *user_data,
+                                        larkmsg_error **error_out);
+
+/**
+ * Uploads a file and sends it to one receiver as a file, audio (OPUS) or media (MP4)
+ * message, by its type (told from the content when not given).
+ *
+ * Blocking: `request_json` is the call's flat request (`SendFileRequest`; path and query parameters
+ * next to the body fields), `*response_out` receives its result (`Message`) as JSON.
+ *
+ * Ownership: on success `*response_out` receives JSON freed with `larkmsg_string_free`.
+ * Must not be called from a `larkmsg_callback`.
+ *
+ * # Safety
+ * As `larkmsg_call`.
+ */
+larkmsg_result larkmsg_send_file(const larkmsg_client *client,
+                                 const char *request_json,
+                                 char **response_out,
+                                 larkmsg_error **error_out);
+
+/**
+ * `larkmsg_send_file` without blocking; the callback gets the outcome (see
+ * `larkmsg_call_async`).
+ *
+ * # Safety
+ * As `larkmsg_call_async`.
+ */
+larkmsg_result larkmsg_send_file_async(const larkmsg_client *client,
+                                       const char *request_json,
+                                       larkmsg_callback callback,
+                                       void *user_data,
+                                       larkmsg_error **error_out);
+
+/**
+ * Sends one message to any number of users and departments: batches of at most 200
+ * ids per list, paced to the quota, with one result (every batch's message_id, the
+ * merged invalid ids, each failed batch with its ids and whether it may have been
+ * sent; such a batch is never repeated automatically).
+ *
+ * Blocking: `request_json` is the call's request (`BatchSendRequest`), `*response_out` receives its result (`BatchSendAllResult`) as JSON.
+ * `progress` (may be NULL) is called on the calling thread, with `user_data`, after each request.
+ *
+ * Ownership: on success `*response_out` receives JSON freed with `larkmsg_string_free`.
+ * Must not be called from a `larkmsg_callback`.
+ *
+ * # Safety
+ * As `larkmsg_call_ex`.
+ */
+larkmsg_result larkmsg_batch_send_all(const larkmsg_client *client,
+                                      const char *request_json,
+                                      larkmsg_progress_callback progress,
+                                      void *user_data,
+                                      char **response_out,
+                                      larkmsg_error **error_out);
+
+/**
+ * `larkmsg_batch_send_all` without blocking: `progress` (may be NULL) is called from a runtime
+ * thread, one report at a time, and `callback` once with the outcome, both with `user_data`.
+ *
+ * # Safety
+ * As `larkmsg_call_async`.
+ */
+larkmsg_result larkmsg_batch_send_all_async(const larkmsg_client *client,
+                                            const char *request_json,
+                                            larkmsg_progress_callback progress,
+                                            larkmsg_callback callback,
+                                            void *user_data,
+                                            larkmsg_error **error_out);
+
+/**
+ * Creates an app feed card for any number of users (calls of at most 20, the card's
+ * biz_id in each), optionally uploading its avatar first, with one result.
+ *
+ * Blocking: `request_json` is the call's request (`CreateAppFeedCardAllRequest`), `*response_out` receives its result (`CreateAppFeedCardAllResult`) as JSON.
+ * `progress` (may be NULL) is called on the calling thread, with `user_data`, after each request.
+ *
+ * Ownership: on success `*response_out` receives JSON freed with `larkmsg_string_free`.
+ * Must not be called from a `larkmsg_callback`.
+ *
+ * # Safety
+ * As `larkmsg_call_ex`.
+ */
+larkmsg_result larkmsg_create_app_feed_card_all(const larkmsg_client *client,
+                                                const char *request_json,
+                                                larkmsg_progress_callback progress,
+                                                void *user_data,
+                                                char **response_out,
+                                                larkmsg_error **error_out);
+
+/**
+ * `larkmsg_create_app_feed_card_all` without blocking: `progress` (may be NULL) is called from a runtime
+ * thread, one report at a time, and `callback` once with the outcome, both with `user_data`.
+ *
+ * # Safety
+ * As `larkmsg_call_async`.
+ */
+larkmsg_result larkmsg_create_app_feed_card_all_async(const larkmsg_client *client,
+                                                      const char *request_json,
+                                                      larkmsg_progress_callback progress,
+                                                      larkmsg_callback callback,
+                                                      void *user_data,
+                                                      larkmsg_error **error_out);
+
+/**
+ * Sends one message to each of many receivers at the full documented pace, with a
+ * uuid per receiver derived from the campaign id, so that a rerun after a crash
+ * (within the platform's one-hour uuid window) sends each receiver exactly once; a
+ * journal file lets a rerun skip the receivers already sent.
+ *
+ * Blocking: `request_json` is the call's request (`CampaignRequest`), `*response_out` receives its result (`CampaignReport`) as JSON.
+ * `progress` (may be NULL) is called on the calling thread, with `user_data`, after each request.
+ *
+ * Ownership: on success `*response_out` receives JSON freed with `larkmsg_string_free`.
+ * Must not be called from a `larkmsg_callback`.
+ *
+ * # Safety
+ * As `larkmsg_call_ex`.
+ */
+larkmsg_result larkmsg_send_campaign(const larkmsg_client *client,
+                                     const char *request_json,
+                                     larkmsg_progress_callback progress,
+                                     void *user_data,
+                                     char **response_out,
+                                     larkmsg_error **error_out);
+
+/**
+ * `larkmsg_send_campaign` without blocking: `progress` (may be NULL) is called from a runtime
+ * thread, one report at a time, and `callback` once with the outcome, both with `user_data`.
+ *
+ * # Safety
+ * As `larkmsg_call_async`.
+ */
+larkmsg_result larkmsg_send_campaign_async(const larkmsg_client *client,
+                                           const char *request_json,
+                                           larkmsg_progress_callback progress,
+                                           larkmsg_callback callback,
+                                           void *user_data,
+                                           larkmsg_error **error_out);
+
+/**
+ * Runs the call named `call` as `larkmsg_call` does, with `buffer_count` byte buffers
+ * the request names as `{"buffer": i}` (e.g. `{"image_type": "message", "image":
+ * {"buffer": 0}}` for `upload_image`) and, for a call that reports progress, `progress`
+ * (may be NULL) called on the calling thread with `user_data` after each request.
+ *
+ * Ownership: the buffers are copied before this returns; on success `*response_out`
+ * receives the result as JSON, freed with `larkmsg_string_free`. Must not be called from
+ * a `larkmsg_callback`.
+ *
+ * # Safety
+ * `client` is NULL or a live client; `call` and `request_json` are NULL or NUL-terminated
+ * strings; `buffers` is NULL (with `buffer_count` 0) or points to `buffer_count` buffers
+ * whose `data` is readable for `len` bytes; `response_out` and `error_out` are NULL or
+ * valid for writing.
+ */
+larkmsg_result larkmsg_call_ex(const larkmsg_client *client,
+                               const char *call,
+                               const char *request_json,
+                               const larkmsg_buffer *buffers,
+                               size_t buffer_count,
+                               larkmsg_progress_callback progress,
+                               void *user_data,
+                               char **response_out,
+                               larkmsg_error **error_out);
 
 /**
  * Stops the library's shared runtime and joins its threads (waiting up to 5 seconds for

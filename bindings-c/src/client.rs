@@ -5,7 +5,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::ptr;
 
 use larkmsg_core::content::TextContent;
-use larkmsg_core::{Client, ClientOptions, Error, MessageContent, runtime};
+use larkmsg_core::{CallExtras, Client, ClientOptions, Error, MessageContent, runtime};
 use serde_json::{Value, json};
 
 use crate::error::larkmsg_error;
@@ -140,18 +140,27 @@ pub(crate) unsafe fn call_blocking(
 ) -> larkmsg_result {
     // SAFETY: forwarded contract.
     unsafe {
-        run_blocking(client, || Ok(name), || json_arg(request_json, "request_json"), response_out, error_out)
+        run_blocking(
+            client,
+            || Ok(name),
+            || json_arg(request_json, "request_json"),
+            CallExtras::default,
+            response_out,
+            error_out,
+        )
     }
 }
 
-/// Runs a call blocking and writes the response JSON to `response_out`.
+/// Runs a call blocking (with its buffers and progress callback) and writes the response
+/// JSON to `response_out`.
 ///
 /// # Safety
 /// As the exported blocking calls.
-unsafe fn run_blocking(
+pub(crate) unsafe fn run_blocking(
     client: *const larkmsg_client,
     call: impl FnOnce() -> Result<&'static str, Error>,
     request: impl FnOnce() -> Result<Value, Error>,
+    extras: impl FnOnce() -> CallExtras,
     response_out: *mut *mut c_char,
     error_out: *mut *mut larkmsg_error,
 ) -> larkmsg_result {
@@ -161,7 +170,7 @@ unsafe fn run_blocking(
         let client = unsafe { client_arg(client) }?;
         let call = call()?;
         let request = request()?;
-        let response = runtime::block_on(client.call_json(call, request))??;
+        let response = runtime::block_on(client.call_json_with(call, request, extras()))??;
         let text = string_out(response.to_string())?;
         // SAFETY: checked non-NULL above; writable per the contract.
         unsafe { write_out(response_out, text) };
@@ -169,10 +178,10 @@ unsafe fn run_blocking(
     })
 }
 
-/// Runs the call named `call` (`"send_message"`, `"batch_send"`, `"create_card"` or
-/// `"create_app_feed_card"`) with its request, blocking the calling thread until it is
-/// done. The request is validated first: a broken rule is `LARKMSG_RESULT_INVALID_ARGUMENT`
-/// and nothing is sent.
+/// Runs the call named `call` (an operation such as `"send_message"` or `"upload_image"`,
+/// or a flow such as `"send_image"`; see the per-call functions) with its request,
+/// blocking the calling thread until it is done. The request is validated first: a broken
+/// rule is `LARKMSG_RESULT_INVALID_ARGUMENT` and nothing is sent.
 ///
 /// Ownership: on success `*response_out` receives the response data as JSON, freed with
 /// `larkmsg_string_free`. Must not be called from a `larkmsg_callback`.
@@ -194,6 +203,7 @@ pub unsafe extern "C" fn larkmsg_call(
             client,
             || call_name(str_arg(call, "call")?),
             || json_arg(request_json, "request_json"),
+            CallExtras::default,
             response_out,
             error_out,
         )
@@ -245,6 +255,7 @@ pub unsafe extern "C" fn larkmsg_send_text(
             client,
             || Ok("send_message"),
             || text_request(receive_id_type, receive_id, text),
+            CallExtras::default,
             response_out,
             error_out,
         )
@@ -298,18 +309,28 @@ pub(crate) unsafe fn call_async(
 ) -> larkmsg_result {
     // SAFETY: forwarded contract.
     unsafe {
-        run_async(client, name, || json_arg(request_json, "request_json"), callback, user_data, error_out)
+        run_async(
+            client,
+            name,
+            || json_arg(request_json, "request_json"),
+            CallExtras::default,
+            callback,
+            user_data,
+            error_out,
+        )
     }
 }
 
-/// Starts a call on the shared runtime; the callback gets its outcome.
+/// Starts a call (with its buffers and progress callback) on the shared runtime; the
+/// callback gets its outcome.
 ///
 /// # Safety
 /// As the exported asynchronous calls.
-unsafe fn run_async(
+pub(crate) unsafe fn run_async(
     client: *const larkmsg_client,
     call: &'static str,
     request: impl FnOnce() -> Result<Value, Error>,
+    extras: impl FnOnce() -> CallExtras,
     callback: larkmsg_callback,
     user_data: *mut c_void,
     error_out: *mut *mut larkmsg_error,
@@ -321,19 +342,22 @@ unsafe fn run_async(
         // SAFETY: forwarded contract.
         let client = unsafe { client_arg(client) }?.clone();
         let request = request()?;
+        let extras = extras();
         let completion = Completion { callback, user_data };
         // Even a panic inside the call reaches the callback (as LARKMSG_RESULT_INTERNAL).
-        runtime::spawn_settled(async move { client.call_json(call, request).await }, move |outcome| {
-            completion.complete(outcome)
-        })?;
+        runtime::spawn_settled(
+            async move { client.call_json_with(call, request, extras).await },
+            move |outcome| completion.complete(outcome),
+        )?;
         Ok(())
     })
 }
 
-/// The name of a call as a static string, or an error for an unknown one.
-fn call_name(name: &str) -> Result<&'static str, Error> {
-    larkmsg_core::Endpoint::from_name(name).map(larkmsg_core::Endpoint::name).ok_or_else(|| {
-        let known: Vec<&str> = larkmsg_core::Endpoint::ALL.iter().map(|endpoint| endpoint.name()).collect();
+/// The name of a call (an operation or a flow) as a static string, or an error for an
+/// unknown one.
+pub(crate) fn call_name(name: &str) -> Result<&'static str, Error> {
+    larkmsg_core::call_names().find(|known| *known == name).ok_or_else(|| {
+        let known: Vec<&str> = larkmsg_core::call_names().collect();
         crate::ffi::invalid("call", &format!("{name:?} is unknown; expected one of {}", known.join(", ")))
     })
 }
@@ -371,7 +395,15 @@ pub unsafe extern "C" fn larkmsg_call_async(
     }
     // SAFETY: forwarded contract.
     unsafe {
-        run_async(client, name, || json_arg(request_json, "request_json"), callback, user_data, error_out)
+        run_async(
+            client,
+            name,
+            || json_arg(request_json, "request_json"),
+            CallExtras::default,
+            callback,
+            user_data,
+            error_out,
+        )
     }
 }
 
@@ -396,6 +428,7 @@ pub unsafe extern "C" fn larkmsg_send_text_async(
             client,
             "send_message",
             || text_request(receive_id_type, receive_id, text),
+            CallExtras::default,
             callback,
             user_data,
             error_out,

@@ -7,6 +7,7 @@ use std::ffi::{c_char, c_void};
 
 use crate::client::{call_async, call_blocking, larkmsg_callback, larkmsg_client};
 use crate::error::larkmsg_error;
+use crate::progress::{call_async_with_progress, call_blocking_with_progress, larkmsg_progress_callback};
 use crate::result::larkmsg_result;
 
 /// Sends a message to one user or chat (`POST /open-apis/im/v1/messages`).
@@ -483,4 +484,356 @@ pub unsafe extern "C" fn larkmsg_create_app_feed_card_async(
 ) -> larkmsg_result {
     // SAFETY: forwarded contract.
     unsafe { call_async(client, "create_app_feed_card", request_json, callback, user_data, error_out) }
+}
+
+/// Uploads an image (`POST /open-apis/im/v1/images`, multipart) for image messages,
+/// posts, cards or avatars, and gives its `image_key`.
+///
+/// The image is a path (streamed from disk) or bytes; its size, format (by its
+/// header) and resolution are checked before anything is sent. A repeat after a lost
+/// answer only leaves an unused key.
+///
+/// Blocking: `request_json` is the call's flat request (`UploadImageRequest`; path and query parameters
+/// next to the body fields), `*response_out` receives its result (`UploadImageResult`) as JSON.
+///
+/// Ownership: on success `*response_out` receives JSON freed with `larkmsg_string_free`.
+/// Must not be called from a `larkmsg_callback`.
+///
+/// # Safety
+/// As `larkmsg_call`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn larkmsg_upload_image(
+    client: *const larkmsg_client,
+    request_json: *const c_char,
+    response_out: *mut *mut c_char,
+    error_out: *mut *mut larkmsg_error,
+) -> larkmsg_result {
+    // SAFETY: forwarded contract.
+    unsafe { call_blocking(client, "upload_image", request_json, response_out, error_out) }
+}
+
+/// `larkmsg_upload_image` without blocking; the callback gets the outcome (see
+/// `larkmsg_call_async`).
+///
+/// # Safety
+/// As `larkmsg_call_async`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn larkmsg_upload_image_async(
+    client: *const larkmsg_client,
+    request_json: *const c_char,
+    callback: larkmsg_callback,
+    user_data: *mut c_void,
+    error_out: *mut *mut larkmsg_error,
+) -> larkmsg_result {
+    // SAFETY: forwarded contract.
+    unsafe { call_async(client, "upload_image", request_json, callback, user_data, error_out) }
+}
+
+/// Uploads a file (`POST /open-apis/im/v1/files`, multipart) for file, audio (`opus`)
+/// or video (`mp4`) messages, and gives its `file_key`.
+///
+/// The file is a path (streamed from disk) or bytes, at most 30 MB; its content must be
+/// what `file_type` says. A repeat after a lost answer only leaves an unused key.
+///
+/// Blocking: `request_json` is the call's flat request (`UploadFileRequest`; path and query parameters
+/// next to the body fields), `*response_out` receives its result (`UploadFileResult`) as JSON.
+///
+/// Ownership: on success `*response_out` receives JSON freed with `larkmsg_string_free`.
+/// Must not be called from a `larkmsg_callback`.
+///
+/// # Safety
+/// As `larkmsg_call`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn larkmsg_upload_file(
+    client: *const larkmsg_client,
+    request_json: *const c_char,
+    response_out: *mut *mut c_char,
+    error_out: *mut *mut larkmsg_error,
+) -> larkmsg_result {
+    // SAFETY: forwarded contract.
+    unsafe { call_blocking(client, "upload_file", request_json, response_out, error_out) }
+}
+
+/// `larkmsg_upload_file` without blocking; the callback gets the outcome (see
+/// `larkmsg_call_async`).
+///
+/// # Safety
+/// As `larkmsg_call_async`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn larkmsg_upload_file_async(
+    client: *const larkmsg_client,
+    request_json: *const c_char,
+    callback: larkmsg_callback,
+    user_data: *mut c_void,
+    error_out: *mut *mut larkmsg_error,
+) -> larkmsg_result {
+    // SAFETY: forwarded contract.
+    unsafe { call_async(client, "upload_file", request_json, callback, user_data, error_out) }
+}
+
+/// Uploads an image and sends it to one receiver as an image message.
+///
+/// Blocking: `request_json` is the call's flat request (`SendImageRequest`; path and query parameters
+/// next to the body fields), `*response_out` receives its result (`Message`) as JSON.
+///
+/// Ownership: on success `*response_out` receives JSON freed with `larkmsg_string_free`.
+/// Must not be called from a `larkmsg_callback`.
+///
+/// # Safety
+/// As `larkmsg_call`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn larkmsg_send_image(
+    client: *const larkmsg_client,
+    request_json: *const c_char,
+    response_out: *mut *mut c_char,
+    error_out: *mut *mut larkmsg_error,
+) -> larkmsg_result {
+    // SAFETY: forwarded contract.
+    unsafe { call_blocking(client, "send_image", request_json, response_out, error_out) }
+}
+
+/// `larkmsg_send_image` without blocking; the callback gets the outcome (see
+/// `larkmsg_call_async`).
+///
+/// # Safety
+/// As `larkmsg_call_async`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn larkmsg_send_image_async(
+    client: *const larkmsg_client,
+    request_json: *const c_char,
+    callback: larkmsg_callback,
+    user_data: *mut c_void,
+    error_out: *mut *mut larkmsg_error,
+) -> larkmsg_result {
+    // SAFETY: forwarded contract.
+    unsafe { call_async(client, "send_image", request_json, callback, user_data, error_out) }
+}
+
+/// Uploads a file and sends it to one receiver as a file, audio (OPUS) or media (MP4)
+/// message, by its type (told from the content when not given).
+///
+/// Blocking: `request_json` is the call's flat request (`SendFileRequest`; path and query parameters
+/// next to the body fields), `*response_out` receives its result (`Message`) as JSON.
+///
+/// Ownership: on success `*response_out` receives JSON freed with `larkmsg_string_free`.
+/// Must not be called from a `larkmsg_callback`.
+///
+/// # Safety
+/// As `larkmsg_call`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn larkmsg_send_file(
+    client: *const larkmsg_client,
+    request_json: *const c_char,
+    response_out: *mut *mut c_char,
+    error_out: *mut *mut larkmsg_error,
+) -> larkmsg_result {
+    // SAFETY: forwarded contract.
+    unsafe { call_blocking(client, "send_file", request_json, response_out, error_out) }
+}
+
+/// `larkmsg_send_file` without blocking; the callback gets the outcome (see
+/// `larkmsg_call_async`).
+///
+/// # Safety
+/// As `larkmsg_call_async`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn larkmsg_send_file_async(
+    client: *const larkmsg_client,
+    request_json: *const c_char,
+    callback: larkmsg_callback,
+    user_data: *mut c_void,
+    error_out: *mut *mut larkmsg_error,
+) -> larkmsg_result {
+    // SAFETY: forwarded contract.
+    unsafe { call_async(client, "send_file", request_json, callback, user_data, error_out) }
+}
+
+/// Sends one message to any number of users and departments: batches of at most 200
+/// ids per list, paced to the quota, with one result (every batch's message_id, the
+/// merged invalid ids, each failed batch with its ids and whether it may have been
+/// sent; such a batch is never repeated automatically).
+///
+/// Blocking: `request_json` is the call's request (`BatchSendRequest`), `*response_out` receives its result (`BatchSendAllResult`) as JSON.
+/// `progress` (may be NULL) is called on the calling thread, with `user_data`, after each request.
+///
+/// Ownership: on success `*response_out` receives JSON freed with `larkmsg_string_free`.
+/// Must not be called from a `larkmsg_callback`.
+///
+/// # Safety
+/// As `larkmsg_call_ex`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn larkmsg_batch_send_all(
+    client: *const larkmsg_client,
+    request_json: *const c_char,
+    progress: larkmsg_progress_callback,
+    user_data: *mut c_void,
+    response_out: *mut *mut c_char,
+    error_out: *mut *mut larkmsg_error,
+) -> larkmsg_result {
+    // SAFETY: forwarded contract.
+    unsafe {
+        call_blocking_with_progress(
+            client,
+            "batch_send_all",
+            request_json,
+            progress,
+            user_data,
+            response_out,
+            error_out,
+        )
+    }
+}
+
+/// `larkmsg_batch_send_all` without blocking: `progress` (may be NULL) is called from a runtime
+/// thread, one report at a time, and `callback` once with the outcome, both with `user_data`.
+///
+/// # Safety
+/// As `larkmsg_call_async`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn larkmsg_batch_send_all_async(
+    client: *const larkmsg_client,
+    request_json: *const c_char,
+    progress: larkmsg_progress_callback,
+    callback: larkmsg_callback,
+    user_data: *mut c_void,
+    error_out: *mut *mut larkmsg_error,
+) -> larkmsg_result {
+    // SAFETY: forwarded contract.
+    unsafe {
+        call_async_with_progress(
+            client,
+            "batch_send_all",
+            request_json,
+            progress,
+            callback,
+            user_data,
+            error_out,
+        )
+    }
+}
+
+/// Creates an app feed card for any number of users (calls of at most 20, the card's
+/// biz_id in each), optionally uploading its avatar first, with one result.
+///
+/// Blocking: `request_json` is the call's request (`CreateAppFeedCardAllRequest`), `*response_out` receives its result (`CreateAppFeedCardAllResult`) as JSON.
+/// `progress` (may be NULL) is called on the calling thread, with `user_data`, after each request.
+///
+/// Ownership: on success `*response_out` receives JSON freed with `larkmsg_string_free`.
+/// Must not be called from a `larkmsg_callback`.
+///
+/// # Safety
+/// As `larkmsg_call_ex`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn larkmsg_create_app_feed_card_all(
+    client: *const larkmsg_client,
+    request_json: *const c_char,
+    progress: larkmsg_progress_callback,
+    user_data: *mut c_void,
+    response_out: *mut *mut c_char,
+    error_out: *mut *mut larkmsg_error,
+) -> larkmsg_result {
+    // SAFETY: forwarded contract.
+    unsafe {
+        call_blocking_with_progress(
+            client,
+            "create_app_feed_card_all",
+            request_json,
+            progress,
+            user_data,
+            response_out,
+            error_out,
+        )
+    }
+}
+
+/// `larkmsg_create_app_feed_card_all` without blocking: `progress` (may be NULL) is called from a runtime
+/// thread, one report at a time, and `callback` once with the outcome, both with `user_data`.
+///
+/// # Safety
+/// As `larkmsg_call_async`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn larkmsg_create_app_feed_card_all_async(
+    client: *const larkmsg_client,
+    request_json: *const c_char,
+    progress: larkmsg_progress_callback,
+    callback: larkmsg_callback,
+    user_data: *mut c_void,
+    error_out: *mut *mut larkmsg_error,
+) -> larkmsg_result {
+    // SAFETY: forwarded contract.
+    unsafe {
+        call_async_with_progress(
+            client,
+            "create_app_feed_card_all",
+            request_json,
+            progress,
+            callback,
+            user_data,
+            error_out,
+        )
+    }
+}
+
+/// Sends one message to each of many receivers at the full documented pace, with a
+/// uuid per receiver derived from the campaign id, so that a rerun after a crash
+/// (within the platform's one-hour uuid window) sends each receiver exactly once; a
+/// journal file lets a rerun skip the receivers already sent.
+///
+/// Blocking: `request_json` is the call's request (`CampaignRequest`), `*response_out` receives its result (`CampaignReport`) as JSON.
+/// `progress` (may be NULL) is called on the calling thread, with `user_data`, after each request.
+///
+/// Ownership: on success `*response_out` receives JSON freed with `larkmsg_string_free`.
+/// Must not be called from a `larkmsg_callback`.
+///
+/// # Safety
+/// As `larkmsg_call_ex`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn larkmsg_send_campaign(
+    client: *const larkmsg_client,
+    request_json: *const c_char,
+    progress: larkmsg_progress_callback,
+    user_data: *mut c_void,
+    response_out: *mut *mut c_char,
+    error_out: *mut *mut larkmsg_error,
+) -> larkmsg_result {
+    // SAFETY: forwarded contract.
+    unsafe {
+        call_blocking_with_progress(
+            client,
+            "send_campaign",
+            request_json,
+            progress,
+            user_data,
+            response_out,
+            error_out,
+        )
+    }
+}
+
+/// `larkmsg_send_campaign` without blocking: `progress` (may be NULL) is called from a runtime
+/// thread, one report at a time, and `callback` once with the outcome, both with `user_data`.
+///
+/// # Safety
+/// As `larkmsg_call_async`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn larkmsg_send_campaign_async(
+    client: *const larkmsg_client,
+    request_json: *const c_char,
+    progress: larkmsg_progress_callback,
+    callback: larkmsg_callback,
+    user_data: *mut c_void,
+    error_out: *mut *mut larkmsg_error,
+) -> larkmsg_result {
+    // SAFETY: forwarded contract.
+    unsafe {
+        call_async_with_progress(
+            client,
+            "send_campaign",
+            request_json,
+            progress,
+            callback,
+            user_data,
+            error_out,
+        )
+    }
 }

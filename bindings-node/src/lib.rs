@@ -15,8 +15,9 @@ mod stream;
 
 use larkmsg::fake::{FakeConfig, FakeServer};
 use larkmsg::validate::Validator;
-use larkmsg::{Client, ClientOptions};
-use napi::bindgen_prelude::Object;
+use larkmsg::{CallExtras, Client, ClientOptions, OnProgress, Progress};
+use napi::bindgen_prelude::{Buffer, Object, Unknown};
+use napi::threadsafe_function::{ThreadsafeFunction, ThreadsafeFunctionCallMode};
 use napi::{Env, Status};
 use napi_derive::napi;
 use serde_json::{Value, json};
@@ -79,7 +80,10 @@ impl NativeClient {
         Ok(Self { inner })
     }
 
-    /// Runs the call `name` with its flat request (JSON, snake_case) on the core's runtime.
+    /// Runs the call `name` with its flat request (JSON, snake_case) on the core's runtime,
+    /// with the byte buffers the request names (`{"buffer": i}`, copied now) and, for the
+    /// calls that report progress, `progress` called on the JS thread with the progress as
+    /// JSON text (`{"total", "done", "sent", "failed"}`).
     /// The promise resolves to `{"ok": result}` or `{"error": coreErrorJson}` as JSON text.
     #[napi(ts_return_type = "Promise<string>")]
     pub fn call_json<'env>(
@@ -87,14 +91,26 @@ impl NativeClient {
         env: &'env Env,
         name: String,
         request_json: String,
+        buffers: Option<Vec<Buffer>>,
+        #[napi(ts_arg_type = "(progress: string) => void")] progress: Option<
+            ThreadsafeFunction<String, Unknown<'static>, String, Status, false>,
+        >,
     ) -> napi::Result<Object<'env>> {
         let (deferred, promise) = env.create_deferred()?;
         let client = self.inner.clone();
+        let buffers =
+            buffers.unwrap_or_default().iter().map(|buffer| bytes::Bytes::copy_from_slice(buffer)).collect();
+        let report = progress.map(|callback| {
+            Box::new(move |seen: &Progress| {
+                callback.call(json!(seen).to_string(), ThreadsafeFunctionCallMode::NonBlocking);
+            }) as OnProgress
+        });
+        let extras = CallExtras::new(buffers, report);
         let call = async move {
             let request = serde_json::from_str::<Value>(&request_json).map_err(|e| {
                 larkmsg::Error::new(larkmsg::ErrorKind::InvalidArgument, format!("request is not JSON: {e}"))
             })?;
-            client.call_json(&name, request).await
+            client.call_json_with(&name, request, extras).await
         };
         // The promise settles whatever happens, a panic in the core included (kind `internal`).
         larkmsg::runtime::spawn_settled(call, move |outcome| {

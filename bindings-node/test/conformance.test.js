@@ -1,6 +1,7 @@
 'use strict'
 // The shared conformance suite (tests/conformance/cases) run through the Node API:
-// each case's snake_case input is handed over in camelCase, as a Node user writes it.
+// each case's snake_case input is handed over in camelCase, as a Node user writes it, and
+// a file given as {"base64": …} as a Buffer.
 const test = require('node:test')
 const assert = require('node:assert/strict')
 const fs = require('node:fs')
@@ -57,6 +58,14 @@ function camelInput(input) {
   }
 }
 
+/** The request with each file given as `{"base64": …}` as a Buffer (a file held in memory). */
+function withBuffers(input) {
+  const isFile = (value) => value && typeof value === 'object' && Object.keys(value).join() === 'base64'
+  return Object.fromEntries(
+    Object.entries(input).map(([key, value]) => [key, isFile(value) ? Buffer.from(value.base64, 'base64') : value]),
+  )
+}
+
 /** The client's method of a call: its name in camelCase. */
 function methodOf(call) {
   return call.replace(/_([a-z])/g, (_, c) => c.toUpperCase())
@@ -103,6 +112,7 @@ async function runCase(kase) {
     )
     for (const action of kase.before ?? []) {
       if (action.fault) fake.injectFault(toCamel(action.fault))
+      else if (action.control) fake.control(action.control.method, action.control.name, action.control.body)
       else if (action.card) fake.control('POST', 'cards', action.card)
       else if (action.revoke_tokens === true) fake.revokeTokens()
       else if (action.warm_up === true) {
@@ -115,7 +125,7 @@ async function runCase(kase) {
     let result
     let error
     try {
-      result = await client[method](camelInput(kase.input))
+      result = await client[method](withBuffers(camelInput(kase.input)))
     } catch (e) {
       error = e
     }

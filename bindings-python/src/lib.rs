@@ -6,14 +6,14 @@
 //! future through its loop's `call_soon_threadsafe`. Errors become the exceptions of
 //! `larkmsg._errors`, built from the core's JSON form of the error.
 
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 mod stream;
 
 use larkmsg::fake::{FakeConfig, FakeServer};
-use larkmsg::{ClientOptions, Error, runtime};
+use larkmsg::{CallExtras, ClientOptions, Error, OnProgress, Progress, runtime};
 use pyo3::exceptions::{PyRuntimeError, PyValueError};
 use pyo3::prelude::*;
 use serde_json::Value;
@@ -96,26 +96,87 @@ impl NativeClient {
         built.map(|inner| Self { inner }).map_err(|e| to_py_err(py, &e))
     }
 
-    /// Runs a call by name with its flat request (JSON text), blocking without the GIL;
-    /// gives the result as JSON text.
-    fn call(&self, py: Python<'_>, name: &str, request_json: &str) -> PyResult<String> {
+    /// Runs a call by name with its flat request (JSON text) and the byte buffers it names
+    /// (`{"buffer": i}`), blocking without the GIL; gives the result as JSON text.
+    /// `progress(total, done, sent, failed)` is called on this thread with the GIL; when it
+    /// raises (a `KeyboardInterrupt` too), the call stops and the exception propagates.
+    #[pyo3(signature = (name, request_json, buffers = Vec::new(), progress = None))]
+    fn call(
+        &self,
+        py: Python<'_>,
+        name: &str,
+        request_json: &str,
+        buffers: Vec<Vec<u8>>,
+        progress: Option<Py<PyAny>>,
+    ) -> PyResult<String> {
         let request = parse_json(request_json)?;
         let client = &self.inner;
-        let outcome = py.detach(|| runtime::block_on(client.call_json(name, request)).and_then(|r| r));
-        outcome.map(|value| value.to_string()).map_err(|e| to_py_err(py, &e))
+        let failure: Arc<Mutex<Option<PyErr>>> = Arc::default();
+        let stop = Arc::new(tokio::sync::Notify::new());
+        let report: OnProgress = {
+            let (failure, stop) = (Arc::clone(&failure), Arc::clone(&stop));
+            Box::new(move |seen: &Progress| {
+                Python::attach(|py| {
+                    let outcome = match &progress {
+                        Some(callback) => {
+                            callback.call1(py, (seen.total, seen.done, seen.sent, seen.failed)).map(drop)
+                        }
+                        None => Ok(()),
+                    };
+                    if let Err(error) = outcome.and_then(|()| py.check_signals()) {
+                        failure.lock().unwrap_or_else(|p| p.into_inner()).get_or_insert(error);
+                        stop.notify_one();
+                    }
+                });
+            })
+        };
+        let extras = CallExtras::new(buffers.into_iter().map(Into::into).collect(), Some(report));
+        let outcome = py.detach(|| {
+            runtime::block_on(async {
+                tokio::select! {
+                    outcome = client.call_json_with(name, request, extras) => Some(outcome),
+                    () = stop.notified() => None,
+                }
+            })
+        });
+        if let Some(error) = failure.lock().unwrap_or_else(|p| p.into_inner()).take() {
+            return Err(error);
+        }
+        match outcome {
+            Ok(Some(outcome)) => outcome.map(|value| value.to_string()).map_err(|e| to_py_err(py, &e)),
+            Ok(None) => Err(PyRuntimeError::new_err("the call was stopped")),
+            Err(error) => Err(to_py_err(py, &error)),
+        }
     }
 
     /// Starts a call on the core's runtime and gives an asyncio future of the running loop
     /// that receives the result as JSON text (or the exception).
+    /// `progress(total, done, sent, failed)` runs on the loop (`call_soon_threadsafe`).
+    #[pyo3(signature = (name, request_json, buffers = Vec::new(), progress = None))]
     fn call_async<'py>(
         &self,
         py: Python<'py>,
         name: String,
         request_json: &str,
+        buffers: Vec<Vec<u8>>,
+        progress: Option<Py<PyAny>>,
     ) -> PyResult<Bound<'py, PyAny>> {
         let request = parse_json(request_json)?;
         let client = self.inner.clone();
-        let work = async move { client.call_json(&name, request).await };
+        let report: Option<OnProgress> = match progress {
+            Some(callback) => {
+                let loop_ref = py.import("asyncio")?.call_method0("get_running_loop")?.unbind();
+                Some(Box::new(move |seen: &Progress| {
+                    attach_from_runtime(|py| {
+                        let args = (callback.clone_ref(py), seen.total, seen.done, seen.sent, seen.failed);
+                        let _ = loop_ref.call_method1(py, "call_soon_threadsafe", args);
+                    });
+                }))
+            }
+            None => None,
+        };
+        let extras = CallExtras::new(buffers.into_iter().map(Into::into).collect(), report);
+        let work = async move { client.call_json_with(&name, request, extras).await };
         future_of(py, work, |py, value| Ok(value.to_string().into_pyobject(py)?.into_any().unbind()))
     }
 

@@ -51,6 +51,9 @@ def test_every_call_and_content_convenience(lark_fake: FakeServer, lark_client: 
     text = larkmsg.TextBuilder().at_user("ou_1", "Tom").text(" hi ").link("docs", "https://open.feishu.cn").build()
     assert json.loads(text.content)["text"] == '<at user_id="ou_1">Tom</at> hi [docs](https://open.feishu.cn)'
     post = content.post({"zh_cn": {"title": "t", "content": [[{"tag": "text", "text": "x"}]]}})
+    # The fake accepts keys its app uploaded: these count as uploaded.
+    lark_fake.control("POST", "resources", {"image_key": "img_1"})
+    lark_fake.control("POST", "resources", {"file_key": "file_1"})
     for item in (text, post, content.image("img_1"), content.share_chat("oc_1"), content.file("file_1")):
         assert lark_client.send("open_id", "ou_1", item).msg_type == item.msg_type
     card = {"schema": "2.0", "body": {"elements": [{"tag": "markdown", "content": "**hi**"}]}}

@@ -1,9 +1,11 @@
 """Every case of tests/conformance/cases run through the Python API, sync and async
-(the format is described in tests/conformance/README.md)."""
+(the format is described in tests/conformance/README.md). A file given as
+``{"base64": …}`` is handed over as ``bytes``."""
 
 from __future__ import annotations
 
 import asyncio
+import base64
 import json
 from pathlib import Path
 from typing import Any
@@ -26,6 +28,17 @@ def expand(value: Any) -> Any:
     if isinstance(value, list):
         return [expand(item) for item in value]
     return value
+
+
+def with_bytes(request: dict[str, Any]) -> dict[str, Any]:
+    """The request with each file given as ``{"base64": …}`` as ``bytes``, as a Python user
+    hands over a file held in memory."""
+    return {
+        key: base64.b64decode(value["base64"], validate=True)
+        if isinstance(value, dict) and set(value) == {"base64"}
+        else value
+        for key, value in request.items()
+    }
 
 
 def subset(expected: Any, actual: Any) -> bool:
@@ -107,6 +120,9 @@ def load(path: Path) -> dict[str, Any]:
 def before(fake: FakeServer, action: dict[str, Any], warm_up: Any) -> None:
     if "fault" in action:
         fake.control("POST", "faults", action["fault"])
+    elif "control" in action:
+        control = action["control"]
+        fake.control(control["method"], control["name"], control.get("body"))
     elif "card" in action:
         fake.control("POST", "cards", action["card"])
     elif action.get("revoke_tokens") is True:
@@ -135,7 +151,7 @@ def test_case_sync(path: Path) -> None:
             for action in case.get("before", []):
                 before(fake, action, lambda: client.send_text("open_id", "ou_warm_up", "warm up"))
             try:
-                outcome: Any = client.call(case["call"], case["input"])
+                outcome: Any = client.call(case["call"], with_bytes(case["input"]))
             except larkmsg.LarkError as error:
                 outcome = error
             check(case, fake, outcome)
@@ -157,7 +173,7 @@ def test_case_async(path: Path) -> None:
                 else:
                     before(fake, action, None)
             try:
-                return await client.call(case["call"], case["input"])
+                return await client.call(case["call"], with_bytes(case["input"]))
             except larkmsg.LarkError as error:
                 return error
 

@@ -31,6 +31,8 @@ pub enum Ty {
     Model(String),
     /// An open string enum: one of the known values or any other string.
     Enum(String),
+    /// A file to upload: a path, or bytes (each binding's own byte type).
+    File,
 }
 
 impl Ty {
@@ -93,6 +95,8 @@ pub struct Op {
     pub request: String,
     /// The result model.
     pub output: String,
+    /// Whether the call reports progress (a flow over many receivers).
+    pub progress: bool,
 }
 
 /// One error kind.
@@ -113,7 +117,7 @@ pub struct Kind {
 /// Everything the generators need.
 #[derive(Debug)]
 pub struct Api {
-    /// The operations, in the registry's order.
+    /// The operations, in the registry's order, then the flows.
     pub ops: Vec<Op>,
     /// Every model, in the order the schemas define them.
     pub models: Vec<Model>,
@@ -131,6 +135,7 @@ impl Api {
         let mut generator = SchemaSettings::draft2020_12().into_generator();
         let schemas = larkmsg::schemas(&mut generator);
         let options = reference(generator.subschema_for::<larkmsg::ClientOptions>().as_value());
+        let flows = larkmsg::flow_schemas(&mut generator);
         let definitions = generator.definitions().clone();
         let mut models = Vec::new();
         let mut enums = Vec::new();
@@ -141,15 +146,21 @@ impl Api {
                 models.push(model(name, schema, &definitions));
             }
         }
-        let ops = schemas
-            .iter()
-            .map(|(endpoint, request, output)| Op {
-                name: endpoint.name().to_owned(),
-                doc: endpoint.docs().trim().to_owned(),
-                request: reference(request.as_value()).unwrap_or_default(),
-                output: reference(output.as_value()).unwrap_or_default(),
-            })
-            .collect();
+        let operations = schemas.iter().map(|(endpoint, request, output)| Op {
+            name: endpoint.name().to_owned(),
+            doc: endpoint.docs().trim().to_owned(),
+            request: reference(request.as_value()).unwrap_or_default(),
+            output: reference(output.as_value()).unwrap_or_default(),
+            progress: false,
+        });
+        let flows = flows.iter().map(|(flow, request, output)| Op {
+            name: flow.name.to_owned(),
+            doc: flow.docs.trim().to_owned(),
+            request: reference(request.as_value()).unwrap_or_default(),
+            output: reference(output.as_value()).unwrap_or_default(),
+            progress: flow.progress,
+        });
+        let ops = operations.chain(flows).collect();
         let kinds = ErrorKind::ALL
             .iter()
             .map(|kind| Kind {
@@ -262,6 +273,9 @@ fn ty(schema: &Value, definitions: &Map<String, Value>) -> Ty {
         return Ty::Any;
     }
     if let Some(name) = reference(schema) {
+        if name == "FileSource" {
+            return Ty::File;
+        }
         let target = definitions.get(&name);
         return match target {
             Some(target) if open_enum_values(target).is_some() => Ty::Enum(name),

@@ -34,10 +34,15 @@ fn operations(api: &Api) -> String {
     );
     out.push_str("use std::ffi::{c_char, c_void};\n\n");
     out.push_str("use crate::client::{call_async, call_blocking, larkmsg_callback, larkmsg_client};\n");
+    out.push_str("use crate::progress::{call_async_with_progress, call_blocking_with_progress, larkmsg_progress_callback};\n");
     out.push_str("use crate::error::larkmsg_error;\nuse crate::result::larkmsg_result;\n");
     for op in &api.ops {
         let name = &op.name;
         out.push('\n');
+        if op.progress {
+            out.push_str(&progress_functions(op));
+            continue;
+        }
         out.push_str(&doc(&op.doc, ""));
         let _ = write!(
             out,
@@ -59,6 +64,33 @@ fn operations(api: &Api) -> String {
             "/// `larkmsg_{name}` without blocking; the callback gets the outcome (see\n/// `larkmsg_call_async`).\n///\n/// # Safety\n/// As `larkmsg_call_async`.\n#[unsafe(no_mangle)]\npub unsafe extern \"C\" fn larkmsg_{name}_async(\n    client: *const larkmsg_client,\n    request_json: *const c_char,\n    callback: larkmsg_callback,\n    user_data: *mut c_void,\n    error_out: *mut *mut larkmsg_error,\n) -> larkmsg_result {{\n    // SAFETY: forwarded contract.\n    unsafe {{ call_async(client, \"{name}\", request_json, callback, user_data, error_out) }}\n}}\n"
         );
     }
+    out
+}
+
+/// The two functions of a call that reports progress: its callback and user data come
+/// before the out-parameters.
+fn progress_functions(op: &crate::api::Op) -> String {
+    let name = &op.name;
+    let mut out = doc(&op.doc, "");
+    let _ = write!(
+        out,
+        "///\n/// Blocking: `request_json` is the call's request (`{}`), `*response_out` receives its result (`{}`) as JSON.\n/// `progress` (may be NULL) is called on the calling thread, with `user_data`, after each request.\n///\n",
+        op.request, op.output
+    );
+    out.push_str(
+        "/// Ownership: on success `*response_out` receives JSON freed with `larkmsg_string_free`.\n",
+    );
+    out.push_str(
+        "/// Must not be called from a `larkmsg_callback`.\n///\n/// # Safety\n/// As `larkmsg_call_ex`.\n",
+    );
+    let _ = write!(
+        out,
+        "#[unsafe(no_mangle)]\npub unsafe extern \"C\" fn larkmsg_{name}(\n    client: *const larkmsg_client,\n    request_json: *const c_char,\n    progress: larkmsg_progress_callback,\n    user_data: *mut c_void,\n    response_out: *mut *mut c_char,\n    error_out: *mut *mut larkmsg_error,\n) -> larkmsg_result {{\n    // SAFETY: forwarded contract.\n    unsafe {{ call_blocking_with_progress(client, \"{name}\", request_json, progress, user_data, response_out, error_out) }}\n}}\n\n"
+    );
+    let _ = write!(
+        out,
+        "/// `larkmsg_{name}` without blocking: `progress` (may be NULL) is called from a runtime\n/// thread, one report at a time, and `callback` once with the outcome, both with `user_data`.\n///\n/// # Safety\n/// As `larkmsg_call_async`.\n#[unsafe(no_mangle)]\npub unsafe extern \"C\" fn larkmsg_{name}_async(\n    client: *const larkmsg_client,\n    request_json: *const c_char,\n    progress: larkmsg_progress_callback,\n    callback: larkmsg_callback,\n    user_data: *mut c_void,\n    error_out: *mut *mut larkmsg_error,\n) -> larkmsg_result {{\n    // SAFETY: forwarded contract.\n    unsafe {{ call_async_with_progress(client, \"{name}\", request_json, progress, callback, user_data, error_out) }}\n}}\n"
+    );
     out
 }
 

@@ -51,7 +51,13 @@ fn tables(api: &Api) -> String {
     out.push_str("/** The operations of the registry: the call name and the client's method name. */\n");
     out.push_str("exports.OPERATIONS = [\n");
     for op in &api.ops {
-        let _ = writeln!(out, "  {{ name: {}, method: {} }},", literal(&op.name), literal(&camel(&op.name)));
+        let _ = writeln!(
+            out,
+            "  {{ name: {}, method: {}, progress: {} }},",
+            literal(&op.name),
+            literal(&camel(&op.name)),
+            op.progress
+        );
     }
     out.push_str(
         "]\n\n/** The error kinds: the kind, its class, the parent class and other names of the class. */\n",
@@ -103,6 +109,7 @@ fn ts(ty: &Ty) -> String {
         },
         Ty::Map(inner) => format!("Record<string, {}>", ts(inner)),
         Ty::Model(name) | Ty::Enum(name) => name.clone(),
+        Ty::File => "FileInput".into(),
     }
 }
 
@@ -125,6 +132,10 @@ fn interface(model: &Model) -> String {
 
 fn typings(api: &Api) -> String {
     let mut out = format!("// {HEADER}\n\nimport type {{ LarkError }} from './index'\n\n");
+    out.push_str("/** A file to upload: a path, its bytes (a `Buffer` or `Uint8Array`), or `{path}` / `{base64}`. */\n");
+    out.push_str("export type FileInput = string | Uint8Array | { path: string } | { base64: string }\n\n");
+    out.push_str("/** How far a call to many receivers is, in receivers. */\nexport interface Progress {\n  total: number\n  done: number\n  sent: number\n  failed: number\n}\n\n");
+    out.push_str("/** Options of a call that reports progress. */\nexport interface ProgressOptions {\n  /** Called after each request (e.g. to move a progress bar). */\n  progress?: (progress: Progress) => void\n}\n\n");
     out.push_str("/** A string enum that also keeps values this version does not know. */\n");
     out.push_str("export type Open<T extends string> = T | (string & {})\n\n");
     let calls: Vec<String> = api.ops.iter().map(|op| literal(&op.name)).collect();
@@ -162,7 +173,9 @@ fn typings(api: &Api) -> String {
     out.push_str("}\n\n/** The operations of the registry, as methods of `Client`. */\nexport interface Operations {\n");
     for op in &api.ops {
         out.push_str(&jsdoc(&op.doc, "  "));
-        let _ = writeln!(out, "  {}(request: {}): Promise<{}>", camel(&op.name), op.request, op.output);
+        let options = if op.progress { ", options?: ProgressOptions" } else { "" };
+        let _ =
+            writeln!(out, "  {}(request: {}{options}): Promise<{}>", camel(&op.name), op.request, op.output);
     }
     out.push_str("}\n");
     let roots = api.kinds.iter().filter(|kind| kind.parent.is_none());

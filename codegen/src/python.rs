@@ -84,6 +84,7 @@ fn request_ty(ty: &Ty) -> String {
         Ty::List(inner) => format!("List[{}]", request_ty(inner)),
         Ty::Map(inner) => format!("Dict[str, {}]", request_ty(inner)),
         Ty::Model(name) => name.clone(),
+        Ty::File => "FileInput".into(),
     }
 }
 
@@ -93,7 +94,7 @@ fn result_ty(ty: &Ty) -> String {
         Ty::Str | Ty::Enum(_) => "str".into(),
         Ty::Int => "int".into(),
         Ty::Bool => "bool".into(),
-        Ty::Any | Ty::StrOrObject => "Any".into(),
+        Ty::Any | Ty::StrOrObject | Ty::File => "Any".into(),
         Ty::StrOrInt => "str | int".into(),
         Ty::List(inner) => format!("list[{}]", result_ty(inner)),
         Ty::Map(inner) => format!("dict[str, {}]", result_ty(inner)),
@@ -160,11 +161,12 @@ fn types(api: &Api) -> String {
     let mut out = header(
         "``TypedDict``s of the requests (for type checkers; plain dicts at run time).\n\nThe requests are flat: path parameters (``message_id``) and query parameters\n(``receive_id_type``, ``user_id_type``) sit next to the body fields, exactly as the\nplatform's pages name them.",
     );
-    out.push_str("from typing import Any, Dict, List, TypedDict, Union\n\n");
+    out.push_str("import os\nfrom typing import Any, Dict, List, TypedDict, Union\n\n");
     out.push_str("from ._options import ClientOptions, RetryOptions, TimeoutOptions\n\n");
-    let mut names: Vec<&str> = vec!["ClientOptions", "RetryOptions", "TimeoutOptions"];
+    let mut names: Vec<&str> = vec!["ClientOptions", "RetryOptions", "TimeoutOptions", "FileInput"];
     names.extend(models.iter().map(|model| model.name.as_str()));
     out.push_str(&all(&names));
+    out.push_str("\nFileInput = Union[str, \"os.PathLike[str]\", bytes, bytearray, memoryview, Dict[str, Any]]\n\"\"\"A file to upload: a path (``str`` or path-like), bytes, or ``{\"path\"}`` / ``{\"base64\"}``.\"\"\"\n");
     for model in models.iter().rev() {
         out.push_str("\n\n");
         out.push_str(&typed_dict(model));
@@ -230,7 +232,7 @@ fn operations(api: &Api) -> String {
     let _ = writeln!(out, "from ._result import Result\nfrom ._results import (\n{})\n", lines(&results));
     let mut requests: Vec<&str> = api.ops.iter().map(|op| op.request.as_str()).collect();
     requests.sort_unstable();
-    out.push_str("if TYPE_CHECKING:\n    from collections.abc import Mapping\n\n    from typing_extensions import Unpack\n\n");
+    out.push_str("if TYPE_CHECKING:\n    from collections.abc import Mapping\n\n    from typing_extensions import Unpack\n\n    from ._progress import ProgressCallback\n");
     let _ = writeln!(
         out,
         "    from .types import (\n{}    )\n",
@@ -261,20 +263,26 @@ fn operations(api: &Api) -> String {
         );
         let _ = writeln!(
             out,
-            "    {def} _run(\n        self, name: str, result: type[_R], request: Mapping[str, Any] | None, fields: Mapping[str, Any]\n    ) -> _R:\n        raise NotImplementedError\n"
+            "    {def} _run(\n        self,\n        name: str,\n        result: type[_R],\n        request: Mapping[str, Any] | None,\n        fields: Mapping[str, Any],\n        progress: ProgressCallback | None = None,\n    ) -> _R:\n        raise NotImplementedError\n"
         );
         for op in &api.ops {
+            let progress = if op.progress { "*, progress: ProgressCallback | None = None, " } else { "" };
             let _ = writeln!(
                 out,
-                "    {def} {name}(\n        self, request: {req} | None = None, /, **fields: Unpack[{req}]\n    ) -> {output}:",
+                "    {def} {name}(\n        self, request: {req} | None = None, /, {progress}**fields: Unpack[{req}]\n    ) -> {output}:",
                 name = op.name,
                 req = op.request,
                 output = op.output,
             );
-            out.push_str(&docstring(&op.doc, "        "));
+            let mut doc = op.doc.clone();
+            if op.progress {
+                doc.push_str("\n\n`progress` is called with a `Progress` (`total`, `done`, `sent`, `failed` receivers) after each request, or is a `tqdm` bar (anything with `update(n)`).");
+            }
+            out.push_str(&docstring(&doc, "        "));
+            let passed = if op.progress { ", progress" } else { "" };
             let _ = writeln!(
                 out,
-                "        return {awaited}self._run({}, {}, request, fields)\n",
+                "        return {awaited}self._run({}, {}, request, fields{passed})\n",
                 literal(&op.name),
                 op.output
             );

@@ -5,6 +5,7 @@ use crate::client::Client;
 use crate::content::MessageContent;
 use crate::enums::ReceiveIdType;
 use crate::error::Result;
+use crate::flows::for_each_flow;
 use crate::operation::Operation;
 use crate::registry::for_each_operation;
 use crate::runtime::block_on;
@@ -30,6 +31,42 @@ macro_rules! define_blocking_calls {
 }
 
 for_each_operation!(define_blocking_calls);
+
+/// A blocking flow method, with or without its progress callback.
+macro_rules! blocking_flow {
+    ($(#[doc = $doc:literal])* $name:ident($request:ident) -> $output:ident, true) => {
+        $(#[doc = $doc])*
+        ///
+        #[doc = concat!("Blocking [`Client::", stringify!($name), "`]; `progress` is called on the calling thread.")]
+        ///
+        /// # Errors
+        /// As the async call, and [`crate::ErrorKind::Config`] inside an async runtime.
+        pub fn $name(&self, request: crate::$request, progress: impl FnMut(&crate::Progress) + Send) -> Result<crate::$output> {
+            block_on(self.client.$name(request, progress))?
+        }
+    };
+    ($(#[doc = $doc:literal])* $name:ident($request:ident) -> $output:ident, false) => {
+        $(#[doc = $doc])*
+        ///
+        #[doc = concat!("Blocking [`Client::", stringify!($name), "`].")]
+        ///
+        /// # Errors
+        /// As the async call, and [`crate::ErrorKind::Config`] inside an async runtime.
+        pub fn $name(&self, request: crate::$request) -> Result<crate::$output> {
+            block_on(self.client.$name(request))?
+        }
+    };
+}
+
+macro_rules! define_blocking_flows {
+    ($( $(#[doc = $doc:literal])* $name:ident($request:ident) -> $output:ident, progress = $progress:tt, run = $run:ident; )+) => {
+        impl BlockingClient {
+            $( blocking_flow!($(#[doc = $doc])* $name($request) -> $output, $progress); )+
+        }
+    };
+}
+
+for_each_flow!(define_blocking_flows);
 
 /// A [`Client`] whose calls block the calling thread until they finish. They run on the
 /// one shared, fork-aware runtime; calling them from inside an async runtime is an error.

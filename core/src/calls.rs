@@ -1,6 +1,8 @@
 //! The calls of [`Client`]: one async method per operation of the registry, the
-//! JSON-call table of the bindings ([`Client::call_json`]), and the content conveniences.
+//! JSON-call table of the bindings ([`Client::call_json`], covering the flows too), and
+//! the content conveniences.
 
+use bytes::Bytes;
 use serde_json::Value;
 
 use crate::api::{Message, SendMessageRequest};
@@ -9,6 +11,7 @@ use crate::content::{MessageContent, TextContent};
 use crate::endpoint::Endpoint;
 use crate::enums::ReceiveIdType;
 use crate::error::{Error, ErrorKind, Result};
+use crate::flows::{OnProgress, for_each_flow};
 use crate::operation::Operation;
 use crate::registry::for_each_operation;
 
@@ -31,19 +34,13 @@ macro_rules! define_calls {
                 }
             )+
 
-            /// Runs the call named `call` with its flat request object (path parameters,
-            /// query parameters and body fields together) and gives the result as JSON:
-            /// the one path every binding takes.
-            ///
-            /// # Errors
-            /// [`ErrorKind::InvalidArgument`] for an unknown call or a request that does not
-            /// decode or breaks a rule (naming the field); otherwise as the typed call.
-            #[doc(hidden)]
-            pub async fn call_json(&self, call: &str, request: Value) -> Result<Value> {
-                match call {
-                    $(stringify!($name) => self.run_json::<crate::api::$op>(request).await,)+
-                    other => Err(unknown_call(other)),
-                }
+            /// Runs the operation named `call` with its flat request and gives its result as
+            /// JSON, or `None` when no operation has that name.
+            async fn call_operation_json(&self, call: &str, request: Value, buffers: Vec<Bytes>) -> Option<Result<Value>> {
+                Some(match call {
+                    $(stringify!($name) => self.run_json::<crate::api::$op>(request, buffers).await,)+
+                    _ => return None,
+                })
             }
         }
     };
@@ -51,8 +48,112 @@ macro_rules! define_calls {
 
 for_each_operation!(define_calls);
 
+/// What a binding hands a call besides its JSON request.
+#[derive(Default)]
+#[doc(hidden)]
+#[non_exhaustive]
+pub struct CallExtras {
+    /// The byte buffers the request names as `{"buffer": i}` (files to upload).
+    pub buffers: Vec<Bytes>,
+    /// Where a flow that reports progress reports it.
+    pub progress: Option<OnProgress>,
+}
+
+impl CallExtras {
+    /// Buffers and a progress callback.
+    pub fn new(buffers: Vec<Bytes>, progress: Option<OnProgress>) -> Self {
+        Self { buffers, progress }
+    }
+}
+
+/// Calls a flow's method with or without its progress callback.
+macro_rules! run_flow {
+    ($client:expr, $run:ident, $request:expr, $progress:expr, true) => {
+        $client.$run($request, $progress).await
+    };
+    ($client:expr, $run:ident, $request:expr, $progress:expr, false) => {
+        $client.$run($request).await
+    };
+}
+
+macro_rules! define_flow_calls {
+    ($( $(#[doc = $doc:literal])* $name:ident($request:ident) -> $output:ident, progress = $progress:tt, run = $run:ident; )+) => {
+        impl Client {
+            /// Runs the flow named `call` with its request and gives its result as JSON, or
+            /// `None` when no flow has that name.
+            async fn call_flow_json(&self, call: &str, request: Value, extras: CallExtras) -> Option<Result<Value>> {
+                let CallExtras { buffers, progress } = extras;
+                let _ = &progress;
+                Some(match call {
+                    $(stringify!($name) => {
+                        match decode_with::<crate::$request>(request, buffers) {
+                            Ok(request) => run_flow!(self, $run, request, progress, $progress).and_then(|output| encode(&output)),
+                            Err(error) => Err(error),
+                        }
+                    })+
+                    _ => return None,
+                })
+            }
+        }
+
+        /// The names of every flow.
+        const FLOW_NAMES: &[&str] = &[$(stringify!($name)),+];
+    };
+}
+
+for_each_flow!(define_flow_calls);
+
+impl Client {
+    /// Runs the call named `call` (an operation of the registry or a flow) with its flat
+    /// request object (path parameters, query parameters and body fields together) and
+    /// gives the result as JSON: the one path every binding takes.
+    ///
+    /// # Errors
+    /// [`ErrorKind::InvalidArgument`] for an unknown call or a request that does not
+    /// decode or breaks a rule (naming the field); otherwise as the typed call.
+    #[doc(hidden)]
+    pub async fn call_json(&self, call: &str, request: Value) -> Result<Value> {
+        self.call_json_with(call, request, CallExtras::default()).await
+    }
+
+    /// [`Client::call_json`] with the byte buffers the request names (`{"buffer": i}`) and
+    /// a progress callback for the flows that report progress.
+    ///
+    /// # Errors
+    /// As [`Client::call_json`].
+    #[doc(hidden)]
+    pub async fn call_json_with(&self, call: &str, request: Value, extras: CallExtras) -> Result<Value> {
+        if Endpoint::from_name(call).is_some() {
+            if let Some(outcome) = self.call_operation_json(call, request, extras.buffers).await {
+                return outcome;
+            }
+        } else if let Some(outcome) = self.call_flow_json(call, request, extras).await {
+            return outcome;
+        }
+        Err(unknown_call(call))
+    }
+}
+
+/// A flat request decoded with its buffers.
+fn decode_with<T: serde::de::DeserializeOwned>(request: Value, buffers: Vec<Bytes>) -> Result<T> {
+    crate::file::with_buffers(buffers, || crate::validate::decode_value::<T>("", request))
+        .map_err(Error::from)
+}
+
+/// A result as JSON.
+fn encode<T: serde::Serialize>(output: &T) -> Result<Value> {
+    serde_json::to_value(output)
+        .map_err(|e| Error::new(ErrorKind::Decode, format!("cannot encode the result: {e}")))
+}
+
+/// Every call's name: the operations, then the flows.
+#[doc(hidden)]
+pub fn call_names() -> impl Iterator<Item = &'static str> {
+    Endpoint::ALL.iter().map(|endpoint| endpoint.name()).chain(FLOW_NAMES.iter().copied())
+}
+
 fn unknown_call(name: &str) -> Error {
-    let known: Vec<&str> = Endpoint::ALL.iter().map(|endpoint| endpoint.name()).collect();
+    let known: Vec<&str> = call_names().collect();
     Error::new(
         ErrorKind::InvalidArgument,
         format!("unknown call {name:?}; expected one of {}", known.join(", ")),
@@ -92,5 +193,22 @@ impl Client {
     ) -> Result<Message> {
         let content = MessageContent::from(TextContent::new(text));
         self.send(receive_id_type, receive_id, &content).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn assert_send<T: Send>(_: &T) {}
+
+    #[test]
+    fn json_calls_can_run_on_any_thread_of_the_runtime() {
+        let client = Client::builder("cli_1", "s").base_url("http://127.0.0.1:1").build().unwrap();
+        let call = client.call_json_with("send_campaign", Value::Null, CallExtras::default());
+        assert_send(&call);
+        let names: Vec<&str> = call_names().collect();
+        assert!(names.contains(&"upload_image") && names.contains(&"batch_send_all"));
+        assert_eq!(names.len(), Endpoint::ALL.len() + FLOW_NAMES.len());
     }
 }

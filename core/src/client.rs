@@ -10,7 +10,9 @@ use crate::auth::{AppTicketCell, AppTicketSource, Credentials, TokenManager};
 use crate::config::{Domain, RetryPolicy, Timeouts};
 use crate::endpoint::Listed;
 use crate::error::{Error, ErrorKind, Result};
-use crate::http::{DEFAULT_MAX_RESPONSE_BYTES, Http, HttpSettings, is_loopback, parse_root_certificates};
+use crate::http::{
+    Body, DEFAULT_MAX_RESPONSE_BYTES, Http, HttpSettings, is_loopback, parse_root_certificates,
+};
 use crate::operation::expand_path;
 use crate::pacing::Pacer;
 use crate::quota::QuotaTable;
@@ -398,23 +400,37 @@ impl Client {
         {
             *key = Some(uuid::Uuid::new_v4().to_string());
         }
-        let body = serde_json::to_vec(&request).map_err(|e| {
-            Error::new(ErrorKind::InvalidArgument, format!("the request cannot be encoded: {e}"))
-        })?;
+        let body = match O::form(&request) {
+            Some(form) => Body::Form(form),
+            None => Body::Json(
+                serde_json::to_vec(&request)
+                    .map_err(|e| {
+                        Error::new(ErrorKind::InvalidArgument, format!("the request cannot be encoded: {e}"))
+                    })?
+                    .into(),
+            ),
+        };
         let call = Call {
             endpoint: O::ENDPOINT,
             path: expand_path(O::PATH, &O::path_params(&request)),
             query: O::query(&request),
-            body: body.into(),
+            body,
             subject: O::subject(&request),
         };
         let inner = &*self.inner;
         inner.transport.call(&call, &inner.tokens, &inner.pacer, &self.timeouts).await
     }
 
-    /// [`Client::run`] with the request as its flat JSON object and the result as JSON.
-    pub(crate) async fn run_json<O: Listed>(&self, request: Value) -> Result<Value> {
-        let request = decode_value::<O::Request>("", check_depth(request)?).map_err(Error::from)?;
+    /// [`Client::run`] with the request as its flat JSON object (its `{"buffer": i}` files
+    /// taken from `buffers`) and the result as JSON.
+    pub(crate) async fn run_json<O: Listed>(
+        &self,
+        request: Value,
+        buffers: Vec<bytes::Bytes>,
+    ) -> Result<Value> {
+        let request = check_depth(request)?;
+        let request = crate::file::with_buffers(buffers, || decode_value::<O::Request>("", request))
+            .map_err(Error::from)?;
         let output = self.run::<O>(request).await?;
         serde_json::to_value(output)
             .map_err(|e| Error::new(ErrorKind::Decode, format!("cannot encode the result: {e}")))

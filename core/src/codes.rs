@@ -69,6 +69,14 @@ const TABLE: &[(i64, ErrorKind, Then)] = &[
     (11_223, ErrorKind::Permission, Then::Fail),
     // Batch send: the app's daily message cap is used up.
     (11_247, ErrorKind::RateLimited, Then::Fail),
+    // Uploads: the app's data is read-only for now ("please try again later").
+    (232_096, ErrorKind::Api, Then::Backoff),
+    // Uploads: authentication failed (HTTP 401; the page sends you to support).
+    (234_002, ErrorKind::Auth, Then::Fail),
+    // Uploads: the app has no bot capability.
+    (234_007, ErrorKind::Permission, Then::Fail),
+    // Uploads: the tenant's encryption key was deleted.
+    (234_041, ErrorKind::Permission, Then::Fail),
     // Card entities: only the app that created one may use it.
     (300_311, ErrorKind::Permission, Then::Fail),
     // Card entities: an internal error the page asks to retry later.

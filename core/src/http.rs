@@ -13,11 +13,21 @@ use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderValue, LOCAT
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::fork::ForkLocal;
+use crate::form::{Form, FormPart};
 use crate::operation::Method;
 use crate::secret::Secret;
 
-/// `Content-Type` of every request, as the platform documents it.
+/// `Content-Type` of every JSON request, as the platform documents it.
 const JSON_UTF8: &str = "application/json; charset=utf-8";
+
+/// A request body.
+#[derive(Debug, Clone)]
+pub(crate) enum Body {
+    /// JSON text.
+    Json(Bytes),
+    /// A `multipart/form-data` form (uploads), built anew for each attempt.
+    Form(Form),
+}
 
 /// Default cap on the size of an answer's body: far above any answer of the platform.
 pub(crate) const DEFAULT_MAX_RESPONSE_BYTES: usize = 8 * 1024 * 1024;
@@ -91,12 +101,25 @@ impl Http {
         body: Bytes,
         timeout: Duration,
     ) -> std::result::Result<RawResponse, NoAnswer> {
+        self.send(method, url, query, bearer, &Body::Json(body), timeout).await
+    }
+
+    /// Sends `body` with `method` and reads the whole answer within `timeout`.
+    pub(crate) async fn send(
+        &self,
+        method: Method,
+        url: &str,
+        query: &[(&'static str, String)],
+        bearer: Option<&Secret>,
+        body: &Body,
+        timeout: Duration,
+    ) -> std::result::Result<RawResponse, NoAnswer> {
         let client = self.client.get().map_err(|error| NoAnswer::permanent(false, error))?;
-        let mut request = client
-            .request(reqwest_method(method), url)
-            .timeout(timeout)
-            .header(CONTENT_TYPE, JSON_UTF8)
-            .body(body);
+        let request = client.request(reqwest_method(method), url).timeout(timeout);
+        let mut request = match body {
+            Body::Json(json) => request.header(CONTENT_TYPE, JSON_UTF8).body(json.clone()),
+            Body::Form(form) => request.multipart(multipart(form).await?),
+        };
         if !query.is_empty() {
             request = request.query(query);
         }
@@ -118,6 +141,31 @@ impl Http {
         let body = read_capped(response, self.max_response_bytes).await.map_err(annotate)?;
         Ok(RawResponse { status, log_id, rate_limit_reset, body })
     }
+}
+
+/// The reqwest form of `form`: a file on disk is opened now and streamed as it is sent,
+/// bytes are shared, not copied.
+async fn multipart(form: &Form) -> std::result::Result<reqwest::multipart::Form, NoAnswer> {
+    use reqwest::multipart::Part;
+    let mut built = reqwest::multipart::Form::new();
+    for part in form.parts() {
+        built = match part {
+            FormPart::Text { name, value } => built.text(*name, value.clone()),
+            FormPart::File { name, file_name, source } => {
+                let part = match source {
+                    crate::FileSource::Path(path) => Part::file(path).await.map_err(|e| {
+                        let message = format!("{name}: cannot open {}: {e}", path.display());
+                        NoAnswer::permanent(false, Error::new(ErrorKind::InvalidArgument, message))
+                    })?,
+                    crate::FileSource::Bytes(bytes) => {
+                        Part::stream_with_length(reqwest::Body::from(bytes.clone()), bytes.len() as u64)
+                    }
+                };
+                built.part(*name, part.file_name(file_name.clone()))
+            }
+        };
+    }
+    Ok(built)
 }
 
 /// The body of `response`, failing as soon as it announces or reaches more than `limit`

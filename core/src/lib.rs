@@ -28,7 +28,10 @@ mod error;
 #[cfg(feature = "fake")]
 #[cfg_attr(docsrs, doc(cfg(feature = "fake")))]
 pub mod fake;
+mod file;
+mod flows;
 mod fork;
+mod form;
 mod http;
 pub mod logging;
 mod operation;
@@ -49,6 +52,8 @@ pub mod validate;
 pub use api::*;
 pub use auth::{AppTicketCell, AppTicketSource, MAX_REJECTED_TOKENS_IN_A_ROW};
 pub use blocking::BlockingClient;
+#[doc(hidden)]
+pub use calls::{CallExtras, call_names};
 pub use client::{Client, ClientBuilder};
 pub use config::{Domain, RetryPolicy, Timeouts};
 pub use content::MessageContent;
@@ -58,6 +63,18 @@ pub use endpoint::Endpoint;
 pub use endpoint::schemas;
 pub use enums::{KnownValues, MsgType, ReceiveIdType, UserIdType};
 pub use error::{Error, ErrorKind, Result};
+pub use file::{FileSource, ImageFormat, ImageInfo};
+#[cfg(feature = "schema")]
+#[doc(hidden)]
+pub use flows::flow_schemas;
+pub use flows::{
+    BatchSendAllResult, CampaignFailure, CampaignReport, CampaignRequest, CampaignSent,
+    CreateAppFeedCardAllRequest, CreateAppFeedCardAllResult, FailedBatch, FailedFeedCards, OnProgress,
+    Progress, SendFileRequest, SendImageRequest, campaign_uuid,
+};
+#[doc(hidden)]
+pub use flows::{FLOWS, FlowInfo};
+pub use form::{Form, FormPart};
 pub use operation::{Method, Operation, Repeat, Subject, SubjectKind};
 #[doc(hidden)]
 pub use operation::{match_path, path_param_names};

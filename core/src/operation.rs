@@ -11,6 +11,7 @@ use std::fmt::Write as _;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
+use crate::form::Form;
 use crate::rate::Quota;
 use crate::validate::{Validator, Violations};
 
@@ -51,8 +52,8 @@ pub enum Repeat {
     /// The request carries a de-duplication key (`uuid`) that the client fills when the
     /// caller gives none; the platform keeps one effect per key (for an hour).
     Deduplicated,
-    /// The operation has no visible effect until its result is used (a card entity that is
-    /// never sent), so a repeat costs nothing but an unused result.
+    /// The operation has no visible effect until its result is used (a card entity or an
+    /// uploaded file that is never sent), so a repeat costs nothing but an unused result.
     NoVisibleEffect,
     /// A repeat may repeat the effect: the call is repeated only when the request surely
     /// never took effect, and otherwise fails with `maybe_sent`.
@@ -114,7 +115,7 @@ impl Subject {
 /// the registry lists the marker types. The request type holds path parameters, query
 /// parameters and body fields in one flat struct, as the bindings and the conformance
 /// cases write them; path and query fields are never serialized, so serializing a request
-/// gives exactly its body.
+/// gives exactly its body (an upload describes its multipart body with [`Operation::form`]).
 pub trait Operation: Send + Sync + 'static {
     /// The flat request.
     type Request: Serialize + DeserializeOwned + Clone + PartialEq + std::fmt::Debug + Send + Sync + 'static;
@@ -163,6 +164,12 @@ pub trait Operation: Send + Sync + 'static {
 
     /// The subject of the call's per-subject quota, if it has one.
     fn subject(_request: &Self::Request) -> Option<Subject> {
+        None
+    }
+
+    /// The `multipart/form-data` body of an upload; `None` (the default) sends the
+    /// serialized request as a JSON body.
+    fn form(_request: &Self::Request) -> Option<Form> {
         None
     }
 }

@@ -51,6 +51,13 @@ impl Window {
         self.starts.push_back(now);
     }
 
+    /// Forgets one start at `at` (a call the server throttled: it used none of the quota).
+    fn refund(&mut self, at: Instant) {
+        if let Some(index) = self.starts.iter().rposition(|start| *start == at) {
+            self.starts.remove(index);
+        }
+    }
+
     fn is_idle(&mut self, now: Instant) -> bool {
         self.next_free(now);
         self.starts.is_empty()
@@ -75,6 +82,10 @@ impl Lane {
 
     fn record(&mut self, now: Instant) {
         self.windows.iter_mut().for_each(|w| w.record(now));
+    }
+
+    fn refund(&mut self, at: Instant) {
+        self.windows.iter_mut().for_each(|w| w.refund(at));
     }
 
     fn hold(&mut self, until: Instant) {
@@ -105,16 +116,18 @@ impl Pacer {
     }
 
     /// Waits until a call to `endpoint` (about `subject`, if given) fits every quota, then
-    /// counts it. Fails, without waiting, when that would pass `deadline`.
+    /// counts it and gives the instant it was counted at (see [`Pacer::refund`]). Fails,
+    /// without waiting, when that would pass `deadline`.
     pub(crate) async fn acquire(
         &self,
         endpoint: Endpoint,
         subject: Option<&Subject>,
         deadline: Instant,
-    ) -> Result<()> {
+    ) -> Result<Instant> {
         loop {
-            let free_at = self.try_acquire(endpoint, subject, Instant::now());
-            let Some(free_at) = free_at else { return Ok(()) };
+            let now = Instant::now();
+            let free_at = self.try_acquire(endpoint, subject, now);
+            let Some(free_at) = free_at else { return Ok(now) };
             if free_at > deadline {
                 let wait = free_at.saturating_duration_since(Instant::now());
                 let message = if self.held(endpoint, subject, free_at) {
@@ -171,6 +184,19 @@ impl Pacer {
             lanes.prune_at = (lanes.subjects.len() * 2).max(SUBJECT_PRUNE_THRESHOLD);
         }
         None
+    }
+
+    /// Uncounts a call counted at `at` that the server throttled: it used none of the
+    /// server's quota, so it must not hold back the calls after it (after a restart, a
+    /// client that counted its throttled attempts would wait up to a window too long).
+    pub(crate) fn refund(&self, endpoint: Endpoint, subject: Option<&Subject>, at: Instant) {
+        let mut lanes = crate::fork::lock(&self.lanes);
+        if let Some(lane) = lanes.endpoints.get_mut(&endpoint) {
+            lane.refund(at);
+        }
+        if let Some(lane) = subject.and_then(|s| lanes.subjects.get_mut(s)) {
+            lane.refund(at);
+        }
     }
 
     /// Whether a hold the server asked for lasts until `free_at` (not the quota windows).
@@ -267,6 +293,20 @@ mod tests {
         assert_eq!(start.elapsed(), Duration::from_secs(3));
         pacer.acquire(Endpoint::SendMessage, Some(&Subject::receiver("ou_x")), far()).await.unwrap();
         assert_eq!(start.elapsed(), Duration::from_secs(4));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_refunded_call_frees_its_slot() {
+        let table = QuotaTable::unlimited().with_endpoint(Endpoint::SendMessage, vec![Quota::per_minute(2)]);
+        let pacer = Pacer::new(table);
+        let start = Instant::now();
+        let first = pacer.acquire(Endpoint::SendMessage, None, far()).await.unwrap();
+        pacer.acquire(Endpoint::SendMessage, None, far()).await.unwrap();
+        pacer.refund(Endpoint::SendMessage, None, first);
+        pacer.acquire(Endpoint::SendMessage, None, far()).await.unwrap();
+        assert_eq!(start.elapsed(), Duration::ZERO);
+        pacer.acquire(Endpoint::SendMessage, None, far()).await.unwrap();
+        assert_eq!(start.elapsed(), Duration::from_secs(60));
     }
 
     #[tokio::test(start_paused = true)]

@@ -67,6 +67,19 @@ macro_rules! for_each_operation {
             DeleteCardElement => delete_card_element,
             /// Creates an app feed card for up to 20 users (`POST /open-apis/im/v2/app_feed_card`).
             CreateAppFeedCard => create_app_feed_card,
+            /// Uploads an image (`POST /open-apis/im/v1/images`, multipart) for image messages,
+            /// posts, cards or avatars, and gives its `image_key`.
+            ///
+            /// The image is a path (streamed from disk) or bytes; its size, format (by its
+            /// header) and resolution are checked before anything is sent. A repeat after a lost
+            /// answer only leaves an unused key.
+            UploadImage => upload_image,
+            /// Uploads a file (`POST /open-apis/im/v1/files`, multipart) for file, audio (`opus`)
+            /// or video (`mp4`) messages, and gives its `file_key`.
+            ///
+            /// The file is a path (streamed from disk) or bytes, at most 30 MB; its content must be
+            /// what `file_type` says. A repeat after a lost answer only leaves an unused key.
+            UploadFile => upload_file,
         }
     };
 }

@@ -14,7 +14,7 @@ use larkmsg::{
     BatchSendRequest, Client, CreateAppFeedCardRequest, CreateCardElementsRequest, CreateCardRequest,
     DeleteCardElementRequest, Error, PatchCardElementRequest, ReceiveIdType, ReplyMessageRequest,
     RetryPolicy, SendMessageRequest, Timeouts, UpdateCardElementContentRequest, UpdateCardElementRequest,
-    UpdateCardRequest, UpdateCardSettingsRequest, Violations,
+    UpdateCardRequest, UpdateCardSettingsRequest, UploadFileRequest, UploadImageRequest, Violations,
 };
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value, json};
@@ -95,6 +95,13 @@ async fn run_action(fake: &FakeServer, client: &Client, action: &Value) -> Resul
             plan = plan.delay(delay);
         }
         fake.inject(plan).map_err(|e| e.to_string())
+    } else if let Some(control) = action.get("control") {
+        let (method, name) =
+            (control["method"].as_str().unwrap_or("GET"), control["name"].as_str().unwrap_or(""));
+        match fake.control(method, name, control.get("body").cloned()) {
+            (200, _) => Ok(()),
+            (status, answer) => Err(format!("control {method} {name}: HTTP {status} {answer}")),
+        }
     } else if let Some(card) = action.get("card") {
         let (status, answer) = fake.control("POST", "cards", Some(card.clone()));
         if status == 200 { Ok(()) } else { Err(format!("card: HTTP {status} {answer}")) }
@@ -155,6 +162,8 @@ async fn run_call(client: &Client, name: &str, input: Value) -> Result<Result<Va
         "create_app_feed_card" => {
             call(input, async |r: CreateAppFeedCardRequest| client.create_app_feed_card(r).await).await
         }
+        "upload_image" => call(input, async |r: UploadImageRequest| client.upload_image(r).await).await,
+        "upload_file" => call(input, async |r: UploadFileRequest| client.upload_file(r).await).await,
         "update_card_settings" => {
             call(input, async |r: UpdateCardSettingsRequest| client.update_card_settings(r).await).await
         }

@@ -27,10 +27,14 @@ from ._errors import LarkError, Violation
 from ._logging import enable_logging
 from ._native import VERSION as __version__
 from ._operations import CALLS
+from ._progress import Progress, ProgressCallback
 from ._result import Result
 from ._stream import AsyncCardStream, AsyncCardStreamStart, CardStream, CardStreamSummary
 from ._results import (
+    BatchSendAllResult,
     BatchSendResult,
+    CampaignReport,
+    CreateAppFeedCardAllResult,
     CreateAppFeedCardResult,
     CreateCardResult,
     FailedCard,
@@ -38,6 +42,8 @@ from ._results import (
     Message,
     MessageBody,
     Sender,
+    UploadFileResult,
+    UploadImageResult,
 )
 from .card import Card
 from .content import Content, TextBuilder
@@ -68,6 +74,8 @@ __all__ = [
     "InternalError",
     "Violation",
     "Result",
+    "Progress",
+    "ProgressCallback",
     "CardStream",
     "AsyncCardStream",
     "AsyncCardStreamStart",
@@ -77,6 +85,11 @@ __all__ = [
     "MessageBody",
     "Mention",
     "BatchSendResult",
+    "BatchSendAllResult",
+    "CampaignReport",
+    "CreateAppFeedCardAllResult",
+    "UploadImageResult",
+    "UploadFileResult",
     "CreateCardResult",
     "CreateAppFeedCardResult",
     "FailedCard",

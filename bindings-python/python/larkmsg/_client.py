@@ -15,6 +15,7 @@ from ._convert import Secret, check_depth, dumps
 from ._error_classes import ConfigError
 from ._errors import LarkError
 from ._operations import RESULTS, AsyncOperations, SyncOperations
+from ._progress import adapt
 from ._result import Result
 from ._results import CreateCardResult, Message
 from ._stream import AsyncCardStreamStart, CardStream, stream_options
@@ -27,6 +28,7 @@ if TYPE_CHECKING:
     from typing_extensions import Self, Unpack
 
     from ._options import ClientOptions, RetryOptions, TimeoutOptions
+    from ._progress import ProgressCallback
     from ._stream import StreamCardOptions
     from .content import Content
 
@@ -46,12 +48,28 @@ def _log() -> Any:
     return _logger
 
 
-def _request(request: Mapping[str, Any] | None, fields: Mapping[str, Any]) -> str:
+def _request(request: Mapping[str, Any] | None, fields: Mapping[str, Any]) -> tuple[str, list[bytes]]:
+    """The request as JSON text, its bytes (``bytes``, ``bytearray``, ``memoryview``) handed
+    over as buffers (``{"buffer": i}``) and its path-likes as ``{"path": …}``."""
     check_depth(request)
     check_depth(fields)
     merged = dict(request or {})
     merged.update(fields)
-    return json.dumps(merged, ensure_ascii=False)
+    buffers: list[bytes] = []
+
+    def convert(value: Any) -> Any:
+        if isinstance(value, (bytes, bytearray, memoryview)):
+            buffers.append(bytes(value))
+            return {"buffer": len(buffers) - 1}
+        if isinstance(value, os.PathLike):
+            return {"path": os.fspath(value)}
+        if isinstance(value, dict):
+            return {key: convert(item) for key, item in value.items()}
+        if isinstance(value, (list, tuple)):
+            return [convert(item) for item in value]
+        return value
+
+    return json.dumps(convert(merged), ensure_ascii=False), buffers
 
 
 def _reveal(secrets: Mapping[str, Secret | None]) -> str:
@@ -176,13 +194,24 @@ class Client(SyncOperations, _Base):
     >>> client.send_text("open_id", "ou_xxx", "Hello").message_id  # doctest: +SKIP
     """
 
-    def call(self, name: str, request: Mapping[str, Any] | None = None, /, **fields: Any) -> Result:
-        """Runs a call by name (``send_message``, ``reply_message``, …: see ``larkmsg.CALLS``)
-        with its flat request: path parameters, query parameters and body fields."""
+    def call(
+        self,
+        name: str,
+        request: Mapping[str, Any] | None = None,
+        /,
+        *,
+        progress: ProgressCallback | None = None,
+        **fields: Any,
+    ) -> Result:
+        """Runs a call by name (``send_message``, ``upload_image``, ``send_campaign``, …: see
+        ``larkmsg.CALLS``) with its flat request: path parameters, query parameters and body
+        fields (files as paths or bytes). ``progress`` gets the progress of the calls to
+        many receivers; an exception it raises (``KeyboardInterrupt`` too) stops the call."""
         native = self._client()
         started = time.perf_counter()
+        text, buffers = _request(request, fields)
         try:
-            answer = native.call(name, _request(request, fields))
+            answer = native.call(name, text, buffers, adapt(progress))
         except LarkError as error:
             _log_outcome(name, started, error)
             raise
@@ -190,9 +219,14 @@ class Client(SyncOperations, _Base):
         return RESULTS.get(name, Result)(json.loads(answer))
 
     def _run(
-        self, name: str, result: type[_R], request: Mapping[str, Any] | None, fields: Mapping[str, Any]
+        self,
+        name: str,
+        result: type[_R],
+        request: Mapping[str, Any] | None,
+        fields: Mapping[str, Any],
+        progress: ProgressCallback | None = None,
     ) -> _R:
-        value = self.call(name, request, **fields)
+        value = self.call(name, request, progress=progress, **fields)
         assert isinstance(value, result)
         return value
 
@@ -256,12 +290,22 @@ class AsyncClient(AsyncOperations, _Base):
     """A Feishu / Lark client for asyncio: the same calls as :class:`Client`, as coroutines
     that run on larkmsg's own runtime (the event loop is never blocked)."""
 
-    async def call(self, name: str, request: Mapping[str, Any] | None = None, /, **fields: Any) -> Result:
-        """Runs a call by name with its flat request (see :meth:`Client.call`)."""
+    async def call(
+        self,
+        name: str,
+        request: Mapping[str, Any] | None = None,
+        /,
+        *,
+        progress: ProgressCallback | None = None,
+        **fields: Any,
+    ) -> Result:
+        """Runs a call by name with its flat request (see :meth:`Client.call`); ``progress``
+        runs on the event loop."""
         native = self._client()
         started = time.perf_counter()
+        text, buffers = _request(request, fields)
         try:
-            answer = await native.call_async(name, _request(request, fields))
+            answer = await native.call_async(name, text, buffers, adapt(progress))
         except LarkError as error:
             _log_outcome(name, started, error)
             raise
@@ -269,9 +313,14 @@ class AsyncClient(AsyncOperations, _Base):
         return RESULTS.get(name, Result)(json.loads(answer))
 
     async def _run(
-        self, name: str, result: type[_R], request: Mapping[str, Any] | None, fields: Mapping[str, Any]
+        self,
+        name: str,
+        result: type[_R],
+        request: Mapping[str, Any] | None,
+        fields: Mapping[str, Any],
+        progress: ProgressCallback | None = None,
     ) -> _R:
-        value = await self.call(name, request, **fields)
+        value = await self.call(name, request, progress=progress, **fields)
         assert isinstance(value, result)
         return value
 

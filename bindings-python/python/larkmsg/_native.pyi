@@ -1,7 +1,7 @@
 """The native part of larkmsg (the Rust core). Use the ``larkmsg`` package, not this module."""
 
 import asyncio
-from typing import final
+from typing import Callable, final
 
 __all__ = [
     "NativeClient",
@@ -31,8 +31,20 @@ FAKE_TENANT_KEY: str
 @final
 class NativeClient:
     def __new__(cls, options_json: str, secrets_json: str) -> NativeClient: ...
-    def call(self, name: str, request_json: str) -> str: ...
-    def call_async(self, name: str, request_json: str) -> asyncio.Future[str]: ...
+    def call(
+        self,
+        name: str,
+        request_json: str,
+        buffers: list[bytes] = ...,
+        progress: Callable[[int, int, int, int], None] | None = None,
+    ) -> str: ...
+    def call_async(
+        self,
+        name: str,
+        request_json: str,
+        buffers: list[bytes] = ...,
+        progress: Callable[[int, int, int, int], None] | None = None,
+    ) -> asyncio.Future[str]: ...
     def set_app_ticket(self, ticket: str) -> None: ...
     def stream_card(self, options_json: str) -> NativeCardStream: ...
     def stream_card_async(self, options_json: str) -> asyncio.Future[NativeCardStream]: ...

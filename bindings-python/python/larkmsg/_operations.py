@@ -10,11 +10,16 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from ._result import Result
 from ._results import (
+    BatchSendAllResult,
     BatchSendResult,
+    CampaignReport,
     CardOperationResult,
+    CreateAppFeedCardAllResult,
     CreateAppFeedCardResult,
     CreateCardResult,
     Message,
+    UploadFileResult,
+    UploadImageResult,
 )
 
 if TYPE_CHECKING:
@@ -22,19 +27,27 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
+    from ._progress import ProgressCallback
     from .types import (
         BatchSendRequest,
+        BatchSendRequest,
+        CampaignRequest,
+        CreateAppFeedCardAllRequest,
         CreateAppFeedCardRequest,
         CreateCardElementsRequest,
         CreateCardRequest,
         DeleteCardElementRequest,
         PatchCardElementRequest,
         ReplyMessageRequest,
+        SendFileRequest,
+        SendImageRequest,
         SendMessageRequest,
         UpdateCardElementContentRequest,
         UpdateCardElementRequest,
         UpdateCardRequest,
         UpdateCardSettingsRequest,
+        UploadFileRequest,
+        UploadImageRequest,
     )
 
 __all__ = [
@@ -59,6 +72,13 @@ CALLS = (
     "patch_card_element",
     "delete_card_element",
     "create_app_feed_card",
+    "upload_image",
+    "upload_file",
+    "send_image",
+    "send_file",
+    "batch_send_all",
+    "create_app_feed_card_all",
+    "send_campaign",
 )
 """The calls by name, in the registry's order."""
 
@@ -75,6 +95,13 @@ RESULTS: dict[str, type[Result]] = {
     "patch_card_element": CardOperationResult,
     "delete_card_element": CardOperationResult,
     "create_app_feed_card": CreateAppFeedCardResult,
+    "upload_image": UploadImageResult,
+    "upload_file": UploadFileResult,
+    "send_image": Message,
+    "send_file": Message,
+    "batch_send_all": BatchSendAllResult,
+    "create_app_feed_card_all": CreateAppFeedCardAllResult,
+    "send_campaign": CampaignReport,
 }
 """The result class of each call."""
 
@@ -83,7 +110,12 @@ class SyncOperations:
     """The operations of the registry, as methods of ``Client``."""
 
     def _run(
-        self, name: str, result: type[_R], request: Mapping[str, Any] | None, fields: Mapping[str, Any]
+        self,
+        name: str,
+        result: type[_R],
+        request: Mapping[str, Any] | None,
+        fields: Mapping[str, Any],
+        progress: ProgressCallback | None = None,
     ) -> _R:
         raise NotImplementedError
 
@@ -179,13 +211,83 @@ class SyncOperations:
         """Creates an app feed card for up to 20 users (``POST /open-apis/im/v2/app_feed_card``)."""
         return self._run("create_app_feed_card", CreateAppFeedCardResult, request, fields)
 
+    def upload_image(
+        self, request: UploadImageRequest | None = None, /, **fields: Unpack[UploadImageRequest]
+    ) -> UploadImageResult:
+        """Uploads an image (``POST /open-apis/im/v1/images``, multipart) for image messages,
+        posts, cards or avatars, and gives its ``image_key``.
+
+        The image is a path (streamed from disk) or bytes; its size, format (by its
+        header) and resolution are checked before anything is sent. A repeat after a lost
+        answer only leaves an unused key."""
+        return self._run("upload_image", UploadImageResult, request, fields)
+
+    def upload_file(
+        self, request: UploadFileRequest | None = None, /, **fields: Unpack[UploadFileRequest]
+    ) -> UploadFileResult:
+        """Uploads a file (``POST /open-apis/im/v1/files``, multipart) for file, audio (``opus``)
+        or video (``mp4``) messages, and gives its ``file_key``.
+
+        The file is a path (streamed from disk) or bytes, at most 30 MB; its content must be
+        what ``file_type`` says. A repeat after a lost answer only leaves an unused key."""
+        return self._run("upload_file", UploadFileResult, request, fields)
+
+    def send_image(
+        self, request: SendImageRequest | None = None, /, **fields: Unpack[SendImageRequest]
+    ) -> Message:
+        """Uploads an image and sends it to one receiver as an image message."""
+        return self._run("send_image", Message, request, fields)
+
+    def send_file(
+        self, request: SendFileRequest | None = None, /, **fields: Unpack[SendFileRequest]
+    ) -> Message:
+        """Uploads a file and sends it to one receiver as a file, audio (OPUS) or media (MP4)
+        message, by its type (told from the content when not given)."""
+        return self._run("send_file", Message, request, fields)
+
+    def batch_send_all(
+        self, request: BatchSendRequest | None = None, /, *, progress: ProgressCallback | None = None, **fields: Unpack[BatchSendRequest]
+    ) -> BatchSendAllResult:
+        """Sends one message to any number of users and departments: batches of at most 200
+        ids per list, paced to the quota, with one result (every batch's message_id, the
+        merged invalid ids, each failed batch with its ids and whether it may have been
+        sent; such a batch is never repeated automatically).
+
+        ``progress`` is called with a ``Progress`` (``total``, ``done``, ``sent``, ``failed`` receivers) after each request, or is a ``tqdm`` bar (anything with ``update(n)``)."""
+        return self._run("batch_send_all", BatchSendAllResult, request, fields, progress)
+
+    def create_app_feed_card_all(
+        self, request: CreateAppFeedCardAllRequest | None = None, /, *, progress: ProgressCallback | None = None, **fields: Unpack[CreateAppFeedCardAllRequest]
+    ) -> CreateAppFeedCardAllResult:
+        """Creates an app feed card for any number of users (calls of at most 20, the card's
+        biz_id in each), optionally uploading its avatar first, with one result.
+
+        ``progress`` is called with a ``Progress`` (``total``, ``done``, ``sent``, ``failed`` receivers) after each request, or is a ``tqdm`` bar (anything with ``update(n)``)."""
+        return self._run("create_app_feed_card_all", CreateAppFeedCardAllResult, request, fields, progress)
+
+    def send_campaign(
+        self, request: CampaignRequest | None = None, /, *, progress: ProgressCallback | None = None, **fields: Unpack[CampaignRequest]
+    ) -> CampaignReport:
+        """Sends one message to each of many receivers at the full documented pace, with a
+        uuid per receiver derived from the campaign id, so that a rerun after a crash
+        (within the platform's one-hour uuid window) sends each receiver exactly once; a
+        journal file lets a rerun skip the receivers already sent.
+
+        ``progress`` is called with a ``Progress`` (``total``, ``done``, ``sent``, ``failed`` receivers) after each request, or is a ``tqdm`` bar (anything with ``update(n)``)."""
+        return self._run("send_campaign", CampaignReport, request, fields, progress)
+
 
 
 class AsyncOperations:
     """The operations of the registry, as methods of ``AsyncClient``."""
 
     async def _run(
-        self, name: str, result: type[_R], request: Mapping[str, Any] | None, fields: Mapping[str, Any]
+        self,
+        name: str,
+        result: type[_R],
+        request: Mapping[str, Any] | None,
+        fields: Mapping[str, Any],
+        progress: ProgressCallback | None = None,
     ) -> _R:
         raise NotImplementedError
 
@@ -280,3 +382,68 @@ class AsyncOperations:
     ) -> CreateAppFeedCardResult:
         """Creates an app feed card for up to 20 users (``POST /open-apis/im/v2/app_feed_card``)."""
         return await self._run("create_app_feed_card", CreateAppFeedCardResult, request, fields)
+
+    async def upload_image(
+        self, request: UploadImageRequest | None = None, /, **fields: Unpack[UploadImageRequest]
+    ) -> UploadImageResult:
+        """Uploads an image (``POST /open-apis/im/v1/images``, multipart) for image messages,
+        posts, cards or avatars, and gives its ``image_key``.
+
+        The image is a path (streamed from disk) or bytes; its size, format (by its
+        header) and resolution are checked before anything is sent. A repeat after a lost
+        answer only leaves an unused key."""
+        return await self._run("upload_image", UploadImageResult, request, fields)
+
+    async def upload_file(
+        self, request: UploadFileRequest | None = None, /, **fields: Unpack[UploadFileRequest]
+    ) -> UploadFileResult:
+        """Uploads a file (``POST /open-apis/im/v1/files``, multipart) for file, audio (``opus``)
+        or video (``mp4``) messages, and gives its ``file_key``.
+
+        The file is a path (streamed from disk) or bytes, at most 30 MB; its content must be
+        what ``file_type`` says. A repeat after a lost answer only leaves an unused key."""
+        return await self._run("upload_file", UploadFileResult, request, fields)
+
+    async def send_image(
+        self, request: SendImageRequest | None = None, /, **fields: Unpack[SendImageRequest]
+    ) -> Message:
+        """Uploads an image and sends it to one receiver as an image message."""
+        return await self._run("send_image", Message, request, fields)
+
+    async def send_file(
+        self, request: SendFileRequest | None = None, /, **fields: Unpack[SendFileRequest]
+    ) -> Message:
+        """Uploads a file and sends it to one receiver as a file, audio (OPUS) or media (MP4)
+        message, by its type (told from the content when not given)."""
+        return await self._run("send_file", Message, request, fields)
+
+    async def batch_send_all(
+        self, request: BatchSendRequest | None = None, /, *, progress: ProgressCallback | None = None, **fields: Unpack[BatchSendRequest]
+    ) -> BatchSendAllResult:
+        """Sends one message to any number of users and departments: batches of at most 200
+        ids per list, paced to the quota, with one result (every batch's message_id, the
+        merged invalid ids, each failed batch with its ids and whether it may have been
+        sent; such a batch is never repeated automatically).
+
+        ``progress`` is called with a ``Progress`` (``total``, ``done``, ``sent``, ``failed`` receivers) after each request, or is a ``tqdm`` bar (anything with ``update(n)``)."""
+        return await self._run("batch_send_all", BatchSendAllResult, request, fields, progress)
+
+    async def create_app_feed_card_all(
+        self, request: CreateAppFeedCardAllRequest | None = None, /, *, progress: ProgressCallback | None = None, **fields: Unpack[CreateAppFeedCardAllRequest]
+    ) -> CreateAppFeedCardAllResult:
+        """Creates an app feed card for any number of users (calls of at most 20, the card's
+        biz_id in each), optionally uploading its avatar first, with one result.
+
+        ``progress`` is called with a ``Progress`` (``total``, ``done``, ``sent``, ``failed`` receivers) after each request, or is a ``tqdm`` bar (anything with ``update(n)``)."""
+        return await self._run("create_app_feed_card_all", CreateAppFeedCardAllResult, request, fields, progress)
+
+    async def send_campaign(
+        self, request: CampaignRequest | None = None, /, *, progress: ProgressCallback | None = None, **fields: Unpack[CampaignRequest]
+    ) -> CampaignReport:
+        """Sends one message to each of many receivers at the full documented pace, with a
+        uuid per receiver derived from the campaign id, so that a rerun after a crash
+        (within the platform's one-hour uuid window) sends each receiver exactly once; a
+        journal file lets a rerun skip the receivers already sent.
+
+        ``progress`` is called with a ``Progress`` (``total``, ``done``, ``sent``, ``failed`` receivers) after each request, or is a ``tqdm`` bar (anything with ``update(n)``)."""
+        return await self._run("send_campaign", CampaignReport, request, fields, progress)

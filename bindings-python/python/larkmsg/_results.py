@@ -10,16 +10,85 @@ from typing import Any
 from ._result import Result
 
 __all__ = [
+    "BatchSendAllResult",
     "BatchSendResult",
+    "CampaignFailure",
+    "CampaignReport",
+    "CampaignSent",
     "CardOperationResult",
+    "CreateAppFeedCardAllResult",
     "CreateAppFeedCardResult",
     "CreateCardResult",
+    "FailedBatch",
     "FailedCard",
+    "FailedFeedCards",
     "Mention",
     "Message",
     "MessageBody",
     "Sender",
+    "UploadFileResult",
+    "UploadImageResult",
 ]
+
+
+class CampaignFailure(Result):
+    """A receiver whose send failed."""
+
+    __slots__ = ()
+    _fields = {"receive_id": None, "error": None, "maybe_sent": None}
+    receive_id: str
+    """The receiver."""
+    error: Any
+    """Why it failed (the error's JSON form)."""
+    maybe_sent: bool
+    """Whether the message may have been sent although the call failed."""
+
+
+class CampaignSent(Result):
+    """A receiver a campaign sent to."""
+
+    __slots__ = ()
+    _fields = {"receive_id": None, "message_id": None, "resumed": None}
+    receive_id: str
+    """The receiver."""
+    message_id: str
+    """Its message."""
+    resumed: bool
+    """Whether an earlier run had sent it (found in the journal; no request was made)."""
+
+
+class FailedFeedCards(Result):
+    """A call of a ``CreateAppFeedCardAllResult`` that failed; never repeated automatically when it may have created cards."""
+
+    __slots__ = ()
+    _fields = {"user_ids": None, "error": None, "maybe_sent": None}
+    _lists = frozenset({"user_ids"})
+    user_ids: list[str]
+    """Its users."""
+    error: Any
+    """Why it failed (the error's JSON form)."""
+    maybe_sent: bool
+    """Whether it may have created cards although it failed."""
+
+
+class FailedBatch(Result):
+    """A batch of a ``BatchSendAllResult`` that failed. It is never repeated automatically when it may have been sent: find out (recall or progress queries) before sending its ids again."""
+
+    __slots__ = ()
+    _fields = {"department_ids": None, "open_ids": None, "user_ids": None, "union_ids": None, "error": None, "maybe_sent": None}
+    _lists = frozenset({"department_ids", "open_ids", "user_ids", "union_ids"})
+    department_ids: list[str]
+    """Its departments."""
+    open_ids: list[str]
+    """Its users by open_id."""
+    user_ids: list[str]
+    """Its users by user_id."""
+    union_ids: list[str]
+    """Its users by union_id."""
+    error: Any
+    """Why it failed (the error's JSON form)."""
+    maybe_sent: bool
+    """Whether it may have been sent although it failed."""
 
 
 class FailedCard(Result):
@@ -74,6 +143,76 @@ class Sender(Result):
     """What sent the message."""
     tenant_key: str | None
     """The sender's tenant."""
+
+
+class CampaignReport(Result):
+    """What a campaign did, per receiver."""
+
+    __slots__ = ()
+    _fields = {"campaign_id": None, "sent": CampaignSent, "failed": CampaignFailure, "pending": None}
+    _lists = frozenset({"sent", "failed", "pending"})
+    campaign_id: str
+    """The campaign's id."""
+    sent: list[CampaignSent]
+    """The receivers sent to, with their message (in the order given)."""
+    failed: list[CampaignFailure]
+    """The receivers whose send failed, with the error and whether it may have been sent (rerun the campaign to retry them: their ``uuid`` keeps them to one message)."""
+    pending: list[str]
+    """The receivers not tried: the campaign stopped after a failure every send would share (credentials, permissions). Rerun the campaign once it is fixed."""
+
+
+class CreateAppFeedCardAllResult(Result):
+    """The result of feed cards for any number of users: what every call gave, merged."""
+
+    __slots__ = ()
+    _fields = {"biz_ids": None, "failed_cards": FailedCard, "failed": FailedFeedCards, "avatar_key": None}
+    _lists = frozenset({"biz_ids", "failed_cards", "failed"})
+    biz_ids: list[str]
+    """The ``biz_id`` of each call that succeeded, in order (the card's own ``biz_id`` for every call when it has one; else one the platform assigned per call)."""
+    failed_cards: list[FailedCard]
+    """The users whose card could not be created, from every call."""
+    failed: list[FailedFeedCards]
+    """Each call that failed, with its users and whether it may have created cards."""
+    avatar_key: str | None
+    """The key of the uploaded avatar, when one was uploaded."""
+
+
+class BatchSendAllResult(Result):
+    """The result of a batch to any audience: what every request gave, merged."""
+
+    __slots__ = ()
+    _fields = {"message_ids": None, "invalid_department_ids": None, "invalid_open_ids": None, "invalid_user_ids": None, "invalid_union_ids": None, "failed": FailedBatch}
+    _lists = frozenset({"message_ids", "invalid_department_ids", "invalid_open_ids", "invalid_user_ids", "invalid_union_ids", "failed"})
+    message_ids: list[str]
+    """The id (``bm-…``) of each batch that was sent, in order: for recall and progress queries."""
+    invalid_department_ids: list[str]
+    """Department ids that were not valid, from every batch."""
+    invalid_open_ids: list[str]
+    """open_ids that were not valid, from every batch."""
+    invalid_user_ids: list[str]
+    """user_ids that were not valid, from every batch."""
+    invalid_union_ids: list[str]
+    """union_ids that were not valid, from every batch."""
+    failed: list[FailedBatch]
+    """Each batch that failed, with its ids and whether it may have been sent."""
+
+
+class UploadFileResult(Result):
+    """The result of a file upload (its ``data``)."""
+
+    __slots__ = ()
+    _fields = {"file_key": None}
+    file_key: str
+    """The file's key, for file, audio and media messages."""
+
+
+class UploadImageResult(Result):
+    """The result of an image upload (its ``data``)."""
+
+    __slots__ = ()
+    _fields = {"image_key": None}
+    image_key: str
+    """The image's key, for image messages, posts, cards and avatars."""
 
 
 class CreateAppFeedCardResult(Result):

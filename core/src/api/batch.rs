@@ -33,7 +33,7 @@ impl Operation for BatchSend {
 }
 
 /// Most ids one list may hold.
-const IDS_MAX: usize = 200;
+pub const BATCH_IDS_MAX: usize = 200;
 /// The root department's id, which batch send does not accept.
 const ROOT_DEPARTMENT: &str = "0";
 /// Batch send request (the JSON body; there are no query parameters).
@@ -225,9 +225,14 @@ impl BatchSendRequest {
     }
 }
 
-/// At most [`IDS_MAX`] ids, none empty, and no root department.
+/// At most [`BATCH_IDS_MAX`] ids, none empty, and no root department.
 fn check_ids(v: &mut Validator, name: &str, ids: &[String]) {
-    v.items(name, ids.len(), 0, IDS_MAX);
+    v.items(name, ids.len(), 0, BATCH_IDS_MAX);
+    check_id_values(v, name, ids);
+}
+
+/// No id of the list `name` empty, and no root department.
+pub(crate) fn check_id_values(v: &mut Validator, name: &str, ids: &[String]) {
     for (i, id) in ids.iter().enumerate() {
         if id.is_empty() {
             v.push(format!("{name}[{i}]"), Rule::Required, "must not be empty");

@@ -41,7 +41,9 @@ const BUTTONS_MAX: usize = 2;
 const BUTTON_TEXT_CHARS: (usize, usize) = (1, 30);
 const URL_MAX: usize = 700;
 const SOUND_TEXT_MAX: usize = 20;
-const USER_IDS_COUNT: (usize, usize) = (1, 20);
+const USER_IDS_COUNT: (usize, usize) = (1, FEED_CARD_USERS_MAX);
+/// Most users one create call may name.
+pub const FEED_CARD_USERS_MAX: usize = 20;
 
 /// Create app feed card request: the `user_id_type` query parameter and the JSON body.
 ///
@@ -112,17 +114,22 @@ impl CreateAppFeedCardRequest {
             Some(ids) => {
                 let (min, max) = USER_IDS_COUNT;
                 v.items("user_ids", ids.len(), min, max);
-                for (i, id) in ids.iter().enumerate() {
-                    if id.is_empty() {
-                        v.push(format!("user_ids[{i}]"), Rule::Required, "must not be empty");
-                    } else {
-                        v.no_control(format!("user_ids[{i}]"), id);
-                    }
-                }
+                check_user_ids(&mut v, ids);
             }
             None => v.push("user_ids", Rule::Required, "is required"),
         }
         v.finish()
+    }
+}
+
+/// No user id empty or holding a control character.
+pub(crate) fn check_user_ids(v: &mut Validator, ids: &[String]) {
+    for (i, id) in ids.iter().enumerate() {
+        if id.is_empty() {
+            v.push(format!("user_ids[{i}]"), Rule::Required, "must not be empty");
+        } else {
+            v.no_control(format!("user_ids[{i}]"), id);
+        }
     }
 }
 

@@ -14,10 +14,12 @@ mod card;
 mod cardkit;
 mod envelope;
 mod feed_card;
+mod file;
+mod image;
 mod message;
 mod reply;
 
-pub use batch::{BatchSend, BatchSendRequest, BatchSendResult};
+pub use batch::{BATCH_IDS_MAX, BatchSend, BatchSendRequest, BatchSendResult};
 pub use card::{CardType, CreateCard, CreateCardRequest, CreateCardResult};
 pub use cardkit::{
     CardJson, CardJsonType, CardOperationResult, CreateCardElements, CreateCardElementsRequest,
@@ -30,10 +32,17 @@ pub use envelope::{Envelope, ErrorDetail, ErrorDetailEntry, ErrorHelp, FieldViol
 pub use feed_card::{
     ActionType, AppFeedCard, AppFeedCardButton, AppFeedCardButtons, AppFeedCardText, AppFeedCardUrl,
     AppFeedLink, AppFeedNotify, ButtonType, CreateAppFeedCard, CreateAppFeedCardRequest,
-    CreateAppFeedCardResult, FailedCard, FailedCardReason, FailedCardReasonKind, StatusLabel,
-    StatusLabelType,
+    CreateAppFeedCardResult, FEED_CARD_USERS_MAX, FailedCard, FailedCardReason, FailedCardReasonKind,
+    StatusLabel, StatusLabelType,
 };
+pub use file::{FILE_MAX_BYTES, FileType, UploadFile, UploadFileRequest, UploadFileResult};
+pub use image::{IMAGE_MAX_BYTES, ImageType, UploadImage, UploadImageRequest, UploadImageResult};
 pub use message::{
     Mention, Message, MessageBody, SendMessage, SendMessageRequest, Sender, SenderIdType, SenderType,
 };
 pub use reply::{ReplyMessage, ReplyMessageRequest};
+
+pub(crate) use batch::check_id_values;
+pub(crate) use feed_card::check_user_ids;
+pub(crate) use image::check_image;
+pub(crate) use message::check_message_body;

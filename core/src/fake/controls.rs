@@ -16,6 +16,7 @@ use super::config::FakeApp;
 use super::faults::FaultPlan;
 use super::ids;
 use super::reply::Reply;
+use super::resources::Registration;
 use super::routes::Query;
 use super::state::{Settings, Shared, State};
 
@@ -194,6 +195,14 @@ pub(crate) fn handle(shared: &Shared, method: &Method, path: &str, query: &Query
                 state.register_app(app);
                 ok()
             }
+            Err(reply) => reply,
+        },
+        ("POST", "resources") => match parse::<Registration>(body).map(Registration::resource) {
+            Ok(Ok(resource)) => {
+                state.resources.insert(resource);
+                ok()
+            }
+            Ok(Err(problem)) => bad_request(problem),
             Err(reply) => reply,
         },
         _ => error(404, &format!("no control {method} {path}")),

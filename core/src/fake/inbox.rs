@@ -15,7 +15,10 @@ use serde_json::Value;
 /// - `cards`: `{card_id, app_id, type, data, sent}` where `sent` tells whether a message
 ///   used the card entity;
 /// - `feed_cards`: the request body plus `biz_id`, `app_id`, `user_id_type` and
-///   `failed_cards`.
+///   `failed_cards`;
+/// - `images`: `{image_key, app_id, image_type, size}` of each image uploaded;
+/// - `files`: `{file_key, app_id, file_type, file_name, duration, size}` of each file
+///   uploaded (`size` in bytes, as received).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Inbox {
     /// Messages accepted by send message and reply.
@@ -26,4 +29,10 @@ pub struct Inbox {
     pub cards: Vec<Value>,
     /// App feed cards created.
     pub feed_cards: Vec<Value>,
+    /// Images uploaded.
+    #[serde(default)]
+    pub images: Vec<Value>,
+    /// Files uploaded.
+    #[serde(default)]
+    pub files: Vec<Value>,
 }

@@ -1,7 +1,8 @@
 //! A faithful fake of the Feishu Open Platform on 127.0.0.1, for tests (feature `fake`).
 //!
 //! It serves the authentication endpoints and every operation of the registry (send
-//! message, reply, batch send, card entity create, app feed card create), routed by the
+//! message, reply, batch send, card entity create, app feed card create, image and file
+//! upload), routed by the
 //! registry's methods and path templates, as the platform documents them: it checks the
 //! token, the content type, the query and the body (with the core's own request models
 //! and rules), answers with the documented HTTP statuses, codes and envelope
@@ -33,7 +34,7 @@
 //! |---|---|---|
 //! | `GET /_fake/inbox` | | the [`Inbox`] |
 //! | `DELETE /_fake/inbox` | | `{"ok":true}`; empties the inbox only |
-//! | `POST /_fake/reset` | | `{"ok":true}`; inbox, uuids, card entities, counters, faults, quota windows |
+//! | `POST /_fake/reset` | | `{"ok":true}`; inbox, uuids, card entities, uploads, counters, faults, quota windows |
 //! | `GET`/`POST /_fake/quotas` | `{"enabled":true}` | `{"enabled":…}` |
 //! | `GET`/`POST /_fake/latency` | `{"ms":250}` | `{"ms":…}` |
 //! | `GET /_fake/faults` | | `{"plans":[…],"log":[FaultRecord…]}` |
@@ -45,6 +46,7 @@
 //! | `GET /_fake/tokens` | | `{"issued":["t-…","a-…",…]}`: every token issued since start, for secrecy tests |
 //! | `GET /_fake/app_ticket?app_id=…` | | `{"app_id":…,"app_ticket":…}` (default: the first store app) |
 //! | `POST /_fake/apps` | a [`FakeApp`] | `{"ok":true}` |
+//! | `POST /_fake/resources` | `{"image_key", "image_type"?}` or `{"file_key", "file_type"?}`, `"app_id"?` | `{"ok":true}`; the key counts as uploaded (by the default app) |
 //! | `GET /_fake/cards` | | `{"cards":[card…]}`: every card entity, as below |
 //! | `GET /_fake/card?card_id=…` | | one card entity: `card_id`, `app_id`, `sent`, `template`, `sequence` (the last accepted), `streaming_mode`, `streaming_timed_out`, `streaming_closes_in_ms`, `summary`, `texts` (`element_id` → text of each `markdown` and `plain_text` element), `card` (its card JSON), `operations` (`[{at_ms, call, sequence, code}]`: every operation that reached it, `at_ms` since it was created), `max_operations_per_second` (the most admitted in any one second), `expired` |
 //! | `POST /_fake/cards` | `{"card", "card_id"?, "app_id"?, "template"?, "sequence"?, "sent"?, "age_seconds"?}` | `{"card_id":…}`; puts a card entity in place |
@@ -74,6 +76,9 @@
 //!   99991400, when quotas are enforced: the pages do not say how the platform answers).
 //! - The fake's clock is the runtime's (tokio's): a test that pauses tokio's clock (its
 //!   feature `test-util`) moves the fake's time too; `POST /_fake/clock` moves it forward.
+//! - Uploads answer keys `img_v3_…` and `file_v3_…`; messages, batches and feed cards
+//!   accept only keys their app uploaded (or registered with `POST /_fake/resources`); see
+//!   the codes in `resources.rs`.
 
 mod auth;
 mod cards;
@@ -86,6 +91,7 @@ mod ids;
 mod inbox;
 mod quota;
 mod reply;
+mod resources;
 mod routes;
 mod server;
 mod state;

@@ -76,13 +76,14 @@ impl Reply {
         }
     }
 
-    /// The id of what a successful answer created (`message_id`, `card_id` or `biz_id`).
+    /// The id of what a successful answer created (`message_id`, `card_id`, `biz_id`,
+    /// `image_key` or `file_key`).
     pub fn created_id(&self) -> Option<String> {
         let Body::Json(value) = &self.body else {
             return None;
         };
         let data = value.get("data")?;
-        ["message_id", "card_id", "biz_id"]
+        ["message_id", "card_id", "biz_id", "image_key", "file_key"]
             .iter()
             .find_map(|key| data.get(*key).and_then(Value::as_str))
             .map(str::to_owned)

@@ -24,8 +24,9 @@ use super::reply::{Rejection, Reply};
 use super::routes::{Query, Route};
 use super::state::Shared;
 
-/// Largest request body the fake reads (card data may be 3,000,000 characters).
-const MAX_BODY: usize = 16 * 1024 * 1024;
+/// Largest request body the fake reads: a 30 MB upload and its form (card data may be
+/// 3,000,000 characters).
+const MAX_BODY: usize = 32 * 1024 * 1024;
 
 /// Returned by the service to make hyper close the connection without answering.
 #[derive(Debug)]

@@ -14,6 +14,7 @@ use super::faults::Faults;
 use super::ids;
 use super::inbox::Inbox;
 use super::quota::Quotas;
+use super::resources::Resources;
 use super::tokens::Tokens;
 use crate::endpoint::Endpoint;
 
@@ -67,6 +68,8 @@ pub(crate) struct State {
     /// Every message sent, by id.
     pub messages: HashMap<String, SentMessage>,
     pub cards: HashMap<String, CardEntity>,
+    /// Every image and file uploaded, by key.
+    pub resources: Resources,
     pub counters: Counters,
     pub faults: Faults,
     pub quotas: Quotas,
@@ -93,6 +96,7 @@ impl State {
             dedup: HashMap::new(),
             messages: HashMap::new(),
             cards: HashMap::new(),
+            resources: Resources::default(),
             counters: Counters::default(),
             faults: Faults::default(),
             quotas: Quotas::default(),
@@ -130,13 +134,14 @@ impl State {
         Some((app_id, ticket))
     }
 
-    /// Forgets what happened: inbox, uuids, sent messages, card entities, counters, fault
-    /// plans and records, quota windows. Apps, tokens and settings stay.
+    /// Forgets what happened: inbox, uuids, sent messages, card entities, uploads,
+    /// counters, fault plans and records, quota windows. Apps, tokens and settings stay.
     pub fn reset(&mut self) {
         self.inbox = Inbox::default();
         self.dedup.clear();
         self.messages.clear();
         self.cards.clear();
+        self.resources = Resources::default();
         self.counters = Counters::default();
         self.faults = Faults::default();
         self.quotas = Quotas::default();

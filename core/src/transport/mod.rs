@@ -5,7 +5,6 @@ mod answer;
 
 use std::time::Duration;
 
-use bytes::Bytes;
 use tokio::time::Instant;
 use tracing::Instrument;
 
@@ -13,7 +12,7 @@ use crate::auth::{AuthHttp, TokenManager};
 use crate::config::{RetryPolicy, Timeouts};
 use crate::endpoint::Endpoint;
 use crate::error::Result;
-use crate::http::{Http, RawResponse};
+use crate::http::{Body, Http, RawResponse};
 use crate::operation::Subject;
 use crate::pacing::Pacer;
 use answer::{Next, decode_data, interpret};
@@ -26,8 +25,8 @@ pub(crate) struct Call {
     /// The path below the base URL, path parameters filled in.
     pub(crate) path: String,
     pub(crate) query: Vec<(&'static str, String)>,
-    /// The JSON body; shared, not copied, by every attempt.
-    pub(crate) body: Bytes,
+    /// The body; shared, not copied, by every attempt (a file is opened anew each time).
+    pub(crate) body: Body,
     /// The subject of the call's per-subject quota (a message's receiver).
     pub(crate) subject: Option<Subject>,
 }
@@ -89,7 +88,7 @@ impl Transport {
         loop {
             attempts += 1;
             tracing::Span::current().record("attempts", attempts);
-            pacer
+            let counted_at = pacer
                 .acquire(call.endpoint, call.subject.as_ref(), deadline)
                 .await
                 .map_err(|e| e.with_maybe_sent(maybe_took_effect))?;
@@ -98,10 +97,7 @@ impl Transport {
                 .await
                 .map_err(|e| e.with_maybe_sent(maybe_took_effect))?;
             let timeout = timeouts.request.min(deadline.saturating_duration_since(Instant::now()));
-            let outcome = self
-                .http
-                .send_json(method, &url, &call.query, Some(&token), call.body.clone(), timeout)
-                .await;
+            let outcome = self.http.send(method, &url, &call.query, Some(&token), &call.body, timeout).await;
             if let Ok(RawResponse { log_id: Some(log_id), .. }) = &outcome {
                 tracing::Span::current().record("log_id", log_id.as_str());
             }
@@ -141,6 +137,8 @@ impl Transport {
                     return Err(error.with_maybe_sent(maybe_took_effect));
                 }
                 Next::After(wait, error) => {
+                    // The gateway refused it: it used none of the quota.
+                    pacer.refund(call.endpoint, call.subject.as_ref(), counted_at);
                     // The pacer holds every caller until then, so that the next calls wait, or
                     // fail at once when that is past their deadline, without asking again.
                     pacer.hold_endpoint(call.endpoint, Instant::now() + wait);

@@ -14,6 +14,7 @@ use crate::fake::state::Shared;
 pub(crate) async fn handle(shared: &Shared, input: &Input<'_>) -> Result<Reply, Rejection> {
     checked::<BatchSend>(input)
         .map_err(|violations| param_error(Endpoint::BatchSend, violations.to_string()))?;
+    shared.lock().resources.check_batch(&input.caller.app_id, &input.body)?;
     pause(shared).await;
     let body = &input.body;
     let message_id = ids::batch_message_id();

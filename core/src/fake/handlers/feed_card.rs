@@ -15,8 +15,10 @@ pub(crate) const FEED_CARD_NOT_CREATED: &str = "NOT_CREATED";
 
 /// `POST /open-apis/im/v2/app_feed_card`: a bad request is HTTP 400, code 230001.
 pub(crate) async fn handle(shared: &Shared, input: &Input<'_>) -> Result<Reply, Rejection> {
-    checked::<CreateAppFeedCard>(input)
+    let request = checked::<CreateAppFeedCard>(input)
         .map_err(|violations| param_error(Endpoint::CreateAppFeedCard, violations.to_string()))?;
+    let avatar_key = request.app_feed_card.as_ref().and_then(|card| card.avatar_key.as_deref());
+    shared.lock().resources.check_avatar(&input.caller.app_id, avatar_key)?;
     pause(shared).await;
     let body = &input.body;
     let biz_id = body

@@ -3,7 +3,8 @@
 //! an operation added to the registry needs a handler here to compile).
 //!
 //! Every request goes through, in order: `Authorization` (see `auth.rs`), the quota (when
-//! enforced), `Content-Type: application/json`, then the operation's handler, which decodes
+//! enforced), `Content-Type: application/json` (`multipart/form-data` for the uploads),
+//! then the operation's handler, which decodes
 //! the flat request (path parameters, the operation's query parameters and the body) with
 //! the core's own request model, checks it with the core's rules, and only then processes
 //! it.
@@ -19,6 +20,7 @@ mod cardkit;
 mod feed_card;
 mod send;
 mod support;
+mod upload;
 
 use bytes::Bytes;
 use hyper::HeaderMap;
@@ -52,13 +54,15 @@ impl ApiRequest {
     }
 }
 
-/// What a handler gets: the caller and the request's parts, body parsed.
+/// What a handler gets: the caller and the request's parts, body parsed (a multipart
+/// body as its fields, with its files' bytes in `buffers`).
 #[derive(Debug)]
 pub(crate) struct Input<'a> {
     pub caller: Caller,
     pub query: &'a Query,
     pub path_params: &'a [String],
     pub body: Value,
+    pub buffers: Vec<Bytes>,
 }
 
 /// Processes a request as the platform would.
@@ -87,18 +91,28 @@ pub(crate) async fn process(shared: &Shared, request: &ApiRequest) -> Reply {
         }
         caller
     };
-    if !routes::is_json(&request.headers) {
-        return param_error(endpoint, "Content-Type must be application/json").into();
-    }
-    // A body that is not JSON reaches the handler as `null`, after the query.
-    let body = serde_json::from_slice(&request.body).unwrap_or(Value::Null);
-    let input = Input { caller, query: &request.query, path_params: &request.path_params, body };
+    let (body, buffers) = if is_upload(endpoint) {
+        let content_type = request.headers.get(hyper::header::CONTENT_TYPE).and_then(|v| v.to_str().ok());
+        match upload::form_fields(content_type, request.body.clone()).await {
+            Ok(fields) => fields,
+            Err(problem) => return param_error(endpoint, problem).into(),
+        }
+    } else {
+        if !routes::is_json(&request.headers) {
+            return param_error(endpoint, "Content-Type must be application/json").into();
+        }
+        // A body that is not JSON reaches the handler as `null`, after the query.
+        (serde_json::from_slice(&request.body).unwrap_or(Value::Null), Vec::new())
+    };
+    let input = Input { caller, query: &request.query, path_params: &request.path_params, body, buffers };
     let outcome = match endpoint {
         Endpoint::SendMessage => send::send_message(shared, &input).await,
         Endpoint::ReplyMessage => send::reply_message(shared, &input).await,
         Endpoint::BatchSend => batch::handle(shared, &input).await,
         Endpoint::CreateCard => card::handle(shared, &input).await,
         Endpoint::CreateAppFeedCard => feed_card::handle(shared, &input).await,
+        Endpoint::UploadImage => upload::image(shared, &input).await,
+        Endpoint::UploadFile => upload::file(shared, &input).await,
         Endpoint::UpdateCardSettings
         | Endpoint::UpdateCard
         | Endpoint::UpdateCardElementContent
@@ -110,9 +124,15 @@ pub(crate) async fn process(shared: &Shared, request: &ApiRequest) -> Reply {
     outcome.unwrap_or_else(Reply::from)
 }
 
+/// Whether the endpoint takes a `multipart/form-data` body.
+fn is_upload(endpoint: Endpoint) -> bool {
+    matches!(endpoint, Endpoint::UploadImage | Endpoint::UploadFile)
+}
+
 /// The endpoint's answer to an invalid parameter: send message, reply and feed card answer
-/// HTTP 400 code 230001, the card entity operations HTTP 400 code 10002, and the legacy
-/// batch send HTTP 200 code 10003 (it reports business errors at HTTP 200).
+/// HTTP 400 code 230001, card create and the card entity operations HTTP 400 code 10002, the
+/// uploads HTTP 400 code 234001, and the legacy batch send HTTP 200 code 10003 (it reports
+/// business errors at HTTP 200).
 pub(crate) fn param_error(endpoint: Endpoint, msg: impl Into<String>) -> Rejection {
     match endpoint {
         Endpoint::CreateCard
@@ -124,6 +144,7 @@ pub(crate) fn param_error(endpoint: Endpoint, msg: impl Into<String>) -> Rejecti
         | Endpoint::PatchCardElement
         | Endpoint::DeleteCardElement => Rejection::new(400, 10002, msg),
         Endpoint::BatchSend => Rejection::new(200, 10003, msg),
+        Endpoint::UploadImage | Endpoint::UploadFile => Rejection::new(400, 234_001, msg),
         Endpoint::SendMessage | Endpoint::ReplyMessage | Endpoint::CreateAppFeedCard => {
             Rejection::new(400, 230001, msg)
         }

@@ -134,6 +134,7 @@ async fn deliver(
     let card_id = (msg_type == "interactive").then(|| card_entity_id(content)).flatten();
     let reservation = {
         let mut state = shared.lock();
+        state.resources.check_message(&caller.app_id, msg_type, content)?;
         let now = state.now();
         let key = uuid
             .filter(|uuid| !uuid.is_empty())

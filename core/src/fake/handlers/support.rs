@@ -9,6 +9,7 @@ use super::Input;
 use crate::fake::quota::Throttle;
 use crate::fake::reply::Reply;
 use crate::fake::state::Shared;
+use crate::file::with_buffers;
 use crate::operation::{Operation, path_param_names};
 use crate::validate::{Rule, Violation, Violations, decode_value};
 
@@ -78,5 +79,5 @@ pub(crate) fn decoded<O: Operation>(input: &Input<'_>) -> Result<O::Request, Vio
     for (name, value) in path_param_names(O::PATH).zip(input.path_params) {
         flat.insert(name.to_owned(), Value::String(value.clone()));
     }
-    decode_value::<O::Request>("", Value::Object(flat))
+    with_buffers(input.buffers.clone(), || decode_value::<O::Request>("", Value::Object(flat)))
 }
