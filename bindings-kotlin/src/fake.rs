@@ -55,6 +55,10 @@ pub struct FakeInbox {
     pub cards: Vec<String>,
     /// App feed cards.
     pub feed_cards: Vec<String>,
+    /// Uploaded images.
+    pub images: Vec<String>,
+    /// Uploaded files.
+    pub files: Vec<String>,
 }
 
 /// What the fake counted, keyed by the registry's call names.
@@ -179,6 +183,8 @@ impl FakeServer {
             batches: texts(inbox.batches),
             cards: texts(inbox.cards),
             feed_cards: texts(inbox.feed_cards),
+            images: texts(inbox.images),
+            files: texts(inbox.files),
         })
     }
 

@@ -245,6 +245,125 @@ pub struct CreateAppFeedCardRequest {
     pub user_ids: Option<Vec<String>>,
 }
 
+/// Upload image request: the multipart fields `image_type` and `image`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, uniffi::Record)]
+pub struct UploadImageRequest {
+    /// What the image is for: `message` or `avatar`.
+    pub image_type: String,
+    /// The image: JPG, JPEG, PNG, WEBP, GIF, BMP, ICO, TIFF or HEIC, 1 byte to 10 MB, at most
+    /// 12000 × 12000 pixels (GIF 2000 × 2000, avatars 4096 × 4096).
+    #[serde(with = "crate::json::json_text")]
+    pub image: String,
+}
+
+/// Upload file request: the multipart fields `file_type`, `file_name`, `duration` and
+/// `file`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, uniffi::Record)]
+pub struct UploadFileRequest {
+    /// What kind of file it is: `opus`, `mp4`, `pdf`, `doc`, `xls`, `ppt` or `stream`.
+    pub file_type: String,
+    /// The file's name with its extension (`测试视频.mp4`); for a file on disk, its own name
+    /// when not given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[uniffi(default)]
+    pub file_name: Option<String>,
+    /// The length of audio (`opus`) or video (`mp4`) in milliseconds; without it the
+    /// client cannot show the length.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[uniffi(default)]
+    pub duration: Option<i64>,
+    /// The file, 1 byte to 30 MB.
+    #[serde(with = "crate::json::json_text")]
+    pub file: String,
+}
+
+/// Send image request: an image to upload (for messages) and whom to send it to.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, uniffi::Record)]
+pub struct SendImageRequest {
+    /// What kind of id `receive_id` is.
+    pub receive_id_type: String,
+    /// The receiving user or chat.
+    pub receive_id: String,
+    /// The image (see `image`).
+    #[serde(with = "crate::json::json_text")]
+    pub image: String,
+    /// The message's deduplication key (a fresh one when not given).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[uniffi(default)]
+    pub uuid: Option<String>,
+}
+
+/// Send file request: a file to upload and whom to send it to, as a `file`, `audio`
+/// (OPUS) or `media` (MP4) message by its type.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, uniffi::Record)]
+pub struct SendFileRequest {
+    /// What kind of id `receive_id` is.
+    pub receive_id_type: String,
+    /// The receiving user or chat.
+    pub receive_id: String,
+    /// The file (see `file`).
+    #[serde(with = "crate::json::json_text")]
+    pub file: String,
+    /// The file's name with its extension (a file on disk gives its own).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[uniffi(default)]
+    pub file_name: Option<String>,
+    /// The file's type; when not given, `opus`, `mp4` and `pdf` are told by the content,
+    /// `doc`, `xls`, `ppt` by the extension, and anything else is `stream`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[uniffi(default)]
+    pub file_type: Option<String>,
+    /// The length of audio or video in milliseconds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[uniffi(default)]
+    pub duration: Option<i64>,
+    /// The message's deduplication key (a fresh one when not given).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[uniffi(default)]
+    pub uuid: Option<String>,
+}
+
+/// Create app feed cards for any number of users, optionally with an avatar to upload.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, uniffi::Record)]
+pub struct CreateAppFeedCardAllRequest {
+    /// What kind of id `user_ids` holds (the platform defaults to `open_id`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[uniffi(default)]
+    pub user_id_type: Option<String>,
+    /// The card; its `biz_id`, when given, is the `biz_id` of every call.
+    pub app_feed_card: AppFeedCard,
+    /// The users who get the card, any number (repeats count once).
+    pub user_ids: Vec<String>,
+    /// An image to upload as the card's avatar (`image_type` `avatar`, at most
+    /// 4096 × 4096) instead of giving `app_feed_card.avatar_key`.
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "crate::json::json_text")]
+    #[uniffi(default)]
+    pub avatar: Option<String>,
+}
+
+/// A campaign: one message for each of many receivers.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, uniffi::Record)]
+pub struct CampaignRequest {
+    /// The campaign's id, 1 to 200 characters: give the same id to a rerun.
+    pub campaign_id: String,
+    /// What kind of id the receivers are.
+    pub receive_id_type: String,
+    /// The receivers, any number (repeats get one message).
+    pub receive_ids: Vec<String>,
+    /// What `content` holds.
+    pub msg_type: String,
+    /// The message content, as send message takes it (a JSON object serialized to a string).
+    pub content: String,
+    /// A file that records each confirmed send, so that a rerun skips those receivers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[uniffi(default)]
+    pub journal: Option<String>,
+    /// Sends in flight at once, 1 to 256 (default 16); the quotas set the pace.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[uniffi(default)]
+    pub concurrency: Option<i64>,
+}
+
 /// The new card of a full update.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, uniffi::Record)]
 pub struct CardJson {
@@ -481,6 +600,68 @@ pub struct CreateAppFeedCardResult {
     pub biz_id: String,
 }
 
+/// The result of an image upload (its `data`).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, uniffi::Record)]
+pub struct UploadImageResult {
+    /// The image's key, for image messages, posts, cards and avatars.
+    pub image_key: String,
+}
+
+/// The result of a file upload (its `data`).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, uniffi::Record)]
+pub struct UploadFileResult {
+    /// The file's key, for file, audio and media messages.
+    pub file_key: String,
+}
+
+/// The result of a batch to any audience: what every request gave, merged.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, uniffi::Record)]
+pub struct BatchSendAllResult {
+    /// The id (`bm-…`) of each batch that was sent, in order: for recall and progress queries.
+    pub message_ids: Vec<String>,
+    /// Department ids that were not valid, from every batch.
+    pub invalid_department_ids: Vec<String>,
+    /// open_ids that were not valid, from every batch.
+    pub invalid_open_ids: Vec<String>,
+    /// user_ids that were not valid, from every batch.
+    pub invalid_user_ids: Vec<String>,
+    /// union_ids that were not valid, from every batch.
+    pub invalid_union_ids: Vec<String>,
+    /// Each batch that failed, with its ids and whether it may have been sent.
+    pub failed: Vec<FailedBatch>,
+}
+
+/// The result of feed cards for any number of users: what every call gave, merged.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, uniffi::Record)]
+pub struct CreateAppFeedCardAllResult {
+    /// The `biz_id` of each call that succeeded, in order (the card's own `biz_id` for
+    /// every call when it has one; else one the platform assigned per call).
+    pub biz_ids: Vec<String>,
+    /// The users whose card could not be created, from every call.
+    pub failed_cards: Vec<FailedCard>,
+    /// Each call that failed, with its users and whether it may have created cards.
+    pub failed: Vec<FailedFeedCards>,
+    /// The key of the uploaded avatar, when one was uploaded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[uniffi(default)]
+    pub avatar_key: Option<String>,
+}
+
+/// What a campaign did, per receiver.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, uniffi::Record)]
+pub struct CampaignReport {
+    /// The campaign's id.
+    pub campaign_id: String,
+    /// The receivers sent to, with their message (in the order given).
+    pub sent: Vec<CampaignSent>,
+    /// The receivers whose send failed, with the error and whether it may have been sent
+    /// (rerun the campaign to retry them: their `uuid` keeps them to one message).
+    pub failed: Vec<CampaignFailure>,
+    /// The receivers not tried: the campaign stopped after a failure every send would
+    /// share (credentials, permissions). Rerun the campaign once it is fixed.
+    pub pending: Vec<String>,
+}
+
 /// The sender of a message.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, uniffi::Record)]
 pub struct Sender {
@@ -530,6 +711,62 @@ pub struct FailedCard {
     /// Why it failed.
     #[serde(with = "crate::json::string_or_json")]
     pub reason: String,
+}
+
+/// A batch of a `BatchSendAllResult` that failed. It is never repeated automatically
+/// when it may have been sent: find out (recall or progress queries) before sending its ids
+/// again.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, uniffi::Record)]
+pub struct FailedBatch {
+    /// Its departments.
+    pub department_ids: Vec<String>,
+    /// Its users by open_id.
+    pub open_ids: Vec<String>,
+    /// Its users by user_id.
+    pub user_ids: Vec<String>,
+    /// Its users by union_id.
+    pub union_ids: Vec<String>,
+    /// Why it failed (the error's JSON form).
+    #[serde(with = "crate::json::json_text")]
+    pub error: String,
+    /// Whether it may have been sent although it failed.
+    pub maybe_sent: bool,
+}
+
+/// A call of a `CreateAppFeedCardAllResult` that failed; never repeated automatically
+/// when it may have created cards.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, uniffi::Record)]
+pub struct FailedFeedCards {
+    /// Its users.
+    pub user_ids: Vec<String>,
+    /// Why it failed (the error's JSON form).
+    #[serde(with = "crate::json::json_text")]
+    pub error: String,
+    /// Whether it may have created cards although it failed.
+    pub maybe_sent: bool,
+}
+
+/// A receiver a campaign sent to.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, uniffi::Record)]
+pub struct CampaignSent {
+    /// The receiver.
+    pub receive_id: String,
+    /// Its message.
+    pub message_id: String,
+    /// Whether an earlier run had sent it (found in the journal; no request was made).
+    pub resumed: bool,
+}
+
+/// A receiver whose send failed.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, uniffi::Record)]
+pub struct CampaignFailure {
+    /// The receiver.
+    pub receive_id: String,
+    /// Why it failed (the error's JSON form).
+    #[serde(with = "crate::json::json_text")]
+    pub error: String,
+    /// Whether the message may have been sent although the call failed.
+    pub maybe_sent: bool,
 }
 
 /// Client settings in their JSON form (snake_case keys, durations in milliseconds).

@@ -193,4 +193,103 @@ impl NativeClient {
     ) -> Result<CreateAppFeedCardResult, NativeError> {
         self.call_typed_blocking("create_app_feed_card", &request)
     }
+
+    /// Uploads an image (`POST /open-apis/im/v1/images`, multipart) for image messages,
+    /// posts, cards or avatars, and gives its `image_key`.
+    ///
+    /// The image is a path (streamed from disk) or bytes; its size, format (by its
+    /// header) and resolution are checked before anything is sent. A repeat after a lost
+    /// answer only leaves an unused key.
+    pub async fn upload_image(&self, request: UploadImageRequest) -> Result<UploadImageResult, NativeError> {
+        self.call_typed("upload_image", &request).await
+    }
+
+    /// `upload_image`, blocking the calling thread until it is done.
+    pub fn upload_image_blocking(
+        &self,
+        request: UploadImageRequest,
+    ) -> Result<UploadImageResult, NativeError> {
+        self.call_typed_blocking("upload_image", &request)
+    }
+
+    /// Uploads a file (`POST /open-apis/im/v1/files`, multipart) for file, audio (`opus`)
+    /// or video (`mp4`) messages, and gives its `file_key`.
+    ///
+    /// The file is a path (streamed from disk) or bytes, at most 30 MB; its content must be
+    /// what `file_type` says. A repeat after a lost answer only leaves an unused key.
+    pub async fn upload_file(&self, request: UploadFileRequest) -> Result<UploadFileResult, NativeError> {
+        self.call_typed("upload_file", &request).await
+    }
+
+    /// `upload_file`, blocking the calling thread until it is done.
+    pub fn upload_file_blocking(&self, request: UploadFileRequest) -> Result<UploadFileResult, NativeError> {
+        self.call_typed_blocking("upload_file", &request)
+    }
+
+    /// Uploads an image and sends it to one receiver as an image message.
+    pub async fn send_image(&self, request: SendImageRequest) -> Result<Message, NativeError> {
+        self.call_typed("send_image", &request).await
+    }
+
+    /// `send_image`, blocking the calling thread until it is done.
+    pub fn send_image_blocking(&self, request: SendImageRequest) -> Result<Message, NativeError> {
+        self.call_typed_blocking("send_image", &request)
+    }
+
+    /// Uploads a file and sends it to one receiver as a file, audio (OPUS) or media (MP4)
+    /// message, by its type (told from the content when not given).
+    pub async fn send_file(&self, request: SendFileRequest) -> Result<Message, NativeError> {
+        self.call_typed("send_file", &request).await
+    }
+
+    /// `send_file`, blocking the calling thread until it is done.
+    pub fn send_file_blocking(&self, request: SendFileRequest) -> Result<Message, NativeError> {
+        self.call_typed_blocking("send_file", &request)
+    }
+
+    /// Sends one message to any number of users and departments: batches of at most 200
+    /// ids per list, paced to the quota, with one result (every batch's message_id, the
+    /// merged invalid ids, each failed batch with its ids and whether it may have been
+    /// sent; such a batch is never repeated automatically).
+    pub async fn batch_send_all(&self, request: BatchSendRequest) -> Result<BatchSendAllResult, NativeError> {
+        self.call_typed("batch_send_all", &request).await
+    }
+
+    /// `batch_send_all`, blocking the calling thread until it is done.
+    pub fn batch_send_all_blocking(
+        &self,
+        request: BatchSendRequest,
+    ) -> Result<BatchSendAllResult, NativeError> {
+        self.call_typed_blocking("batch_send_all", &request)
+    }
+
+    /// Creates an app feed card for any number of users (calls of at most 20, the card's
+    /// biz_id in each), optionally uploading its avatar first, with one result.
+    pub async fn create_app_feed_card_all(
+        &self,
+        request: CreateAppFeedCardAllRequest,
+    ) -> Result<CreateAppFeedCardAllResult, NativeError> {
+        self.call_typed("create_app_feed_card_all", &request).await
+    }
+
+    /// `create_app_feed_card_all`, blocking the calling thread until it is done.
+    pub fn create_app_feed_card_all_blocking(
+        &self,
+        request: CreateAppFeedCardAllRequest,
+    ) -> Result<CreateAppFeedCardAllResult, NativeError> {
+        self.call_typed_blocking("create_app_feed_card_all", &request)
+    }
+
+    /// Sends one message to each of many receivers at the full documented pace, with a
+    /// uuid per receiver derived from the campaign id, so that a rerun after a crash
+    /// (within the platform's one-hour uuid window) sends each receiver exactly once; a
+    /// journal file lets a rerun skip the receivers already sent.
+    pub async fn send_campaign(&self, request: CampaignRequest) -> Result<CampaignReport, NativeError> {
+        self.call_typed("send_campaign", &request).await
+    }
+
+    /// `send_campaign`, blocking the calling thread until it is done.
+    pub fn send_campaign_blocking(&self, request: CampaignRequest) -> Result<CampaignReport, NativeError> {
+        self.call_typed_blocking("send_campaign", &request)
+    }
 }

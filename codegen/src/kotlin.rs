@@ -76,7 +76,8 @@ fn plain(ty: &Ty) -> bool {
     match ty {
         Ty::Str | Ty::Enum(_) | Ty::Int | Ty::Bool | Ty::Model(_) => true,
         Ty::List(inner) | Ty::Map(inner) => plain(inner),
-        Ty::Any | Ty::StrOrObject | Ty::StrOrInt => false,
+        // A file is held as the core's JSON form of it: `{"path": …}` or `{"base64": …}`.
+        Ty::Any | Ty::StrOrObject | Ty::StrOrInt | Ty::File => false,
     }
 }
 
@@ -87,7 +88,7 @@ fn plain_ty(ty: &Ty) -> String {
         Ty::Model(name) => name.clone(),
         Ty::List(inner) => format!("Vec<{}>", plain_ty(inner)),
         Ty::Map(inner) => format!("std::collections::HashMap<String, {}>", plain_ty(inner)),
-        Ty::Str | Ty::Enum(_) | Ty::Any | Ty::StrOrObject | Ty::StrOrInt => "String".into(),
+        Ty::Str | Ty::Enum(_) | Ty::Any | Ty::StrOrObject | Ty::StrOrInt | Ty::File => "String".into(),
     }
 }
 

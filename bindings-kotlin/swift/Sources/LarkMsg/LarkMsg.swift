@@ -1431,6 +1431,19 @@ public protocol NativeClientProtocol: AnyObject, Sendable {
     func batchSend(request: BatchSendRequest) async throws  -> BatchSendResult
     
     /**
+     * Sends one message to any number of users and departments: batches of at most 200
+     * ids per list, paced to the quota, with one result (every batch's message_id, the
+     * merged invalid ids, each failed batch with its ids and whether it may have been
+     * sent; such a batch is never repeated automatically).
+     */
+    func batchSendAll(request: BatchSendRequest) async throws  -> BatchSendAllResult
+    
+    /**
+     * `batch_send_all`, blocking the calling thread until it is done.
+     */
+    func batchSendAllBlocking(request: BatchSendRequest) throws  -> BatchSendAllResult
+    
+    /**
      * `batch_send`, blocking the calling thread until it is done.
      */
     func batchSendBlocking(request: BatchSendRequest) throws  -> BatchSendResult
@@ -1439,6 +1452,17 @@ public protocol NativeClientProtocol: AnyObject, Sendable {
      * Creates an app feed card for up to 20 users (`POST /open-apis/im/v2/app_feed_card`).
      */
     func createAppFeedCard(request: CreateAppFeedCardRequest) async throws  -> CreateAppFeedCardResult
+    
+    /**
+     * Creates an app feed card for any number of users (calls of at most 20, the card's
+     * biz_id in each), optionally uploading its avatar first, with one result.
+     */
+    func createAppFeedCardAll(request: CreateAppFeedCardAllRequest) async throws  -> CreateAppFeedCardAllResult
+    
+    /**
+     * `create_app_feed_card_all`, blocking the calling thread until it is done.
+     */
+    func createAppFeedCardAllBlocking(request: CreateAppFeedCardAllRequest) throws  -> CreateAppFeedCardAllResult
     
     /**
      * `create_app_feed_card`, blocking the calling thread until it is done.
@@ -1503,6 +1527,40 @@ public protocol NativeClientProtocol: AnyObject, Sendable {
     func replyMessageBlocking(request: ReplyMessageRequest) throws  -> Message
     
     /**
+     * Sends one message to each of many receivers at the full documented pace, with a
+     * uuid per receiver derived from the campaign id, so that a rerun after a crash
+     * (within the platform's one-hour uuid window) sends each receiver exactly once; a
+     * journal file lets a rerun skip the receivers already sent.
+     */
+    func sendCampaign(request: CampaignRequest) async throws  -> CampaignReport
+    
+    /**
+     * `send_campaign`, blocking the calling thread until it is done.
+     */
+    func sendCampaignBlocking(request: CampaignRequest) throws  -> CampaignReport
+    
+    /**
+     * Uploads a file and sends it to one receiver as a file, audio (OPUS) or media (MP4)
+     * message, by its type (told from the content when not given).
+     */
+    func sendFile(request: SendFileRequest) async throws  -> Message
+    
+    /**
+     * `send_file`, blocking the calling thread until it is done.
+     */
+    func sendFileBlocking(request: SendFileRequest) throws  -> Message
+    
+    /**
+     * Uploads an image and sends it to one receiver as an image message.
+     */
+    func sendImage(request: SendImageRequest) async throws  -> Message
+    
+    /**
+     * `send_image`, blocking the calling thread until it is done.
+     */
+    func sendImageBlocking(request: SendImageRequest) throws  -> Message
+    
+    /**
      * Sends a message to one user or chat (`POST /open-apis/im/v1/messages`).
      *
      * A request without a `uuid` gets a fresh one, so that a repeat after a lost answer
@@ -1560,6 +1618,35 @@ public protocol NativeClientProtocol: AnyObject, Sendable {
      * `update_card_settings`, blocking the calling thread until it is done.
      */
     func updateCardSettingsBlocking(request: UpdateCardSettingsRequest) throws  -> CardOperationResult
+    
+    /**
+     * Uploads a file (`POST /open-apis/im/v1/files`, multipart) for file, audio (`opus`)
+     * or video (`mp4`) messages, and gives its `file_key`.
+     *
+     * The file is a path (streamed from disk) or bytes, at most 30 MB; its content must be
+     * what `file_type` says. A repeat after a lost answer only leaves an unused key.
+     */
+    func uploadFile(request: UploadFileRequest) async throws  -> UploadFileResult
+    
+    /**
+     * `upload_file`, blocking the calling thread until it is done.
+     */
+    func uploadFileBlocking(request: UploadFileRequest) throws  -> UploadFileResult
+    
+    /**
+     * Uploads an image (`POST /open-apis/im/v1/images`, multipart) for image messages,
+     * posts, cards or avatars, and gives its `image_key`.
+     *
+     * The image is a path (streamed from disk) or bytes; its size, format (by its
+     * header) and resolution are checked before anything is sent. A repeat after a lost
+     * answer only leaves an unused key.
+     */
+    func uploadImage(request: UploadImageRequest) async throws  -> UploadImageResult
+    
+    /**
+     * `upload_image`, blocking the calling thread until it is done.
+     */
+    func uploadImageBlocking(request: UploadImageRequest) throws  -> UploadImageResult
     
     /**
      * Creates a card entity in streaming mode from `options`, sends it and gives the
@@ -1805,6 +1892,41 @@ open func batchSend(request: BatchSendRequest)async throws  -> BatchSendResult  
 }
     
     /**
+     * Sends one message to any number of users and departments: batches of at most 200
+     * ids per list, paced to the quota, with one result (every batch's message_id, the
+     * merged invalid ids, each failed batch with its ids and whether it may have been
+     * sent; such a batch is never repeated automatically).
+     */
+open func batchSendAll(request: BatchSendRequest)async throws  -> BatchSendAllResult  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_larkmsg_kotlin_fn_method_nativeclient_batch_send_all(
+                        self.uniffiCloneHandle(),FfiConverterTypeBatchSendRequest_lower(request)
+                )
+            },
+            pollFunc: ffi_larkmsg_kotlin_rust_future_poll_rust_buffer,
+            completeFunc: ffi_larkmsg_kotlin_rust_future_complete_rust_buffer,
+            freeFunc: ffi_larkmsg_kotlin_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeBatchSendAllResult_lift,
+            errorHandler: FfiConverterTypeNativeError_lift
+        )
+}
+    
+    /**
+     * `batch_send_all`, blocking the calling thread until it is done.
+     */
+open func batchSendAllBlocking(request: BatchSendRequest)throws  -> BatchSendAllResult  {
+    return try  FfiConverterTypeBatchSendAllResult_lift(try rustCallWithError(FfiConverterTypeNativeError_lift) {
+        uniffiCallStatus in
+    uniffi_larkmsg_kotlin_fn_method_nativeclient_batch_send_all_blocking(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeBatchSendRequest_lower(request),uniffiCallStatus
+    )
+})
+}
+    
+    /**
      * `batch_send`, blocking the calling thread until it is done.
      */
 open func batchSendBlocking(request: BatchSendRequest)throws  -> BatchSendResult  {
@@ -1834,6 +1956,39 @@ open func createAppFeedCard(request: CreateAppFeedCardRequest)async throws  -> C
             liftFunc: FfiConverterTypeCreateAppFeedCardResult_lift,
             errorHandler: FfiConverterTypeNativeError_lift
         )
+}
+    
+    /**
+     * Creates an app feed card for any number of users (calls of at most 20, the card's
+     * biz_id in each), optionally uploading its avatar first, with one result.
+     */
+open func createAppFeedCardAll(request: CreateAppFeedCardAllRequest)async throws  -> CreateAppFeedCardAllResult  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_larkmsg_kotlin_fn_method_nativeclient_create_app_feed_card_all(
+                        self.uniffiCloneHandle(),FfiConverterTypeCreateAppFeedCardAllRequest_lower(request)
+                )
+            },
+            pollFunc: ffi_larkmsg_kotlin_rust_future_poll_rust_buffer,
+            completeFunc: ffi_larkmsg_kotlin_rust_future_complete_rust_buffer,
+            freeFunc: ffi_larkmsg_kotlin_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeCreateAppFeedCardAllResult_lift,
+            errorHandler: FfiConverterTypeNativeError_lift
+        )
+}
+    
+    /**
+     * `create_app_feed_card_all`, blocking the calling thread until it is done.
+     */
+open func createAppFeedCardAllBlocking(request: CreateAppFeedCardAllRequest)throws  -> CreateAppFeedCardAllResult  {
+    return try  FfiConverterTypeCreateAppFeedCardAllResult_lift(try rustCallWithError(FfiConverterTypeNativeError_lift) {
+        uniffiCallStatus in
+    uniffi_larkmsg_kotlin_fn_method_nativeclient_create_app_feed_card_all_blocking(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeCreateAppFeedCardAllRequest_lower(request),uniffiCallStatus
+    )
+})
 }
     
     /**
@@ -2017,6 +2172,106 @@ open func replyMessageBlocking(request: ReplyMessageRequest)throws  -> Message  
 }
     
     /**
+     * Sends one message to each of many receivers at the full documented pace, with a
+     * uuid per receiver derived from the campaign id, so that a rerun after a crash
+     * (within the platform's one-hour uuid window) sends each receiver exactly once; a
+     * journal file lets a rerun skip the receivers already sent.
+     */
+open func sendCampaign(request: CampaignRequest)async throws  -> CampaignReport  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_larkmsg_kotlin_fn_method_nativeclient_send_campaign(
+                        self.uniffiCloneHandle(),FfiConverterTypeCampaignRequest_lower(request)
+                )
+            },
+            pollFunc: ffi_larkmsg_kotlin_rust_future_poll_rust_buffer,
+            completeFunc: ffi_larkmsg_kotlin_rust_future_complete_rust_buffer,
+            freeFunc: ffi_larkmsg_kotlin_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeCampaignReport_lift,
+            errorHandler: FfiConverterTypeNativeError_lift
+        )
+}
+    
+    /**
+     * `send_campaign`, blocking the calling thread until it is done.
+     */
+open func sendCampaignBlocking(request: CampaignRequest)throws  -> CampaignReport  {
+    return try  FfiConverterTypeCampaignReport_lift(try rustCallWithError(FfiConverterTypeNativeError_lift) {
+        uniffiCallStatus in
+    uniffi_larkmsg_kotlin_fn_method_nativeclient_send_campaign_blocking(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeCampaignRequest_lower(request),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Uploads a file and sends it to one receiver as a file, audio (OPUS) or media (MP4)
+     * message, by its type (told from the content when not given).
+     */
+open func sendFile(request: SendFileRequest)async throws  -> Message  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_larkmsg_kotlin_fn_method_nativeclient_send_file(
+                        self.uniffiCloneHandle(),FfiConverterTypeSendFileRequest_lower(request)
+                )
+            },
+            pollFunc: ffi_larkmsg_kotlin_rust_future_poll_rust_buffer,
+            completeFunc: ffi_larkmsg_kotlin_rust_future_complete_rust_buffer,
+            freeFunc: ffi_larkmsg_kotlin_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeMessage_lift,
+            errorHandler: FfiConverterTypeNativeError_lift
+        )
+}
+    
+    /**
+     * `send_file`, blocking the calling thread until it is done.
+     */
+open func sendFileBlocking(request: SendFileRequest)throws  -> Message  {
+    return try  FfiConverterTypeMessage_lift(try rustCallWithError(FfiConverterTypeNativeError_lift) {
+        uniffiCallStatus in
+    uniffi_larkmsg_kotlin_fn_method_nativeclient_send_file_blocking(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeSendFileRequest_lower(request),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Uploads an image and sends it to one receiver as an image message.
+     */
+open func sendImage(request: SendImageRequest)async throws  -> Message  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_larkmsg_kotlin_fn_method_nativeclient_send_image(
+                        self.uniffiCloneHandle(),FfiConverterTypeSendImageRequest_lower(request)
+                )
+            },
+            pollFunc: ffi_larkmsg_kotlin_rust_future_poll_rust_buffer,
+            completeFunc: ffi_larkmsg_kotlin_rust_future_complete_rust_buffer,
+            freeFunc: ffi_larkmsg_kotlin_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeMessage_lift,
+            errorHandler: FfiConverterTypeNativeError_lift
+        )
+}
+    
+    /**
+     * `send_image`, blocking the calling thread until it is done.
+     */
+open func sendImageBlocking(request: SendImageRequest)throws  -> Message  {
+    return try  FfiConverterTypeMessage_lift(try rustCallWithError(FfiConverterTypeNativeError_lift) {
+        uniffiCallStatus in
+    uniffi_larkmsg_kotlin_fn_method_nativeclient_send_image_blocking(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeSendImageRequest_lower(request),uniffiCallStatus
+    )
+})
+}
+    
+    /**
      * Sends a message to one user or chat (`POST /open-apis/im/v1/messages`).
      *
      * A request without a `uuid` gets a fresh one, so that a repeat after a lost answer
@@ -2181,6 +2436,79 @@ open func updateCardSettingsBlocking(request: UpdateCardSettingsRequest)throws  
     uniffi_larkmsg_kotlin_fn_method_nativeclient_update_card_settings_blocking(
             self.uniffiCloneHandle(),
         FfiConverterTypeUpdateCardSettingsRequest_lower(request),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Uploads a file (`POST /open-apis/im/v1/files`, multipart) for file, audio (`opus`)
+     * or video (`mp4`) messages, and gives its `file_key`.
+     *
+     * The file is a path (streamed from disk) or bytes, at most 30 MB; its content must be
+     * what `file_type` says. A repeat after a lost answer only leaves an unused key.
+     */
+open func uploadFile(request: UploadFileRequest)async throws  -> UploadFileResult  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_larkmsg_kotlin_fn_method_nativeclient_upload_file(
+                        self.uniffiCloneHandle(),FfiConverterTypeUploadFileRequest_lower(request)
+                )
+            },
+            pollFunc: ffi_larkmsg_kotlin_rust_future_poll_rust_buffer,
+            completeFunc: ffi_larkmsg_kotlin_rust_future_complete_rust_buffer,
+            freeFunc: ffi_larkmsg_kotlin_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeUploadFileResult_lift,
+            errorHandler: FfiConverterTypeNativeError_lift
+        )
+}
+    
+    /**
+     * `upload_file`, blocking the calling thread until it is done.
+     */
+open func uploadFileBlocking(request: UploadFileRequest)throws  -> UploadFileResult  {
+    return try  FfiConverterTypeUploadFileResult_lift(try rustCallWithError(FfiConverterTypeNativeError_lift) {
+        uniffiCallStatus in
+    uniffi_larkmsg_kotlin_fn_method_nativeclient_upload_file_blocking(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeUploadFileRequest_lower(request),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Uploads an image (`POST /open-apis/im/v1/images`, multipart) for image messages,
+     * posts, cards or avatars, and gives its `image_key`.
+     *
+     * The image is a path (streamed from disk) or bytes; its size, format (by its
+     * header) and resolution are checked before anything is sent. A repeat after a lost
+     * answer only leaves an unused key.
+     */
+open func uploadImage(request: UploadImageRequest)async throws  -> UploadImageResult  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_larkmsg_kotlin_fn_method_nativeclient_upload_image(
+                        self.uniffiCloneHandle(),FfiConverterTypeUploadImageRequest_lower(request)
+                )
+            },
+            pollFunc: ffi_larkmsg_kotlin_rust_future_poll_rust_buffer,
+            completeFunc: ffi_larkmsg_kotlin_rust_future_complete_rust_buffer,
+            freeFunc: ffi_larkmsg_kotlin_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeUploadImageResult_lift,
+            errorHandler: FfiConverterTypeNativeError_lift
+        )
+}
+    
+    /**
+     * `upload_image`, blocking the calling thread until it is done.
+     */
+open func uploadImageBlocking(request: UploadImageRequest)throws  -> UploadImageResult  {
+    return try  FfiConverterTypeUploadImageResult_lift(try rustCallWithError(FfiConverterTypeNativeError_lift) {
+        uniffiCallStatus in
+    uniffi_larkmsg_kotlin_fn_method_nativeclient_upload_image_blocking(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeUploadImageRequest_lower(request),uniffiCallStatus
     )
 })
 }
@@ -2850,6 +3178,115 @@ public func FfiConverterTypeAppFeedNotify_lower(_ value: AppFeedNotify) -> RustB
 
 
 /**
+ * The result of a batch to any audience: what every request gave, merged.
+ */
+public struct BatchSendAllResult: Equatable, Hashable {
+    /**
+     * The id (`bm-…`) of each batch that was sent, in order: for recall and progress queries.
+     */
+    public var messageIds: [String]
+    /**
+     * Department ids that were not valid, from every batch.
+     */
+    public var invalidDepartmentIds: [String]
+    /**
+     * open_ids that were not valid, from every batch.
+     */
+    public var invalidOpenIds: [String]
+    /**
+     * user_ids that were not valid, from every batch.
+     */
+    public var invalidUserIds: [String]
+    /**
+     * union_ids that were not valid, from every batch.
+     */
+    public var invalidUnionIds: [String]
+    /**
+     * Each batch that failed, with its ids and whether it may have been sent.
+     */
+    public var failed: [FailedBatch]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The id (`bm-…`) of each batch that was sent, in order: for recall and progress queries.
+         */messageIds: [String], 
+        /**
+         * Department ids that were not valid, from every batch.
+         */invalidDepartmentIds: [String], 
+        /**
+         * open_ids that were not valid, from every batch.
+         */invalidOpenIds: [String], 
+        /**
+         * user_ids that were not valid, from every batch.
+         */invalidUserIds: [String], 
+        /**
+         * union_ids that were not valid, from every batch.
+         */invalidUnionIds: [String], 
+        /**
+         * Each batch that failed, with its ids and whether it may have been sent.
+         */failed: [FailedBatch]) {
+        self.messageIds = messageIds
+        self.invalidDepartmentIds = invalidDepartmentIds
+        self.invalidOpenIds = invalidOpenIds
+        self.invalidUserIds = invalidUserIds
+        self.invalidUnionIds = invalidUnionIds
+        self.failed = failed
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension BatchSendAllResult: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeBatchSendAllResult: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> BatchSendAllResult {
+        return
+            try BatchSendAllResult(
+                messageIds: FfiConverterSequenceString.read(from: &buf), 
+                invalidDepartmentIds: FfiConverterSequenceString.read(from: &buf), 
+                invalidOpenIds: FfiConverterSequenceString.read(from: &buf), 
+                invalidUserIds: FfiConverterSequenceString.read(from: &buf), 
+                invalidUnionIds: FfiConverterSequenceString.read(from: &buf), 
+                failed: FfiConverterSequenceTypeFailedBatch.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: BatchSendAllResult, into buf: inout [UInt8]) {
+        FfiConverterSequenceString.write(value.messageIds, into: &buf)
+        FfiConverterSequenceString.write(value.invalidDepartmentIds, into: &buf)
+        FfiConverterSequenceString.write(value.invalidOpenIds, into: &buf)
+        FfiConverterSequenceString.write(value.invalidUserIds, into: &buf)
+        FfiConverterSequenceString.write(value.invalidUnionIds, into: &buf)
+        FfiConverterSequenceTypeFailedBatch.write(value.failed, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeBatchSendAllResult_lift(_ buf: RustBuffer) throws -> BatchSendAllResult {
+    return try FfiConverterTypeBatchSendAllResult.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeBatchSendAllResult_lower(_ value: BatchSendAllResult) -> RustBuffer {
+    return FfiConverterTypeBatchSendAllResult.lower(value)
+}
+
+
+/**
  * Batch send request (the JSON body; there are no query parameters).
  */
 public struct BatchSendRequest: Equatable, Hashable {
@@ -3064,6 +3501,376 @@ public func FfiConverterTypeBatchSendResult_lift(_ buf: RustBuffer) throws -> Ba
 #endif
 public func FfiConverterTypeBatchSendResult_lower(_ value: BatchSendResult) -> RustBuffer {
     return FfiConverterTypeBatchSendResult.lower(value)
+}
+
+
+/**
+ * A receiver whose send failed.
+ */
+public struct CampaignFailure: Equatable, Hashable {
+    /**
+     * The receiver.
+     */
+    public var receiveId: String
+    /**
+     * Why it failed (the error's JSON form).
+     */
+    public var error: String
+    /**
+     * Whether the message may have been sent although the call failed.
+     */
+    public var maybeSent: Bool
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The receiver.
+         */receiveId: String, 
+        /**
+         * Why it failed (the error's JSON form).
+         */error: String, 
+        /**
+         * Whether the message may have been sent although the call failed.
+         */maybeSent: Bool) {
+        self.receiveId = receiveId
+        self.error = error
+        self.maybeSent = maybeSent
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension CampaignFailure: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCampaignFailure: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CampaignFailure {
+        return
+            try CampaignFailure(
+                receiveId: FfiConverterString.read(from: &buf), 
+                error: FfiConverterString.read(from: &buf), 
+                maybeSent: FfiConverterBool.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: CampaignFailure, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.receiveId, into: &buf)
+        FfiConverterString.write(value.error, into: &buf)
+        FfiConverterBool.write(value.maybeSent, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCampaignFailure_lift(_ buf: RustBuffer) throws -> CampaignFailure {
+    return try FfiConverterTypeCampaignFailure.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCampaignFailure_lower(_ value: CampaignFailure) -> RustBuffer {
+    return FfiConverterTypeCampaignFailure.lower(value)
+}
+
+
+/**
+ * What a campaign did, per receiver.
+ */
+public struct CampaignReport: Equatable, Hashable {
+    /**
+     * The campaign's id.
+     */
+    public var campaignId: String
+    /**
+     * The receivers sent to, with their message (in the order given).
+     */
+    public var sent: [CampaignSent]
+    /**
+     * The receivers whose send failed, with the error and whether it may have been sent
+     * (rerun the campaign to retry them: their `uuid` keeps them to one message).
+     */
+    public var failed: [CampaignFailure]
+    /**
+     * The receivers not tried: the campaign stopped after a failure every send would
+     * share (credentials, permissions). Rerun the campaign once it is fixed.
+     */
+    public var pending: [String]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The campaign's id.
+         */campaignId: String, 
+        /**
+         * The receivers sent to, with their message (in the order given).
+         */sent: [CampaignSent], 
+        /**
+         * The receivers whose send failed, with the error and whether it may have been sent
+         * (rerun the campaign to retry them: their `uuid` keeps them to one message).
+         */failed: [CampaignFailure], 
+        /**
+         * The receivers not tried: the campaign stopped after a failure every send would
+         * share (credentials, permissions). Rerun the campaign once it is fixed.
+         */pending: [String]) {
+        self.campaignId = campaignId
+        self.sent = sent
+        self.failed = failed
+        self.pending = pending
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension CampaignReport: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCampaignReport: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CampaignReport {
+        return
+            try CampaignReport(
+                campaignId: FfiConverterString.read(from: &buf), 
+                sent: FfiConverterSequenceTypeCampaignSent.read(from: &buf), 
+                failed: FfiConverterSequenceTypeCampaignFailure.read(from: &buf), 
+                pending: FfiConverterSequenceString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: CampaignReport, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.campaignId, into: &buf)
+        FfiConverterSequenceTypeCampaignSent.write(value.sent, into: &buf)
+        FfiConverterSequenceTypeCampaignFailure.write(value.failed, into: &buf)
+        FfiConverterSequenceString.write(value.pending, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCampaignReport_lift(_ buf: RustBuffer) throws -> CampaignReport {
+    return try FfiConverterTypeCampaignReport.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCampaignReport_lower(_ value: CampaignReport) -> RustBuffer {
+    return FfiConverterTypeCampaignReport.lower(value)
+}
+
+
+/**
+ * A campaign: one message for each of many receivers.
+ */
+public struct CampaignRequest: Equatable, Hashable {
+    /**
+     * The campaign's id, 1 to 200 characters: give the same id to a rerun.
+     */
+    public var campaignId: String
+    /**
+     * What kind of id the receivers are.
+     */
+    public var receiveIdType: String
+    /**
+     * The receivers, any number (repeats get one message).
+     */
+    public var receiveIds: [String]
+    /**
+     * What `content` holds.
+     */
+    public var msgType: String
+    /**
+     * The message content, as send message takes it (a JSON object serialized to a string).
+     */
+    public var content: String
+    /**
+     * A file that records each confirmed send, so that a rerun skips those receivers.
+     */
+    public var journal: String?
+    /**
+     * Sends in flight at once, 1 to 256 (default 16); the quotas set the pace.
+     */
+    public var concurrency: Int64?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The campaign's id, 1 to 200 characters: give the same id to a rerun.
+         */campaignId: String, 
+        /**
+         * What kind of id the receivers are.
+         */receiveIdType: String, 
+        /**
+         * The receivers, any number (repeats get one message).
+         */receiveIds: [String], 
+        /**
+         * What `content` holds.
+         */msgType: String, 
+        /**
+         * The message content, as send message takes it (a JSON object serialized to a string).
+         */content: String, 
+        /**
+         * A file that records each confirmed send, so that a rerun skips those receivers.
+         */journal: String? = nil, 
+        /**
+         * Sends in flight at once, 1 to 256 (default 16); the quotas set the pace.
+         */concurrency: Int64? = nil) {
+        self.campaignId = campaignId
+        self.receiveIdType = receiveIdType
+        self.receiveIds = receiveIds
+        self.msgType = msgType
+        self.content = content
+        self.journal = journal
+        self.concurrency = concurrency
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension CampaignRequest: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCampaignRequest: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CampaignRequest {
+        return
+            try CampaignRequest(
+                campaignId: FfiConverterString.read(from: &buf), 
+                receiveIdType: FfiConverterString.read(from: &buf), 
+                receiveIds: FfiConverterSequenceString.read(from: &buf), 
+                msgType: FfiConverterString.read(from: &buf), 
+                content: FfiConverterString.read(from: &buf), 
+                journal: FfiConverterOptionString.read(from: &buf), 
+                concurrency: FfiConverterOptionInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: CampaignRequest, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.campaignId, into: &buf)
+        FfiConverterString.write(value.receiveIdType, into: &buf)
+        FfiConverterSequenceString.write(value.receiveIds, into: &buf)
+        FfiConverterString.write(value.msgType, into: &buf)
+        FfiConverterString.write(value.content, into: &buf)
+        FfiConverterOptionString.write(value.journal, into: &buf)
+        FfiConverterOptionInt64.write(value.concurrency, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCampaignRequest_lift(_ buf: RustBuffer) throws -> CampaignRequest {
+    return try FfiConverterTypeCampaignRequest.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCampaignRequest_lower(_ value: CampaignRequest) -> RustBuffer {
+    return FfiConverterTypeCampaignRequest.lower(value)
+}
+
+
+/**
+ * A receiver a campaign sent to.
+ */
+public struct CampaignSent: Equatable, Hashable {
+    /**
+     * The receiver.
+     */
+    public var receiveId: String
+    /**
+     * Its message.
+     */
+    public var messageId: String
+    /**
+     * Whether an earlier run had sent it (found in the journal; no request was made).
+     */
+    public var resumed: Bool
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The receiver.
+         */receiveId: String, 
+        /**
+         * Its message.
+         */messageId: String, 
+        /**
+         * Whether an earlier run had sent it (found in the journal; no request was made).
+         */resumed: Bool) {
+        self.receiveId = receiveId
+        self.messageId = messageId
+        self.resumed = resumed
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension CampaignSent: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCampaignSent: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CampaignSent {
+        return
+            try CampaignSent(
+                receiveId: FfiConverterString.read(from: &buf), 
+                messageId: FfiConverterString.read(from: &buf), 
+                resumed: FfiConverterBool.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: CampaignSent, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.receiveId, into: &buf)
+        FfiConverterString.write(value.messageId, into: &buf)
+        FfiConverterBool.write(value.resumed, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCampaignSent_lift(_ buf: RustBuffer) throws -> CampaignSent {
+    return try FfiConverterTypeCampaignSent.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCampaignSent_lower(_ value: CampaignSent) -> RustBuffer {
+    return FfiConverterTypeCampaignSent.lower(value)
 }
 
 
@@ -3340,6 +4147,188 @@ public func FfiConverterTypeClientOptions_lift(_ buf: RustBuffer) throws -> Clie
 #endif
 public func FfiConverterTypeClientOptions_lower(_ value: ClientOptions) -> RustBuffer {
     return FfiConverterTypeClientOptions.lower(value)
+}
+
+
+/**
+ * Create app feed cards for any number of users, optionally with an avatar to upload.
+ */
+public struct CreateAppFeedCardAllRequest: Equatable, Hashable {
+    /**
+     * What kind of id `user_ids` holds (the platform defaults to `open_id`).
+     */
+    public var userIdType: String?
+    /**
+     * The card; its `biz_id`, when given, is the `biz_id` of every call.
+     */
+    public var appFeedCard: AppFeedCard
+    /**
+     * The users who get the card, any number (repeats count once).
+     */
+    public var userIds: [String]
+    /**
+     * An image to upload as the card's avatar (`image_type` `avatar`, at most
+     * 4096 × 4096) instead of giving `app_feed_card.avatar_key`.
+     */
+    public var avatar: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * What kind of id `user_ids` holds (the platform defaults to `open_id`).
+         */userIdType: String? = nil, 
+        /**
+         * The card; its `biz_id`, when given, is the `biz_id` of every call.
+         */appFeedCard: AppFeedCard, 
+        /**
+         * The users who get the card, any number (repeats count once).
+         */userIds: [String], 
+        /**
+         * An image to upload as the card's avatar (`image_type` `avatar`, at most
+         * 4096 × 4096) instead of giving `app_feed_card.avatar_key`.
+         */avatar: String? = nil) {
+        self.userIdType = userIdType
+        self.appFeedCard = appFeedCard
+        self.userIds = userIds
+        self.avatar = avatar
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension CreateAppFeedCardAllRequest: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCreateAppFeedCardAllRequest: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CreateAppFeedCardAllRequest {
+        return
+            try CreateAppFeedCardAllRequest(
+                userIdType: FfiConverterOptionString.read(from: &buf), 
+                appFeedCard: FfiConverterTypeAppFeedCard.read(from: &buf), 
+                userIds: FfiConverterSequenceString.read(from: &buf), 
+                avatar: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: CreateAppFeedCardAllRequest, into buf: inout [UInt8]) {
+        FfiConverterOptionString.write(value.userIdType, into: &buf)
+        FfiConverterTypeAppFeedCard.write(value.appFeedCard, into: &buf)
+        FfiConverterSequenceString.write(value.userIds, into: &buf)
+        FfiConverterOptionString.write(value.avatar, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCreateAppFeedCardAllRequest_lift(_ buf: RustBuffer) throws -> CreateAppFeedCardAllRequest {
+    return try FfiConverterTypeCreateAppFeedCardAllRequest.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCreateAppFeedCardAllRequest_lower(_ value: CreateAppFeedCardAllRequest) -> RustBuffer {
+    return FfiConverterTypeCreateAppFeedCardAllRequest.lower(value)
+}
+
+
+/**
+ * The result of feed cards for any number of users: what every call gave, merged.
+ */
+public struct CreateAppFeedCardAllResult: Equatable, Hashable {
+    /**
+     * The `biz_id` of each call that succeeded, in order (the card's own `biz_id` for
+     * every call when it has one; else one the platform assigned per call).
+     */
+    public var bizIds: [String]
+    /**
+     * The users whose card could not be created, from every call.
+     */
+    public var failedCards: [FailedCard]
+    /**
+     * Each call that failed, with its users and whether it may have created cards.
+     */
+    public var failed: [FailedFeedCards]
+    /**
+     * The key of the uploaded avatar, when one was uploaded.
+     */
+    public var avatarKey: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The `biz_id` of each call that succeeded, in order (the card's own `biz_id` for
+         * every call when it has one; else one the platform assigned per call).
+         */bizIds: [String], 
+        /**
+         * The users whose card could not be created, from every call.
+         */failedCards: [FailedCard], 
+        /**
+         * Each call that failed, with its users and whether it may have created cards.
+         */failed: [FailedFeedCards], 
+        /**
+         * The key of the uploaded avatar, when one was uploaded.
+         */avatarKey: String? = nil) {
+        self.bizIds = bizIds
+        self.failedCards = failedCards
+        self.failed = failed
+        self.avatarKey = avatarKey
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension CreateAppFeedCardAllResult: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCreateAppFeedCardAllResult: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CreateAppFeedCardAllResult {
+        return
+            try CreateAppFeedCardAllResult(
+                bizIds: FfiConverterSequenceString.read(from: &buf), 
+                failedCards: FfiConverterSequenceTypeFailedCard.read(from: &buf), 
+                failed: FfiConverterSequenceTypeFailedFeedCards.read(from: &buf), 
+                avatarKey: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: CreateAppFeedCardAllResult, into buf: inout [UInt8]) {
+        FfiConverterSequenceString.write(value.bizIds, into: &buf)
+        FfiConverterSequenceTypeFailedCard.write(value.failedCards, into: &buf)
+        FfiConverterSequenceTypeFailedFeedCards.write(value.failed, into: &buf)
+        FfiConverterOptionString.write(value.avatarKey, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCreateAppFeedCardAllResult_lift(_ buf: RustBuffer) throws -> CreateAppFeedCardAllResult {
+    return try FfiConverterTypeCreateAppFeedCardAllResult.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCreateAppFeedCardAllResult_lower(_ value: CreateAppFeedCardAllResult) -> RustBuffer {
+    return FfiConverterTypeCreateAppFeedCardAllResult.lower(value)
 }
 
 
@@ -4008,6 +4997,117 @@ public func FfiConverterTypeErrorDetails_lower(_ value: ErrorDetails) -> RustBuf
 
 
 /**
+ * A batch of a `BatchSendAllResult` that failed. It is never repeated automatically
+ * when it may have been sent: find out (recall or progress queries) before sending its ids
+ * again.
+ */
+public struct FailedBatch: Equatable, Hashable {
+    /**
+     * Its departments.
+     */
+    public var departmentIds: [String]
+    /**
+     * Its users by open_id.
+     */
+    public var openIds: [String]
+    /**
+     * Its users by user_id.
+     */
+    public var userIds: [String]
+    /**
+     * Its users by union_id.
+     */
+    public var unionIds: [String]
+    /**
+     * Why it failed (the error's JSON form).
+     */
+    public var error: String
+    /**
+     * Whether it may have been sent although it failed.
+     */
+    public var maybeSent: Bool
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Its departments.
+         */departmentIds: [String], 
+        /**
+         * Its users by open_id.
+         */openIds: [String], 
+        /**
+         * Its users by user_id.
+         */userIds: [String], 
+        /**
+         * Its users by union_id.
+         */unionIds: [String], 
+        /**
+         * Why it failed (the error's JSON form).
+         */error: String, 
+        /**
+         * Whether it may have been sent although it failed.
+         */maybeSent: Bool) {
+        self.departmentIds = departmentIds
+        self.openIds = openIds
+        self.userIds = userIds
+        self.unionIds = unionIds
+        self.error = error
+        self.maybeSent = maybeSent
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension FailedBatch: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeFailedBatch: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> FailedBatch {
+        return
+            try FailedBatch(
+                departmentIds: FfiConverterSequenceString.read(from: &buf), 
+                openIds: FfiConverterSequenceString.read(from: &buf), 
+                userIds: FfiConverterSequenceString.read(from: &buf), 
+                unionIds: FfiConverterSequenceString.read(from: &buf), 
+                error: FfiConverterString.read(from: &buf), 
+                maybeSent: FfiConverterBool.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: FailedBatch, into buf: inout [UInt8]) {
+        FfiConverterSequenceString.write(value.departmentIds, into: &buf)
+        FfiConverterSequenceString.write(value.openIds, into: &buf)
+        FfiConverterSequenceString.write(value.userIds, into: &buf)
+        FfiConverterSequenceString.write(value.unionIds, into: &buf)
+        FfiConverterString.write(value.error, into: &buf)
+        FfiConverterBool.write(value.maybeSent, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeFailedBatch_lift(_ buf: RustBuffer) throws -> FailedBatch {
+    return try FfiConverterTypeFailedBatch.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeFailedBatch_lower(_ value: FailedBatch) -> RustBuffer {
+    return FfiConverterTypeFailedBatch.lower(value)
+}
+
+
+/**
  * A card that could not be created for one user.
  */
 public struct FailedCard: Equatable, Hashable {
@@ -4083,6 +5183,86 @@ public func FfiConverterTypeFailedCard_lift(_ buf: RustBuffer) throws -> FailedC
 #endif
 public func FfiConverterTypeFailedCard_lower(_ value: FailedCard) -> RustBuffer {
     return FfiConverterTypeFailedCard.lower(value)
+}
+
+
+/**
+ * A call of a `CreateAppFeedCardAllResult` that failed; never repeated automatically
+ * when it may have created cards.
+ */
+public struct FailedFeedCards: Equatable, Hashable {
+    /**
+     * Its users.
+     */
+    public var userIds: [String]
+    /**
+     * Why it failed (the error's JSON form).
+     */
+    public var error: String
+    /**
+     * Whether it may have created cards although it failed.
+     */
+    public var maybeSent: Bool
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Its users.
+         */userIds: [String], 
+        /**
+         * Why it failed (the error's JSON form).
+         */error: String, 
+        /**
+         * Whether it may have created cards although it failed.
+         */maybeSent: Bool) {
+        self.userIds = userIds
+        self.error = error
+        self.maybeSent = maybeSent
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension FailedFeedCards: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeFailedFeedCards: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> FailedFeedCards {
+        return
+            try FailedFeedCards(
+                userIds: FfiConverterSequenceString.read(from: &buf), 
+                error: FfiConverterString.read(from: &buf), 
+                maybeSent: FfiConverterBool.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: FailedFeedCards, into buf: inout [UInt8]) {
+        FfiConverterSequenceString.write(value.userIds, into: &buf)
+        FfiConverterString.write(value.error, into: &buf)
+        FfiConverterBool.write(value.maybeSent, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeFailedFeedCards_lift(_ buf: RustBuffer) throws -> FailedFeedCards {
+    return try FfiConverterTypeFailedFeedCards.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeFailedFeedCards_lower(_ value: FailedFeedCards) -> RustBuffer {
+    return FfiConverterTypeFailedFeedCards.lower(value)
 }
 
 
@@ -4205,6 +5385,14 @@ public struct FakeInbox: Equatable, Hashable {
      * App feed cards.
      */
     public var feedCards: [String]
+    /**
+     * Uploaded images.
+     */
+    public var images: [String]
+    /**
+     * Uploaded files.
+     */
+    public var files: [String]
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -4220,11 +5408,19 @@ public struct FakeInbox: Equatable, Hashable {
          */cards: [String], 
         /**
          * App feed cards.
-         */feedCards: [String]) {
+         */feedCards: [String], 
+        /**
+         * Uploaded images.
+         */images: [String], 
+        /**
+         * Uploaded files.
+         */files: [String]) {
         self.messages = messages
         self.batches = batches
         self.cards = cards
         self.feedCards = feedCards
+        self.images = images
+        self.files = files
     }
 
     
@@ -4246,7 +5442,9 @@ public struct FfiConverterTypeFakeInbox: FfiConverterRustBuffer {
                 messages: FfiConverterSequenceString.read(from: &buf), 
                 batches: FfiConverterSequenceString.read(from: &buf), 
                 cards: FfiConverterSequenceString.read(from: &buf), 
-                feedCards: FfiConverterSequenceString.read(from: &buf)
+                feedCards: FfiConverterSequenceString.read(from: &buf), 
+                images: FfiConverterSequenceString.read(from: &buf), 
+                files: FfiConverterSequenceString.read(from: &buf)
         )
     }
 
@@ -4255,6 +5453,8 @@ public struct FfiConverterTypeFakeInbox: FfiConverterRustBuffer {
         FfiConverterSequenceString.write(value.batches, into: &buf)
         FfiConverterSequenceString.write(value.cards, into: &buf)
         FfiConverterSequenceString.write(value.feedCards, into: &buf)
+        FfiConverterSequenceString.write(value.images, into: &buf)
+        FfiConverterSequenceString.write(value.files, into: &buf)
     }
 }
 
@@ -5168,6 +6368,217 @@ public func FfiConverterTypeRetryOptions_lift(_ buf: RustBuffer) throws -> Retry
 #endif
 public func FfiConverterTypeRetryOptions_lower(_ value: RetryOptions) -> RustBuffer {
     return FfiConverterTypeRetryOptions.lower(value)
+}
+
+
+/**
+ * Send file request: a file to upload and whom to send it to, as a `file`, `audio`
+ * (OPUS) or `media` (MP4) message by its type.
+ */
+public struct SendFileRequest: Equatable, Hashable {
+    /**
+     * What kind of id `receive_id` is.
+     */
+    public var receiveIdType: String
+    /**
+     * The receiving user or chat.
+     */
+    public var receiveId: String
+    /**
+     * The file (see `file`).
+     */
+    public var file: String
+    /**
+     * The file's name with its extension (a file on disk gives its own).
+     */
+    public var fileName: String?
+    /**
+     * The file's type; when not given, `opus`, `mp4` and `pdf` are told by the content,
+     * `doc`, `xls`, `ppt` by the extension, and anything else is `stream`.
+     */
+    public var fileType: String?
+    /**
+     * The length of audio or video in milliseconds.
+     */
+    public var duration: Int64?
+    /**
+     * The message's deduplication key (a fresh one when not given).
+     */
+    public var uuid: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * What kind of id `receive_id` is.
+         */receiveIdType: String, 
+        /**
+         * The receiving user or chat.
+         */receiveId: String, 
+        /**
+         * The file (see `file`).
+         */file: String, 
+        /**
+         * The file's name with its extension (a file on disk gives its own).
+         */fileName: String? = nil, 
+        /**
+         * The file's type; when not given, `opus`, `mp4` and `pdf` are told by the content,
+         * `doc`, `xls`, `ppt` by the extension, and anything else is `stream`.
+         */fileType: String? = nil, 
+        /**
+         * The length of audio or video in milliseconds.
+         */duration: Int64? = nil, 
+        /**
+         * The message's deduplication key (a fresh one when not given).
+         */uuid: String? = nil) {
+        self.receiveIdType = receiveIdType
+        self.receiveId = receiveId
+        self.file = file
+        self.fileName = fileName
+        self.fileType = fileType
+        self.duration = duration
+        self.uuid = uuid
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension SendFileRequest: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSendFileRequest: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SendFileRequest {
+        return
+            try SendFileRequest(
+                receiveIdType: FfiConverterString.read(from: &buf), 
+                receiveId: FfiConverterString.read(from: &buf), 
+                file: FfiConverterString.read(from: &buf), 
+                fileName: FfiConverterOptionString.read(from: &buf), 
+                fileType: FfiConverterOptionString.read(from: &buf), 
+                duration: FfiConverterOptionInt64.read(from: &buf), 
+                uuid: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: SendFileRequest, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.receiveIdType, into: &buf)
+        FfiConverterString.write(value.receiveId, into: &buf)
+        FfiConverterString.write(value.file, into: &buf)
+        FfiConverterOptionString.write(value.fileName, into: &buf)
+        FfiConverterOptionString.write(value.fileType, into: &buf)
+        FfiConverterOptionInt64.write(value.duration, into: &buf)
+        FfiConverterOptionString.write(value.uuid, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSendFileRequest_lift(_ buf: RustBuffer) throws -> SendFileRequest {
+    return try FfiConverterTypeSendFileRequest.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSendFileRequest_lower(_ value: SendFileRequest) -> RustBuffer {
+    return FfiConverterTypeSendFileRequest.lower(value)
+}
+
+
+/**
+ * Send image request: an image to upload (for messages) and whom to send it to.
+ */
+public struct SendImageRequest: Equatable, Hashable {
+    /**
+     * What kind of id `receive_id` is.
+     */
+    public var receiveIdType: String
+    /**
+     * The receiving user or chat.
+     */
+    public var receiveId: String
+    /**
+     * The image (see `image`).
+     */
+    public var image: String
+    /**
+     * The message's deduplication key (a fresh one when not given).
+     */
+    public var uuid: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * What kind of id `receive_id` is.
+         */receiveIdType: String, 
+        /**
+         * The receiving user or chat.
+         */receiveId: String, 
+        /**
+         * The image (see `image`).
+         */image: String, 
+        /**
+         * The message's deduplication key (a fresh one when not given).
+         */uuid: String? = nil) {
+        self.receiveIdType = receiveIdType
+        self.receiveId = receiveId
+        self.image = image
+        self.uuid = uuid
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension SendImageRequest: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSendImageRequest: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SendImageRequest {
+        return
+            try SendImageRequest(
+                receiveIdType: FfiConverterString.read(from: &buf), 
+                receiveId: FfiConverterString.read(from: &buf), 
+                image: FfiConverterString.read(from: &buf), 
+                uuid: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: SendImageRequest, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.receiveIdType, into: &buf)
+        FfiConverterString.write(value.receiveId, into: &buf)
+        FfiConverterString.write(value.image, into: &buf)
+        FfiConverterOptionString.write(value.uuid, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSendImageRequest_lift(_ buf: RustBuffer) throws -> SendImageRequest {
+    return try FfiConverterTypeSendImageRequest.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSendImageRequest_lower(_ value: SendImageRequest) -> RustBuffer {
+    return FfiConverterTypeSendImageRequest.lower(value)
 }
 
 
@@ -6233,6 +7644,289 @@ public func FfiConverterTypeUpdateCardSettingsRequest_lower(_ value: UpdateCardS
 
 
 /**
+ * Upload file request: the multipart fields `file_type`, `file_name`, `duration` and
+ * `file`.
+ */
+public struct UploadFileRequest: Equatable, Hashable {
+    /**
+     * What kind of file it is: `opus`, `mp4`, `pdf`, `doc`, `xls`, `ppt` or `stream`.
+     */
+    public var fileType: String
+    /**
+     * The file's name with its extension (`测试视频.mp4`); for a file on disk, its own name
+     * when not given.
+     */
+    public var fileName: String?
+    /**
+     * The length of audio (`opus`) or video (`mp4`) in milliseconds; without it the
+     * client cannot show the length.
+     */
+    public var duration: Int64?
+    /**
+     * The file, 1 byte to 30 MB.
+     */
+    public var file: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * What kind of file it is: `opus`, `mp4`, `pdf`, `doc`, `xls`, `ppt` or `stream`.
+         */fileType: String, 
+        /**
+         * The file's name with its extension (`测试视频.mp4`); for a file on disk, its own name
+         * when not given.
+         */fileName: String? = nil, 
+        /**
+         * The length of audio (`opus`) or video (`mp4`) in milliseconds; without it the
+         * client cannot show the length.
+         */duration: Int64? = nil, 
+        /**
+         * The file, 1 byte to 30 MB.
+         */file: String) {
+        self.fileType = fileType
+        self.fileName = fileName
+        self.duration = duration
+        self.file = file
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension UploadFileRequest: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeUploadFileRequest: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> UploadFileRequest {
+        return
+            try UploadFileRequest(
+                fileType: FfiConverterString.read(from: &buf), 
+                fileName: FfiConverterOptionString.read(from: &buf), 
+                duration: FfiConverterOptionInt64.read(from: &buf), 
+                file: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: UploadFileRequest, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.fileType, into: &buf)
+        FfiConverterOptionString.write(value.fileName, into: &buf)
+        FfiConverterOptionInt64.write(value.duration, into: &buf)
+        FfiConverterString.write(value.file, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeUploadFileRequest_lift(_ buf: RustBuffer) throws -> UploadFileRequest {
+    return try FfiConverterTypeUploadFileRequest.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeUploadFileRequest_lower(_ value: UploadFileRequest) -> RustBuffer {
+    return FfiConverterTypeUploadFileRequest.lower(value)
+}
+
+
+/**
+ * The result of a file upload (its `data`).
+ */
+public struct UploadFileResult: Equatable, Hashable {
+    /**
+     * The file's key, for file, audio and media messages.
+     */
+    public var fileKey: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The file's key, for file, audio and media messages.
+         */fileKey: String) {
+        self.fileKey = fileKey
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension UploadFileResult: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeUploadFileResult: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> UploadFileResult {
+        return
+            try UploadFileResult(
+                fileKey: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: UploadFileResult, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.fileKey, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeUploadFileResult_lift(_ buf: RustBuffer) throws -> UploadFileResult {
+    return try FfiConverterTypeUploadFileResult.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeUploadFileResult_lower(_ value: UploadFileResult) -> RustBuffer {
+    return FfiConverterTypeUploadFileResult.lower(value)
+}
+
+
+/**
+ * Upload image request: the multipart fields `image_type` and `image`.
+ */
+public struct UploadImageRequest: Equatable, Hashable {
+    /**
+     * What the image is for: `message` or `avatar`.
+     */
+    public var imageType: String
+    /**
+     * The image: JPG, JPEG, PNG, WEBP, GIF, BMP, ICO, TIFF or HEIC, 1 byte to 10 MB, at most
+     * 12000 × 12000 pixels (GIF 2000 × 2000, avatars 4096 × 4096).
+     */
+    public var image: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * What the image is for: `message` or `avatar`.
+         */imageType: String, 
+        /**
+         * The image: JPG, JPEG, PNG, WEBP, GIF, BMP, ICO, TIFF or HEIC, 1 byte to 10 MB, at most
+         * 12000 × 12000 pixels (GIF 2000 × 2000, avatars 4096 × 4096).
+         */image: String) {
+        self.imageType = imageType
+        self.image = image
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension UploadImageRequest: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeUploadImageRequest: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> UploadImageRequest {
+        return
+            try UploadImageRequest(
+                imageType: FfiConverterString.read(from: &buf), 
+                image: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: UploadImageRequest, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.imageType, into: &buf)
+        FfiConverterString.write(value.image, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeUploadImageRequest_lift(_ buf: RustBuffer) throws -> UploadImageRequest {
+    return try FfiConverterTypeUploadImageRequest.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeUploadImageRequest_lower(_ value: UploadImageRequest) -> RustBuffer {
+    return FfiConverterTypeUploadImageRequest.lower(value)
+}
+
+
+/**
+ * The result of an image upload (its `data`).
+ */
+public struct UploadImageResult: Equatable, Hashable {
+    /**
+     * The image's key, for image messages, posts, cards and avatars.
+     */
+    public var imageKey: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The image's key, for image messages, posts, cards and avatars.
+         */imageKey: String) {
+        self.imageKey = imageKey
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension UploadImageResult: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeUploadImageResult: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> UploadImageResult {
+        return
+            try UploadImageResult(
+                imageKey: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: UploadImageResult, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.imageKey, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeUploadImageResult_lift(_ buf: RustBuffer) throws -> UploadImageResult {
+    return try FfiConverterTypeUploadImageResult.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeUploadImageResult_lower(_ value: UploadImageResult) -> RustBuffer {
+    return FfiConverterTypeUploadImageResult.lower(value)
+}
+
+
+/**
  * One broken rule of a request.
  */
 public struct Violation: Equatable, Hashable {
@@ -7004,6 +8698,81 @@ fileprivate struct FfiConverterSequenceTypeAppFeedCardButton: FfiConverterRustBu
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeCampaignFailure: FfiConverterRustBuffer {
+    typealias SwiftType = [CampaignFailure]
+
+    public static func write(_ value: [CampaignFailure], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeCampaignFailure.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [CampaignFailure] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [CampaignFailure]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeCampaignFailure.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeCampaignSent: FfiConverterRustBuffer {
+    typealias SwiftType = [CampaignSent]
+
+    public static func write(_ value: [CampaignSent], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeCampaignSent.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [CampaignSent] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [CampaignSent]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeCampaignSent.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeFailedBatch: FfiConverterRustBuffer {
+    typealias SwiftType = [FailedBatch]
+
+    public static func write(_ value: [FailedBatch], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeFailedBatch.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [FailedBatch] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [FailedBatch]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeFailedBatch.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeFailedCard: FfiConverterRustBuffer {
     typealias SwiftType = [FailedCard]
 
@@ -7021,6 +8790,31 @@ fileprivate struct FfiConverterSequenceTypeFailedCard: FfiConverterRustBuffer {
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeFailedCard.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeFailedFeedCards: FfiConverterRustBuffer {
+    typealias SwiftType = [FailedFeedCards]
+
+    public static func write(_ value: [FailedFeedCards], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeFailedFeedCards.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [FailedFeedCards] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [FailedFeedCards]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeFailedFeedCards.read(from: &buf))
         }
         return seq
     }
@@ -7305,10 +9099,22 @@ private let initializationResult: InitializationResult = {
     if (uniffi_larkmsg_kotlin_checksum_method_nativeclient_batch_send() != 24821) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_larkmsg_kotlin_checksum_method_nativeclient_batch_send_all() != 2724) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_larkmsg_kotlin_checksum_method_nativeclient_batch_send_all_blocking() != 5479) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_larkmsg_kotlin_checksum_method_nativeclient_batch_send_blocking() != 15771) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_larkmsg_kotlin_checksum_method_nativeclient_create_app_feed_card() != 11347) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_larkmsg_kotlin_checksum_method_nativeclient_create_app_feed_card_all() != 26000) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_larkmsg_kotlin_checksum_method_nativeclient_create_app_feed_card_all_blocking() != 41237) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_larkmsg_kotlin_checksum_method_nativeclient_create_app_feed_card_blocking() != 927) {
@@ -7344,6 +9150,24 @@ private let initializationResult: InitializationResult = {
     if (uniffi_larkmsg_kotlin_checksum_method_nativeclient_reply_message_blocking() != 31214) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_larkmsg_kotlin_checksum_method_nativeclient_send_campaign() != 54361) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_larkmsg_kotlin_checksum_method_nativeclient_send_campaign_blocking() != 34278) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_larkmsg_kotlin_checksum_method_nativeclient_send_file() != 12259) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_larkmsg_kotlin_checksum_method_nativeclient_send_file_blocking() != 8666) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_larkmsg_kotlin_checksum_method_nativeclient_send_image() != 5334) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_larkmsg_kotlin_checksum_method_nativeclient_send_image_blocking() != 63070) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_larkmsg_kotlin_checksum_method_nativeclient_send_message() != 40882) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -7372,6 +9196,18 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_larkmsg_kotlin_checksum_method_nativeclient_update_card_settings_blocking() != 15614) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_larkmsg_kotlin_checksum_method_nativeclient_upload_file() != 41554) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_larkmsg_kotlin_checksum_method_nativeclient_upload_file_blocking() != 18386) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_larkmsg_kotlin_checksum_method_nativeclient_upload_image() != 8699) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_larkmsg_kotlin_checksum_method_nativeclient_upload_image_blocking() != 58742) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_larkmsg_kotlin_checksum_method_nativeclient_stream_card() != 42896) {

@@ -199,4 +199,119 @@ abstract class Operations internal constructor() {
      */
     @Throws(LarkException::class)
     fun createAppFeedCardBlocking(request: CreateAppFeedCardRequest): CreateAppFeedCardResult = lark { native().createAppFeedCardBlocking(request) }
+
+    /**
+     * Uploads an image (`POST /open-apis/im/v1/images`, multipart) for image messages,
+     * posts, cards or avatars, and gives its `image_key`.
+     *
+     * The image is a path (streamed from disk) or bytes; its size, format (by its
+     * header) and resolution are checked before anything is sent. A repeat after a lost
+     * answer only leaves an unused key.
+     */
+    @Throws(LarkException::class)
+    suspend fun uploadImage(request: UploadImageRequest): UploadImageResult = lark { native().uploadImage(request) }
+
+    /**
+     * Uploads an image (`POST /open-apis/im/v1/images`, multipart) for image messages, posts, cards or avatars, and gives its `image_key`.
+     *
+     * Blocks the calling thread until it is done.
+     */
+    @Throws(LarkException::class)
+    fun uploadImageBlocking(request: UploadImageRequest): UploadImageResult = lark { native().uploadImageBlocking(request) }
+
+    /**
+     * Uploads a file (`POST /open-apis/im/v1/files`, multipart) for file, audio (`opus`)
+     * or video (`mp4`) messages, and gives its `file_key`.
+     *
+     * The file is a path (streamed from disk) or bytes, at most 30 MB; its content must be
+     * what `file_type` says. A repeat after a lost answer only leaves an unused key.
+     */
+    @Throws(LarkException::class)
+    suspend fun uploadFile(request: UploadFileRequest): UploadFileResult = lark { native().uploadFile(request) }
+
+    /**
+     * Uploads a file (`POST /open-apis/im/v1/files`, multipart) for file, audio (`opus`) or video (`mp4`) messages, and gives its `file_key`.
+     *
+     * Blocks the calling thread until it is done.
+     */
+    @Throws(LarkException::class)
+    fun uploadFileBlocking(request: UploadFileRequest): UploadFileResult = lark { native().uploadFileBlocking(request) }
+
+    /**
+     * Uploads an image and sends it to one receiver as an image message.
+     */
+    @Throws(LarkException::class)
+    suspend fun sendImage(request: SendImageRequest): Message = lark { native().sendImage(request) }
+
+    /**
+     * Uploads an image and sends it to one receiver as an image message.
+     *
+     * Blocks the calling thread until it is done.
+     */
+    @Throws(LarkException::class)
+    fun sendImageBlocking(request: SendImageRequest): Message = lark { native().sendImageBlocking(request) }
+
+    /**
+     * Uploads a file and sends it to one receiver as a file, audio (OPUS) or media (MP4)
+     * message, by its type (told from the content when not given).
+     */
+    @Throws(LarkException::class)
+    suspend fun sendFile(request: SendFileRequest): Message = lark { native().sendFile(request) }
+
+    /**
+     * Uploads a file and sends it to one receiver as a file, audio (OPUS) or media (MP4) message, by its type (told from the content when not given).
+     *
+     * Blocks the calling thread until it is done.
+     */
+    @Throws(LarkException::class)
+    fun sendFileBlocking(request: SendFileRequest): Message = lark { native().sendFileBlocking(request) }
+
+    /**
+     * Sends one message to any number of users and departments: batches of at most 200
+     * ids per list, paced to the quota, with one result (every batch's message_id, the
+     * merged invalid ids, each failed batch with its ids and whether it may have been
+     * sent; such a batch is never repeated automatically).
+     */
+    @Throws(LarkException::class)
+    suspend fun batchSendAll(request: BatchSendRequest): BatchSendAllResult = lark { native().batchSendAll(request) }
+
+    /**
+     * Sends one message to any number of users and departments: batches of at most 200 ids per list, paced to the quota, with one result (every batch's message_id, the merged invalid ids, each failed batch with its ids and whether it may have been sent; such a batch is never repeated automatically).
+     *
+     * Blocks the calling thread until it is done.
+     */
+    @Throws(LarkException::class)
+    fun batchSendAllBlocking(request: BatchSendRequest): BatchSendAllResult = lark { native().batchSendAllBlocking(request) }
+
+    /**
+     * Creates an app feed card for any number of users (calls of at most 20, the card's
+     * biz_id in each), optionally uploading its avatar first, with one result.
+     */
+    @Throws(LarkException::class)
+    suspend fun createAppFeedCardAll(request: CreateAppFeedCardAllRequest): CreateAppFeedCardAllResult = lark { native().createAppFeedCardAll(request) }
+
+    /**
+     * Creates an app feed card for any number of users (calls of at most 20, the card's biz_id in each), optionally uploading its avatar first, with one result.
+     *
+     * Blocks the calling thread until it is done.
+     */
+    @Throws(LarkException::class)
+    fun createAppFeedCardAllBlocking(request: CreateAppFeedCardAllRequest): CreateAppFeedCardAllResult = lark { native().createAppFeedCardAllBlocking(request) }
+
+    /**
+     * Sends one message to each of many receivers at the full documented pace, with a
+     * uuid per receiver derived from the campaign id, so that a rerun after a crash
+     * (within the platform's one-hour uuid window) sends each receiver exactly once; a
+     * journal file lets a rerun skip the receivers already sent.
+     */
+    @Throws(LarkException::class)
+    suspend fun sendCampaign(request: CampaignRequest): CampaignReport = lark { native().sendCampaign(request) }
+
+    /**
+     * Sends one message to each of many receivers at the full documented pace, with a uuid per receiver derived from the campaign id, so that a rerun after a crash (within the platform's one-hour uuid window) sends each receiver exactly once; a journal file lets a rerun skip the receivers already sent.
+     *
+     * Blocks the calling thread until it is done.
+     */
+    @Throws(LarkException::class)
+    fun sendCampaignBlocking(request: CampaignRequest): CampaignReport = lark { native().sendCampaignBlocking(request) }
 }

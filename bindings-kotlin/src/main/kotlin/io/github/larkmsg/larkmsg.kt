@@ -702,9 +702,17 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_larkmsg_kotlin_checksum_method_nativeclient_batch_send(
     ): Int
+    external fun uniffi_larkmsg_kotlin_checksum_method_nativeclient_batch_send_all(
+    ): Int
+    external fun uniffi_larkmsg_kotlin_checksum_method_nativeclient_batch_send_all_blocking(
+    ): Int
     external fun uniffi_larkmsg_kotlin_checksum_method_nativeclient_batch_send_blocking(
     ): Int
     external fun uniffi_larkmsg_kotlin_checksum_method_nativeclient_create_app_feed_card(
+    ): Int
+    external fun uniffi_larkmsg_kotlin_checksum_method_nativeclient_create_app_feed_card_all(
+    ): Int
+    external fun uniffi_larkmsg_kotlin_checksum_method_nativeclient_create_app_feed_card_all_blocking(
     ): Int
     external fun uniffi_larkmsg_kotlin_checksum_method_nativeclient_create_app_feed_card_blocking(
     ): Int
@@ -728,6 +736,18 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_larkmsg_kotlin_checksum_method_nativeclient_reply_message_blocking(
     ): Int
+    external fun uniffi_larkmsg_kotlin_checksum_method_nativeclient_send_campaign(
+    ): Int
+    external fun uniffi_larkmsg_kotlin_checksum_method_nativeclient_send_campaign_blocking(
+    ): Int
+    external fun uniffi_larkmsg_kotlin_checksum_method_nativeclient_send_file(
+    ): Int
+    external fun uniffi_larkmsg_kotlin_checksum_method_nativeclient_send_file_blocking(
+    ): Int
+    external fun uniffi_larkmsg_kotlin_checksum_method_nativeclient_send_image(
+    ): Int
+    external fun uniffi_larkmsg_kotlin_checksum_method_nativeclient_send_image_blocking(
+    ): Int
     external fun uniffi_larkmsg_kotlin_checksum_method_nativeclient_send_message(
     ): Int
     external fun uniffi_larkmsg_kotlin_checksum_method_nativeclient_send_message_blocking(
@@ -747,6 +767,14 @@ internal object IntegrityCheckingUniffiLib {
     external fun uniffi_larkmsg_kotlin_checksum_method_nativeclient_update_card_settings(
     ): Int
     external fun uniffi_larkmsg_kotlin_checksum_method_nativeclient_update_card_settings_blocking(
+    ): Int
+    external fun uniffi_larkmsg_kotlin_checksum_method_nativeclient_upload_file(
+    ): Int
+    external fun uniffi_larkmsg_kotlin_checksum_method_nativeclient_upload_file_blocking(
+    ): Int
+    external fun uniffi_larkmsg_kotlin_checksum_method_nativeclient_upload_image(
+    ): Int
+    external fun uniffi_larkmsg_kotlin_checksum_method_nativeclient_upload_image_blocking(
     ): Int
     external fun uniffi_larkmsg_kotlin_checksum_method_nativeclient_stream_card(
     ): Int
@@ -870,10 +898,18 @@ internal object UniffiLib {
     ): Unit
     external fun uniffi_larkmsg_kotlin_fn_method_nativeclient_batch_send(`ptr`: Long,`request`: RustBuffer.ByValue,
     ): Long
+    external fun uniffi_larkmsg_kotlin_fn_method_nativeclient_batch_send_all(`ptr`: Long,`request`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_larkmsg_kotlin_fn_method_nativeclient_batch_send_all_blocking(`ptr`: Long,`request`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
     external fun uniffi_larkmsg_kotlin_fn_method_nativeclient_batch_send_blocking(`ptr`: Long,`request`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_larkmsg_kotlin_fn_method_nativeclient_create_app_feed_card(`ptr`: Long,`request`: RustBuffer.ByValue,
     ): Long
+    external fun uniffi_larkmsg_kotlin_fn_method_nativeclient_create_app_feed_card_all(`ptr`: Long,`request`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_larkmsg_kotlin_fn_method_nativeclient_create_app_feed_card_all_blocking(`ptr`: Long,`request`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
     external fun uniffi_larkmsg_kotlin_fn_method_nativeclient_create_app_feed_card_blocking(`ptr`: Long,`request`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_larkmsg_kotlin_fn_method_nativeclient_create_card(`ptr`: Long,`request`: RustBuffer.ByValue,
@@ -896,6 +932,18 @@ internal object UniffiLib {
     ): Long
     external fun uniffi_larkmsg_kotlin_fn_method_nativeclient_reply_message_blocking(`ptr`: Long,`request`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
+    external fun uniffi_larkmsg_kotlin_fn_method_nativeclient_send_campaign(`ptr`: Long,`request`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_larkmsg_kotlin_fn_method_nativeclient_send_campaign_blocking(`ptr`: Long,`request`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_larkmsg_kotlin_fn_method_nativeclient_send_file(`ptr`: Long,`request`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_larkmsg_kotlin_fn_method_nativeclient_send_file_blocking(`ptr`: Long,`request`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_larkmsg_kotlin_fn_method_nativeclient_send_image(`ptr`: Long,`request`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_larkmsg_kotlin_fn_method_nativeclient_send_image_blocking(`ptr`: Long,`request`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
     external fun uniffi_larkmsg_kotlin_fn_method_nativeclient_send_message(`ptr`: Long,`request`: RustBuffer.ByValue,
     ): Long
     external fun uniffi_larkmsg_kotlin_fn_method_nativeclient_send_message_blocking(`ptr`: Long,`request`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
@@ -915,6 +963,14 @@ internal object UniffiLib {
     external fun uniffi_larkmsg_kotlin_fn_method_nativeclient_update_card_settings(`ptr`: Long,`request`: RustBuffer.ByValue,
     ): Long
     external fun uniffi_larkmsg_kotlin_fn_method_nativeclient_update_card_settings_blocking(`ptr`: Long,`request`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_larkmsg_kotlin_fn_method_nativeclient_upload_file(`ptr`: Long,`request`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_larkmsg_kotlin_fn_method_nativeclient_upload_file_blocking(`ptr`: Long,`request`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_larkmsg_kotlin_fn_method_nativeclient_upload_image(`ptr`: Long,`request`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_larkmsg_kotlin_fn_method_nativeclient_upload_image_blocking(`ptr`: Long,`request`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_larkmsg_kotlin_fn_method_nativeclient_stream_card(`ptr`: Long,`options`: RustBuffer.ByValue,
     ): Long
@@ -1147,10 +1203,22 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_larkmsg_kotlin_checksum_method_nativeclient_batch_send() and 0xFFFF) != 24821) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if ((lib.uniffi_larkmsg_kotlin_checksum_method_nativeclient_batch_send_all() and 0xFFFF) != 2724) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_larkmsg_kotlin_checksum_method_nativeclient_batch_send_all_blocking() and 0xFFFF) != 5479) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_larkmsg_kotlin_checksum_method_nativeclient_batch_send_blocking() and 0xFFFF) != 15771) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_larkmsg_kotlin_checksum_method_nativeclient_create_app_feed_card() and 0xFFFF) != 11347) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_larkmsg_kotlin_checksum_method_nativeclient_create_app_feed_card_all() and 0xFFFF) != 26000) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_larkmsg_kotlin_checksum_method_nativeclient_create_app_feed_card_all_blocking() and 0xFFFF) != 41237) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_larkmsg_kotlin_checksum_method_nativeclient_create_app_feed_card_blocking() and 0xFFFF) != 927) {
@@ -1186,6 +1254,24 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_larkmsg_kotlin_checksum_method_nativeclient_reply_message_blocking() and 0xFFFF) != 31214) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if ((lib.uniffi_larkmsg_kotlin_checksum_method_nativeclient_send_campaign() and 0xFFFF) != 54361) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_larkmsg_kotlin_checksum_method_nativeclient_send_campaign_blocking() and 0xFFFF) != 34278) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_larkmsg_kotlin_checksum_method_nativeclient_send_file() and 0xFFFF) != 12259) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_larkmsg_kotlin_checksum_method_nativeclient_send_file_blocking() and 0xFFFF) != 8666) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_larkmsg_kotlin_checksum_method_nativeclient_send_image() and 0xFFFF) != 5334) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_larkmsg_kotlin_checksum_method_nativeclient_send_image_blocking() and 0xFFFF) != 63070) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_larkmsg_kotlin_checksum_method_nativeclient_send_message() and 0xFFFF) != 40882) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
@@ -1214,6 +1300,18 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_larkmsg_kotlin_checksum_method_nativeclient_update_card_settings_blocking() and 0xFFFF) != 15614) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_larkmsg_kotlin_checksum_method_nativeclient_upload_file() and 0xFFFF) != 41554) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_larkmsg_kotlin_checksum_method_nativeclient_upload_file_blocking() and 0xFFFF) != 18386) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_larkmsg_kotlin_checksum_method_nativeclient_upload_image() and 0xFFFF) != 8699) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_larkmsg_kotlin_checksum_method_nativeclient_upload_image_blocking() and 0xFFFF) != 58742) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_larkmsg_kotlin_checksum_method_nativeclient_stream_card() and 0xFFFF) != 42896) {
@@ -3039,6 +3137,19 @@ public interface NativeClientInterface {
     suspend fun `batchSend`(`request`: BatchSendRequest): BatchSendResult
     
     /**
+     * Sends one message to any number of users and departments: batches of at most 200
+     * ids per list, paced to the quota, with one result (every batch's message_id, the
+     * merged invalid ids, each failed batch with its ids and whether it may have been
+     * sent; such a batch is never repeated automatically).
+     */
+    suspend fun `batchSendAll`(`request`: BatchSendRequest): BatchSendAllResult
+    
+    /**
+     * `batch_send_all`, blocking the calling thread until it is done.
+     */
+    fun `batchSendAllBlocking`(`request`: BatchSendRequest): BatchSendAllResult
+    
+    /**
      * `batch_send`, blocking the calling thread until it is done.
      */
     fun `batchSendBlocking`(`request`: BatchSendRequest): BatchSendResult
@@ -3047,6 +3158,17 @@ public interface NativeClientInterface {
      * Creates an app feed card for up to 20 users (`POST /open-apis/im/v2/app_feed_card`).
      */
     suspend fun `createAppFeedCard`(`request`: CreateAppFeedCardRequest): CreateAppFeedCardResult
+    
+    /**
+     * Creates an app feed card for any number of users (calls of at most 20, the card's
+     * biz_id in each), optionally uploading its avatar first, with one result.
+     */
+    suspend fun `createAppFeedCardAll`(`request`: CreateAppFeedCardAllRequest): CreateAppFeedCardAllResult
+    
+    /**
+     * `create_app_feed_card_all`, blocking the calling thread until it is done.
+     */
+    fun `createAppFeedCardAllBlocking`(`request`: CreateAppFeedCardAllRequest): CreateAppFeedCardAllResult
     
     /**
      * `create_app_feed_card`, blocking the calling thread until it is done.
@@ -3111,6 +3233,40 @@ public interface NativeClientInterface {
     fun `replyMessageBlocking`(`request`: ReplyMessageRequest): Message
     
     /**
+     * Sends one message to each of many receivers at the full documented pace, with a
+     * uuid per receiver derived from the campaign id, so that a rerun after a crash
+     * (within the platform's one-hour uuid window) sends each receiver exactly once; a
+     * journal file lets a rerun skip the receivers already sent.
+     */
+    suspend fun `sendCampaign`(`request`: CampaignRequest): CampaignReport
+    
+    /**
+     * `send_campaign`, blocking the calling thread until it is done.
+     */
+    fun `sendCampaignBlocking`(`request`: CampaignRequest): CampaignReport
+    
+    /**
+     * Uploads a file and sends it to one receiver as a file, audio (OPUS) or media (MP4)
+     * message, by its type (told from the content when not given).
+     */
+    suspend fun `sendFile`(`request`: SendFileRequest): Message
+    
+    /**
+     * `send_file`, blocking the calling thread until it is done.
+     */
+    fun `sendFileBlocking`(`request`: SendFileRequest): Message
+    
+    /**
+     * Uploads an image and sends it to one receiver as an image message.
+     */
+    suspend fun `sendImage`(`request`: SendImageRequest): Message
+    
+    /**
+     * `send_image`, blocking the calling thread until it is done.
+     */
+    fun `sendImageBlocking`(`request`: SendImageRequest): Message
+    
+    /**
      * Sends a message to one user or chat (`POST /open-apis/im/v1/messages`).
      *
      * A request without a `uuid` gets a fresh one, so that a repeat after a lost answer
@@ -3168,6 +3324,35 @@ public interface NativeClientInterface {
      * `update_card_settings`, blocking the calling thread until it is done.
      */
     fun `updateCardSettingsBlocking`(`request`: UpdateCardSettingsRequest): CardOperationResult
+    
+    /**
+     * Uploads a file (`POST /open-apis/im/v1/files`, multipart) for file, audio (`opus`)
+     * or video (`mp4`) messages, and gives its `file_key`.
+     *
+     * The file is a path (streamed from disk) or bytes, at most 30 MB; its content must be
+     * what `file_type` says. A repeat after a lost answer only leaves an unused key.
+     */
+    suspend fun `uploadFile`(`request`: UploadFileRequest): UploadFileResult
+    
+    /**
+     * `upload_file`, blocking the calling thread until it is done.
+     */
+    fun `uploadFileBlocking`(`request`: UploadFileRequest): UploadFileResult
+    
+    /**
+     * Uploads an image (`POST /open-apis/im/v1/images`, multipart) for image messages,
+     * posts, cards or avatars, and gives its `image_key`.
+     *
+     * The image is a path (streamed from disk) or bytes; its size, format (by its
+     * header) and resolution are checked before anything is sent. A repeat after a lost
+     * answer only leaves an unused key.
+     */
+    suspend fun `uploadImage`(`request`: UploadImageRequest): UploadImageResult
+    
+    /**
+     * `upload_image`, blocking the calling thread until it is done.
+     */
+    fun `uploadImageBlocking`(`request`: UploadImageRequest): UploadImageResult
     
     /**
      * Creates a card entity in streaming mode from `options`, sends it and gives the
@@ -3448,6 +3633,52 @@ open class NativeClient: Disposable, AutoCloseable, NativeClientInterface
 
     
     /**
+     * Sends one message to any number of users and departments: batches of at most 200
+     * ids per list, paced to the quota, with one result (every batch's message_id, the
+     * merged invalid ids, each failed batch with its ids and whether it may have been
+     * sent; such a batch is never repeated automatically).
+     */
+    @Throws(NativeException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `batchSendAll`(`request`: BatchSendRequest) : BatchSendAllResult {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_larkmsg_kotlin_fn_method_nativeclient_batch_send_all(
+                uniffiHandle,
+                
+        FfiConverterTypeBatchSendRequest.lower(`request`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_larkmsg_kotlin_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_larkmsg_kotlin_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_larkmsg_kotlin_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeBatchSendAllResult.lift(it) },
+        // Error FFI converter
+        NativeException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * `batch_send_all`, blocking the calling thread until it is done.
+     */
+    @Throws(NativeException::class)override fun `batchSendAllBlocking`(`request`: BatchSendRequest): BatchSendAllResult {
+            return FfiConverterTypeBatchSendAllResult.lift(
+    callWithHandle {
+    uniffiRustCallWithError(NativeException) { _status ->
+    UniffiLib.uniffi_larkmsg_kotlin_fn_method_nativeclient_batch_send_all_blocking(
+        it,
+        
+        FfiConverterTypeBatchSendRequest.lower(`request`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
      * `batch_send`, blocking the calling thread until it is done.
      */
     @Throws(NativeException::class)override fun `batchSendBlocking`(`request`: BatchSendRequest): BatchSendResult {
@@ -3488,6 +3719,50 @@ open class NativeClient: Disposable, AutoCloseable, NativeClientInterface
         NativeException.ErrorHandler,
     )
     }
+
+    
+    /**
+     * Creates an app feed card for any number of users (calls of at most 20, the card's
+     * biz_id in each), optionally uploading its avatar first, with one result.
+     */
+    @Throws(NativeException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `createAppFeedCardAll`(`request`: CreateAppFeedCardAllRequest) : CreateAppFeedCardAllResult {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_larkmsg_kotlin_fn_method_nativeclient_create_app_feed_card_all(
+                uniffiHandle,
+                
+        FfiConverterTypeCreateAppFeedCardAllRequest.lower(`request`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_larkmsg_kotlin_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_larkmsg_kotlin_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_larkmsg_kotlin_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeCreateAppFeedCardAllResult.lift(it) },
+        // Error FFI converter
+        NativeException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * `create_app_feed_card_all`, blocking the calling thread until it is done.
+     */
+    @Throws(NativeException::class)override fun `createAppFeedCardAllBlocking`(`request`: CreateAppFeedCardAllRequest): CreateAppFeedCardAllResult {
+            return FfiConverterTypeCreateAppFeedCardAllResult.lift(
+    callWithHandle {
+    uniffiRustCallWithError(NativeException) { _status ->
+    UniffiLib.uniffi_larkmsg_kotlin_fn_method_nativeclient_create_app_feed_card_all_blocking(
+        it,
+        
+        FfiConverterTypeCreateAppFeedCardAllRequest.lower(`request`),_status)
+}
+    }
+    )
+    }
+    
 
     
     /**
@@ -3731,6 +4006,139 @@ open class NativeClient: Disposable, AutoCloseable, NativeClientInterface
 
     
     /**
+     * Sends one message to each of many receivers at the full documented pace, with a
+     * uuid per receiver derived from the campaign id, so that a rerun after a crash
+     * (within the platform's one-hour uuid window) sends each receiver exactly once; a
+     * journal file lets a rerun skip the receivers already sent.
+     */
+    @Throws(NativeException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `sendCampaign`(`request`: CampaignRequest) : CampaignReport {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_larkmsg_kotlin_fn_method_nativeclient_send_campaign(
+                uniffiHandle,
+                
+        FfiConverterTypeCampaignRequest.lower(`request`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_larkmsg_kotlin_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_larkmsg_kotlin_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_larkmsg_kotlin_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeCampaignReport.lift(it) },
+        // Error FFI converter
+        NativeException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * `send_campaign`, blocking the calling thread until it is done.
+     */
+    @Throws(NativeException::class)override fun `sendCampaignBlocking`(`request`: CampaignRequest): CampaignReport {
+            return FfiConverterTypeCampaignReport.lift(
+    callWithHandle {
+    uniffiRustCallWithError(NativeException) { _status ->
+    UniffiLib.uniffi_larkmsg_kotlin_fn_method_nativeclient_send_campaign_blocking(
+        it,
+        
+        FfiConverterTypeCampaignRequest.lower(`request`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Uploads a file and sends it to one receiver as a file, audio (OPUS) or media (MP4)
+     * message, by its type (told from the content when not given).
+     */
+    @Throws(NativeException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `sendFile`(`request`: SendFileRequest) : Message {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_larkmsg_kotlin_fn_method_nativeclient_send_file(
+                uniffiHandle,
+                
+        FfiConverterTypeSendFileRequest.lower(`request`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_larkmsg_kotlin_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_larkmsg_kotlin_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_larkmsg_kotlin_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeMessage.lift(it) },
+        // Error FFI converter
+        NativeException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * `send_file`, blocking the calling thread until it is done.
+     */
+    @Throws(NativeException::class)override fun `sendFileBlocking`(`request`: SendFileRequest): Message {
+            return FfiConverterTypeMessage.lift(
+    callWithHandle {
+    uniffiRustCallWithError(NativeException) { _status ->
+    UniffiLib.uniffi_larkmsg_kotlin_fn_method_nativeclient_send_file_blocking(
+        it,
+        
+        FfiConverterTypeSendFileRequest.lower(`request`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Uploads an image and sends it to one receiver as an image message.
+     */
+    @Throws(NativeException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `sendImage`(`request`: SendImageRequest) : Message {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_larkmsg_kotlin_fn_method_nativeclient_send_image(
+                uniffiHandle,
+                
+        FfiConverterTypeSendImageRequest.lower(`request`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_larkmsg_kotlin_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_larkmsg_kotlin_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_larkmsg_kotlin_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeMessage.lift(it) },
+        // Error FFI converter
+        NativeException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * `send_image`, blocking the calling thread until it is done.
+     */
+    @Throws(NativeException::class)override fun `sendImageBlocking`(`request`: SendImageRequest): Message {
+            return FfiConverterTypeMessage.lift(
+    callWithHandle {
+    uniffiRustCallWithError(NativeException) { _status ->
+    UniffiLib.uniffi_larkmsg_kotlin_fn_method_nativeclient_send_image_blocking(
+        it,
+        
+        FfiConverterTypeSendImageRequest.lower(`request`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
      * Sends a message to one user or chat (`POST /open-apis/im/v1/messages`).
      *
      * A request without a `uuid` gets a fresh one, so that a repeat after a lost answer
@@ -3947,6 +4355,101 @@ open class NativeClient: Disposable, AutoCloseable, NativeClientInterface
         it,
         
         FfiConverterTypeUpdateCardSettingsRequest.lower(`request`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Uploads a file (`POST /open-apis/im/v1/files`, multipart) for file, audio (`opus`)
+     * or video (`mp4`) messages, and gives its `file_key`.
+     *
+     * The file is a path (streamed from disk) or bytes, at most 30 MB; its content must be
+     * what `file_type` says. A repeat after a lost answer only leaves an unused key.
+     */
+    @Throws(NativeException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `uploadFile`(`request`: UploadFileRequest) : UploadFileResult {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_larkmsg_kotlin_fn_method_nativeclient_upload_file(
+                uniffiHandle,
+                
+        FfiConverterTypeUploadFileRequest.lower(`request`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_larkmsg_kotlin_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_larkmsg_kotlin_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_larkmsg_kotlin_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeUploadFileResult.lift(it) },
+        // Error FFI converter
+        NativeException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * `upload_file`, blocking the calling thread until it is done.
+     */
+    @Throws(NativeException::class)override fun `uploadFileBlocking`(`request`: UploadFileRequest): UploadFileResult {
+            return FfiConverterTypeUploadFileResult.lift(
+    callWithHandle {
+    uniffiRustCallWithError(NativeException) { _status ->
+    UniffiLib.uniffi_larkmsg_kotlin_fn_method_nativeclient_upload_file_blocking(
+        it,
+        
+        FfiConverterTypeUploadFileRequest.lower(`request`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Uploads an image (`POST /open-apis/im/v1/images`, multipart) for image messages,
+     * posts, cards or avatars, and gives its `image_key`.
+     *
+     * The image is a path (streamed from disk) or bytes; its size, format (by its
+     * header) and resolution are checked before anything is sent. A repeat after a lost
+     * answer only leaves an unused key.
+     */
+    @Throws(NativeException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `uploadImage`(`request`: UploadImageRequest) : UploadImageResult {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_larkmsg_kotlin_fn_method_nativeclient_upload_image(
+                uniffiHandle,
+                
+        FfiConverterTypeUploadImageRequest.lower(`request`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_larkmsg_kotlin_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_larkmsg_kotlin_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_larkmsg_kotlin_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeUploadImageResult.lift(it) },
+        // Error FFI converter
+        NativeException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * `upload_image`, blocking the calling thread until it is done.
+     */
+    @Throws(NativeException::class)override fun `uploadImageBlocking`(`request`: UploadImageRequest): UploadImageResult {
+            return FfiConverterTypeUploadImageResult.lift(
+    callWithHandle {
+    uniffiRustCallWithError(NativeException) { _status ->
+    UniffiLib.uniffi_larkmsg_kotlin_fn_method_nativeclient_upload_image_blocking(
+        it,
+        
+        FfiConverterTypeUploadImageRequest.lower(`request`),_status)
 }
     }
     )
@@ -4518,6 +5021,85 @@ public object FfiConverterTypeAppFeedNotify: FfiConverterRustBuffer<AppFeedNotif
 
 
 /**
+ * The result of a batch to any audience: what every request gave, merged.
+ */
+data class BatchSendAllResult (
+    /**
+     * The id (`bm-…`) of each batch that was sent, in order: for recall and progress queries.
+     */
+    val `messageIds`: List<kotlin.String>
+    , 
+    /**
+     * Department ids that were not valid, from every batch.
+     */
+    val `invalidDepartmentIds`: List<kotlin.String>
+    , 
+    /**
+     * open_ids that were not valid, from every batch.
+     */
+    val `invalidOpenIds`: List<kotlin.String>
+    , 
+    /**
+     * user_ids that were not valid, from every batch.
+     */
+    val `invalidUserIds`: List<kotlin.String>
+    , 
+    /**
+     * union_ids that were not valid, from every batch.
+     */
+    val `invalidUnionIds`: List<kotlin.String>
+    , 
+    /**
+     * Each batch that failed, with its ids and whether it may have been sent.
+     */
+    val `failed`: List<FailedBatch>
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeBatchSendAllResult: FfiConverterRustBuffer<BatchSendAllResult> {
+    override fun read(buf: ByteBuffer): BatchSendAllResult {
+        return BatchSendAllResult(
+            FfiConverterSequenceString.read(buf),
+            FfiConverterSequenceString.read(buf),
+            FfiConverterSequenceString.read(buf),
+            FfiConverterSequenceString.read(buf),
+            FfiConverterSequenceString.read(buf),
+            FfiConverterSequenceTypeFailedBatch.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: BatchSendAllResult) = (
+            FfiConverterSequenceString.allocationSize(value.`messageIds`) +
+            FfiConverterSequenceString.allocationSize(value.`invalidDepartmentIds`) +
+            FfiConverterSequenceString.allocationSize(value.`invalidOpenIds`) +
+            FfiConverterSequenceString.allocationSize(value.`invalidUserIds`) +
+            FfiConverterSequenceString.allocationSize(value.`invalidUnionIds`) +
+            FfiConverterSequenceTypeFailedBatch.allocationSize(value.`failed`)
+    )
+
+    override fun write(value: BatchSendAllResult, buf: ByteBuffer) {
+            FfiConverterSequenceString.write(value.`messageIds`, buf)
+            FfiConverterSequenceString.write(value.`invalidDepartmentIds`, buf)
+            FfiConverterSequenceString.write(value.`invalidOpenIds`, buf)
+            FfiConverterSequenceString.write(value.`invalidUserIds`, buf)
+            FfiConverterSequenceString.write(value.`invalidUnionIds`, buf)
+            FfiConverterSequenceTypeFailedBatch.write(value.`failed`, buf)
+    }
+}
+
+
+
+/**
  * Batch send request (the JSON body; there are no query parameters).
  */
 data class BatchSendRequest (
@@ -4670,6 +5252,268 @@ public object FfiConverterTypeBatchSendResult: FfiConverterRustBuffer<BatchSendR
             FfiConverterSequenceString.write(value.`invalidOpenIds`, buf)
             FfiConverterSequenceString.write(value.`invalidUserIds`, buf)
             FfiConverterSequenceString.write(value.`invalidUnionIds`, buf)
+    }
+}
+
+
+
+/**
+ * A receiver whose send failed.
+ */
+data class CampaignFailure (
+    /**
+     * The receiver.
+     */
+    val `receiveId`: kotlin.String
+    , 
+    /**
+     * Why it failed (the error's JSON form).
+     */
+    val `error`: kotlin.String
+    , 
+    /**
+     * Whether the message may have been sent although the call failed.
+     */
+    val `maybeSent`: kotlin.Boolean
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeCampaignFailure: FfiConverterRustBuffer<CampaignFailure> {
+    override fun read(buf: ByteBuffer): CampaignFailure {
+        return CampaignFailure(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterBoolean.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: CampaignFailure) = (
+            FfiConverterString.allocationSize(value.`receiveId`) +
+            FfiConverterString.allocationSize(value.`error`) +
+            FfiConverterBoolean.allocationSize(value.`maybeSent`)
+    )
+
+    override fun write(value: CampaignFailure, buf: ByteBuffer) {
+            FfiConverterString.write(value.`receiveId`, buf)
+            FfiConverterString.write(value.`error`, buf)
+            FfiConverterBoolean.write(value.`maybeSent`, buf)
+    }
+}
+
+
+
+/**
+ * What a campaign did, per receiver.
+ */
+data class CampaignReport (
+    /**
+     * The campaign's id.
+     */
+    val `campaignId`: kotlin.String
+    , 
+    /**
+     * The receivers sent to, with their message (in the order given).
+     */
+    val `sent`: List<CampaignSent>
+    , 
+    /**
+     * The receivers whose send failed, with the error and whether it may have been sent
+     * (rerun the campaign to retry them: their `uuid` keeps them to one message).
+     */
+    val `failed`: List<CampaignFailure>
+    , 
+    /**
+     * The receivers not tried: the campaign stopped after a failure every send would
+     * share (credentials, permissions). Rerun the campaign once it is fixed.
+     */
+    val `pending`: List<kotlin.String>
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeCampaignReport: FfiConverterRustBuffer<CampaignReport> {
+    override fun read(buf: ByteBuffer): CampaignReport {
+        return CampaignReport(
+            FfiConverterString.read(buf),
+            FfiConverterSequenceTypeCampaignSent.read(buf),
+            FfiConverterSequenceTypeCampaignFailure.read(buf),
+            FfiConverterSequenceString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: CampaignReport) = (
+            FfiConverterString.allocationSize(value.`campaignId`) +
+            FfiConverterSequenceTypeCampaignSent.allocationSize(value.`sent`) +
+            FfiConverterSequenceTypeCampaignFailure.allocationSize(value.`failed`) +
+            FfiConverterSequenceString.allocationSize(value.`pending`)
+    )
+
+    override fun write(value: CampaignReport, buf: ByteBuffer) {
+            FfiConverterString.write(value.`campaignId`, buf)
+            FfiConverterSequenceTypeCampaignSent.write(value.`sent`, buf)
+            FfiConverterSequenceTypeCampaignFailure.write(value.`failed`, buf)
+            FfiConverterSequenceString.write(value.`pending`, buf)
+    }
+}
+
+
+
+/**
+ * A campaign: one message for each of many receivers.
+ */
+data class CampaignRequest (
+    /**
+     * The campaign's id, 1 to 200 characters: give the same id to a rerun.
+     */
+    val `campaignId`: kotlin.String
+    , 
+    /**
+     * What kind of id the receivers are.
+     */
+    val `receiveIdType`: kotlin.String
+    , 
+    /**
+     * The receivers, any number (repeats get one message).
+     */
+    val `receiveIds`: List<kotlin.String>
+    , 
+    /**
+     * What `content` holds.
+     */
+    val `msgType`: kotlin.String
+    , 
+    /**
+     * The message content, as send message takes it (a JSON object serialized to a string).
+     */
+    val `content`: kotlin.String
+    , 
+    /**
+     * A file that records each confirmed send, so that a rerun skips those receivers.
+     */
+    val `journal`: kotlin.String? = null 
+    , 
+    /**
+     * Sends in flight at once, 1 to 256 (default 16); the quotas set the pace.
+     */
+    val `concurrency`: kotlin.Long? = null 
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeCampaignRequest: FfiConverterRustBuffer<CampaignRequest> {
+    override fun read(buf: ByteBuffer): CampaignRequest {
+        return CampaignRequest(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterSequenceString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalLong.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: CampaignRequest) = (
+            FfiConverterString.allocationSize(value.`campaignId`) +
+            FfiConverterString.allocationSize(value.`receiveIdType`) +
+            FfiConverterSequenceString.allocationSize(value.`receiveIds`) +
+            FfiConverterString.allocationSize(value.`msgType`) +
+            FfiConverterString.allocationSize(value.`content`) +
+            FfiConverterOptionalString.allocationSize(value.`journal`) +
+            FfiConverterOptionalLong.allocationSize(value.`concurrency`)
+    )
+
+    override fun write(value: CampaignRequest, buf: ByteBuffer) {
+            FfiConverterString.write(value.`campaignId`, buf)
+            FfiConverterString.write(value.`receiveIdType`, buf)
+            FfiConverterSequenceString.write(value.`receiveIds`, buf)
+            FfiConverterString.write(value.`msgType`, buf)
+            FfiConverterString.write(value.`content`, buf)
+            FfiConverterOptionalString.write(value.`journal`, buf)
+            FfiConverterOptionalLong.write(value.`concurrency`, buf)
+    }
+}
+
+
+
+/**
+ * A receiver a campaign sent to.
+ */
+data class CampaignSent (
+    /**
+     * The receiver.
+     */
+    val `receiveId`: kotlin.String
+    , 
+    /**
+     * Its message.
+     */
+    val `messageId`: kotlin.String
+    , 
+    /**
+     * Whether an earlier run had sent it (found in the journal; no request was made).
+     */
+    val `resumed`: kotlin.Boolean
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeCampaignSent: FfiConverterRustBuffer<CampaignSent> {
+    override fun read(buf: ByteBuffer): CampaignSent {
+        return CampaignSent(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterBoolean.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: CampaignSent) = (
+            FfiConverterString.allocationSize(value.`receiveId`) +
+            FfiConverterString.allocationSize(value.`messageId`) +
+            FfiConverterBoolean.allocationSize(value.`resumed`)
+    )
+
+    override fun write(value: CampaignSent, buf: ByteBuffer) {
+            FfiConverterString.write(value.`receiveId`, buf)
+            FfiConverterString.write(value.`messageId`, buf)
+            FfiConverterBoolean.write(value.`resumed`, buf)
     }
 }
 
@@ -4867,6 +5711,134 @@ public object FfiConverterTypeClientOptions: FfiConverterRustBuffer<ClientOption
             FfiConverterOptionalSequenceString.write(value.`insecureHttpHosts`, buf)
             FfiConverterOptionalString.write(value.`rootCertificatesPem`, buf)
             FfiConverterOptionalString.write(value.`rootCertificatesFile`, buf)
+    }
+}
+
+
+
+/**
+ * Create app feed cards for any number of users, optionally with an avatar to upload.
+ */
+data class CreateAppFeedCardAllRequest (
+    /**
+     * What kind of id `user_ids` holds (the platform defaults to `open_id`).
+     */
+    val `userIdType`: kotlin.String? = null 
+    , 
+    /**
+     * The card; its `biz_id`, when given, is the `biz_id` of every call.
+     */
+    val `appFeedCard`: AppFeedCard
+    , 
+    /**
+     * The users who get the card, any number (repeats count once).
+     */
+    val `userIds`: List<kotlin.String>
+    , 
+    /**
+     * An image to upload as the card's avatar (`image_type` `avatar`, at most
+     * 4096 × 4096) instead of giving `app_feed_card.avatar_key`.
+     */
+    val `avatar`: kotlin.String? = null 
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeCreateAppFeedCardAllRequest: FfiConverterRustBuffer<CreateAppFeedCardAllRequest> {
+    override fun read(buf: ByteBuffer): CreateAppFeedCardAllRequest {
+        return CreateAppFeedCardAllRequest(
+            FfiConverterOptionalString.read(buf),
+            FfiConverterTypeAppFeedCard.read(buf),
+            FfiConverterSequenceString.read(buf),
+            FfiConverterOptionalString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: CreateAppFeedCardAllRequest) = (
+            FfiConverterOptionalString.allocationSize(value.`userIdType`) +
+            FfiConverterTypeAppFeedCard.allocationSize(value.`appFeedCard`) +
+            FfiConverterSequenceString.allocationSize(value.`userIds`) +
+            FfiConverterOptionalString.allocationSize(value.`avatar`)
+    )
+
+    override fun write(value: CreateAppFeedCardAllRequest, buf: ByteBuffer) {
+            FfiConverterOptionalString.write(value.`userIdType`, buf)
+            FfiConverterTypeAppFeedCard.write(value.`appFeedCard`, buf)
+            FfiConverterSequenceString.write(value.`userIds`, buf)
+            FfiConverterOptionalString.write(value.`avatar`, buf)
+    }
+}
+
+
+
+/**
+ * The result of feed cards for any number of users: what every call gave, merged.
+ */
+data class CreateAppFeedCardAllResult (
+    /**
+     * The `biz_id` of each call that succeeded, in order (the card's own `biz_id` for
+     * every call when it has one; else one the platform assigned per call).
+     */
+    val `bizIds`: List<kotlin.String>
+    , 
+    /**
+     * The users whose card could not be created, from every call.
+     */
+    val `failedCards`: List<FailedCard>
+    , 
+    /**
+     * Each call that failed, with its users and whether it may have created cards.
+     */
+    val `failed`: List<FailedFeedCards>
+    , 
+    /**
+     * The key of the uploaded avatar, when one was uploaded.
+     */
+    val `avatarKey`: kotlin.String? = null 
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeCreateAppFeedCardAllResult: FfiConverterRustBuffer<CreateAppFeedCardAllResult> {
+    override fun read(buf: ByteBuffer): CreateAppFeedCardAllResult {
+        return CreateAppFeedCardAllResult(
+            FfiConverterSequenceString.read(buf),
+            FfiConverterSequenceTypeFailedCard.read(buf),
+            FfiConverterSequenceTypeFailedFeedCards.read(buf),
+            FfiConverterOptionalString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: CreateAppFeedCardAllResult) = (
+            FfiConverterSequenceString.allocationSize(value.`bizIds`) +
+            FfiConverterSequenceTypeFailedCard.allocationSize(value.`failedCards`) +
+            FfiConverterSequenceTypeFailedFeedCards.allocationSize(value.`failed`) +
+            FfiConverterOptionalString.allocationSize(value.`avatarKey`)
+    )
+
+    override fun write(value: CreateAppFeedCardAllResult, buf: ByteBuffer) {
+            FfiConverterSequenceString.write(value.`bizIds`, buf)
+            FfiConverterSequenceTypeFailedCard.write(value.`failedCards`, buf)
+            FfiConverterSequenceTypeFailedFeedCards.write(value.`failed`, buf)
+            FfiConverterOptionalString.write(value.`avatarKey`, buf)
     }
 }
 
@@ -5345,6 +6317,87 @@ public object FfiConverterTypeErrorDetails: FfiConverterRustBuffer<ErrorDetails>
 
 
 /**
+ * A batch of a `BatchSendAllResult` that failed. It is never repeated automatically
+ * when it may have been sent: find out (recall or progress queries) before sending its ids
+ * again.
+ */
+data class FailedBatch (
+    /**
+     * Its departments.
+     */
+    val `departmentIds`: List<kotlin.String>
+    , 
+    /**
+     * Its users by open_id.
+     */
+    val `openIds`: List<kotlin.String>
+    , 
+    /**
+     * Its users by user_id.
+     */
+    val `userIds`: List<kotlin.String>
+    , 
+    /**
+     * Its users by union_id.
+     */
+    val `unionIds`: List<kotlin.String>
+    , 
+    /**
+     * Why it failed (the error's JSON form).
+     */
+    val `error`: kotlin.String
+    , 
+    /**
+     * Whether it may have been sent although it failed.
+     */
+    val `maybeSent`: kotlin.Boolean
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeFailedBatch: FfiConverterRustBuffer<FailedBatch> {
+    override fun read(buf: ByteBuffer): FailedBatch {
+        return FailedBatch(
+            FfiConverterSequenceString.read(buf),
+            FfiConverterSequenceString.read(buf),
+            FfiConverterSequenceString.read(buf),
+            FfiConverterSequenceString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterBoolean.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: FailedBatch) = (
+            FfiConverterSequenceString.allocationSize(value.`departmentIds`) +
+            FfiConverterSequenceString.allocationSize(value.`openIds`) +
+            FfiConverterSequenceString.allocationSize(value.`userIds`) +
+            FfiConverterSequenceString.allocationSize(value.`unionIds`) +
+            FfiConverterString.allocationSize(value.`error`) +
+            FfiConverterBoolean.allocationSize(value.`maybeSent`)
+    )
+
+    override fun write(value: FailedBatch, buf: ByteBuffer) {
+            FfiConverterSequenceString.write(value.`departmentIds`, buf)
+            FfiConverterSequenceString.write(value.`openIds`, buf)
+            FfiConverterSequenceString.write(value.`userIds`, buf)
+            FfiConverterSequenceString.write(value.`unionIds`, buf)
+            FfiConverterString.write(value.`error`, buf)
+            FfiConverterBoolean.write(value.`maybeSent`, buf)
+    }
+}
+
+
+
+/**
  * A card that could not be created for one user.
  */
 data class FailedCard (
@@ -5394,6 +6447,62 @@ public object FfiConverterTypeFailedCard: FfiConverterRustBuffer<FailedCard> {
             FfiConverterString.write(value.`bizId`, buf)
             FfiConverterString.write(value.`userId`, buf)
             FfiConverterString.write(value.`reason`, buf)
+    }
+}
+
+
+
+/**
+ * A call of a `CreateAppFeedCardAllResult` that failed; never repeated automatically
+ * when it may have created cards.
+ */
+data class FailedFeedCards (
+    /**
+     * Its users.
+     */
+    val `userIds`: List<kotlin.String>
+    , 
+    /**
+     * Why it failed (the error's JSON form).
+     */
+    val `error`: kotlin.String
+    , 
+    /**
+     * Whether it may have created cards although it failed.
+     */
+    val `maybeSent`: kotlin.Boolean
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeFailedFeedCards: FfiConverterRustBuffer<FailedFeedCards> {
+    override fun read(buf: ByteBuffer): FailedFeedCards {
+        return FailedFeedCards(
+            FfiConverterSequenceString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterBoolean.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: FailedFeedCards) = (
+            FfiConverterSequenceString.allocationSize(value.`userIds`) +
+            FfiConverterString.allocationSize(value.`error`) +
+            FfiConverterBoolean.allocationSize(value.`maybeSent`)
+    )
+
+    override fun write(value: FailedFeedCards, buf: ByteBuffer) {
+            FfiConverterSequenceString.write(value.`userIds`, buf)
+            FfiConverterString.write(value.`error`, buf)
+            FfiConverterBoolean.write(value.`maybeSent`, buf)
     }
 }
 
@@ -5493,6 +6602,16 @@ data class FakeInbox (
      * App feed cards.
      */
     val `feedCards`: List<kotlin.String>
+    , 
+    /**
+     * Uploaded images.
+     */
+    val `images`: List<kotlin.String>
+    , 
+    /**
+     * Uploaded files.
+     */
+    val `files`: List<kotlin.String>
     
 ){
     
@@ -5513,6 +6632,8 @@ public object FfiConverterTypeFakeInbox: FfiConverterRustBuffer<FakeInbox> {
             FfiConverterSequenceString.read(buf),
             FfiConverterSequenceString.read(buf),
             FfiConverterSequenceString.read(buf),
+            FfiConverterSequenceString.read(buf),
+            FfiConverterSequenceString.read(buf),
         )
     }
 
@@ -5520,7 +6641,9 @@ public object FfiConverterTypeFakeInbox: FfiConverterRustBuffer<FakeInbox> {
             FfiConverterSequenceString.allocationSize(value.`messages`) +
             FfiConverterSequenceString.allocationSize(value.`batches`) +
             FfiConverterSequenceString.allocationSize(value.`cards`) +
-            FfiConverterSequenceString.allocationSize(value.`feedCards`)
+            FfiConverterSequenceString.allocationSize(value.`feedCards`) +
+            FfiConverterSequenceString.allocationSize(value.`images`) +
+            FfiConverterSequenceString.allocationSize(value.`files`)
     )
 
     override fun write(value: FakeInbox, buf: ByteBuffer) {
@@ -5528,6 +6651,8 @@ public object FfiConverterTypeFakeInbox: FfiConverterRustBuffer<FakeInbox> {
             FfiConverterSequenceString.write(value.`batches`, buf)
             FfiConverterSequenceString.write(value.`cards`, buf)
             FfiConverterSequenceString.write(value.`feedCards`, buf)
+            FfiConverterSequenceString.write(value.`images`, buf)
+            FfiConverterSequenceString.write(value.`files`, buf)
     }
 }
 
@@ -6171,6 +7296,158 @@ public object FfiConverterTypeRetryOptions: FfiConverterRustBuffer<RetryOptions>
             FfiConverterOptionalLong.write(value.`maxBackoffMs`, buf)
             FfiConverterOptionalLong.write(value.`maxThrottleWaitMs`, buf)
             FfiConverterOptionalLong.write(value.`receiverBackoffMs`, buf)
+    }
+}
+
+
+
+/**
+ * Send file request: a file to upload and whom to send it to, as a `file`, `audio`
+ * (OPUS) or `media` (MP4) message by its type.
+ */
+data class SendFileRequest (
+    /**
+     * What kind of id `receive_id` is.
+     */
+    val `receiveIdType`: kotlin.String
+    , 
+    /**
+     * The receiving user or chat.
+     */
+    val `receiveId`: kotlin.String
+    , 
+    /**
+     * The file (see `file`).
+     */
+    val `file`: kotlin.String
+    , 
+    /**
+     * The file's name with its extension (a file on disk gives its own).
+     */
+    val `fileName`: kotlin.String? = null 
+    , 
+    /**
+     * The file's type; when not given, `opus`, `mp4` and `pdf` are told by the content,
+     * `doc`, `xls`, `ppt` by the extension, and anything else is `stream`.
+     */
+    val `fileType`: kotlin.String? = null 
+    , 
+    /**
+     * The length of audio or video in milliseconds.
+     */
+    val `duration`: kotlin.Long? = null 
+    , 
+    /**
+     * The message's deduplication key (a fresh one when not given).
+     */
+    val `uuid`: kotlin.String? = null 
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeSendFileRequest: FfiConverterRustBuffer<SendFileRequest> {
+    override fun read(buf: ByteBuffer): SendFileRequest {
+        return SendFileRequest(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalLong.read(buf),
+            FfiConverterOptionalString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: SendFileRequest) = (
+            FfiConverterString.allocationSize(value.`receiveIdType`) +
+            FfiConverterString.allocationSize(value.`receiveId`) +
+            FfiConverterString.allocationSize(value.`file`) +
+            FfiConverterOptionalString.allocationSize(value.`fileName`) +
+            FfiConverterOptionalString.allocationSize(value.`fileType`) +
+            FfiConverterOptionalLong.allocationSize(value.`duration`) +
+            FfiConverterOptionalString.allocationSize(value.`uuid`)
+    )
+
+    override fun write(value: SendFileRequest, buf: ByteBuffer) {
+            FfiConverterString.write(value.`receiveIdType`, buf)
+            FfiConverterString.write(value.`receiveId`, buf)
+            FfiConverterString.write(value.`file`, buf)
+            FfiConverterOptionalString.write(value.`fileName`, buf)
+            FfiConverterOptionalString.write(value.`fileType`, buf)
+            FfiConverterOptionalLong.write(value.`duration`, buf)
+            FfiConverterOptionalString.write(value.`uuid`, buf)
+    }
+}
+
+
+
+/**
+ * Send image request: an image to upload (for messages) and whom to send it to.
+ */
+data class SendImageRequest (
+    /**
+     * What kind of id `receive_id` is.
+     */
+    val `receiveIdType`: kotlin.String
+    , 
+    /**
+     * The receiving user or chat.
+     */
+    val `receiveId`: kotlin.String
+    , 
+    /**
+     * The image (see `image`).
+     */
+    val `image`: kotlin.String
+    , 
+    /**
+     * The message's deduplication key (a fresh one when not given).
+     */
+    val `uuid`: kotlin.String? = null 
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeSendImageRequest: FfiConverterRustBuffer<SendImageRequest> {
+    override fun read(buf: ByteBuffer): SendImageRequest {
+        return SendImageRequest(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterOptionalString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: SendImageRequest) = (
+            FfiConverterString.allocationSize(value.`receiveIdType`) +
+            FfiConverterString.allocationSize(value.`receiveId`) +
+            FfiConverterString.allocationSize(value.`image`) +
+            FfiConverterOptionalString.allocationSize(value.`uuid`)
+    )
+
+    override fun write(value: SendImageRequest, buf: ByteBuffer) {
+            FfiConverterString.write(value.`receiveIdType`, buf)
+            FfiConverterString.write(value.`receiveId`, buf)
+            FfiConverterString.write(value.`image`, buf)
+            FfiConverterOptionalString.write(value.`uuid`, buf)
     }
 }
 
@@ -6934,6 +8211,198 @@ public object FfiConverterTypeUpdateCardSettingsRequest: FfiConverterRustBuffer<
             FfiConverterString.write(value.`settings`, buf)
             FfiConverterOptionalString.write(value.`uuid`, buf)
             FfiConverterLong.write(value.`sequence`, buf)
+    }
+}
+
+
+
+/**
+ * Upload file request: the multipart fields `file_type`, `file_name`, `duration` and
+ * `file`.
+ */
+data class UploadFileRequest (
+    /**
+     * What kind of file it is: `opus`, `mp4`, `pdf`, `doc`, `xls`, `ppt` or `stream`.
+     */
+    val `fileType`: kotlin.String
+    , 
+    /**
+     * The file's name with its extension (`测试视频.mp4`); for a file on disk, its own name
+     * when not given.
+     */
+    val `fileName`: kotlin.String? = null 
+    , 
+    /**
+     * The length of audio (`opus`) or video (`mp4`) in milliseconds; without it the
+     * client cannot show the length.
+     */
+    val `duration`: kotlin.Long? = null 
+    , 
+    /**
+     * The file, 1 byte to 30 MB.
+     */
+    val `file`: kotlin.String
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeUploadFileRequest: FfiConverterRustBuffer<UploadFileRequest> {
+    override fun read(buf: ByteBuffer): UploadFileRequest {
+        return UploadFileRequest(
+            FfiConverterString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalLong.read(buf),
+            FfiConverterString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: UploadFileRequest) = (
+            FfiConverterString.allocationSize(value.`fileType`) +
+            FfiConverterOptionalString.allocationSize(value.`fileName`) +
+            FfiConverterOptionalLong.allocationSize(value.`duration`) +
+            FfiConverterString.allocationSize(value.`file`)
+    )
+
+    override fun write(value: UploadFileRequest, buf: ByteBuffer) {
+            FfiConverterString.write(value.`fileType`, buf)
+            FfiConverterOptionalString.write(value.`fileName`, buf)
+            FfiConverterOptionalLong.write(value.`duration`, buf)
+            FfiConverterString.write(value.`file`, buf)
+    }
+}
+
+
+
+/**
+ * The result of a file upload (its `data`).
+ */
+data class UploadFileResult (
+    /**
+     * The file's key, for file, audio and media messages.
+     */
+    val `fileKey`: kotlin.String
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeUploadFileResult: FfiConverterRustBuffer<UploadFileResult> {
+    override fun read(buf: ByteBuffer): UploadFileResult {
+        return UploadFileResult(
+            FfiConverterString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: UploadFileResult) = (
+            FfiConverterString.allocationSize(value.`fileKey`)
+    )
+
+    override fun write(value: UploadFileResult, buf: ByteBuffer) {
+            FfiConverterString.write(value.`fileKey`, buf)
+    }
+}
+
+
+
+/**
+ * Upload image request: the multipart fields `image_type` and `image`.
+ */
+data class UploadImageRequest (
+    /**
+     * What the image is for: `message` or `avatar`.
+     */
+    val `imageType`: kotlin.String
+    , 
+    /**
+     * The image: JPG, JPEG, PNG, WEBP, GIF, BMP, ICO, TIFF or HEIC, 1 byte to 10 MB, at most
+     * 12000 × 12000 pixels (GIF 2000 × 2000, avatars 4096 × 4096).
+     */
+    val `image`: kotlin.String
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeUploadImageRequest: FfiConverterRustBuffer<UploadImageRequest> {
+    override fun read(buf: ByteBuffer): UploadImageRequest {
+        return UploadImageRequest(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: UploadImageRequest) = (
+            FfiConverterString.allocationSize(value.`imageType`) +
+            FfiConverterString.allocationSize(value.`image`)
+    )
+
+    override fun write(value: UploadImageRequest, buf: ByteBuffer) {
+            FfiConverterString.write(value.`imageType`, buf)
+            FfiConverterString.write(value.`image`, buf)
+    }
+}
+
+
+
+/**
+ * The result of an image upload (its `data`).
+ */
+data class UploadImageResult (
+    /**
+     * The image's key, for image messages, posts, cards and avatars.
+     */
+    val `imageKey`: kotlin.String
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeUploadImageResult: FfiConverterRustBuffer<UploadImageResult> {
+    override fun read(buf: ByteBuffer): UploadImageResult {
+        return UploadImageResult(
+            FfiConverterString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: UploadImageResult) = (
+            FfiConverterString.allocationSize(value.`imageKey`)
+    )
+
+    override fun write(value: UploadImageResult, buf: ByteBuffer) {
+            FfiConverterString.write(value.`imageKey`, buf)
     }
 }
 
@@ -7817,6 +9286,90 @@ public object FfiConverterSequenceTypeAppFeedCardButton: FfiConverterRustBuffer<
 /**
  * @suppress
  */
+public object FfiConverterSequenceTypeCampaignFailure: FfiConverterRustBuffer<List<CampaignFailure>> {
+    override fun read(buf: ByteBuffer): List<CampaignFailure> {
+        val len = buf.getInt()
+        return List<CampaignFailure>(len) {
+            FfiConverterTypeCampaignFailure.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<CampaignFailure>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeCampaignFailure.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<CampaignFailure>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeCampaignFailure.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeCampaignSent: FfiConverterRustBuffer<List<CampaignSent>> {
+    override fun read(buf: ByteBuffer): List<CampaignSent> {
+        val len = buf.getInt()
+        return List<CampaignSent>(len) {
+            FfiConverterTypeCampaignSent.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<CampaignSent>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeCampaignSent.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<CampaignSent>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeCampaignSent.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeFailedBatch: FfiConverterRustBuffer<List<FailedBatch>> {
+    override fun read(buf: ByteBuffer): List<FailedBatch> {
+        val len = buf.getInt()
+        return List<FailedBatch>(len) {
+            FfiConverterTypeFailedBatch.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<FailedBatch>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeFailedBatch.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<FailedBatch>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeFailedBatch.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterSequenceTypeFailedCard: FfiConverterRustBuffer<List<FailedCard>> {
     override fun read(buf: ByteBuffer): List<FailedCard> {
         val len = buf.getInt()
@@ -7835,6 +9388,34 @@ public object FfiConverterSequenceTypeFailedCard: FfiConverterRustBuffer<List<Fa
         buf.putInt(value.size)
         value.iterator().forEach {
             FfiConverterTypeFailedCard.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeFailedFeedCards: FfiConverterRustBuffer<List<FailedFeedCards>> {
+    override fun read(buf: ByteBuffer): List<FailedFeedCards> {
+        val len = buf.getInt()
+        return List<FailedFeedCards>(len) {
+            FfiConverterTypeFailedFeedCards.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<FailedFeedCards>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeFailedFeedCards.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<FailedFeedCards>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeFailedFeedCards.write(it, buf)
         }
     }
 }

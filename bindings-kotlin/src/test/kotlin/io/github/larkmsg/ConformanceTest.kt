@@ -92,6 +92,9 @@ class ConformanceTest {
         when {
             "fault" in action -> fake.control("POST", "faults", action.getValue("fault").toString())
             "card" in action -> fake.control("POST", "cards", action.getValue("card").toString())
+            "control" in action -> action.getValue("control").jsonObject.let {
+                fake.control(it.text("method"), it.text("name"), it["body"]?.toString() ?: "{}")
+            }
             action["revoke_tokens"]?.jsonPrimitive?.boolean == true -> fake.revokeTokens()
             action["warm_up"]?.jsonPrimitive?.boolean == true -> {
                 if (blocking) {
@@ -136,7 +139,10 @@ class ConformanceTest {
         }
         case["expect_inbox"]?.jsonObject?.let { want ->
             val inbox = fake.inbox()
-            val got = mapOf("messages" to inbox.messages, "batches" to inbox.batches, "cards" to inbox.cards, "feedCards" to inbox.feedCards)
+            val got = mapOf(
+                "messages" to inbox.messages, "batches" to inbox.batches, "cards" to inbox.cards,
+                "feedCards" to inbox.feedCards, "images" to inbox.images, "files" to inbox.files,
+            )
             for ((key, count) in want) {
                 val name = if (key == "feed_cards") "feedCards" else key
                 assertEquals(count.jsonPrimitive.int, got.getValue(name).size, "inbox $key")
