@@ -57,6 +57,11 @@ rm -rf "$package"
 mkdir -p "$package"
 (cd bindings-node && cp -L package.json $(node -p "require('./package.json').files.join(' ')") "$package/")
 cp "$release/liblarkmsg_node.so" "$package/larkmsg.linux-x64-gnu.node"
+# The published layout keeps the addon in a platform package; this one local package carries
+# it itself, so it joins the packed files.
+node -e 'const fs = require("fs"), file = process.argv[1], pkg = JSON.parse(fs.readFileSync(file));
+  pkg.files.push("larkmsg.linux-x64-gnu.node"); delete pkg.optionalDependencies;
+  fs.writeFileSync(file, JSON.stringify(pkg, null, 2) + "\n")' "$package/package.json"
 rm -f "$bench"/larkmsg-*.tgz
 (cd "$package" && npm pack --silent --pack-destination "$bench" >/dev/null)
 mv "$bench"/larkmsg-*.tgz "$bench/larkmsg.tgz"
