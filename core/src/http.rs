@@ -42,8 +42,69 @@ pub(crate) struct RawResponse {
     pub(crate) log_id: Option<String>,
     /// `x-ogw-ratelimit-reset`: seconds until the throttling window resets.
     pub(crate) rate_limit_reset: Option<Duration>,
+    /// The media type of the body (`Content-Type` without parameters), when given.
+    pub(crate) content_type: Option<String>,
     pub(crate) body: Bytes,
 }
+
+/// What an answer whose body is not JSON means.
+#[derive(Debug)]
+pub(crate) enum NotJson {
+    /// HTTP 429: throttled; wait this long, then try again (nothing took effect).
+    Throttled(Duration, Error),
+    /// Another 4xx: the request was refused before anything was done; trying again cannot
+    /// help (a wrong base URL's 404 is a `config` error).
+    Refused(Error),
+    /// A 2xx or 5xx whose body cannot be read: the request may or may not have taken effect.
+    Unreadable(Error),
+}
+
+impl RawResponse {
+    /// What the body is, for errors: its size and media type (never its content, which a
+    /// hostile server could fill with what the request carried).
+    pub(crate) fn describe_body(&self) -> String {
+        match &self.content_type {
+            Some(media) => format!("{} bytes of {media}", self.body.len()),
+            None => format!("{} bytes without a content type", self.body.len()),
+        }
+    }
+
+    /// What this answer means when its body is not JSON (`cause` says why it does not parse).
+    pub(crate) fn not_json(&self, cause: &serde_json::Error) -> NotJson {
+        let what = self.describe_body();
+        let error = |kind: ErrorKind, message: String| {
+            Error::new(kind, message).with_http_status(self.status).with_log_id(self.log_id.clone())
+        };
+        match self.status {
+            429 => {
+                let wait = self.rate_limit_reset.unwrap_or(DEFAULT_THROTTLE_WAIT);
+                let message = format!("throttled: the server answered HTTP 429 with {what}");
+                NotJson::Throttled(wait, error(ErrorKind::RateLimited, message).with_retry_after(Some(wait)))
+            }
+            400..=499 => {
+                let (kind, hint) = match self.status {
+                    404 | 405 => (ErrorKind::Config, "; check the base URL: is it the Open Platform's?"),
+                    _ => (ErrorKind::Api, ""),
+                };
+                let message = format!(
+                    "the server answered HTTP {} with {what}, not the platform's JSON envelope{hint}",
+                    self.status
+                );
+                NotJson::Refused(error(kind, message))
+            }
+            _ => {
+                let message = format!(
+                    "the answer (HTTP {}, {what}) is not the platform's JSON envelope: {cause}",
+                    self.status
+                );
+                NotJson::Unreadable(error(ErrorKind::Decode, message))
+            }
+        }
+    }
+}
+
+/// How long to wait after a throttled answer without `x-ogw-ratelimit-reset`.
+pub(crate) const DEFAULT_THROTTLE_WAIT: Duration = Duration::from_secs(1);
 
 /// A request that got no usable answer.
 #[derive(Debug)]
@@ -138,8 +199,9 @@ impl Http {
             return Err(annotate(NoAnswer::permanent(true, redirect_error(status, response.headers()))));
         }
         let rate_limit_reset = rate_limit_reset(response.headers());
+        let content_type = media_type(response.headers());
         let body = read_capped(response, self.max_response_bytes).await.map_err(annotate)?;
-        Ok(RawResponse { status, log_id, rate_limit_reset, body })
+        Ok(RawResponse { status, log_id, rate_limit_reset, content_type, body })
     }
 }
 
@@ -295,6 +357,13 @@ fn log_id(headers: &HeaderMap) -> Option<String> {
         .find_map(|name| headers.get(*name))
         .and_then(|value| value.to_str().ok())
         .map(str::to_owned)
+}
+
+/// `Content-Type` without its parameters, at most 100 characters.
+fn media_type(headers: &HeaderMap) -> Option<String> {
+    let value = headers.get(CONTENT_TYPE)?.to_str().ok()?;
+    let media = value.split(';').next()?.trim();
+    (!media.is_empty()).then(|| media.chars().take(100).collect())
 }
 
 fn rate_limit_reset(headers: &HeaderMap) -> Option<Duration> {

@@ -262,3 +262,25 @@ fn a_panic_inside_a_call_is_an_internal_error() {
     assert_eq!(wait.recv_timeout(Duration::from_secs(10)).unwrap(), ErrorKind::Internal);
     assert_eq!(settled.load(Ordering::SeqCst), 1);
 }
+
+#[tokio::test]
+async fn an_html_page_at_a_wrong_base_url_is_a_clear_config_error_sent_once() {
+    let page = "<html><body>404 Not Found: the s3cr3t page</body></html>";
+    let server = Hostile::start(hostile::with_tokens(move |_| hostile::page(404, "text/html", page))).await;
+    let error = send(&builder(&server).build().unwrap()).await.unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::Config, "{error}");
+    assert_eq!(error.http_status(), Some(404));
+    assert!(!error.maybe_sent(), "a 404 did nothing: {error}");
+    assert!(error.message().contains("HTTP 404 with 56 bytes of text/html"), "{error}");
+    assert!(error.message().contains("base URL") && !error.to_string().contains("s3cr3t"), "{error}");
+    assert_eq!(server.count(SEND), 1, "a refusal is not asked again");
+}
+
+#[tokio::test]
+async fn an_html_page_from_the_token_endpoint_is_a_config_error_with_its_status() {
+    let server = Hostile::start(|_| hostile::page(404, "text/html", "<html></html>")).await;
+    let error = send(&builder(&server).build().unwrap()).await.unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::Config, "{error}");
+    assert_eq!(error.http_status(), Some(404));
+    assert_eq!(server.count(TOKEN), 1);
+}

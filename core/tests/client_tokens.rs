@@ -174,3 +174,38 @@ async fn a_rejected_app_ticket_asks_for_a_new_one() {
     assert_eq!(error.code(), Some(10012));
     assert_eq!(fake.counters().token_requests.get("app_ticket_resend"), Some(&1));
 }
+
+#[tokio::test]
+async fn a_throttled_token_endpoint_is_waited_out_and_asked_again() {
+    let fake = common::fake().await;
+    let client = common::client(&fake);
+    fake.inject(FaultPlan::next(FaultKind::RateLimit, 1).on("tenant_access_token_internal")).unwrap();
+    let started = std::time::Instant::now();
+    client.send_text(ReceiveIdType::OpenId, "ou_a", "hi").await.unwrap();
+    assert!(started.elapsed() >= Duration::from_millis(900), "waited {:?}", started.elapsed());
+    assert_eq!(common::token_requests(&fake), 2);
+    assert_eq!(fake.inbox().messages.len(), 1);
+}
+
+#[tokio::test]
+async fn a_token_endpoint_throttled_for_too_long_is_rate_limited_with_its_status() {
+    let fake = common::fake().await;
+    let retry = larkmsg::RetryPolicy::default().with_max_throttle_wait(Duration::from_millis(100));
+    let client = common::builder(&fake).retry(retry).build().unwrap();
+    fake.inject(FaultPlan::next(FaultKind::RateLimit, 1).on("tenant_access_token_internal")).unwrap();
+    let error = client.send_text(ReceiveIdType::OpenId, "ou_a", "hi").await.unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::RateLimited, "{error}");
+    assert_eq!(error.code(), Some(99991400));
+    assert_eq!(error.http_status(), Some(429));
+    assert_eq!(error.retry_after(), Some(Duration::from_secs(1)));
+    assert!(!error.maybe_sent());
+    assert_eq!(common::requests(&fake, "send_message"), 0);
+}
+
+#[tokio::test]
+async fn token_endpoint_refusals_carry_their_http_status() {
+    let fake = common::fake().await;
+    let client = common::builder(&fake).app(larkmsg::fake::DEFAULT_APP_ID, "wrong").build().unwrap();
+    let error = client.send_text(ReceiveIdType::OpenId, "ou_a", "hi").await.unwrap_err();
+    assert_eq!((error.code(), error.http_status()), (Some(10015), Some(200)), "{error}");
+}

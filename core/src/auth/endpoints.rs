@@ -1,5 +1,6 @@
 //! The authentication endpoints: their paths, the one POST they all take (no token, no
-//! `data` wrapper, repeated on network and server errors) and their answer.
+//! `data` wrapper, repeated on network and server errors and after throttling) and their
+//! answer.
 
 use std::time::Duration;
 
@@ -7,9 +8,10 @@ use bytes::Bytes;
 use serde::Deserialize;
 use tokio::time::Instant;
 
+use crate::codes::{Then, classify};
 use crate::config::RetryPolicy;
 use crate::error::{Error, ErrorKind, Result};
-use crate::http::Http;
+use crate::http::{DEFAULT_THROTTLE_WAIT, Http, NotJson, RawResponse};
 use crate::operation::Method;
 
 /// A self-built app's tenant access token.
@@ -21,7 +23,8 @@ pub(crate) const STORE_TENANT_TOKEN: &str = "/open-apis/auth/v3/tenant_access_to
 /// Asks the platform to push a store app's `app_ticket` again.
 pub(crate) const APP_TICKET_RESEND: &str = "/open-apis/auth/v3/app_ticket/resend";
 
-/// The answer of an auth endpoint (top level, no `data` wrapper).
+/// The answer of an auth endpoint (top level, no `data` wrapper): a token, or a refusal
+/// (`code` not 0) the caller reports.
 #[derive(Debug, Deserialize)]
 pub(crate) struct AuthAnswer {
     #[serde(default)]
@@ -36,6 +39,65 @@ pub(crate) struct AuthAnswer {
     pub(crate) expire: Option<u64>,
     #[serde(skip)]
     pub(crate) log_id: Option<String>,
+    /// The HTTP status of the answer.
+    #[serde(skip)]
+    pub(crate) status: u16,
+}
+
+impl AuthAnswer {
+    /// The error of a refusal (`code` not 0) of `what` (e.g. "a tenant access token"): the
+    /// table's kind of the code, `auth` for a code it lists as a plain API error or does
+    /// not list.
+    pub(crate) fn refusal(self, what: &str) -> Error {
+        let kind = match classify(self.code, self.status).0 {
+            ErrorKind::Api => ErrorKind::Auth,
+            kind => kind,
+        };
+        Error::new(kind, format!("the platform refused {what}: {}", self.msg))
+            .with_api(self.code, self.msg)
+            .with_http_status(self.status)
+            .with_log_id(self.log_id)
+    }
+}
+
+/// What to do after one answer of an auth endpoint.
+enum Next {
+    /// The answer, a token or a refusal for the caller.
+    Answer(AuthAnswer),
+    /// Throttled: wait, then ask again.
+    After(Duration, Error),
+    /// A server error or an unreadable answer: back off, then ask again (asking for a
+    /// token twice has no visible effect).
+    Backoff(Error),
+    /// Give up.
+    Fail(Error),
+}
+
+/// Reads one answer of an auth endpoint.
+fn read(raw: RawResponse) -> Next {
+    let mut answer: AuthAnswer = match serde_json::from_slice(&raw.body) {
+        Ok(answer) => answer,
+        Err(e) => {
+            return match raw.not_json(&e) {
+                NotJson::Throttled(wait, error) => Next::After(wait, error),
+                NotJson::Refused(error) => Next::Fail(error),
+                NotJson::Unreadable(error) => Next::Backoff(error),
+            };
+        }
+    };
+    answer.log_id = raw.log_id.clone();
+    answer.status = raw.status;
+    if answer.code == 0 && raw.status < 300 {
+        return Next::Answer(answer);
+    }
+    match classify(answer.code, raw.status).1 {
+        Then::WaitForReset | Then::HoldSubject => {
+            let wait = raw.rate_limit_reset.unwrap_or(DEFAULT_THROTTLE_WAIT);
+            Next::After(wait, answer.refusal("a token").with_retry_after(Some(wait)))
+        }
+        Then::Backoff => Next::Backoff(answer.refusal("a token")),
+        Then::NewToken | Then::Fail => Next::Answer(answer),
+    }
 }
 
 /// The authentication endpoints of one base URL.
@@ -58,7 +120,8 @@ impl<'a> AuthHttp<'a> {
     }
 
     /// POSTs to an auth endpoint (no token; the answer has no `data` wrapper). Repeated on
-    /// network and server errors: asking for a token twice has no visible effect.
+    /// network and server errors, and after `x-ogw-ratelimit-reset` when throttled: asking
+    /// for a token twice has no visible effect. A refusal (`code` not 0) is the answer.
     pub(crate) async fn post(
         &self,
         path: &str,
@@ -72,26 +135,16 @@ impl<'a> AuthHttp<'a> {
         loop {
             attempts += 1;
             let timeout = self.request_timeout.min(deadline.saturating_duration_since(Instant::now()));
-            let error = match self.http.send_json(Method::Post, &url, &[], None, body.clone(), timeout).await
-            {
-                Ok(raw) if raw.status < 500 => {
-                    let mut answer: AuthAnswer = serde_json::from_slice(&raw.body).map_err(|e| {
-                        Error::new(ErrorKind::Decode, format!("the token answer is not valid JSON: {e}"))
-                            .with_http_status(raw.status)
-                            .with_log_id(raw.log_id.clone())
-                    })?;
-                    answer.log_id = raw.log_id;
-                    return Ok(answer);
-                }
-                Ok(raw) => {
-                    Error::new(ErrorKind::Api, format!("the token endpoint answered HTTP {}", raw.status))
-                        .with_http_status(raw.status)
-                        .with_log_id(raw.log_id)
-                }
-                Err(no_answer) if no_answer.retryable => no_answer.error,
+            let outcome = self.http.send_json(Method::Post, &url, &[], None, body.clone(), timeout).await;
+            let (wait, error) = match outcome.map(read) {
+                Ok(Next::Answer(answer)) => return Ok(answer),
+                Ok(Next::After(wait, error)) if wait <= self.retry.max_throttle_wait => (wait, error),
+                Ok(Next::After(_, error) | Next::Fail(error)) => return Err(error),
+                Ok(Next::Backoff(error)) => (self.retry.backoff(attempts), error),
+                Err(no_answer) if no_answer.retryable => (self.retry.backoff(attempts), no_answer.error),
                 Err(no_answer) => return Err(no_answer.error),
             };
-            let wait = self.retry.backoff(attempts);
+            tracing::debug!(target: "larkmsg::auth", attempts, error = %error, "token request failed");
             if attempts >= self.retry.max_attempts || Instant::now() + wait >= deadline {
                 return Err(error);
             }

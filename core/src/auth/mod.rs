@@ -258,22 +258,19 @@ impl TokenManager {
     fn cached(&self, answer: AuthAnswer, kind: TokenKind) -> Result<CachedToken> {
         if answer.code != 0 {
             let what = match kind {
-                TokenKind::Tenant => "tenant access token",
-                TokenKind::App => "app access token",
+                TokenKind::Tenant => "a tenant access token",
+                TokenKind::App => "an app access token",
             };
-            return Err(Error::new(
-                ErrorKind::Auth,
-                format!("the platform refused a {what}: {}", answer.msg),
-            )
-            .with_api(answer.code, answer.msg)
-            .with_log_id(answer.log_id));
+            return Err(answer.refusal(what));
         }
+        let status = answer.status;
         let token = match kind {
             TokenKind::Tenant => answer.tenant_access_token,
             TokenKind::App => answer.app_access_token,
         };
         let (Some(token), Some(expire)) = (token.filter(|t| !t.is_empty()), answer.expire) else {
             return Err(Error::new(ErrorKind::Decode, "the token answer has no token or no expire")
+                .with_http_status(status)
                 .with_log_id(answer.log_id));
         };
         let now = SystemTime::now();
@@ -342,6 +339,7 @@ mod tests {
             app_access_token: None,
             expire: Some(expire),
             log_id: None,
+            status: 200,
         }
     }
 

@@ -10,7 +10,7 @@ use serde_json::value::RawValue;
 use crate::api::ErrorDetail;
 use crate::codes::{Then, classify};
 use crate::error::{Error, ErrorKind, Result};
-use crate::http::RawResponse;
+use crate::http::{DEFAULT_THROTTLE_WAIT, NotJson, RawResponse};
 
 /// The envelope, read without copying `data` (see [`crate::api::Envelope`] for the owned form).
 #[derive(Debug, Deserialize)]
@@ -45,20 +45,7 @@ pub(crate) enum Next {
 pub(crate) fn interpret(raw: &RawResponse) -> std::result::Result<&RawValue, Next> {
     let envelope: Envelope<'_> = match serde_json::from_slice(&raw.body) {
         Ok(envelope) => envelope,
-        Err(e) => {
-            let error =
-                Error::new(ErrorKind::Decode, format!("the answer is not the platform's JSON envelope: {e}"))
-                    .with_http_status(raw.status)
-                    .with_log_id(raw.log_id.clone());
-            return Err(match raw.status {
-                429 => Next::After(
-                    raw.rate_limit_reset.unwrap_or(Duration::from_secs(1)),
-                    retyped(error, ErrorKind::RateLimited),
-                ),
-                // No readable answer: the request may or may not have taken effect.
-                _ => Next::Backoff { error, maybe_took_effect: true },
-            });
-        }
+        Err(e) => return Err(unreadable(raw, &e)),
     };
     if envelope.code == 0 && (200..300).contains(&raw.status) {
         return Ok(envelope.data.unwrap_or(RawValue::NULL));
@@ -77,7 +64,7 @@ pub(crate) fn interpret(raw: &RawResponse) -> std::result::Result<&RawValue, Nex
     Err(match then {
         Then::NewToken => Next::NewToken(error),
         Then::WaitForReset => {
-            let wait = raw.rate_limit_reset.unwrap_or(Duration::from_secs(1));
+            let wait = raw.rate_limit_reset.unwrap_or(DEFAULT_THROTTLE_WAIT);
             Next::After(wait, error.with_retry_after(Some(wait)))
         }
         Then::HoldSubject => Next::ReceiverThrottled(error),
@@ -86,14 +73,13 @@ pub(crate) fn interpret(raw: &RawResponse) -> std::result::Result<&RawValue, Nex
     })
 }
 
-fn retyped(error: Error, kind: ErrorKind) -> Error {
-    let mut fresh = Error::new(kind, error.message().to_owned())
-        .with_log_id(error.log_id().map(str::to_owned))
-        .with_retry_after(error.retry_after());
-    if let Some(status) = error.http_status() {
-        fresh = fresh.with_http_status(status);
+/// What follows an answer that is not the platform's JSON envelope.
+fn unreadable(raw: &RawResponse, cause: &serde_json::Error) -> Next {
+    match raw.not_json(cause) {
+        NotJson::Throttled(wait, error) => Next::After(wait, error),
+        NotJson::Refused(error) => Next::Fail(error),
+        NotJson::Unreadable(error) => Next::Backoff { error, maybe_took_effect: true },
     }
-    fresh
 }
 
 pub(crate) fn decode_data<T: DeserializeOwned>(data: &RawValue, raw: &RawResponse) -> Result<T> {
@@ -115,6 +101,7 @@ mod tests {
             status,
             log_id: Some("log-1".into()),
             rate_limit_reset: None,
+            content_type: Some("application/json".into()),
             body: Bytes::from(body.to_owned()),
         }
     }
@@ -188,6 +175,21 @@ mod tests {
         let Err(Next::Fail(error)) = interpret(&no_header) else { panic!("expected a failure") };
         assert_eq!(error.log_id(), Some("body-log"));
         assert_eq!(error.kind(), ErrorKind::Api);
+    }
+
+    #[test]
+    fn a_page_that_is_not_json_at_4xx_fails_at_once_and_says_what_came_back() {
+        let mut html = raw(404, "<html>Not Found</html>");
+        html.content_type = Some("text/html".into());
+        let Err(Next::Fail(error)) = interpret(&html) else { panic!("expected a failure") };
+        assert_eq!(error.kind(), ErrorKind::Config);
+        assert_eq!(error.http_status(), Some(404));
+        assert!(error.message().contains("HTTP 404 with 22 bytes of text/html"), "{error}");
+        assert!(error.message().contains("base URL"), "{error}");
+        let Next::Fail(error) = next_of(403, "forbidden") else { panic!("expected a failure") };
+        assert_eq!(error.kind(), ErrorKind::Api);
+        assert!(matches!(next_of(429, "slow down"), Next::After(_, e) if e.kind() == ErrorKind::RateLimited));
+        assert!(matches!(next_of(200, "<html>"), Next::Backoff { maybe_took_effect: true, .. }));
     }
 
     #[test]

@@ -164,6 +164,18 @@ pub fn json(status: u16, extra_headers: &str, body: &str) -> Reply {
     )
 }
 
+/// An answer with a body of any media type (`content_type`).
+pub fn page(status: u16, content_type: &str, body: &str) -> Reply {
+    Reply::Raw(
+        format!(
+            "HTTP/1.1 {status} Hostile\r\ncontent-type: {content_type}\r\ncontent-length: {}\r\n\
+             connection: close\r\n\r\n{body}",
+            body.len()
+        )
+        .into_bytes(),
+    )
+}
+
 /// A token endpoint's answer.
 pub fn token(token: &str, expire: u64) -> Reply {
     json(200, "", &format!(r#"{{"code":0,"msg":"ok","tenant_access_token":"{token}","expire":{expire}}}"#))
