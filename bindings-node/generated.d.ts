@@ -54,6 +54,8 @@ export interface SendMessageRequest {
   content: string
   /** Deduplication key: requests with the same `uuid` send at most one message per hour. */
   uuid?: string
+  /** Body fields larkmsg does not model (a platform addition, a legacy field), sent as given after the fields it knows are checked; a field it models is refused here. */
+  extraFields?: Record<string, unknown>
 }
 
 /** Reply request: the `message_id` path parameter and the JSON body. */
@@ -68,6 +70,8 @@ export interface ReplyMessageRequest {
   replyInThread?: boolean
   /** Deduplication key: requests with the same `uuid` reply at most once per hour. */
   uuid?: string
+  /** Body fields larkmsg does not model (a platform addition, a legacy field), sent as given after the fields it knows are checked; a field it models is refused here. */
+  extraFields?: Record<string, unknown>
 }
 
 /** Batch send request (the JSON body; there are no query parameters). */
@@ -86,6 +90,8 @@ export interface BatchSendRequest {
   userIds?: string[]
   /** Users by union_id. */
   unionIds?: string[]
+  /** Body fields larkmsg does not model (a platform addition, a legacy field), sent as given after the fields it knows are checked; a field it models is refused here. */
+  extraFields?: Record<string, unknown>
 }
 
 /** Create card entity request (the JSON body; there are no query parameters). */
@@ -94,6 +100,8 @@ export interface CreateCardRequest {
   type: CardType
   /** The card JSON or template data, serialized to a string. The JSON form also takes the object itself, which is serialized (compact, keys in order). */
   data: string | object
+  /** Body fields larkmsg does not model (a platform addition, a legacy field), sent as given after the fields it knows are checked; a field it models is refused here. */
+  extraFields?: Record<string, unknown>
 }
 
 /** Update card entity settings request: the `card_id` path parameter and the JSON body. */
@@ -106,6 +114,8 @@ export interface UpdateCardSettingsRequest {
   uuid?: string
   /** The operation's number on this card: strictly greater than the previous one's. */
   sequence: number
+  /** Body fields larkmsg does not model (a platform addition, a legacy field), sent as given after the fields it knows are checked; a field it models is refused here. */
+  extraFields?: Record<string, unknown>
 }
 
 /** Full update request: the `card_id` path parameter and the JSON body. */
@@ -118,6 +128,8 @@ export interface UpdateCardRequest {
   uuid?: string
   /** The operation's number on this card: strictly greater than the previous one's. */
   sequence: number
+  /** Body fields larkmsg does not model (a platform addition, a legacy field), sent as given after the fields it knows are checked; a field it models is refused here. */
+  extraFields?: Record<string, unknown>
 }
 
 /** Stream text request: the `card_id` and `element_id` path parameters and the JSON body. */
@@ -132,6 +144,8 @@ export interface UpdateCardElementContentRequest {
   content: string
   /** The operation's number on this card: strictly greater than the previous one's. */
   sequence: number
+  /** Body fields larkmsg does not model (a platform addition, a legacy field), sent as given after the fields it knows are checked; a field it models is refused here. */
+  extraFields?: Record<string, unknown>
 }
 
 /** Add components request: the `card_id` path parameter and the JSON body. */
@@ -148,6 +162,8 @@ export interface CreateCardElementsRequest {
   sequence: number
   /** The components: a JSON array of card JSON 2.0 components serialized to a string (1 to 1,000,000 characters); the array itself is serialized. */
   elements: unknown
+  /** Body fields larkmsg does not model (a platform addition, a legacy field), sent as given after the fields it knows are checked; a field it models is refused here. */
+  extraFields?: Record<string, unknown>
 }
 
 /** Replace a component request: the `card_id` and `element_id` path parameters and the body. */
@@ -162,6 +178,8 @@ export interface UpdateCardElementRequest {
   element: string | object
   /** The operation's number on this card: strictly greater than the previous one's. */
   sequence: number
+  /** Body fields larkmsg does not model (a platform addition, a legacy field), sent as given after the fields it knows are checked; a field it models is refused here. */
+  extraFields?: Record<string, unknown>
 }
 
 /** Update a component's properties request: the path parameters and the JSON body. */
@@ -176,6 +194,8 @@ export interface PatchCardElementRequest {
   uuid?: string
   /** The operation's number on this card: strictly greater than the previous one's. */
   sequence: number
+  /** Body fields larkmsg does not model (a platform addition, a legacy field), sent as given after the fields it knows are checked; a field it models is refused here. */
+  extraFields?: Record<string, unknown>
 }
 
 /** Delete a component request: the path parameters and the JSON body the page defines. */
@@ -188,6 +208,8 @@ export interface DeleteCardElementRequest {
   uuid?: string
   /** The operation's number on this card: strictly greater than the previous one's. */
   sequence: number
+  /** Body fields larkmsg does not model (a platform addition, a legacy field), sent as given after the fields it knows are checked; a field it models is refused here. */
+  extraFields?: Record<string, unknown>
 }
 
 /** Create app feed card request: the `user_id_type` query parameter and the JSON body. */
@@ -198,6 +220,8 @@ export interface CreateAppFeedCardRequest {
   appFeedCard?: AppFeedCard
   /** The users who get the card, 1 to 20 (required). */
   userIds?: string[]
+  /** Body fields larkmsg does not model (a platform addition, a legacy field), sent as given after the fields it knows are checked; a field it models is refused here. */
+  extraFields?: Record<string, unknown>
 }
 
 /** Upload image request: the multipart fields `image_type` and `image`. */
@@ -206,6 +230,8 @@ export interface UploadImageRequest {
   imageType: ImageType
   /** The image: JPG, JPEG, PNG, WEBP, GIF, BMP, ICO, TIFF or HEIC, 1 byte to 10 MB, at most 12000 × 12000 pixels (GIF 2000 × 2000, avatars 4096 × 4096). */
   image: FileInput
+  /** Body fields larkmsg does not model (a platform addition, a legacy field), sent as given after the fields it knows are checked; a field it models is refused here. */
+  extraFields?: Record<string, unknown>
 }
 
 /** Upload file request: the multipart fields `file_type`, `file_name`, `duration` and `file`. */
@@ -218,6 +244,8 @@ export interface UploadFileRequest {
   duration?: number
   /** The file, 1 byte to 30 MB. */
   file: FileInput
+  /** Body fields larkmsg does not model (a platform addition, a legacy field), sent as given after the fields it knows are checked; a field it models is refused here. */
+  extraFields?: Record<string, unknown>
 }
 
 /** Send image request: an image to upload (for messages) and whom to send it to. */
@@ -372,10 +400,12 @@ export interface AppFeedCardText {
   text: string
 }
 
-/** A message as the platform returns it (the `data` of send message). */
+/** A message as the platform returns it (the `data` of send message and reply). */
 export interface Message {
   /** The message's id (`om_…`). */
   messageId: string
+  /** The de-duplication key the request carried: the caller's, or the one the client generated (not part of the platform's answer). Sending again with it within an hour sends no second message. */
+  uuid?: string
   /** The root message's id; only for replies. */
   rootId?: string
   /** The parent message's id; only for replies. */
@@ -383,28 +413,28 @@ export interface Message {
   /** The thread's id; only for messages in a thread. */
   threadId?: string
   /** What the body's content holds. */
-  msgType: MsgType
+  msgType?: MsgType
   /** Creation time, milliseconds since the epoch, as a string. */
-  createTime: string
+  createTime?: string
   /** Last update time, milliseconds since the epoch, as a string. */
-  updateTime: string
+  updateTime?: string
   /** Whether the message was recalled (always `false` when just sent). */
   deleted?: boolean
   /** Whether the message was edited (always `false` when just sent). */
   updated?: boolean
   /** The chat the message belongs to. */
-  chatId: string
+  chatId?: string
   /** Who sent it. */
-  sender: Sender
+  sender?: Sender
   /** The content as sent. */
-  body: MessageBody
+  body?: MessageBody
   /** The users mentioned in the message. */
   mentions?: Mention[]
   /** The enclosing message's id; only inside merged-and-forwarded messages. */
   upperMessageId?: string
 }
 
-/** The result of a batch send (its `data`). */
+/** The result of a batch send (its `data`); the `invalid_*_ids` lists may be missing or `null` in the answer (none were invalid). */
 export interface BatchSendResult {
   /** The batch's id (`bm-…`), for recall and progress queries. */
   messageId: string
@@ -428,12 +458,12 @@ export interface CreateCardResult {
 export interface CardOperationResult {
 }
 
-/** The result of creating app feed cards (its `data`). */
+/** The result of creating app feed cards (its `data`); every field may be missing or `null` in the answer. */
 export interface CreateAppFeedCardResult {
   /** The users whose card could not be created. */
   failedCards?: FailedCard[]
-  /** The card's business id (yours, or the one the platform assigned). */
-  bizId: string
+  /** The card's business id (yours, or the one the platform assigned), when the answer names it. */
+  bizId?: string
 }
 
 /** The result of an image upload (its `data`). */
@@ -491,11 +521,11 @@ export interface CampaignReport {
 /** The sender of a message. */
 export interface Sender {
   /** The sender's id, of kind `id_type`. */
-  id: string
+  id?: string
   /** What kind of id `id` is. */
-  idType: SenderIdType
+  idType?: SenderIdType
   /** What sent the message. */
-  senderType: SenderType
+  senderType?: SenderType
   /** The sender's tenant. */
   tenantKey?: string
 }
@@ -503,19 +533,19 @@ export interface Sender {
 /** A message's body. */
 export interface MessageBody {
   /** The content: a JSON object serialized to a string, by `msg_type`. */
-  content: string
+  content?: string
 }
 
 /** A user mentioned in a message. */
 export interface Mention {
   /** The placeholder in the content, e.g. `@_user_1`. */
-  key: string
+  key?: string
   /** The user's id, of kind `id_type`. */
-  id: string
+  id?: string
   /** What kind of id `id` is (currently always `open_id`). */
-  idType: UserIdType
+  idType?: UserIdType
   /** The user's name. */
-  name: string
+  name?: string
   /** The user's tenant. */
   tenantKey?: string
 }
@@ -523,11 +553,11 @@ export interface Mention {
 /** A card that could not be created for one user. */
 export interface FailedCard {
   /** The card's business id. */
-  bizId: string
+  bizId?: string
   /** The user concerned. */
-  userId: string
+  userId?: string
   /** Why it failed. */
-  reason: string | number
+  reason?: string | number
 }
 
 /** A batch of a `BatchSendAllResult` that failed. It is never repeated automatically when it may have been sent: find out (recall or progress queries) before sending its ids again. */

@@ -40,4 +40,4 @@ exports.ERROR_KINDS = [
 ]
 
 /** Keys whose values are the platform's own JSON (content, cards, free maps): never renamed. */
-exports.OPAQUE_KEYS = ['action_map', 'card', 'content', 'data', 'element', 'elements', 'error', 'partial_element', 'settings']
+exports.OPAQUE_KEYS = ['action_map', 'card', 'content', 'data', 'element', 'elements', 'error', 'extra_fields', 'partial_element', 'settings']

@@ -131,8 +131,12 @@ export class LarkError extends Error {
   readonly fieldViolations: Array<Record<string, unknown>>
   /** Milliseconds to wait before trying again, when the platform said. */
   readonly retryAfter: number | null
-  /** Whether the request may have been carried out although it failed. */
+  /** Whether the request may have been carried out although it failed; for a send or reply, `client.resend(error)` is the remedy. */
   readonly maybeSent: boolean
+  /** The de-duplication key the failed request carried (yours, or the generated one). */
+  readonly uuid: string | null
+  /** How to send the failed call again with its uuid, for calls the platform de-duplicates. */
+  readonly resendRequest: { call: CallName; request: Record<string, unknown> } | null
 }
 /** The LarkError subclass for the core's error JSON (snake_case). */
 export function larkError(detail: { kind: string; message: string } & Record<string, unknown>): LarkError
@@ -331,6 +335,8 @@ export class Client {
   /** Sends a `Content` built with `content.*` or a builder. */
   send(receiveIdType: ReceiveIdType, receiveId: string, message: Content, extra?: SendExtra): Promise<Message>
   sendText(receiveIdType: ReceiveIdType, receiveId: string, text: string, extra?: SendExtra): Promise<Message>
+  /** Sends a failed call again exactly as it was sent, with the same uuid (the remedy when `error.maybeSent`). */
+  resend(error: LarkError): Promise<unknown>
   sendPost(receiveIdType: ReceiveIdType, receiveId: string, locales: PostLocales | Content, extra?: SendExtra): Promise<Message>
   sendImageKey(receiveIdType: ReceiveIdType, receiveId: string, imageKey: string, extra?: SendExtra): Promise<Message>
   /** Sends a card: a `Card`, a card JSON object, or a card entity (`{cardId}`). */

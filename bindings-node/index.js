@@ -128,8 +128,12 @@ class LarkError extends Error {
     this.fieldViolations = (detail.field_violations ?? []).map(toCamel)
     /** Milliseconds to wait before trying again, when the platform said. */
     this.retryAfter = detail.retry_after_ms ?? null
-    /** Whether the request may have been carried out although it failed. */
+    /** Whether the request may have been carried out although it failed; for a send or reply, `client.resend(error)` is the remedy. */
     this.maybeSent = detail.maybe_sent === true
+    /** The de-duplication key the failed request carried (yours, or the generated one). */
+    this.uuid = detail.uuid ?? null
+    /** How to send the failed call again with its uuid (`{call, request}`), for calls the platform de-duplicates. */
+    this.resendRequest = detail.resend ?? null
   }
 }
 
@@ -504,6 +508,18 @@ class Client {
     const answer = JSON.parse(await this._native.callJson(name, requestJson, buffers, report))
     if (answer.error) throw larkError(answer.error)
     return toCamel(answer.ok)
+  }
+
+  /**
+   * Sends a failed call again exactly as it was sent, with the same uuid: the remedy when
+   * `error.maybeSent`; within the platform's one-hour window it never makes a second message.
+   */
+  async resend(error) {
+    const resend = error instanceof LarkError ? error.resendRequest : null
+    if (!resend) {
+      throw larkError({ kind: 'invalid_argument', message: 'this error cannot be resent safely: only a failed call with a uuid can be' })
+    }
+    return this.call(resend.call, resend.request)
   }
 
   /** Sends a `Content` (from `content.*` or a builder); `extra` may add `uuid`. */

@@ -283,6 +283,24 @@ larkmsg_result larkmsg_call(const larkmsg_client *client,
                             larkmsg_error **error_out);
 
 /**
+ * Sends the failed call of `failed` again exactly as it was sent, with the same `uuid`,
+ * blocking: the remedy when `larkmsg_error_maybe_sent(failed)`; within the platform's
+ * one-hour window it never makes a second message. `LARKMSG_RESULT_INVALID_ARGUMENT` when
+ * `failed` cannot be resent safely (a broken rule, or a batch).
+ *
+ * Ownership: on success `*response_out` receives the result as JSON, freed with
+ * `larkmsg_string_free`; `failed` stays the caller's.
+ *
+ * # Safety
+ * `client` is NULL or a live client; `failed` is NULL or an error object that was not
+ * freed yet; `response_out` and `error_out` are NULL or valid for writing.
+ */
+larkmsg_result larkmsg_resend(const larkmsg_client *client,
+                              const larkmsg_error *failed,
+                              char **response_out,
+                              larkmsg_error **error_out);
+
+/**
  * Sends a text message, blocking: `receive_id_type` is `"open_id"`, `"union_id"`,
  * `"user_id"`, `"email"` or `"chat_id"`; `text` is the plain text (`<at>` tags allowed).
  *
@@ -433,9 +451,20 @@ const char *larkmsg_error_log_id(const larkmsg_error *error);
 bool larkmsg_error_maybe_sent(const larkmsg_error *error);
 
 /**
+ * The de-duplication key the failed request carried (send message, reply, card entity
+ * operations): the caller's or the generated one; NULL when it had none. It belongs to
+ * the error. `larkmsg_resend` sends the call again with it.
+ *
+ * # Safety
+ * `error` is NULL or an error object that was not freed yet.
+ */
+const char *larkmsg_error_uuid(const larkmsg_error *error);
+
+/**
  * The error as JSON: `kind`, `message`, and each known detail (`code`, `msg`,
  * `http_status`, `log_id`, `troubleshooter`, `violations` [{path, rule, message}],
- * `permission_violations`, `field_violations`, `retry_after_ms`, `maybe_sent`).
+ * `permission_violations`, `field_violations`, `retry_after_ms`, `maybe_sent`, `uuid`,
+ * `resend` {call, request}).
  * NULL for a NULL error.
  *
  * Ownership: borrowed from `error`; valid until `larkmsg_error_free(error)`.

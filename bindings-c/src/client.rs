@@ -210,6 +210,32 @@ pub unsafe extern "C" fn larkmsg_call(
     }
 }
 
+/// Sends the failed call of `failed` again exactly as it was sent, with the same `uuid`,
+/// blocking: the remedy when `larkmsg_error_maybe_sent(failed)`; within the platform's
+/// one-hour window it never makes a second message. `LARKMSG_RESULT_INVALID_ARGUMENT` when
+/// `failed` cannot be resent safely (a broken rule, or a batch).
+///
+/// Ownership: on success `*response_out` receives the result as JSON, freed with
+/// `larkmsg_string_free`; `failed` stays the caller's.
+///
+/// # Safety
+/// `client` is NULL or a live client; `failed` is NULL or an error object that was not
+/// freed yet; `response_out` and `error_out` are NULL or valid for writing.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn larkmsg_resend(
+    client: *const larkmsg_client,
+    failed: *const larkmsg_error,
+    response_out: *mut *mut c_char,
+    error_out: *mut *mut larkmsg_error,
+) -> larkmsg_result {
+    let (call, request) = match crate::error::resend_of(failed) {
+        Ok((call, request)) => (Ok(call), Ok(request)),
+        Err(error) => (Err(error.clone()), Err(error)),
+    };
+    // SAFETY: forwarded contract.
+    unsafe { run_blocking(client, || call, || request, CallExtras::default, response_out, error_out) }
+}
+
 /// The send_message request of a text message.
 ///
 /// # Safety

@@ -3,7 +3,8 @@
 use std::ffi::{CString, c_char};
 use std::ptr;
 
-use larkmsg_core::Error;
+use larkmsg_core::{Error, ErrorKind};
+use serde_json::Value;
 
 use crate::ffi::cstring_lossy;
 use crate::result::{kind_name, larkmsg_result};
@@ -17,6 +18,7 @@ pub struct larkmsg_error {
     error: Error,
     message: CString,
     log_id: Option<CString>,
+    uuid: Option<CString>,
     json: CString,
 }
 
@@ -30,6 +32,7 @@ impl larkmsg_error {
             result,
             message: cstring_lossy(error.to_string()),
             log_id: error.log_id().map(cstring_lossy),
+            uuid: error.uuid().map(cstring_lossy),
             json: cstring_lossy(json),
             error,
         }
@@ -118,9 +121,34 @@ pub unsafe extern "C" fn larkmsg_error_maybe_sent(error: *const larkmsg_error) -
     with(error, false, |e| e.error.maybe_sent())
 }
 
+/// The de-duplication key the failed request carried (send message, reply, card entity
+/// operations): the caller's or the generated one; NULL when it had none. It belongs to
+/// the error. `larkmsg_resend` sends the call again with it.
+///
+/// # Safety
+/// `error` is NULL or an error object that was not freed yet.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn larkmsg_error_uuid(error: *const larkmsg_error) -> *const c_char {
+    with(error, ptr::null(), |e| e.uuid.as_ref().map_or(ptr::null(), |uuid| uuid.as_ptr()))
+}
+
+/// The call and flat request that send the failed call of `error` again with its `uuid`,
+/// or why that is not possible.
+pub(crate) fn resend_of(error: *const larkmsg_error) -> Result<(&'static str, Value), Error> {
+    with(error, None, |e| e.error.resend().map(|resend| (resend.call(), resend.request().clone()))).ok_or_else(
+        || {
+            Error::new(
+                ErrorKind::InvalidArgument,
+                "failed: NULL, or an error that cannot be resent safely (only a failed call with a uuid can be)",
+            )
+        },
+    )
+}
+
 /// The error as JSON: `kind`, `message`, and each known detail (`code`, `msg`,
 /// `http_status`, `log_id`, `troubleshooter`, `violations` [{path, rule, message}],
-/// `permission_violations`, `field_violations`, `retry_after_ms`, `maybe_sent`).
+/// `permission_violations`, `field_violations`, `retry_after_ms`, `maybe_sent`, `uuid`,
+/// `resend` {call, request}).
 /// NULL for a NULL error.
 ///
 /// Ownership: borrowed from `error`; valid until `larkmsg_error_free(error)`.

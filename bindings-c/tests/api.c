@@ -224,6 +224,43 @@ struct waiter {
     larkmsg_client *other; /* for a blocking call from a callback */
 };
 
+/* A send whose answer was lost names its uuid; larkmsg_resend delivers it exactly once. */
+static void test_resend(larkmsg_fake *fake) {
+    char options[640];
+    snprintf(options, sizeof options,
+             "{\"app_id\":\"cli_fake_app\",\"app_secret\":\"fake_app_secret\",\"base_url\":\"%s\","
+             "\"quotas\":false,\"retry\":{\"max_attempts\":1}}",
+             larkmsg_fake_url(fake));
+    larkmsg_client *client = NULL;
+    larkmsg_error *error = NULL;
+    char *response = NULL;
+    CHECK(larkmsg_client_new(options, &client, NULL) == LARKMSG_RESULT_OK);
+    CHECK(larkmsg_fake_control(fake, "POST", "reset", NULL, NULL, NULL, NULL) == LARKMSG_RESULT_OK);
+    CHECK(larkmsg_fake_control(fake, "POST", "faults",
+                               "{\"kind\": \"drop_after_read\", \"endpoint\": \"send_message\", \"count\": 1}", NULL,
+                               NULL, NULL) == LARKMSG_RESULT_OK);
+    CHECK(larkmsg_send_text(client, "open_id", "ou_1", "once", &response, &error) == LARKMSG_RESULT_NETWORK);
+    CHECK(error != NULL && larkmsg_error_maybe_sent(error));
+    const char *uuid = error ? larkmsg_error_uuid(error) : NULL;
+    CHECK(uuid != NULL && strlen(uuid) > 0);
+    CHECK(error != NULL && strstr(larkmsg_error_json(error), "\"resend\":{") != NULL);
+    CHECK(larkmsg_resend(client, error, &response, NULL) == LARKMSG_RESULT_OK);
+    CHECK(response != NULL && uuid != NULL && strstr(response, uuid) != NULL);
+    larkmsg_string_free(response);
+    response = NULL;
+    larkmsg_error_free(error);
+    error = NULL;
+    char *inbox = NULL;
+    CHECK(larkmsg_fake_control(fake, "GET", "inbox", NULL, NULL, &inbox, NULL) == LARKMSG_RESULT_OK);
+    const char *first = inbox ? strstr(inbox, "\"message_id\"") : NULL;
+    CHECK(first != NULL && strstr(first + 1, "\"message_id\"") == NULL);
+    larkmsg_string_free(inbox);
+    /* NULL, or an error without a uuid, cannot be resent. */
+    CHECK(larkmsg_resend(client, NULL, &response, &error) == LARKMSG_RESULT_INVALID_ARGUMENT);
+    larkmsg_error_free(error);
+    larkmsg_client_free(client);
+}
+
 static void on_done(void *user_data, larkmsg_result result, char *response_json, larkmsg_error *error) {
     struct waiter *w = user_data;
     int right = pthread_equal(pthread_self(), w->caller) == 0;
@@ -457,6 +494,7 @@ int main(void) {
     test_invalid_text(client);
     test_calls_and_errors(fake, client);
     test_deep_input(client);
+    test_resend(fake);
     larkmsg_client_free(client);
     CHECK(larkmsg_fake_control(fake, "POST", "reset", NULL, NULL, NULL, NULL) == LARKMSG_RESULT_OK);
     test_async(fake, options);

@@ -24,6 +24,10 @@ pub struct SendMessageRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[uniffi(default)]
     pub uuid: Option<String>,
+    /// Body fields larkmsg does not model (a platform addition, a legacy field), sent as given after the fields it knows are checked; a field it models is refused here.
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "crate::json::json_text")]
+    #[uniffi(default)]
+    pub extra_fields: Option<String>,
 }
 
 /// Reply request: the `message_id` path parameter and the JSON body.
@@ -45,6 +49,10 @@ pub struct ReplyMessageRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[uniffi(default)]
     pub uuid: Option<String>,
+    /// Body fields larkmsg does not model (a platform addition, a legacy field), sent as given after the fields it knows are checked; a field it models is refused here.
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "crate::json::json_text")]
+    #[uniffi(default)]
+    pub extra_fields: Option<String>,
 }
 
 /// Batch send request (the JSON body; there are no query parameters).
@@ -76,6 +84,10 @@ pub struct BatchSendRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[uniffi(default)]
     pub union_ids: Option<Vec<String>>,
+    /// Body fields larkmsg does not model (a platform addition, a legacy field), sent as given after the fields it knows are checked; a field it models is refused here.
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "crate::json::json_text")]
+    #[uniffi(default)]
+    pub extra_fields: Option<String>,
 }
 
 /// Create card entity request (the JSON body; there are no query parameters).
@@ -87,6 +99,10 @@ pub struct CreateCardRequest {
     /// the object itself, which is serialized (compact, keys in order).
     #[serde(with = "crate::json::string_or_json")]
     pub data: String,
+    /// Body fields larkmsg does not model (a platform addition, a legacy field), sent as given after the fields it knows are checked; a field it models is refused here.
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "crate::json::json_text")]
+    #[uniffi(default)]
+    pub extra_fields: Option<String>,
 }
 
 /// Update card entity settings request: the `card_id` path parameter and the JSON body.
@@ -108,6 +124,10 @@ pub struct UpdateCardSettingsRequest {
     pub uuid: Option<String>,
     /// The operation's number on this card: strictly greater than the previous one's.
     pub sequence: i64,
+    /// Body fields larkmsg does not model (a platform addition, a legacy field), sent as given after the fields it knows are checked; a field it models is refused here.
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "crate::json::json_text")]
+    #[uniffi(default)]
+    pub extra_fields: Option<String>,
 }
 
 /// Full update request: the `card_id` path parameter and the JSON body.
@@ -123,6 +143,10 @@ pub struct UpdateCardRequest {
     pub uuid: Option<String>,
     /// The operation's number on this card: strictly greater than the previous one's.
     pub sequence: i64,
+    /// Body fields larkmsg does not model (a platform addition, a legacy field), sent as given after the fields it knows are checked; a field it models is refused here.
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "crate::json::json_text")]
+    #[uniffi(default)]
+    pub extra_fields: Option<String>,
 }
 
 /// Stream text request: the `card_id` and `element_id` path parameters and the JSON body.
@@ -145,6 +169,10 @@ pub struct UpdateCardElementContentRequest {
     pub content: String,
     /// The operation's number on this card: strictly greater than the previous one's.
     pub sequence: i64,
+    /// Body fields larkmsg does not model (a platform addition, a legacy field), sent as given after the fields it knows are checked; a field it models is refused here.
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "crate::json::json_text")]
+    #[uniffi(default)]
+    pub extra_fields: Option<String>,
 }
 
 /// Add components request: the `card_id` path parameter and the JSON body.
@@ -169,6 +197,10 @@ pub struct CreateCardElementsRequest {
     /// (1 to 1,000,000 characters); the array itself is serialized.
     #[serde(with = "crate::json::json_text")]
     pub elements: String,
+    /// Body fields larkmsg does not model (a platform addition, a legacy field), sent as given after the fields it knows are checked; a field it models is refused here.
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "crate::json::json_text")]
+    #[uniffi(default)]
+    pub extra_fields: Option<String>,
 }
 
 /// Replace a component request: the `card_id` and `element_id` path parameters and the body.
@@ -189,6 +221,10 @@ pub struct UpdateCardElementRequest {
     pub element: String,
     /// The operation's number on this card: strictly greater than the previous one's.
     pub sequence: i64,
+    /// Body fields larkmsg does not model (a platform addition, a legacy field), sent as given after the fields it knows are checked; a field it models is refused here.
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "crate::json::json_text")]
+    #[uniffi(default)]
+    pub extra_fields: Option<String>,
 }
 
 /// Update a component's properties request: the path parameters and the JSON body.
@@ -209,6 +245,10 @@ pub struct PatchCardElementRequest {
     pub uuid: Option<String>,
     /// The operation's number on this card: strictly greater than the previous one's.
     pub sequence: i64,
+    /// Body fields larkmsg does not model (a platform addition, a legacy field), sent as given after the fields it knows are checked; a field it models is refused here.
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "crate::json::json_text")]
+    #[uniffi(default)]
+    pub extra_fields: Option<String>,
 }
 
 /// Delete a component request: the path parameters and the JSON body the page defines.
@@ -224,6 +264,10 @@ pub struct DeleteCardElementRequest {
     pub uuid: Option<String>,
     /// The operation's number on this card: strictly greater than the previous one's.
     pub sequence: i64,
+    /// Body fields larkmsg does not model (a platform addition, a legacy field), sent as given after the fields it knows are checked; a field it models is refused here.
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "crate::json::json_text")]
+    #[uniffi(default)]
+    pub extra_fields: Option<String>,
 }
 
 /// Create app feed card request: the `user_id_type` query parameter and the JSON body.
@@ -243,6 +287,10 @@ pub struct CreateAppFeedCardRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[uniffi(default)]
     pub user_ids: Option<Vec<String>>,
+    /// Body fields larkmsg does not model (a platform addition, a legacy field), sent as given after the fields it knows are checked; a field it models is refused here.
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "crate::json::json_text")]
+    #[uniffi(default)]
+    pub extra_fields: Option<String>,
 }
 
 /// Upload image request: the multipart fields `image_type` and `image`.
@@ -254,6 +302,10 @@ pub struct UploadImageRequest {
     /// 12000 × 12000 pixels (GIF 2000 × 2000, avatars 4096 × 4096).
     #[serde(with = "crate::json::json_text")]
     pub image: String,
+    /// Body fields larkmsg does not model (a platform addition, a legacy field), sent as given after the fields it knows are checked; a field it models is refused here.
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "crate::json::json_text")]
+    #[uniffi(default)]
+    pub extra_fields: Option<String>,
 }
 
 /// Upload file request: the multipart fields `file_type`, `file_name`, `duration` and
@@ -275,6 +327,10 @@ pub struct UploadFileRequest {
     /// The file, 1 byte to 30 MB.
     #[serde(with = "crate::json::json_text")]
     pub file: String,
+    /// Body fields larkmsg does not model (a platform addition, a legacy field), sent as given after the fields it knows are checked; a field it models is refused here.
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "crate::json::json_text")]
+    #[uniffi(default)]
+    pub extra_fields: Option<String>,
 }
 
 /// Send image request: an image to upload (for messages) and whom to send it to.
@@ -507,11 +563,20 @@ pub struct AppFeedCardText {
     pub text: String,
 }
 
-/// A message as the platform returns it (the `data` of send message).
+/// A message as the platform returns it (the `data` of send message and reply).
+///
+/// Only `message_id` is required: every other field may be missing or `null` in an
+/// answer, as the official SDKs' models allow.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, uniffi::Record)]
 pub struct Message {
     /// The message's id (`om_…`).
     pub message_id: String,
+    /// The de-duplication key the request carried: the caller's, or the one the client
+    /// generated (not part of the platform's answer). Sending again with it within an
+    /// hour sends no second message.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[uniffi(default)]
+    pub uuid: Option<String>,
     /// The root message's id; only for replies.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[uniffi(default)]
@@ -525,11 +590,17 @@ pub struct Message {
     #[uniffi(default)]
     pub thread_id: Option<String>,
     /// What the body's content holds.
-    pub msg_type: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[uniffi(default)]
+    pub msg_type: Option<String>,
     /// Creation time, milliseconds since the epoch, as a string.
-    pub create_time: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[uniffi(default)]
+    pub create_time: Option<String>,
     /// Last update time, milliseconds since the epoch, as a string.
-    pub update_time: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[uniffi(default)]
+    pub update_time: Option<String>,
     /// Whether the message was recalled (always `false` when just sent).
     #[serde(default)]
     #[uniffi(default)]
@@ -539,11 +610,17 @@ pub struct Message {
     #[uniffi(default)]
     pub updated: bool,
     /// The chat the message belongs to.
-    pub chat_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[uniffi(default)]
+    pub chat_id: Option<String>,
     /// Who sent it.
-    pub sender: Sender,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[uniffi(default)]
+    pub sender: Option<Sender>,
     /// The content as sent.
-    pub body: MessageBody,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[uniffi(default)]
+    pub body: Option<MessageBody>,
     /// The users mentioned in the message.
     #[serde(default)]
     #[uniffi(default)]
@@ -554,7 +631,8 @@ pub struct Message {
     pub upper_message_id: Option<String>,
 }
 
-/// The result of a batch send (its `data`).
+/// The result of a batch send (its `data`); the `invalid_*_ids` lists may be missing or
+/// `null` in the answer (none were invalid).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, uniffi::Record)]
 pub struct BatchSendResult {
     /// The batch's id (`bm-…`), for recall and progress queries.
@@ -589,15 +667,19 @@ pub struct CreateCardResult {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, uniffi::Record)]
 pub struct CardOperationResult {}
 
-/// The result of creating app feed cards (its `data`).
+/// The result of creating app feed cards (its `data`); every field may be missing or
+/// `null` in the answer.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, uniffi::Record)]
 pub struct CreateAppFeedCardResult {
     /// The users whose card could not be created.
     #[serde(default)]
     #[uniffi(default)]
     pub failed_cards: Vec<FailedCard>,
-    /// The card's business id (yours, or the one the platform assigned).
-    pub biz_id: String,
+    /// The card's business id (yours, or the one the platform assigned), when the answer
+    /// names it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[uniffi(default)]
+    pub biz_id: Option<String>,
 }
 
 /// The result of an image upload (its `data`).
@@ -666,11 +748,17 @@ pub struct CampaignReport {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, uniffi::Record)]
 pub struct Sender {
     /// The sender's id, of kind `id_type`.
-    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[uniffi(default)]
+    pub id: Option<String>,
     /// What kind of id `id` is.
-    pub id_type: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[uniffi(default)]
+    pub id_type: Option<String>,
     /// What sent the message.
-    pub sender_type: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[uniffi(default)]
+    pub sender_type: Option<String>,
     /// The sender's tenant.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[uniffi(default)]
@@ -681,20 +769,30 @@ pub struct Sender {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, uniffi::Record)]
 pub struct MessageBody {
     /// The content: a JSON object serialized to a string, by `msg_type`.
-    pub content: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[uniffi(default)]
+    pub content: Option<String>,
 }
 
 /// A user mentioned in a message.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, uniffi::Record)]
 pub struct Mention {
     /// The placeholder in the content, e.g. `@_user_1`.
-    pub key: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[uniffi(default)]
+    pub key: Option<String>,
     /// The user's id, of kind `id_type`.
-    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[uniffi(default)]
+    pub id: Option<String>,
     /// What kind of id `id` is (currently always `open_id`).
-    pub id_type: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[uniffi(default)]
+    pub id_type: Option<String>,
     /// The user's name.
-    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[uniffi(default)]
+    pub name: Option<String>,
     /// The user's tenant.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[uniffi(default)]
@@ -705,12 +803,17 @@ pub struct Mention {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, uniffi::Record)]
 pub struct FailedCard {
     /// The card's business id.
-    pub biz_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[uniffi(default)]
+    pub biz_id: Option<String>,
     /// The user concerned.
-    pub user_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[uniffi(default)]
+    pub user_id: Option<String>,
     /// Why it failed.
-    #[serde(with = "crate::json::string_or_json")]
-    pub reason: String,
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "crate::json::string_or_json")]
+    #[uniffi(default)]
+    pub reason: Option<String>,
 }
 
 /// A batch of a `BatchSendAllResult` that failed. It is never repeated automatically

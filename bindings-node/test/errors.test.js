@@ -139,3 +139,28 @@ test('larkError builds the subclass for each kind', () => {
     assert.equal(error.retryAfter, 5)
   }
 })
+
+test('a send whose answer was lost names its uuid and is resent once', withFake(async (fake) => {
+  const client = new Client(fake.clientOptions(quick))
+  fake.injectFault({ kind: 'drop_after_read', endpoint: 'send_message', count: 1 })
+  const error = await client.sendText('open_id', 'ou_1', 'once').catch((e) => e)
+  assert.ok(error instanceof NetworkError, error.stack)
+  assert.equal(error.maybeSent, true)
+  assert.equal(typeof error.uuid, 'string')
+  assert.equal(error.resendRequest.call, 'send_message')
+  const message = await client.resend(error)
+  assert.equal(message.uuid, error.uuid)
+  const sent = fake.inbox().messages
+  assert.equal(sent.length, 1)
+  assert.equal(sent[0].uuid, error.uuid)
+  await assert.rejects(client.resend(new Error('x')), InvalidArgumentError)
+}))
+
+test('extra fields reach the body; fields larkmsg models are refused there', withFake(async (fake) => {
+  const client = new Client(fake.clientOptions(quick))
+  await client.batchSend({ msgType: 'text', content: { text: 'x' }, openIds: ['ou_1'], extraFields: { update_multi: false } })
+  assert.equal(fake.inbox().batches[0].updateMulti, false)
+  const error = await client.batchSend({ msgType: 'text', content: { text: 'x' }, openIds: ['ou_1'], extraFields: { open_ids: [] } }).catch((e) => e)
+  assert.ok(error instanceof InvalidArgumentError, error.stack)
+  assert.equal(error.violations[0].path, 'extra_fields.open_ids')
+}))

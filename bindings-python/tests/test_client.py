@@ -115,6 +115,40 @@ def test_api_errors_carry_code_status_and_log_id(lark_fake: FakeServer) -> None:
         assert again.code == denied.value.code and again.log_id == denied.value.log_id
 
 
+def test_a_lost_answer_is_resent_once_with_its_uuid(lark_fake: FakeServer) -> None:
+    with lark_fake.client(retry={"max_attempts": 1}) as client:
+        lark_fake.inject_fault("drop_after_read", endpoint="send_message")
+        with pytest.raises(larkmsg.NetworkError) as caught:
+            client.send_text("open_id", "ou_1", "once")
+        error = caught.value
+        assert error.maybe_sent and error.uuid
+        assert error.resend_request and error.resend_request["call"] == "send_message"
+        message = client.resend(error)
+        assert isinstance(message, larkmsg.Message) and message.uuid == error.uuid
+        (sent,) = lark_fake.inbox()["messages"]
+        assert sent["uuid"] == error.uuid and sent["message_id"] == message.message_id
+        with pytest.raises(larkmsg.InvalidArgumentError):
+            client.resend(larkmsg.InvalidArgumentError("no resend"))
+
+
+def test_async_resend_and_unmodeled_fields(lark_fake: FakeServer) -> None:
+    async def main() -> None:
+        async with lark_fake.async_client(retry={"max_attempts": 1}) as client:
+            lark_fake.inject_fault("drop_after_read", endpoint="send_message")
+            with pytest.raises(larkmsg.NetworkError) as caught:
+                await client.send_text("open_id", "ou_1", "once")
+            message = await client.resend(caught.value)
+            assert message.uuid == caught.value.uuid
+            batch = await client.batch_send(
+                msg_type="text", content={"text": "x"}, open_ids=["ou_1"], extra_fields={"update_multi": False}
+            )
+            assert batch.message_id
+
+    asyncio.run(main())
+    inbox = lark_fake.inbox()
+    assert len(inbox["messages"]) == 1 and inbox["batches"][0]["update_multi"] is False
+
+
 def test_auth_timeout_and_network_errors(lark_fake: FakeServer) -> None:
     with larkmsg.Client("cli_unknown", "top-secret-value", base_url=lark_fake.url, quotas=False) as client:
         with pytest.raises(larkmsg.AuthError) as caught:

@@ -56,7 +56,11 @@ async fn main() -> Result<(), Box<dyn Error>> {
         .status_label(StatusLabel::new("Done", StatusLabelType::Success));
     let feed =
         client.create_app_feed_card(CreateAppFeedCardRequest::new(feed_card, [receiver.clone()])).await?;
-    println!("feed card   → biz_id {} (failed: {})", feed.biz_id, feed.failed_cards.len());
+    println!(
+        "feed card   → biz_id {} (failed: {})",
+        feed.biz_id.as_deref().unwrap_or("(none)"),
+        feed.failed_cards.len()
+    );
 
     if let Some(fake) = fake {
         let inbox = fake.inbox();

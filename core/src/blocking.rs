@@ -122,4 +122,13 @@ impl BlockingClient {
     ) -> Result<Message> {
         block_on(self.client.send_text(receive_id_type, receive_id, text))?
     }
+
+    /// Blocking [`Client::resend_message`]: sends a failed send or reply again with its
+    /// `uuid`.
+    ///
+    /// # Errors
+    /// As [`Client::resend_message`].
+    pub fn resend_message(&self, error: &crate::Error) -> Result<Message> {
+        block_on(self.client.resend_message(error))?
+    }
 }

@@ -108,10 +108,15 @@ impl Client {
     /// request object (path parameters, query parameters and body fields together) and
     /// gives the result as JSON: the one path every binding takes.
     ///
+    /// The untyped door to the platform: the request may carry `extra_fields`, an object
+    /// of body fields larkmsg does not model (a platform addition, a legacy field), sent
+    /// as given after the fields it knows are checked; the result holds, besides the
+    /// fields larkmsg models, every other top-level field of the answer's `data`.
+    ///
     /// # Errors
     /// [`ErrorKind::InvalidArgument`] for an unknown call or a request that does not
-    /// decode or breaks a rule (naming the field); otherwise as the typed call.
-    #[doc(hidden)]
+    /// decode or breaks a rule (naming the field), or an `extra_fields` member that names
+    /// a field larkmsg models; otherwise as the typed call.
     pub async fn call_json(&self, call: &str, request: Value) -> Result<Value> {
         self.call_json_with(call, request, CallExtras::default()).await
     }
@@ -131,6 +136,51 @@ impl Client {
             return outcome;
         }
         Err(unknown_call(call))
+    }
+}
+
+impl Client {
+    /// Sends a failed call again exactly as it was sent, with the same `uuid`
+    /// ([`Error::resend`]), and gives its result as JSON: the remedy for a send that may
+    /// have been sent ([`Error::maybe_sent`]). The platform keeps at most one message per
+    /// `uuid` for an hour, so within that hour this never makes a second one.
+    ///
+    /// # Errors
+    /// [`ErrorKind::InvalidArgument`] when `error` carries no resend (a broken rule, or a
+    /// call the platform does not de-duplicate, such as a batch); otherwise as the call.
+    pub async fn resend(&self, error: &Error) -> Result<Value> {
+        let resend = error.resend().ok_or_else(|| {
+            Error::new(
+                ErrorKind::InvalidArgument,
+                format!(
+                    "this error cannot be resent safely: only a failed call with a uuid can be ({})",
+                    error.kind()
+                ),
+            )
+        })?;
+        self.call_json(resend.call(), resend.request().clone()).await
+    }
+
+    /// [`Client::resend`] for a failed send or reply, giving the message.
+    ///
+    /// # Errors
+    /// As [`Client::resend`]; [`ErrorKind::InvalidArgument`] when the failed call was not a
+    /// send or a reply.
+    pub async fn resend_message(&self, error: &Error) -> Result<Message> {
+        let call = error.resend().map(crate::Resend::call);
+        let messages = [Endpoint::SendMessage.name(), Endpoint::ReplyMessage.name()];
+        if !call.is_some_and(|call| messages.contains(&call)) {
+            return Err(Error::new(
+                ErrorKind::InvalidArgument,
+                format!(
+                    "resend_message resends a failed send or reply, not {}",
+                    call.unwrap_or("this error")
+                ),
+            ));
+        }
+        let message = self.resend(error).await?;
+        serde_json::from_value(message)
+            .map_err(|e| Error::new(ErrorKind::Decode, format!("cannot read the resent message: {e}")))
     }
 }
 

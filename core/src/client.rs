@@ -1,25 +1,28 @@
 //! [`Client`] and [`ClientBuilder`]: credentials, base URL, timeouts, retries and quotas.
 
+use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-use serde_json::Value;
+use serde::Serialize;
+use serde_json::value::RawValue;
+use serde_json::{Map, Value};
 
 use crate::auth::{AppTicketCell, AppTicketSource, Credentials, TokenManager};
 use crate::config::{Domain, RetryPolicy, Timeouts};
 use crate::endpoint::Listed;
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::{Error, ErrorKind, Resend, Result};
 use crate::http::{
     Body, DEFAULT_MAX_RESPONSE_BYTES, Http, HttpSettings, is_loopback, parse_root_certificates,
 };
-use crate::operation::expand_path;
+use crate::operation::{Operation, expand_path, path_param_names};
 use crate::pacing::Pacer;
 use crate::quota::QuotaTable;
 use crate::secret::Secret;
 use crate::token_store::{MemoryTokenStore, TokenStore};
 use crate::transport::{Call, Transport};
-use crate::validate::{Validator, decode_value, dismantle};
+use crate::validate::{Rule, Validator, Violation, Violations, decode_value, dismantle, join, json_kind};
 
 /// Default time before expiry at which a token is refreshed.
 const REFRESH_AHEAD: Duration = Duration::from_secs(300);
@@ -385,7 +388,19 @@ impl Client {
     /// Runs one operation: validates the request (nothing is sent when it breaks a rule),
     /// fills its de-duplication key, then sends it paced, authenticated and repeated when
     /// that is safe, and decodes the answer's `data`.
-    pub(crate) async fn run<O: Listed>(&self, mut request: O::Request) -> Result<O::Output> {
+    pub(crate) async fn run<O: Listed>(&self, request: O::Request) -> Result<O::Output> {
+        self.run_with::<O>(request, Map::new()).await.map(|(output, _)| output)
+    }
+
+    /// [`Client::run`] with `extra_fields` added to the JSON body, giving the answer's
+    /// `data` as sent too. A failure of a call the platform de-duplicates names the `uuid`
+    /// it carried and how to resend it ([`Error::resend`]); a success records it on the
+    /// result when the result has a place for it.
+    async fn run_with<O: Listed>(
+        &self,
+        mut request: O::Request,
+        extra_fields: Map<String, Value>,
+    ) -> Result<(O::Output, Box<RawValue>)> {
         if let Err(violations) = O::validate(&request) {
             O::dismantle(request);
             return Err(violations.into());
@@ -395,20 +410,11 @@ impl Client {
         if self.inner.panic_in_calls {
             panic!("a panic injected for tests (panic_in_calls_for_tests)");
         }
-        if let Some(key) = O::dedup_key(&mut request)
-            && key.is_none()
-        {
-            *key = Some(uuid::Uuid::new_v4().to_string());
-        }
+        let uuid = O::dedup_key(&mut request).map(|key| key.get_or_insert_with(new_uuid).clone());
         let body = match O::form(&request) {
-            Some(form) => Body::Form(form),
-            None => Body::Json(
-                serde_json::to_vec(&request)
-                    .map_err(|e| {
-                        Error::new(ErrorKind::InvalidArgument, format!("the request cannot be encoded: {e}"))
-                    })?
-                    .into(),
-            ),
+            Some(form) if extra_fields.is_empty() => Body::Form(form),
+            Some(_) => return Err(extra_fields_refused("multipart uploads take no extra fields")),
+            None => Body::Json(encode_body(&request, extra_fields)?.into()),
         };
         let call = Call {
             endpoint: O::ENDPOINT,
@@ -418,22 +424,149 @@ impl Client {
             subject: O::subject(&request),
         };
         let inner = &*self.inner;
-        inner.transport.call(&call, &inner.tokens, &inner.pacer, &self.timeouts).await
+        match inner.transport.call::<O::Output>(&call, &inner.tokens, &inner.pacer, &self.timeouts).await {
+            Ok((mut output, raw)) => {
+                if let Some(uuid) = uuid {
+                    O::record_dedup_key(&mut output, uuid);
+                }
+                Ok((output, raw))
+            }
+            Err(error) => Err(match uuid {
+                Some(uuid) if error.kind() != ErrorKind::InvalidArgument => {
+                    let resend = Resend::new(O::ENDPOINT.name(), flat_request::<O>(&request, &call.body));
+                    error.with_resend(uuid, resend)
+                }
+                _ => error,
+            }),
+        }
     }
 
     /// [`Client::run`] with the request as its flat JSON object (its `{"buffer": i}` files
-    /// taken from `buffers`) and the result as JSON.
+    /// taken from `buffers`, its `extra_fields` added to the body) and the result as JSON:
+    /// the decoded result, with the fields of the answer this version does not model.
     pub(crate) async fn run_json<O: Listed>(
         &self,
         request: Value,
         buffers: Vec<bytes::Bytes>,
     ) -> Result<Value> {
-        let request = check_depth(request)?;
+        let mut request = check_depth(request)?;
+        let extra_fields = take_extra_fields::<O>(&mut request)?;
         let request = crate::file::with_buffers(buffers, || decode_value::<O::Request>("", request))
             .map_err(Error::from)?;
-        let output = self.run::<O>(request).await?;
-        serde_json::to_value(output)
-            .map_err(|e| Error::new(ErrorKind::Decode, format!("cannot encode the result: {e}")))
+        let (output, raw) = self.run_with::<O>(request, extra_fields).await?;
+        let mut json = serde_json::to_value(output)
+            .map_err(|e| Error::new(ErrorKind::Decode, format!("cannot encode the result: {e}")))?;
+        add_unmodeled_fields(&mut json, &raw);
+        Ok(json)
+    }
+}
+
+/// The request key that holds fields to send that larkmsg does not model.
+pub(crate) const EXTRA_FIELDS: &str = "extra_fields";
+
+/// Adds `extra_fields` to the schema of an operation's request (`request` refers to its
+/// definition), so that every binding's request type offers it.
+#[cfg(feature = "schema")]
+pub(crate) fn add_extra_fields_schema(generator: &mut schemars::SchemaGenerator, request: &schemars::Schema) {
+    let Some(name) = request.get("$ref").and_then(Value::as_str).and_then(|r| r.rsplit('/').next()) else {
+        return;
+    };
+    let schema = serde_json::json!({
+        "type": "object",
+        "additionalProperties": true,
+        "description": "Body fields larkmsg does not model (a platform addition, a legacy field), sent as given after the fields it knows are checked; a field it models is refused here.",
+    });
+    if let Some(Value::Object(properties)) =
+        generator.definitions_mut().get_mut(name).and_then(|definition| definition.get_mut("properties"))
+    {
+        properties.insert(EXTRA_FIELDS.to_owned(), schema);
+    }
+}
+
+/// A fresh de-duplication key.
+fn new_uuid() -> String {
+    uuid::Uuid::new_v4().to_string()
+}
+
+fn extra_fields_refused(message: impl Into<String>) -> Error {
+    Error::from(Violations::from(Violation {
+        path: EXTRA_FIELDS.to_owned(),
+        rule: Rule::Format,
+        message: message.into(),
+    }))
+}
+
+/// Takes the request's `extra_fields` out: an object of body fields the request type does
+/// not know (a field it knows belongs in the request, where its rules are checked).
+fn take_extra_fields<O: Operation>(request: &mut Value) -> Result<Map<String, Value>> {
+    let Some(extra) = request.as_object_mut().and_then(|fields| fields.remove(EXTRA_FIELDS)) else {
+        return Ok(Map::new());
+    };
+    let Value::Object(extra) = extra else {
+        return Err(extra_fields_refused(format!("must be an object, got {}", json_kind(&extra))));
+    };
+    for (name, value) in &extra {
+        let probe = Value::Object(Map::from_iter([(name.clone(), value.clone())]));
+        let unknown = matches!(
+            decode_value::<O::Request>("", probe),
+            Err(violations) if violations.as_slice().iter().any(|v| v.rule == Rule::UnknownField && v.path == *name)
+        );
+        if !unknown {
+            return Err(Error::from(Violations::from(Violation {
+                path: join(EXTRA_FIELDS, name),
+                rule: Rule::Format,
+                message: format!(
+                    "{name:?} is a field larkmsg models: give it in the request, where its rules are checked"
+                ),
+            })));
+        }
+    }
+    Ok(extra)
+}
+
+/// The JSON body of a request, with `extra_fields` added.
+fn encode_body<R: Serialize>(request: &R, extra_fields: Map<String, Value>) -> Result<Vec<u8>> {
+    let cannot = |e: serde_json::Error| {
+        Error::new(ErrorKind::InvalidArgument, format!("the request cannot be encoded: {e}"))
+    };
+    if extra_fields.is_empty() {
+        return serde_json::to_vec(request).map_err(cannot);
+    }
+    let mut body = serde_json::to_value(request).map_err(cannot)?;
+    if let Value::Object(fields) = &mut body {
+        fields.extend(extra_fields);
+    }
+    serde_json::to_vec(&body).map_err(cannot)
+}
+
+/// The flat request of a call as the JSON call takes it: its body's fields with its path
+/// and query parameters.
+fn flat_request<O: Operation>(request: &O::Request, body: &Body) -> Value {
+    let mut fields = match body {
+        Body::Json(json) => serde_json::from_slice::<Map<String, Value>>(json).unwrap_or_default(),
+        Body::Form(_) => Map::new(),
+    };
+    for (name, value) in path_param_names(O::PATH).zip(O::path_params(request)) {
+        fields.insert(name.to_owned(), Value::String(value.to_owned()));
+    }
+    for (name, value) in O::query(request) {
+        fields.insert(name.to_owned(), Value::String(value));
+    }
+    Value::Object(fields)
+}
+
+/// Adds the top-level fields of the answer's `data` that the result does not model (a
+/// platform addition), so that the JSON result holds everything the platform sent.
+fn add_unmodeled_fields(result: &mut Value, raw: &RawValue) {
+    let Value::Object(result) = result else { return };
+    let Ok(sent) = serde_json::from_str::<HashMap<&str, &RawValue>>(raw.get()) else { return };
+    for (name, value) in sent {
+        if !result.contains_key(name)
+            && let Ok(value) = serde_json::from_str::<Value>(value.get())
+            && !value.is_null()
+        {
+            result.insert(name.to_owned(), value);
+        }
     }
 }
 
@@ -463,6 +596,16 @@ fn check_depth(request: Value) -> Result<Value> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_json_result_keeps_the_answer_fields_it_does_not_model() {
+        let raw =
+            RawValue::from_string(r#"{"message_id":"om_1","chat_id":null,"new":{"a":1},"uuid":"x"}"#.into())
+                .unwrap();
+        let mut result = serde_json::json!({"message_id": "om_1", "uuid": "u-1"});
+        add_unmodeled_fields(&mut result, &raw);
+        assert_eq!(result, serde_json::json!({"message_id": "om_1", "uuid": "u-1", "new": {"a": 1}}));
+    }
 
     #[test]
     fn build_checks_credentials_and_url() {

@@ -33,11 +33,15 @@ macro_rules! define_endpoint {
         pub fn schemas(
             generator: &mut schemars::SchemaGenerator,
         ) -> Vec<(Endpoint, schemars::Schema, schemars::Schema)> {
-            vec![$((
+            let schemas = vec![$((
                 Endpoint::$op,
                 generator.subschema_for::<<crate::api::$op as Operation>::Request>(),
                 generator.subschema_for::<<crate::api::$op as Operation>::Output>(),
-            ),)+]
+            ),)+];
+            for (_, request, _) in &schemas {
+                crate::client::add_extra_fields_schema(generator, request);
+            }
+            schemas
         }
 
         impl Endpoint {

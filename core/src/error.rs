@@ -117,6 +117,40 @@ struct Details {
     field_violations: Vec<FieldViolation>,
     retry_after: Option<Duration>,
     maybe_sent: bool,
+    uuid: Option<String>,
+    resend: Option<Resend>,
+}
+
+/// How to send a failed call again without risk of a second effect (see
+/// [`Error::resend`]): the call's name and its flat request, with the `uuid` it carried.
+#[derive(Clone, PartialEq)]
+pub struct Resend {
+    call: &'static str,
+    request: serde_json::Value,
+}
+
+impl Resend {
+    pub(crate) fn new(call: &'static str, request: serde_json::Value) -> Self {
+        Self { call, request }
+    }
+
+    /// The call's name (`send_message`, `reply_message`, …).
+    pub fn call(&self) -> &'static str {
+        self.call
+    }
+
+    /// The flat request (path, query and body fields together, as the JSON call takes
+    /// it), with the `uuid` it was sent with.
+    pub fn request(&self) -> &serde_json::Value {
+        &self.request
+    }
+}
+
+/// Names the call only: the request holds the message's content.
+impl fmt::Debug for Resend {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Resend").field("call", &self.call).finish_non_exhaustive()
+    }
 }
 
 impl Error {
@@ -136,6 +170,8 @@ impl Error {
                 field_violations: Vec::new(),
                 retry_after: None,
                 maybe_sent: false,
+                uuid: None,
+                resend: None,
             }),
         }
     }
@@ -198,11 +234,33 @@ impl Error {
     /// Whether the request may have reached the platform and taken effect although the
     /// call failed (a batch whose answer was lost). Such a call is never repeated blindly.
     ///
-    /// The remedy for a message is to send it again with the same `uuid`: the platform
-    /// keeps at most one message per `uuid` (for an hour). A batch has no such key: find
-    /// out whether it arrived before sending it again. When `false`, nothing was sent.
+    /// The remedy for a message is to send it again with the same `uuid` ([`Error::uuid`]):
+    /// the platform keeps at most one message per `uuid` (for an hour), and
+    /// [`crate::Client::resend`] does it in one call. A batch has no such key: find out
+    /// whether it arrived before sending it again. When `false`, nothing was sent.
     pub fn maybe_sent(&self) -> bool {
         self.inner.maybe_sent
+    }
+
+    /// The de-duplication key the failed request carried (send message, reply, card entity
+    /// operations): the caller's, or the one the client generated.
+    pub fn uuid(&self) -> Option<&str> {
+        self.inner.uuid.as_deref()
+    }
+
+    /// The same call with the same `uuid`, for a call the platform de-duplicates that
+    /// failed after its request was built (not for a broken rule): sending it again within
+    /// the platform's one-hour window takes effect at most once, whether or not the first
+    /// attempt arrived. [`crate::Client::resend`] sends it.
+    pub fn resend(&self) -> Option<&Resend> {
+        self.inner.resend.as_ref()
+    }
+
+    /// The same error with the `uuid` its request carried and how to resend it.
+    pub(crate) fn with_resend(mut self, uuid: String, resend: Resend) -> Self {
+        self.inner.uuid = Some(uuid);
+        self.inner.resend = Some(resend);
+        self
     }
 
     pub(crate) fn with_http_status(mut self, status: u16) -> Self {
@@ -280,6 +338,9 @@ impl Display for Error {
         if let Some(wait) = d.retry_after {
             extras.push(format!("retry after {:.1}s", wait.as_secs_f64()));
         }
+        if let Some(uuid) = &d.uuid {
+            extras.push(format!("uuid {uuid}"));
+        }
         if !extras.is_empty() {
             write!(f, " [{}]", extras.join(", "))?;
         }
@@ -291,7 +352,8 @@ impl std::error::Error for Error {}
 
 /// The JSON form every binding builds its exceptions from: `kind`, `message`, and each
 /// known detail (`code`, `msg`, `http_status`, `log_id`, `troubleshooter`, `violations`,
-/// `permission_violations`, `field_violations`, `retry_after_ms`, `maybe_sent`).
+/// `permission_violations`, `field_violations`, `retry_after_ms`, `maybe_sent`, `uuid`, and
+/// `resend`: `{"call", "request"}`, what [`Error::resend`] gives).
 impl Serialize for Error {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -321,6 +383,15 @@ impl Serialize for Error {
             map.serialize_entry("retry_after_ms", &(wait.as_millis() as u64))?;
         }
         map.serialize_entry("maybe_sent", &d.maybe_sent)?;
+        if let Some(uuid) = &d.uuid {
+            map.serialize_entry("uuid", uuid)?;
+        }
+        if let Some(resend) = &d.resend {
+            map.serialize_entry(
+                "resend",
+                &serde_json::json!({"call": resend.call, "request": &resend.request}),
+            )?;
+        }
         map.end()
     }
 }

@@ -62,7 +62,7 @@ pub use endpoint::Endpoint;
 #[doc(hidden)]
 pub use endpoint::schemas;
 pub use enums::{KnownValues, MsgType, ReceiveIdType, UserIdType};
-pub use error::{Error, ErrorKind, Result};
+pub use error::{Error, ErrorKind, Resend, Result};
 pub use file::{FileSource, ImageFormat, ImageInfo};
 #[cfg(feature = "schema")]
 #[doc(hidden)]

@@ -155,6 +155,10 @@ pub trait Operation: Send + Sync + 'static {
         None
     }
 
+    /// Puts the de-duplication key a request carried on its result, for results that have
+    /// a place for it (a message names the `uuid` it was sent with).
+    fn record_dedup_key(_output: &mut Self::Output, _key: String) {}
+
     /// Drops a request that failed validation. Requests holding JSON values of their own
     /// take them apart without recursion, since one nested too deep would overflow the
     /// stack of an ordinary drop.

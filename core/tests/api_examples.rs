@@ -45,8 +45,8 @@ fn send_message_examples() {
     assert!(envelope.is_success());
     let message = envelope.data.unwrap();
     assert_eq!(message.message_id, "om_dc13264520392913993dd051dba21dcf");
-    assert_eq!(message.msg_type, larkmsg::MsgType::Interactive);
-    assert_eq!(message.mentions[0].name, "Tom");
+    assert_eq!(message.msg_type, Some(larkmsg::MsgType::Interactive));
+    assert_eq!(message.mentions[0].name.as_deref(), Some("Tom"));
 }
 
 #[test]
@@ -96,9 +96,12 @@ fn create_app_feed_card_examples() {
     }
     let envelope = round_trip::<Envelope<CreateAppFeedCardResult>>(FEED_RESPONSE);
     let result = envelope.data.unwrap();
-    assert_eq!(result.biz_id, "b90ce43a-fca8-4f42-92f4-794bff206ee5");
-    assert_eq!(result.failed_cards[0].reason.as_str(), "NOT_CREATED");
-    assert_eq!(result.failed_cards[0].reason.kind(), larkmsg::api::FailedCardReasonKind::NotCreated);
+    assert_eq!(result.biz_id.as_deref(), Some("b90ce43a-fca8-4f42-92f4-794bff206ee5"));
+    assert_eq!(result.failed_cards[0].reason.as_ref().unwrap().as_str(), "NOT_CREATED");
+    assert_eq!(
+        result.failed_cards[0].reason.as_ref().unwrap().kind(),
+        larkmsg::api::FailedCardReasonKind::NotCreated
+    );
 }
 
 /// Send message: request body example.

@@ -140,10 +140,11 @@ const RESPONSE_DATA: &str = r#"{
 #[test]
 fn response_keeps_unknown_enum_values_and_ignores_unknown_fields() {
     let message: Message = serde_json::from_str(RESPONSE_DATA).unwrap();
-    assert_eq!(message.msg_type, MsgType::Unknown("hologram".into()));
-    assert_eq!(message.sender.id_type, SenderIdType::Unknown("bot_id".into()));
-    assert_eq!(message.sender.sender_type, SenderType::Unknown("robot".into()));
-    assert_eq!(message.mentions[0].id_type, UserIdType::Unknown("lark_id".into()));
+    assert_eq!(message.msg_type, Some(MsgType::Unknown("hologram".into())));
+    let sender = message.sender.clone().unwrap();
+    assert_eq!(sender.id_type, Some(SenderIdType::Unknown("bot_id".into())));
+    assert_eq!(sender.sender_type, Some(SenderType::Unknown("robot".into())));
+    assert_eq!(message.mentions[0].id_type, Some(UserIdType::Unknown("lark_id".into())));
     assert_eq!(message.root_id, None);
     let encoded = serde_json::to_value(&message).unwrap();
     assert_eq!(encoded["msg_type"], "hologram");
@@ -159,8 +160,8 @@ fn response_knows_the_documented_sender_values() {
     data["sender"]["id_type"] = json!("open_id");
     data["sender"]["sender_type"] = json!("unknown");
     let envelope: Envelope<Message> = serde_json::from_value(json!({"code": 0, "data": data})).unwrap();
-    let sender = envelope.data.unwrap().sender;
-    assert_eq!(sender.id_type, SenderIdType::OpenId);
-    assert_eq!(sender.sender_type, SenderType::UnknownSender);
+    let sender = envelope.data.unwrap().sender.unwrap();
+    assert_eq!(sender.id_type, Some(SenderIdType::OpenId));
+    assert_eq!(sender.sender_type, Some(SenderType::UnknownSender));
     assert_eq!(envelope.msg, "");
 }

@@ -5,7 +5,7 @@
 
 use larkmsg::api::{
     BatchSendResult, CreateAppFeedCardResult, CreateCardResult, Envelope, FailedCardReason,
-    FailedCardReasonKind,
+    FailedCardReasonKind, Message,
 };
 use serde_json::{Value, json};
 
@@ -57,6 +57,41 @@ fn a_malformed_result_is_still_an_error() {
 }
 
 #[test]
+fn a_message_answer_needs_only_its_message_id() {
+    // Fields the client does not need may be missing or null, as the official SDKs allow.
+    let sparse: Message = serde_json::from_value(json!({"message_id": "om_1"})).unwrap();
+    assert_eq!(sparse.message_id, "om_1");
+    assert!(sparse.chat_id.is_none() && sparse.sender.is_none() && sparse.body.is_none());
+    let nulls = json!({
+        "message_id": "om_2", "chat_id": null, "sender": null, "body": null, "update_time": null,
+        "create_time": null, "msg_type": null, "deleted": null, "updated": null, "mentions": null,
+    });
+    let message: Message = serde_json::from_value(nulls).unwrap();
+    assert!(!message.deleted && message.mentions.is_empty() && message.update_time.is_none());
+    let partial = json!({"message_id": "om_3", "sender": {"id": null}, "mentions": [{"key": "@_user_1", "name": null}]});
+    let message: Message = serde_json::from_value(partial).unwrap();
+    assert_eq!(message.mentions[0].key.as_deref(), Some("@_user_1"));
+    assert!(message.mentions[0].name.is_none() && message.sender.unwrap().id.is_none());
+    assert!(serde_json::from_value::<Message>(json!({"chat_id": "oc_1"})).is_err(), "message_id is needed");
+}
+
+#[test]
+fn batch_and_feed_card_answers_with_nulls_decode() {
+    let batch: BatchSendResult = serde_json::from_value(json!({
+        "message_id": "bm-1", "invalid_open_ids": null, "invalid_user_ids": null,
+        "invalid_department_ids": null, "invalid_union_ids": null,
+    }))
+    .unwrap();
+    assert!(batch.invalid_open_ids.is_empty() && batch.invalid_department_ids.is_empty());
+    let feed: CreateAppFeedCardResult = serde_json::from_value(json!({})).unwrap();
+    assert!(feed.biz_id.is_none() && feed.failed_cards.is_empty());
+    let feed: CreateAppFeedCardResult =
+        serde_json::from_value(json!({"failed_cards": [{"user_id": null, "reason": null}], "biz_id": null}))
+            .unwrap();
+    assert!(feed.failed_cards[0].user_id.is_none() && feed.failed_cards[0].biz_id.is_none());
+}
+
+#[test]
 fn empty_invalid_id_lists_may_be_left_out() {
     let result: BatchSendResult = serde_json::from_value(json!({"message_id": "bm-1"})).unwrap();
     assert!(result.invalid_department_ids.is_empty() && result.invalid_union_ids.is_empty());
@@ -68,7 +103,7 @@ fn reason(value: Value) -> FailedCardReason {
         json!({"failed_cards": [{"biz_id": "b", "user_id": "u", "reason": value.clone()}], "biz_id": "b"});
     let result: CreateAppFeedCardResult = serde_json::from_value(data.clone()).unwrap();
     assert_eq!(serde_json::to_value(&result).unwrap(), data, "round trip of {value}");
-    result.failed_cards.into_iter().next().unwrap().reason
+    result.failed_cards.into_iter().next().unwrap().reason.unwrap()
 }
 
 #[test]

@@ -81,7 +81,7 @@ async fn feed_cards_for_30_users_are_two_calls_with_failed_cards_merged() {
         .unwrap();
     assert_eq!(result.biz_ids, ["order-1", "order-1"]);
     assert_eq!(result.failed_cards.len(), 1);
-    assert_eq!(result.failed_cards[0].user_id, "ou_unknown_25");
+    assert_eq!(result.failed_cards[0].user_id.as_deref(), Some("ou_unknown_25"));
     let calls = fake.inbox().feed_cards;
     let sizes: Vec<usize> = calls.iter().map(|c| c["user_ids"].as_array().unwrap().len()).collect();
     assert_eq!(sizes.iter().sum::<usize>(), 30);

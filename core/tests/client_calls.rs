@@ -18,10 +18,12 @@ async fn send_text_delivers_one_message_with_a_uuid() {
     let client = common::client(&fake);
     let message = client.send_text(ReceiveIdType::OpenId, "ou_alice", "你好").await.unwrap();
     assert!(message.message_id.starts_with("om_"), "{}", message.message_id);
-    assert_eq!(message.msg_type, MsgType::Text);
-    assert_eq!(message.body.content, r#"{"text":"你好"}"#);
+    assert_eq!(message.msg_type, Some(MsgType::Text));
+    assert_eq!(message.body.unwrap().content.as_deref(), Some(r#"{"text":"你好"}"#));
     let inbox = fake.inbox();
     assert_eq!(inbox.messages.len(), 1);
+    // The result names the uuid the client generated, the one the platform saw.
+    assert_eq!(message.uuid.as_deref(), inbox.messages[0]["uuid"].as_str());
     assert_eq!(inbox.messages[0]["receive_id"], "ou_alice");
     let uuid = inbox.messages[0]["uuid"].as_str().unwrap();
     assert_eq!(uuid.len(), 36, "a generated uuid: {uuid}");
@@ -92,9 +94,9 @@ async fn batch_and_feed_card_report_unknown_ids() {
         ["ou_a", "ou_unknown_2"],
     );
     let result = client.create_app_feed_card(feed).await.unwrap();
-    assert_eq!(result.biz_id, "order-1");
+    assert_eq!(result.biz_id.as_deref(), Some("order-1"));
     assert_eq!(result.failed_cards.len(), 1);
-    assert_eq!(result.failed_cards[0].user_id, "ou_unknown_2");
+    assert_eq!(result.failed_cards[0].user_id.as_deref(), Some("ou_unknown_2"));
 }
 
 #[test]

@@ -117,14 +117,14 @@ async fn conveniences_upload_and_send_in_one_call() {
         .send_image(SendImageRequest::new(ReceiveIdType::OpenId, "ou_1", media::png(10, 10, 200)))
         .await
         .unwrap();
-    assert_eq!(image.msg_type, MsgType::Image);
+    assert_eq!(image.msg_type, Some(MsgType::Image));
 
     let dir = media::temp_dir("send-file");
     let path = dir.join("会议录音.opus");
     std::fs::write(&path, media::opus()).unwrap();
     let audio =
         client.send_file(SendFileRequest::new(ReceiveIdType::OpenId, "ou_1", path.as_path())).await.unwrap();
-    assert_eq!(audio.msg_type, MsgType::Audio);
+    assert_eq!(audio.msg_type, Some(MsgType::Audio));
     let files = fake.inbox().files;
     assert_eq!(
         (files[0]["file_type"].as_str(), files[0]["file_name"].as_str()),

@@ -12,7 +12,7 @@ from typing import TypeVar
 
 from . import _native
 from ._convert import Secret, check_depth, dumps
-from ._error_classes import ConfigError
+from ._error_classes import ConfigError, InvalidArgumentError
 from ._errors import LarkError
 from ._operations import RESULTS, AsyncOperations, SyncOperations
 from ._progress import adapt
@@ -70,6 +70,16 @@ def _request(request: Mapping[str, Any] | None, fields: Mapping[str, Any]) -> tu
         return value
 
     return json.dumps(convert(merged), ensure_ascii=False), buffers
+
+
+def _resend_of(error: LarkError) -> tuple[str, dict[str, Any]]:
+    """The call and flat request that resend a failed call, or why it cannot be resent."""
+    resend = error.resend_request
+    if not resend:
+        raise InvalidArgumentError(
+            f"this error cannot be resent safely: only a failed call with a uuid can be ({error.kind})"
+        )
+    return str(resend["call"]), dict(resend["request"])
 
 
 def _reveal(secrets: Mapping[str, Secret | None]) -> str:
@@ -230,6 +240,13 @@ class Client(SyncOperations, _Base):
         assert isinstance(value, result)
         return value
 
+    def resend(self, error: LarkError) -> Result:
+        """Sends a failed send or reply (or card entity operation) again, exactly as it
+        was sent and with the same ``uuid``: the remedy when ``error.maybe_sent``; within the
+        platform's one-hour window it never makes a second message."""
+        name, request = _resend_of(error)
+        return self.call(name, request)
+
     def send(
         self, receive_id_type: str, receive_id: str, content: Content, *, uuid: str | None = None
     ) -> Message:
@@ -323,6 +340,11 @@ class AsyncClient(AsyncOperations, _Base):
         value = await self.call(name, request, progress=progress, **fields)
         assert isinstance(value, result)
         return value
+
+    async def resend(self, error: LarkError) -> Result:
+        """Sends a failed call again with its ``uuid`` (see :meth:`Client.resend`)."""
+        name, request = _resend_of(error)
+        return await self.call(name, request)
 
     async def send(
         self, receive_id_type: str, receive_id: str, content: Content, *, uuid: str | None = None

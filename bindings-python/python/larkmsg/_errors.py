@@ -105,8 +105,21 @@ class LarkError(Exception):
 
     @property
     def maybe_sent(self) -> bool:
-        """Whether the request may have taken effect although the call failed."""
+        """Whether the request may have taken effect although the call failed; the remedy
+        for a send or reply is ``client.resend(error)`` (same ``uuid``, at most one message)."""
         return bool(self._details.get("maybe_sent", False))
+
+    @property
+    def uuid(self) -> str | None:
+        """The de-duplication key the failed request carried (yours, or the generated one)."""
+        return self._details.get("uuid")
+
+    @property
+    def resend_request(self) -> dict[str, Any] | None:
+        """How to send the failed call again with its ``uuid`` (``{"call", "request"}``), for
+        calls the platform de-duplicates; ``client.resend(error)`` sends it."""
+        resend = self._details.get("resend")
+        return dict(resend) if resend else None
 
     def to_dict(self) -> dict[str, Any]:
         """The core's JSON form of the error (``kind``, ``message``, ``code``, …)."""

@@ -96,11 +96,11 @@ class FailedCard(Result):
 
     __slots__ = ()
     _fields = {"biz_id": None, "user_id": None, "reason": None}
-    biz_id: str
+    biz_id: str | None
     """The card's business id."""
-    user_id: str
+    user_id: str | None
     """The user concerned."""
-    reason: str | int
+    reason: str | int | None
     """Why it failed."""
 
 
@@ -109,13 +109,13 @@ class Mention(Result):
 
     __slots__ = ()
     _fields = {"key": None, "id": None, "id_type": None, "name": None, "tenant_key": None}
-    key: str
+    key: str | None
     """The placeholder in the content, e.g. ``@_user_1``."""
-    id: str
+    id: str | None
     """The user's id, of kind ``id_type``."""
-    id_type: str
+    id_type: str | None
     """What kind of id ``id`` is (currently always ``open_id``)."""
-    name: str
+    name: str | None
     """The user's name."""
     tenant_key: str | None
     """The user's tenant."""
@@ -126,7 +126,7 @@ class MessageBody(Result):
 
     __slots__ = ()
     _fields = {"content": None}
-    content: str
+    content: str | None
     """The content: a JSON object serialized to a string, by ``msg_type``."""
 
 
@@ -135,11 +135,11 @@ class Sender(Result):
 
     __slots__ = ()
     _fields = {"id": None, "id_type": None, "sender_type": None, "tenant_key": None}
-    id: str
+    id: str | None
     """The sender's id, of kind ``id_type``."""
-    id_type: str
+    id_type: str | None
     """What kind of id ``id`` is."""
-    sender_type: str
+    sender_type: str | None
     """What sent the message."""
     tenant_key: str | None
     """The sender's tenant."""
@@ -216,15 +216,15 @@ class UploadImageResult(Result):
 
 
 class CreateAppFeedCardResult(Result):
-    """The result of creating app feed cards (its ``data``)."""
+    """The result of creating app feed cards (its ``data``); every field may be missing or ``null`` in the answer."""
 
     __slots__ = ()
     _fields = {"failed_cards": FailedCard, "biz_id": None}
     _lists = frozenset({"failed_cards"})
     failed_cards: list[FailedCard]
     """The users whose card could not be created."""
-    biz_id: str
-    """The card's business id (yours, or the one the platform assigned)."""
+    biz_id: str | None
+    """The card's business id (yours, or the one the platform assigned), when the answer names it."""
 
 
 class CardOperationResult(Result):
@@ -244,7 +244,7 @@ class CreateCardResult(Result):
 
 
 class BatchSendResult(Result):
-    """The result of a batch send (its ``data``)."""
+    """The result of a batch send (its ``data``); the ``invalid_*_ids`` lists may be missing or ``null`` in the answer (none were invalid)."""
 
     __slots__ = ()
     _fields = {"message_id": None, "invalid_department_ids": None, "invalid_open_ids": None, "invalid_user_ids": None, "invalid_union_ids": None}
@@ -262,34 +262,36 @@ class BatchSendResult(Result):
 
 
 class Message(Result):
-    """A message as the platform returns it (the ``data`` of send message)."""
+    """A message as the platform returns it (the ``data`` of send message and reply)."""
 
     __slots__ = ()
-    _fields = {"message_id": None, "root_id": None, "parent_id": None, "thread_id": None, "msg_type": None, "create_time": None, "update_time": None, "deleted": None, "updated": None, "chat_id": None, "sender": Sender, "body": MessageBody, "mentions": Mention, "upper_message_id": None}
+    _fields = {"message_id": None, "uuid": None, "root_id": None, "parent_id": None, "thread_id": None, "msg_type": None, "create_time": None, "update_time": None, "deleted": None, "updated": None, "chat_id": None, "sender": Sender, "body": MessageBody, "mentions": Mention, "upper_message_id": None}
     _lists = frozenset({"mentions"})
     message_id: str
     """The message's id (``om_…``)."""
+    uuid: str | None
+    """The de-duplication key the request carried: the caller's, or the one the client generated (not part of the platform's answer). Sending again with it within an hour sends no second message."""
     root_id: str | None
     """The root message's id; only for replies."""
     parent_id: str | None
     """The parent message's id; only for replies."""
     thread_id: str | None
     """The thread's id; only for messages in a thread."""
-    msg_type: str
+    msg_type: str | None
     """What the body's content holds."""
-    create_time: str
+    create_time: str | None
     """Creation time, milliseconds since the epoch, as a string."""
-    update_time: str
+    update_time: str | None
     """Last update time, milliseconds since the epoch, as a string."""
     deleted: bool
     """Whether the message was recalled (always ``false`` when just sent)."""
     updated: bool
     """Whether the message was edited (always ``false`` when just sent)."""
-    chat_id: str
+    chat_id: str | None
     """The chat the message belongs to."""
-    sender: Sender
+    sender: Sender | None
     """Who sent it."""
-    body: MessageBody
+    body: MessageBody | None
     """The content as sent."""
     mentions: list[Mention]
     """The users mentioned in the message."""

@@ -228,6 +228,8 @@ class UploadFileRequest(TypedDict, total=False):
     """The length of audio (``opus``) or video (``mp4``) in milliseconds; without it the client cannot show the length."""
     file: FileInput
     """The file, 1 byte to 30 MB."""
+    extra_fields: Dict[str, Any]
+    """Body fields larkmsg does not model (a platform addition, a legacy field), sent as given after the fields it knows are checked; a field it models is refused here."""
 
 
 class UploadImageRequest(TypedDict, total=False):
@@ -237,6 +239,8 @@ class UploadImageRequest(TypedDict, total=False):
     """What the image is for: ``message`` or ``avatar``."""
     image: FileInput
     """The image: JPG, JPEG, PNG, WEBP, GIF, BMP, ICO, TIFF or HEIC, 1 byte to 10 MB, at most 12000 × 12000 pixels (GIF 2000 × 2000, avatars 4096 × 4096)."""
+    extra_fields: Dict[str, Any]
+    """Body fields larkmsg does not model (a platform addition, a legacy field), sent as given after the fields it knows are checked; a field it models is refused here."""
 
 
 class CreateAppFeedCardRequest(TypedDict, total=False):
@@ -248,6 +252,8 @@ class CreateAppFeedCardRequest(TypedDict, total=False):
     """The card (required)."""
     user_ids: List[str]
     """The users who get the card, 1 to 20 (required)."""
+    extra_fields: Dict[str, Any]
+    """Body fields larkmsg does not model (a platform addition, a legacy field), sent as given after the fields it knows are checked; a field it models is refused here."""
 
 
 class DeleteCardElementRequest(TypedDict, total=False):
@@ -261,6 +267,8 @@ class DeleteCardElementRequest(TypedDict, total=False):
     """Idempotency key (1 to 64 characters): one effect per key. Filled when left out."""
     sequence: int
     """The operation's number on this card: strictly greater than the previous one's."""
+    extra_fields: Dict[str, Any]
+    """Body fields larkmsg does not model (a platform addition, a legacy field), sent as given after the fields it knows are checked; a field it models is refused here."""
 
 
 class PatchCardElementRequest(TypedDict, total=False):
@@ -276,6 +284,8 @@ class PatchCardElementRequest(TypedDict, total=False):
     """Idempotency key (1 to 64 characters): one effect per key. Filled when left out."""
     sequence: int
     """The operation's number on this card: strictly greater than the previous one's."""
+    extra_fields: Dict[str, Any]
+    """Body fields larkmsg does not model (a platform addition, a legacy field), sent as given after the fields it knows are checked; a field it models is refused here."""
 
 
 class UpdateCardElementRequest(TypedDict, total=False):
@@ -291,6 +301,8 @@ class UpdateCardElementRequest(TypedDict, total=False):
     """The new component: one card JSON 2.0 component serialized to a string (1 to 1,000,000 characters); the object itself is serialized."""
     sequence: int
     """The operation's number on this card: strictly greater than the previous one's."""
+    extra_fields: Dict[str, Any]
+    """Body fields larkmsg does not model (a platform addition, a legacy field), sent as given after the fields it knows are checked; a field it models is refused here."""
 
 
 class CreateCardElementsRequest(TypedDict, total=False):
@@ -308,6 +320,8 @@ class CreateCardElementsRequest(TypedDict, total=False):
     """The operation's number on this card: strictly greater than the previous one's."""
     elements: Any
     """The components: a JSON array of card JSON 2.0 components serialized to a string (1 to 1,000,000 characters); the array itself is serialized."""
+    extra_fields: Dict[str, Any]
+    """Body fields larkmsg does not model (a platform addition, a legacy field), sent as given after the fields it knows are checked; a field it models is refused here."""
 
 
 class UpdateCardElementContentRequest(TypedDict, total=False):
@@ -323,6 +337,8 @@ class UpdateCardElementContentRequest(TypedDict, total=False):
     """The element's new full text, not a delta (1 to 100,000 characters)."""
     sequence: int
     """The operation's number on this card: strictly greater than the previous one's."""
+    extra_fields: Dict[str, Any]
+    """Body fields larkmsg does not model (a platform addition, a legacy field), sent as given after the fields it knows are checked; a field it models is refused here."""
 
 
 class UpdateCardRequest(TypedDict, total=False):
@@ -336,6 +352,8 @@ class UpdateCardRequest(TypedDict, total=False):
     """Idempotency key (1 to 64 characters): one effect per key. Filled when left out."""
     sequence: int
     """The operation's number on this card: strictly greater than the previous one's."""
+    extra_fields: Dict[str, Any]
+    """Body fields larkmsg does not model (a platform addition, a legacy field), sent as given after the fields it knows are checked; a field it models is refused here."""
 
 
 class UpdateCardSettingsRequest(TypedDict, total=False):
@@ -349,6 +367,8 @@ class UpdateCardSettingsRequest(TypedDict, total=False):
     """Idempotency key (1 to 64 characters): one effect per key. Filled when left out."""
     sequence: int
     """The operation's number on this card: strictly greater than the previous one's."""
+    extra_fields: Dict[str, Any]
+    """Body fields larkmsg does not model (a platform addition, a legacy field), sent as given after the fields it knows are checked; a field it models is refused here."""
 
 
 class CreateCardRequest(TypedDict, total=False):
@@ -358,6 +378,8 @@ class CreateCardRequest(TypedDict, total=False):
     """What ``data`` holds (``type`` on the wire)."""
     data: Union[str, Dict[str, Any]]
     """The card JSON or template data, serialized to a string. The JSON form also takes the object itself, which is serialized (compact, keys in order)."""
+    extra_fields: Dict[str, Any]
+    """Body fields larkmsg does not model (a platform addition, a legacy field), sent as given after the fields it knows are checked; a field it models is refused here."""
 
 
 class BatchSendRequest(TypedDict, total=False):
@@ -377,6 +399,8 @@ class BatchSendRequest(TypedDict, total=False):
     """Users by user_id."""
     union_ids: List[str]
     """Users by union_id."""
+    extra_fields: Dict[str, Any]
+    """Body fields larkmsg does not model (a platform addition, a legacy field), sent as given after the fields it knows are checked; a field it models is refused here."""
 
 
 class ReplyMessageRequest(TypedDict, total=False):
@@ -392,6 +416,8 @@ class ReplyMessageRequest(TypedDict, total=False):
     """Replies in a thread (topic); a message already in a thread is replied to there anyway."""
     uuid: str
     """Deduplication key: requests with the same ``uuid`` reply at most once per hour."""
+    extra_fields: Dict[str, Any]
+    """Body fields larkmsg does not model (a platform addition, a legacy field), sent as given after the fields it knows are checked; a field it models is refused here."""
 
 
 class SendMessageRequest(TypedDict, total=False):
@@ -407,3 +433,5 @@ class SendMessageRequest(TypedDict, total=False):
     """The message content: a JSON object serialized to a string."""
     uuid: str
     """Deduplication key: requests with the same ``uuid`` send at most one message per hour."""
+    extra_fields: Dict[str, Any]
+    """Body fields larkmsg does not model (a platform addition, a legacy field), sent as given after the fields it knows are checked; a field it models is refused here."""

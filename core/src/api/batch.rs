@@ -6,6 +6,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use super::lenient::null_as_default;
 use crate::enums::MsgType;
 use crate::operation::{Method, Operation, Repeat};
 use crate::rate::{Quota, TIER_4};
@@ -245,7 +246,8 @@ pub(crate) fn check_id_values(v: &mut Validator, name: &str, ids: &[String]) {
     }
 }
 
-/// The result of a batch send (its `data`).
+/// The result of a batch send (its `data`); the `invalid_*_ids` lists may be missing or
+/// `null` in the answer (none were invalid).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
@@ -253,15 +255,15 @@ pub struct BatchSendResult {
     /// The batch's id (`bm-…`), for recall and progress queries.
     pub message_id: String,
     /// Department ids that were not valid; the others were sent to.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, deserialize_with = "null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub invalid_department_ids: Vec<String>,
     /// open_ids that were not valid.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, deserialize_with = "null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub invalid_open_ids: Vec<String>,
     /// user_ids that were not valid.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, deserialize_with = "null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub invalid_user_ids: Vec<String>,
     /// union_ids that were not valid.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, deserialize_with = "null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub invalid_union_ids: Vec<String>,
 }

@@ -5,6 +5,7 @@ use std::fmt::{self, Display};
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+use super::lenient::null_as_default;
 use crate::enums::{UserIdType, string_enum};
 use crate::operation::{Method, Operation, Repeat};
 use crate::rate::{Quota, TIER_7};
@@ -503,16 +504,19 @@ impl AppFeedNotify {
     }
 }
 
-/// The result of creating app feed cards (its `data`).
+/// The result of creating app feed cards (its `data`); every field may be missing or
+/// `null` in the answer.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct CreateAppFeedCardResult {
     /// The users whose card could not be created.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, deserialize_with = "null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub failed_cards: Vec<FailedCard>,
-    /// The card's business id (yours, or the one the platform assigned).
-    pub biz_id: String,
+    /// The card's business id (yours, or the one the platform assigned), when the answer
+    /// names it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub biz_id: Option<String>,
 }
 
 /// A card that could not be created for one user.
@@ -521,11 +525,14 @@ pub struct CreateAppFeedCardResult {
 #[non_exhaustive]
 pub struct FailedCard {
     /// The card's business id.
-    pub biz_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub biz_id: Option<String>,
     /// The user concerned.
-    pub user_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<String>,
     /// Why it failed.
-    pub reason: FailedCardReason,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<FailedCardReason>,
 }
 
 /// Why a card failed, exactly as the platform sent it.

@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::lenient::null_as_default;
 use crate::enums::{MsgType, ReceiveIdType, UserIdType, string_enum};
 use crate::operation::{Method, Operation, Repeat, Subject};
 use crate::rate::{Quota, TIER_4};
@@ -33,6 +34,10 @@ impl Operation for SendMessage {
 
     fn dedup_key(request: &mut SendMessageRequest) -> Option<&mut Option<String>> {
         Some(&mut request.uuid)
+    }
+
+    fn record_dedup_key(message: &mut Message, uuid: String) {
+        message.uuid = Some(uuid);
     }
 
     fn subject(request: &SendMessageRequest) -> Option<Subject> {
@@ -122,13 +127,21 @@ pub(crate) fn check_message_body(v: &mut Validator, msg_type: &MsgType, content:
     }
 }
 
-/// A message as the platform returns it (the `data` of send message).
+/// A message as the platform returns it (the `data` of send message and reply).
+///
+/// Only `message_id` is required: every other field may be missing or `null` in an
+/// answer, as the official SDKs' models allow.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct Message {
     /// The message's id (`om_…`).
     pub message_id: String,
+    /// The de-duplication key the request carried: the caller's, or the one the client
+    /// generated (not part of the platform's answer). Sending again with it within an
+    /// hour sends no second message.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub uuid: Option<String>,
     /// The root message's id; only for replies.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub root_id: Option<String>,
@@ -139,25 +152,31 @@ pub struct Message {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub thread_id: Option<String>,
     /// What the body's content holds.
-    pub msg_type: MsgType,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub msg_type: Option<MsgType>,
     /// Creation time, milliseconds since the epoch, as a string.
-    pub create_time: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
     /// Last update time, milliseconds since the epoch, as a string.
-    pub update_time: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub update_time: Option<String>,
     /// Whether the message was recalled (always `false` when just sent).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub deleted: bool,
     /// Whether the message was edited (always `false` when just sent).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub updated: bool,
     /// The chat the message belongs to.
-    pub chat_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub chat_id: Option<String>,
     /// Who sent it.
-    pub sender: Sender,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sender: Option<Sender>,
     /// The content as sent.
-    pub body: MessageBody,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body: Option<MessageBody>,
     /// The users mentioned in the message.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, deserialize_with = "null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub mentions: Vec<Mention>,
     /// The enclosing message's id; only inside merged-and-forwarded messages.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -194,11 +213,14 @@ string_enum! {
 #[non_exhaustive]
 pub struct Sender {
     /// The sender's id, of kind `id_type`.
-    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
     /// What kind of id `id` is.
-    pub id_type: SenderIdType,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id_type: Option<SenderIdType>,
     /// What sent the message.
-    pub sender_type: SenderType,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sender_type: Option<SenderType>,
     /// The sender's tenant.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tenant_key: Option<String>,
@@ -210,7 +232,8 @@ pub struct Sender {
 #[non_exhaustive]
 pub struct MessageBody {
     /// The content: a JSON object serialized to a string, by `msg_type`.
-    pub content: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub content: Option<String>,
 }
 
 /// A user mentioned in a message.
@@ -219,13 +242,17 @@ pub struct MessageBody {
 #[non_exhaustive]
 pub struct Mention {
     /// The placeholder in the content, e.g. `@_user_1`.
-    pub key: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
     /// The user's id, of kind `id_type`.
-    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
     /// What kind of id `id` is (currently always `open_id`).
-    pub id_type: UserIdType,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id_type: Option<UserIdType>,
     /// The user's name.
-    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// The user's tenant.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tenant_key: Option<String>,

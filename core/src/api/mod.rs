@@ -16,6 +16,7 @@ mod envelope;
 mod feed_card;
 mod file;
 mod image;
+mod lenient;
 mod message;
 mod reply;
 

@@ -32,6 +32,10 @@ impl Operation for ReplyMessage {
         Some(&mut request.uuid)
     }
 
+    fn record_dedup_key(message: &mut Message, uuid: String) {
+        message.uuid = Some(uuid);
+    }
+
     /// The 5 per second of a chat are paced by the message replied to: the client cannot
     /// know its chat, but every reply to one message goes to the same chat.
     fn subject(request: &ReplyMessageRequest) -> Option<Subject> {

@@ -170,7 +170,9 @@ impl Client {
         for (call, outcome) in calls.into_iter().zip(outcomes) {
             let error = match outcome {
                 Some(Ok(created)) => {
-                    result.biz_ids.push(created.biz_id);
+                    // The answer names the biz_id; the request's stands in when it does not.
+                    let asked = call.app_feed_card.as_ref().and_then(|card| card.biz_id.clone());
+                    result.biz_ids.extend(created.biz_id.or(asked));
                     result.failed_cards.extend(created.failed_cards);
                     continue;
                 }

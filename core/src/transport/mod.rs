@@ -17,6 +17,7 @@ use crate::operation::Subject;
 use crate::pacing::Pacer;
 use answer::{Next, decode_data, interpret};
 use serde::de::DeserializeOwned;
+use serde_json::value::RawValue;
 
 /// One request to one endpoint.
 #[derive(Debug)]
@@ -45,14 +46,14 @@ impl Transport {
         Self { base_url, http, timeouts, retry }
     }
 
-    /// Runs a call to its end and decodes the answer's `data`.
+    /// Runs a call to its end and decodes the answer's `data` (given as sent too).
     pub(crate) async fn call<T: DeserializeOwned>(
         &self,
         call: &Call,
         tokens: &TokenManager,
         pacer: &Pacer,
         timeouts: &Timeouts,
-    ) -> Result<T> {
+    ) -> Result<(T, Box<RawValue>)> {
         let span = tracing::info_span!(
             "larkmsg.call",
             endpoint = call.endpoint.name(),
@@ -77,7 +78,7 @@ impl Transport {
         tokens: &TokenManager,
         pacer: &Pacer,
         timeouts: &Timeouts,
-    ) -> Result<T> {
+    ) -> Result<(T, Box<RawValue>)> {
         let deadline = Instant::now() + timeouts.total;
         let url = format!("{}{}", self.base_url, call.path);
         let method = call.endpoint.method();
@@ -105,7 +106,9 @@ impl Transport {
                 Ok(raw) => match interpret(&raw) {
                     Ok(data) => {
                         tokens.accepted();
-                        return decode_data(data, &raw).map_err(|e| e.with_maybe_sent(true));
+                        return decode_data(data, &raw)
+                            .map(|output| (output, data.to_owned()))
+                            .map_err(|e| e.with_maybe_sent(true));
                     }
                     Err(next) => next,
                 },

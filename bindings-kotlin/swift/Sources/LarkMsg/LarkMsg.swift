@@ -3318,6 +3318,10 @@ public struct BatchSendRequest: Equatable, Hashable {
      * Users by union_id.
      */
     public var unionIds: [String]?
+    /**
+     * Body fields larkmsg does not model (a platform addition, a legacy field), sent as given after the fields it knows are checked; a field it models is refused here.
+     */
+    public var extraFields: String?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -3342,7 +3346,10 @@ public struct BatchSendRequest: Equatable, Hashable {
          */userIds: [String]? = nil, 
         /**
          * Users by union_id.
-         */unionIds: [String]? = nil) {
+         */unionIds: [String]? = nil, 
+        /**
+         * Body fields larkmsg does not model (a platform addition, a legacy field), sent as given after the fields it knows are checked; a field it models is refused here.
+         */extraFields: String? = nil) {
         self.msgType = msgType
         self.content = content
         self.card = card
@@ -3350,6 +3357,7 @@ public struct BatchSendRequest: Equatable, Hashable {
         self.openIds = openIds
         self.userIds = userIds
         self.unionIds = unionIds
+        self.extraFields = extraFields
     }
 
     
@@ -3374,7 +3382,8 @@ public struct FfiConverterTypeBatchSendRequest: FfiConverterRustBuffer {
                 departmentIds: FfiConverterOptionSequenceString.read(from: &buf), 
                 openIds: FfiConverterOptionSequenceString.read(from: &buf), 
                 userIds: FfiConverterOptionSequenceString.read(from: &buf), 
-                unionIds: FfiConverterOptionSequenceString.read(from: &buf)
+                unionIds: FfiConverterOptionSequenceString.read(from: &buf), 
+                extraFields: FfiConverterOptionString.read(from: &buf)
         )
     }
 
@@ -3386,6 +3395,7 @@ public struct FfiConverterTypeBatchSendRequest: FfiConverterRustBuffer {
         FfiConverterOptionSequenceString.write(value.openIds, into: &buf)
         FfiConverterOptionSequenceString.write(value.userIds, into: &buf)
         FfiConverterOptionSequenceString.write(value.unionIds, into: &buf)
+        FfiConverterOptionString.write(value.extraFields, into: &buf)
     }
 }
 
@@ -3406,7 +3416,8 @@ public func FfiConverterTypeBatchSendRequest_lower(_ value: BatchSendRequest) ->
 
 
 /**
- * The result of a batch send (its `data`).
+ * The result of a batch send (its `data`); the `invalid_*_ids` lists may be missing or
+ * `null` in the answer (none were invalid).
  */
 public struct BatchSendResult: Equatable, Hashable {
     /**
@@ -4350,6 +4361,10 @@ public struct CreateAppFeedCardRequest: Equatable, Hashable {
      * The users who get the card, 1 to 20 (required).
      */
     public var userIds: [String]?
+    /**
+     * Body fields larkmsg does not model (a platform addition, a legacy field), sent as given after the fields it knows are checked; a field it models is refused here.
+     */
+    public var extraFields: String?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -4362,10 +4377,14 @@ public struct CreateAppFeedCardRequest: Equatable, Hashable {
          */appFeedCard: AppFeedCard? = nil, 
         /**
          * The users who get the card, 1 to 20 (required).
-         */userIds: [String]? = nil) {
+         */userIds: [String]? = nil, 
+        /**
+         * Body fields larkmsg does not model (a platform addition, a legacy field), sent as given after the fields it knows are checked; a field it models is refused here.
+         */extraFields: String? = nil) {
         self.userIdType = userIdType
         self.appFeedCard = appFeedCard
         self.userIds = userIds
+        self.extraFields = extraFields
     }
 
     
@@ -4386,7 +4405,8 @@ public struct FfiConverterTypeCreateAppFeedCardRequest: FfiConverterRustBuffer {
             try CreateAppFeedCardRequest(
                 userIdType: FfiConverterOptionString.read(from: &buf), 
                 appFeedCard: FfiConverterOptionTypeAppFeedCard.read(from: &buf), 
-                userIds: FfiConverterOptionSequenceString.read(from: &buf)
+                userIds: FfiConverterOptionSequenceString.read(from: &buf), 
+                extraFields: FfiConverterOptionString.read(from: &buf)
         )
     }
 
@@ -4394,6 +4414,7 @@ public struct FfiConverterTypeCreateAppFeedCardRequest: FfiConverterRustBuffer {
         FfiConverterOptionString.write(value.userIdType, into: &buf)
         FfiConverterOptionTypeAppFeedCard.write(value.appFeedCard, into: &buf)
         FfiConverterOptionSequenceString.write(value.userIds, into: &buf)
+        FfiConverterOptionString.write(value.extraFields, into: &buf)
     }
 }
 
@@ -4414,7 +4435,8 @@ public func FfiConverterTypeCreateAppFeedCardRequest_lower(_ value: CreateAppFee
 
 
 /**
- * The result of creating app feed cards (its `data`).
+ * The result of creating app feed cards (its `data`); every field may be missing or
+ * `null` in the answer.
  */
 public struct CreateAppFeedCardResult: Equatable, Hashable {
     /**
@@ -4422,9 +4444,10 @@ public struct CreateAppFeedCardResult: Equatable, Hashable {
      */
     public var failedCards: [FailedCard]
     /**
-     * The card's business id (yours, or the one the platform assigned).
+     * The card's business id (yours, or the one the platform assigned), when the answer
+     * names it.
      */
-    public var bizId: String
+    public var bizId: String?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -4433,8 +4456,9 @@ public struct CreateAppFeedCardResult: Equatable, Hashable {
          * The users whose card could not be created.
          */failedCards: [FailedCard] = [], 
         /**
-         * The card's business id (yours, or the one the platform assigned).
-         */bizId: String) {
+         * The card's business id (yours, or the one the platform assigned), when the answer
+         * names it.
+         */bizId: String? = nil) {
         self.failedCards = failedCards
         self.bizId = bizId
     }
@@ -4456,13 +4480,13 @@ public struct FfiConverterTypeCreateAppFeedCardResult: FfiConverterRustBuffer {
         return
             try CreateAppFeedCardResult(
                 failedCards: FfiConverterSequenceTypeFailedCard.read(from: &buf), 
-                bizId: FfiConverterString.read(from: &buf)
+                bizId: FfiConverterOptionString.read(from: &buf)
         )
     }
 
     public static func write(_ value: CreateAppFeedCardResult, into buf: inout [UInt8]) {
         FfiConverterSequenceTypeFailedCard.write(value.failedCards, into: &buf)
-        FfiConverterString.write(value.bizId, into: &buf)
+        FfiConverterOptionString.write(value.bizId, into: &buf)
     }
 }
 
@@ -4512,6 +4536,10 @@ public struct CreateCardElementsRequest: Equatable, Hashable {
      * (1 to 1,000,000 characters); the array itself is serialized.
      */
     public var elements: String
+    /**
+     * Body fields larkmsg does not model (a platform addition, a legacy field), sent as given after the fields it knows are checked; a field it models is refused here.
+     */
+    public var extraFields: String?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -4535,13 +4563,17 @@ public struct CreateCardElementsRequest: Equatable, Hashable {
         /**
          * The components: a JSON array of card JSON 2.0 components serialized to a string
          * (1 to 1,000,000 characters); the array itself is serialized.
-         */elements: String) {
+         */elements: String, 
+        /**
+         * Body fields larkmsg does not model (a platform addition, a legacy field), sent as given after the fields it knows are checked; a field it models is refused here.
+         */extraFields: String? = nil) {
         self.cardId = cardId
         self.type = type
         self.targetElementId = targetElementId
         self.uuid = uuid
         self.sequence = sequence
         self.elements = elements
+        self.extraFields = extraFields
     }
 
     
@@ -4565,7 +4597,8 @@ public struct FfiConverterTypeCreateCardElementsRequest: FfiConverterRustBuffer 
                 targetElementId: FfiConverterOptionString.read(from: &buf), 
                 uuid: FfiConverterOptionString.read(from: &buf), 
                 sequence: FfiConverterInt64.read(from: &buf), 
-                elements: FfiConverterString.read(from: &buf)
+                elements: FfiConverterString.read(from: &buf), 
+                extraFields: FfiConverterOptionString.read(from: &buf)
         )
     }
 
@@ -4576,6 +4609,7 @@ public struct FfiConverterTypeCreateCardElementsRequest: FfiConverterRustBuffer 
         FfiConverterOptionString.write(value.uuid, into: &buf)
         FfiConverterInt64.write(value.sequence, into: &buf)
         FfiConverterString.write(value.elements, into: &buf)
+        FfiConverterOptionString.write(value.extraFields, into: &buf)
     }
 }
 
@@ -4608,6 +4642,10 @@ public struct CreateCardRequest: Equatable, Hashable {
      * the object itself, which is serialized (compact, keys in order).
      */
     public var data: String
+    /**
+     * Body fields larkmsg does not model (a platform addition, a legacy field), sent as given after the fields it knows are checked; a field it models is refused here.
+     */
+    public var extraFields: String?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -4618,9 +4656,13 @@ public struct CreateCardRequest: Equatable, Hashable {
         /**
          * The card JSON or template data, serialized to a string. The JSON form also takes
          * the object itself, which is serialized (compact, keys in order).
-         */data: String) {
+         */data: String, 
+        /**
+         * Body fields larkmsg does not model (a platform addition, a legacy field), sent as given after the fields it knows are checked; a field it models is refused here.
+         */extraFields: String? = nil) {
         self.type = type
         self.data = data
+        self.extraFields = extraFields
     }
 
     
@@ -4640,13 +4682,15 @@ public struct FfiConverterTypeCreateCardRequest: FfiConverterRustBuffer {
         return
             try CreateCardRequest(
                 type: FfiConverterString.read(from: &buf), 
-                data: FfiConverterString.read(from: &buf)
+                data: FfiConverterString.read(from: &buf), 
+                extraFields: FfiConverterOptionString.read(from: &buf)
         )
     }
 
     public static func write(_ value: CreateCardRequest, into buf: inout [UInt8]) {
         FfiConverterString.write(value.type, into: &buf)
         FfiConverterString.write(value.data, into: &buf)
+        FfiConverterOptionString.write(value.extraFields, into: &buf)
     }
 }
 
@@ -4745,6 +4789,10 @@ public struct DeleteCardElementRequest: Equatable, Hashable {
      * The operation's number on this card: strictly greater than the previous one's.
      */
     public var sequence: Int64
+    /**
+     * Body fields larkmsg does not model (a platform addition, a legacy field), sent as given after the fields it knows are checked; a field it models is refused here.
+     */
+    public var extraFields: String?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -4760,11 +4808,15 @@ public struct DeleteCardElementRequest: Equatable, Hashable {
          */uuid: String? = nil, 
         /**
          * The operation's number on this card: strictly greater than the previous one's.
-         */sequence: Int64) {
+         */sequence: Int64, 
+        /**
+         * Body fields larkmsg does not model (a platform addition, a legacy field), sent as given after the fields it knows are checked; a field it models is refused here.
+         */extraFields: String? = nil) {
         self.cardId = cardId
         self.elementId = elementId
         self.uuid = uuid
         self.sequence = sequence
+        self.extraFields = extraFields
     }
 
     
@@ -4786,7 +4838,8 @@ public struct FfiConverterTypeDeleteCardElementRequest: FfiConverterRustBuffer {
                 cardId: FfiConverterString.read(from: &buf), 
                 elementId: FfiConverterString.read(from: &buf), 
                 uuid: FfiConverterOptionString.read(from: &buf), 
-                sequence: FfiConverterInt64.read(from: &buf)
+                sequence: FfiConverterInt64.read(from: &buf), 
+                extraFields: FfiConverterOptionString.read(from: &buf)
         )
     }
 
@@ -4795,6 +4848,7 @@ public struct FfiConverterTypeDeleteCardElementRequest: FfiConverterRustBuffer {
         FfiConverterString.write(value.elementId, into: &buf)
         FfiConverterOptionString.write(value.uuid, into: &buf)
         FfiConverterInt64.write(value.sequence, into: &buf)
+        FfiConverterOptionString.write(value.extraFields, into: &buf)
     }
 }
 
@@ -5114,28 +5168,28 @@ public struct FailedCard: Equatable, Hashable {
     /**
      * The card's business id.
      */
-    public var bizId: String
+    public var bizId: String?
     /**
      * The user concerned.
      */
-    public var userId: String
+    public var userId: String?
     /**
      * Why it failed.
      */
-    public var reason: String
+    public var reason: String?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
     public init(
         /**
          * The card's business id.
-         */bizId: String, 
+         */bizId: String? = nil, 
         /**
          * The user concerned.
-         */userId: String, 
+         */userId: String? = nil, 
         /**
          * Why it failed.
-         */reason: String) {
+         */reason: String? = nil) {
         self.bizId = bizId
         self.userId = userId
         self.reason = reason
@@ -5157,16 +5211,16 @@ public struct FfiConverterTypeFailedCard: FfiConverterRustBuffer {
     public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> FailedCard {
         return
             try FailedCard(
-                bizId: FfiConverterString.read(from: &buf), 
-                userId: FfiConverterString.read(from: &buf), 
-                reason: FfiConverterString.read(from: &buf)
+                bizId: FfiConverterOptionString.read(from: &buf), 
+                userId: FfiConverterOptionString.read(from: &buf), 
+                reason: FfiConverterOptionString.read(from: &buf)
         )
     }
 
     public static func write(_ value: FailedCard, into buf: inout [UInt8]) {
-        FfiConverterString.write(value.bizId, into: &buf)
-        FfiConverterString.write(value.userId, into: &buf)
-        FfiConverterString.write(value.reason, into: &buf)
+        FfiConverterOptionString.write(value.bizId, into: &buf)
+        FfiConverterOptionString.write(value.userId, into: &buf)
+        FfiConverterOptionString.write(value.reason, into: &buf)
     }
 }
 
@@ -5649,19 +5703,19 @@ public struct Mention: Equatable, Hashable {
     /**
      * The placeholder in the content, e.g. `@_user_1`.
      */
-    public var key: String
+    public var key: String?
     /**
      * The user's id, of kind `id_type`.
      */
-    public var id: String
+    public var id: String?
     /**
      * What kind of id `id` is (currently always `open_id`).
      */
-    public var idType: String
+    public var idType: String?
     /**
      * The user's name.
      */
-    public var name: String
+    public var name: String?
     /**
      * The user's tenant.
      */
@@ -5672,16 +5726,16 @@ public struct Mention: Equatable, Hashable {
     public init(
         /**
          * The placeholder in the content, e.g. `@_user_1`.
-         */key: String, 
+         */key: String? = nil, 
         /**
          * The user's id, of kind `id_type`.
-         */id: String, 
+         */id: String? = nil, 
         /**
          * What kind of id `id` is (currently always `open_id`).
-         */idType: String, 
+         */idType: String? = nil, 
         /**
          * The user's name.
-         */name: String, 
+         */name: String? = nil, 
         /**
          * The user's tenant.
          */tenantKey: String? = nil) {
@@ -5708,19 +5762,19 @@ public struct FfiConverterTypeMention: FfiConverterRustBuffer {
     public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Mention {
         return
             try Mention(
-                key: FfiConverterString.read(from: &buf), 
-                id: FfiConverterString.read(from: &buf), 
-                idType: FfiConverterString.read(from: &buf), 
-                name: FfiConverterString.read(from: &buf), 
+                key: FfiConverterOptionString.read(from: &buf), 
+                id: FfiConverterOptionString.read(from: &buf), 
+                idType: FfiConverterOptionString.read(from: &buf), 
+                name: FfiConverterOptionString.read(from: &buf), 
                 tenantKey: FfiConverterOptionString.read(from: &buf)
         )
     }
 
     public static func write(_ value: Mention, into buf: inout [UInt8]) {
-        FfiConverterString.write(value.key, into: &buf)
-        FfiConverterString.write(value.id, into: &buf)
-        FfiConverterString.write(value.idType, into: &buf)
-        FfiConverterString.write(value.name, into: &buf)
+        FfiConverterOptionString.write(value.key, into: &buf)
+        FfiConverterOptionString.write(value.id, into: &buf)
+        FfiConverterOptionString.write(value.idType, into: &buf)
+        FfiConverterOptionString.write(value.name, into: &buf)
         FfiConverterOptionString.write(value.tenantKey, into: &buf)
     }
 }
@@ -5742,13 +5796,22 @@ public func FfiConverterTypeMention_lower(_ value: Mention) -> RustBuffer {
 
 
 /**
- * A message as the platform returns it (the `data` of send message).
+ * A message as the platform returns it (the `data` of send message and reply).
+ *
+ * Only `message_id` is required: every other field may be missing or `null` in an
+ * answer, as the official SDKs' models allow.
  */
 public struct Message: Equatable, Hashable {
     /**
      * The message's id (`om_…`).
      */
     public var messageId: String
+    /**
+     * The de-duplication key the request carried: the caller's, or the one the client
+     * generated (not part of the platform's answer). Sending again with it within an
+     * hour sends no second message.
+     */
+    public var uuid: String?
     /**
      * The root message's id; only for replies.
      */
@@ -5764,15 +5827,15 @@ public struct Message: Equatable, Hashable {
     /**
      * What the body's content holds.
      */
-    public var msgType: String
+    public var msgType: String?
     /**
      * Creation time, milliseconds since the epoch, as a string.
      */
-    public var createTime: String
+    public var createTime: String?
     /**
      * Last update time, milliseconds since the epoch, as a string.
      */
-    public var updateTime: String
+    public var updateTime: String?
     /**
      * Whether the message was recalled (always `false` when just sent).
      */
@@ -5784,15 +5847,15 @@ public struct Message: Equatable, Hashable {
     /**
      * The chat the message belongs to.
      */
-    public var chatId: String
+    public var chatId: String?
     /**
      * Who sent it.
      */
-    public var sender: Sender
+    public var sender: Sender?
     /**
      * The content as sent.
      */
-    public var body: MessageBody
+    public var body: MessageBody?
     /**
      * The users mentioned in the message.
      */
@@ -5809,6 +5872,11 @@ public struct Message: Equatable, Hashable {
          * The message's id (`om_…`).
          */messageId: String, 
         /**
+         * The de-duplication key the request carried: the caller's, or the one the client
+         * generated (not part of the platform's answer). Sending again with it within an
+         * hour sends no second message.
+         */uuid: String? = nil, 
+        /**
          * The root message's id; only for replies.
          */rootId: String? = nil, 
         /**
@@ -5819,13 +5887,13 @@ public struct Message: Equatable, Hashable {
          */threadId: String? = nil, 
         /**
          * What the body's content holds.
-         */msgType: String, 
+         */msgType: String? = nil, 
         /**
          * Creation time, milliseconds since the epoch, as a string.
-         */createTime: String, 
+         */createTime: String? = nil, 
         /**
          * Last update time, milliseconds since the epoch, as a string.
-         */updateTime: String, 
+         */updateTime: String? = nil, 
         /**
          * Whether the message was recalled (always `false` when just sent).
          */deleted: Bool = false, 
@@ -5834,13 +5902,13 @@ public struct Message: Equatable, Hashable {
          */updated: Bool = false, 
         /**
          * The chat the message belongs to.
-         */chatId: String, 
+         */chatId: String? = nil, 
         /**
          * Who sent it.
-         */sender: Sender, 
+         */sender: Sender? = nil, 
         /**
          * The content as sent.
-         */body: MessageBody, 
+         */body: MessageBody? = nil, 
         /**
          * The users mentioned in the message.
          */mentions: [Mention] = [], 
@@ -5848,6 +5916,7 @@ public struct Message: Equatable, Hashable {
          * The enclosing message's id; only inside merged-and-forwarded messages.
          */upperMessageId: String? = nil) {
         self.messageId = messageId
+        self.uuid = uuid
         self.rootId = rootId
         self.parentId = parentId
         self.threadId = threadId
@@ -5880,17 +5949,18 @@ public struct FfiConverterTypeMessage: FfiConverterRustBuffer {
         return
             try Message(
                 messageId: FfiConverterString.read(from: &buf), 
+                uuid: FfiConverterOptionString.read(from: &buf), 
                 rootId: FfiConverterOptionString.read(from: &buf), 
                 parentId: FfiConverterOptionString.read(from: &buf), 
                 threadId: FfiConverterOptionString.read(from: &buf), 
-                msgType: FfiConverterString.read(from: &buf), 
-                createTime: FfiConverterString.read(from: &buf), 
-                updateTime: FfiConverterString.read(from: &buf), 
+                msgType: FfiConverterOptionString.read(from: &buf), 
+                createTime: FfiConverterOptionString.read(from: &buf), 
+                updateTime: FfiConverterOptionString.read(from: &buf), 
                 deleted: FfiConverterBool.read(from: &buf), 
                 updated: FfiConverterBool.read(from: &buf), 
-                chatId: FfiConverterString.read(from: &buf), 
-                sender: FfiConverterTypeSender.read(from: &buf), 
-                body: FfiConverterTypeMessageBody.read(from: &buf), 
+                chatId: FfiConverterOptionString.read(from: &buf), 
+                sender: FfiConverterOptionTypeSender.read(from: &buf), 
+                body: FfiConverterOptionTypeMessageBody.read(from: &buf), 
                 mentions: FfiConverterSequenceTypeMention.read(from: &buf), 
                 upperMessageId: FfiConverterOptionString.read(from: &buf)
         )
@@ -5898,17 +5968,18 @@ public struct FfiConverterTypeMessage: FfiConverterRustBuffer {
 
     public static func write(_ value: Message, into buf: inout [UInt8]) {
         FfiConverterString.write(value.messageId, into: &buf)
+        FfiConverterOptionString.write(value.uuid, into: &buf)
         FfiConverterOptionString.write(value.rootId, into: &buf)
         FfiConverterOptionString.write(value.parentId, into: &buf)
         FfiConverterOptionString.write(value.threadId, into: &buf)
-        FfiConverterString.write(value.msgType, into: &buf)
-        FfiConverterString.write(value.createTime, into: &buf)
-        FfiConverterString.write(value.updateTime, into: &buf)
+        FfiConverterOptionString.write(value.msgType, into: &buf)
+        FfiConverterOptionString.write(value.createTime, into: &buf)
+        FfiConverterOptionString.write(value.updateTime, into: &buf)
         FfiConverterBool.write(value.deleted, into: &buf)
         FfiConverterBool.write(value.updated, into: &buf)
-        FfiConverterString.write(value.chatId, into: &buf)
-        FfiConverterTypeSender.write(value.sender, into: &buf)
-        FfiConverterTypeMessageBody.write(value.body, into: &buf)
+        FfiConverterOptionString.write(value.chatId, into: &buf)
+        FfiConverterOptionTypeSender.write(value.sender, into: &buf)
+        FfiConverterOptionTypeMessageBody.write(value.body, into: &buf)
         FfiConverterSequenceTypeMention.write(value.mentions, into: &buf)
         FfiConverterOptionString.write(value.upperMessageId, into: &buf)
     }
@@ -5937,14 +6008,14 @@ public struct MessageBody: Equatable, Hashable {
     /**
      * The content: a JSON object serialized to a string, by `msg_type`.
      */
-    public var content: String
+    public var content: String?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
     public init(
         /**
          * The content: a JSON object serialized to a string, by `msg_type`.
-         */content: String) {
+         */content: String? = nil) {
         self.content = content
     }
 
@@ -5964,12 +6035,12 @@ public struct FfiConverterTypeMessageBody: FfiConverterRustBuffer {
     public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> MessageBody {
         return
             try MessageBody(
-                content: FfiConverterString.read(from: &buf)
+                content: FfiConverterOptionString.read(from: &buf)
         )
     }
 
     public static func write(_ value: MessageBody, into buf: inout [UInt8]) {
-        FfiConverterString.write(value.content, into: &buf)
+        FfiConverterOptionString.write(value.content, into: &buf)
     }
 }
 
@@ -6015,6 +6086,10 @@ public struct PatchCardElementRequest: Equatable, Hashable {
      * The operation's number on this card: strictly greater than the previous one's.
      */
     public var sequence: Int64
+    /**
+     * Body fields larkmsg does not model (a platform addition, a legacy field), sent as given after the fields it knows are checked; a field it models is refused here.
+     */
+    public var extraFields: String?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -6035,12 +6110,16 @@ public struct PatchCardElementRequest: Equatable, Hashable {
          */uuid: String? = nil, 
         /**
          * The operation's number on this card: strictly greater than the previous one's.
-         */sequence: Int64) {
+         */sequence: Int64, 
+        /**
+         * Body fields larkmsg does not model (a platform addition, a legacy field), sent as given after the fields it knows are checked; a field it models is refused here.
+         */extraFields: String? = nil) {
         self.cardId = cardId
         self.elementId = elementId
         self.partialElement = partialElement
         self.uuid = uuid
         self.sequence = sequence
+        self.extraFields = extraFields
     }
 
     
@@ -6063,7 +6142,8 @@ public struct FfiConverterTypePatchCardElementRequest: FfiConverterRustBuffer {
                 elementId: FfiConverterString.read(from: &buf), 
                 partialElement: FfiConverterString.read(from: &buf), 
                 uuid: FfiConverterOptionString.read(from: &buf), 
-                sequence: FfiConverterInt64.read(from: &buf)
+                sequence: FfiConverterInt64.read(from: &buf), 
+                extraFields: FfiConverterOptionString.read(from: &buf)
         )
     }
 
@@ -6073,6 +6153,7 @@ public struct FfiConverterTypePatchCardElementRequest: FfiConverterRustBuffer {
         FfiConverterString.write(value.partialElement, into: &buf)
         FfiConverterOptionString.write(value.uuid, into: &buf)
         FfiConverterInt64.write(value.sequence, into: &buf)
+        FfiConverterOptionString.write(value.extraFields, into: &buf)
     }
 }
 
@@ -6197,6 +6278,10 @@ public struct ReplyMessageRequest: Equatable, Hashable {
      * Deduplication key: requests with the same `uuid` reply at most once per hour.
      */
     public var uuid: String?
+    /**
+     * Body fields larkmsg does not model (a platform addition, a legacy field), sent as given after the fields it knows are checked; a field it models is refused here.
+     */
+    public var extraFields: String?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -6215,12 +6300,16 @@ public struct ReplyMessageRequest: Equatable, Hashable {
          */replyInThread: Bool? = nil, 
         /**
          * Deduplication key: requests with the same `uuid` reply at most once per hour.
-         */uuid: String? = nil) {
+         */uuid: String? = nil, 
+        /**
+         * Body fields larkmsg does not model (a platform addition, a legacy field), sent as given after the fields it knows are checked; a field it models is refused here.
+         */extraFields: String? = nil) {
         self.messageId = messageId
         self.msgType = msgType
         self.content = content
         self.replyInThread = replyInThread
         self.uuid = uuid
+        self.extraFields = extraFields
     }
 
     
@@ -6243,7 +6332,8 @@ public struct FfiConverterTypeReplyMessageRequest: FfiConverterRustBuffer {
                 msgType: FfiConverterString.read(from: &buf), 
                 content: FfiConverterString.read(from: &buf), 
                 replyInThread: FfiConverterOptionBool.read(from: &buf), 
-                uuid: FfiConverterOptionString.read(from: &buf)
+                uuid: FfiConverterOptionString.read(from: &buf), 
+                extraFields: FfiConverterOptionString.read(from: &buf)
         )
     }
 
@@ -6253,6 +6343,7 @@ public struct FfiConverterTypeReplyMessageRequest: FfiConverterRustBuffer {
         FfiConverterString.write(value.content, into: &buf)
         FfiConverterOptionBool.write(value.replyInThread, into: &buf)
         FfiConverterOptionString.write(value.uuid, into: &buf)
+        FfiConverterOptionString.write(value.extraFields, into: &buf)
     }
 }
 
@@ -6608,6 +6699,10 @@ public struct SendMessageRequest: Equatable, Hashable {
      * Deduplication key: requests with the same `uuid` send at most one message per hour.
      */
     public var uuid: String?
+    /**
+     * Body fields larkmsg does not model (a platform addition, a legacy field), sent as given after the fields it knows are checked; a field it models is refused here.
+     */
+    public var extraFields: String?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -6626,12 +6721,16 @@ public struct SendMessageRequest: Equatable, Hashable {
          */content: String, 
         /**
          * Deduplication key: requests with the same `uuid` send at most one message per hour.
-         */uuid: String? = nil) {
+         */uuid: String? = nil, 
+        /**
+         * Body fields larkmsg does not model (a platform addition, a legacy field), sent as given after the fields it knows are checked; a field it models is refused here.
+         */extraFields: String? = nil) {
         self.receiveIdType = receiveIdType
         self.receiveId = receiveId
         self.msgType = msgType
         self.content = content
         self.uuid = uuid
+        self.extraFields = extraFields
     }
 
     
@@ -6654,7 +6753,8 @@ public struct FfiConverterTypeSendMessageRequest: FfiConverterRustBuffer {
                 receiveId: FfiConverterString.read(from: &buf), 
                 msgType: FfiConverterString.read(from: &buf), 
                 content: FfiConverterString.read(from: &buf), 
-                uuid: FfiConverterOptionString.read(from: &buf)
+                uuid: FfiConverterOptionString.read(from: &buf), 
+                extraFields: FfiConverterOptionString.read(from: &buf)
         )
     }
 
@@ -6664,6 +6764,7 @@ public struct FfiConverterTypeSendMessageRequest: FfiConverterRustBuffer {
         FfiConverterString.write(value.msgType, into: &buf)
         FfiConverterString.write(value.content, into: &buf)
         FfiConverterOptionString.write(value.uuid, into: &buf)
+        FfiConverterOptionString.write(value.extraFields, into: &buf)
     }
 }
 
@@ -6690,15 +6791,15 @@ public struct Sender: Equatable, Hashable {
     /**
      * The sender's id, of kind `id_type`.
      */
-    public var id: String
+    public var id: String?
     /**
      * What kind of id `id` is.
      */
-    public var idType: String
+    public var idType: String?
     /**
      * What sent the message.
      */
-    public var senderType: String
+    public var senderType: String?
     /**
      * The sender's tenant.
      */
@@ -6709,13 +6810,13 @@ public struct Sender: Equatable, Hashable {
     public init(
         /**
          * The sender's id, of kind `id_type`.
-         */id: String, 
+         */id: String? = nil, 
         /**
          * What kind of id `id` is.
-         */idType: String, 
+         */idType: String? = nil, 
         /**
          * What sent the message.
-         */senderType: String, 
+         */senderType: String? = nil, 
         /**
          * The sender's tenant.
          */tenantKey: String? = nil) {
@@ -6741,17 +6842,17 @@ public struct FfiConverterTypeSender: FfiConverterRustBuffer {
     public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Sender {
         return
             try Sender(
-                id: FfiConverterString.read(from: &buf), 
-                idType: FfiConverterString.read(from: &buf), 
-                senderType: FfiConverterString.read(from: &buf), 
+                id: FfiConverterOptionString.read(from: &buf), 
+                idType: FfiConverterOptionString.read(from: &buf), 
+                senderType: FfiConverterOptionString.read(from: &buf), 
                 tenantKey: FfiConverterOptionString.read(from: &buf)
         )
     }
 
     public static func write(_ value: Sender, into buf: inout [UInt8]) {
-        FfiConverterString.write(value.id, into: &buf)
-        FfiConverterString.write(value.idType, into: &buf)
-        FfiConverterString.write(value.senderType, into: &buf)
+        FfiConverterOptionString.write(value.id, into: &buf)
+        FfiConverterOptionString.write(value.idType, into: &buf)
+        FfiConverterOptionString.write(value.senderType, into: &buf)
         FfiConverterOptionString.write(value.tenantKey, into: &buf)
     }
 }
@@ -7279,6 +7380,10 @@ public struct UpdateCardElementContentRequest: Equatable, Hashable {
      * The operation's number on this card: strictly greater than the previous one's.
      */
     public var sequence: Int64
+    /**
+     * Body fields larkmsg does not model (a platform addition, a legacy field), sent as given after the fields it knows are checked; a field it models is refused here.
+     */
+    public var extraFields: String?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -7297,12 +7402,16 @@ public struct UpdateCardElementContentRequest: Equatable, Hashable {
          */content: String, 
         /**
          * The operation's number on this card: strictly greater than the previous one's.
-         */sequence: Int64) {
+         */sequence: Int64, 
+        /**
+         * Body fields larkmsg does not model (a platform addition, a legacy field), sent as given after the fields it knows are checked; a field it models is refused here.
+         */extraFields: String? = nil) {
         self.cardId = cardId
         self.elementId = elementId
         self.uuid = uuid
         self.content = content
         self.sequence = sequence
+        self.extraFields = extraFields
     }
 
     
@@ -7325,7 +7434,8 @@ public struct FfiConverterTypeUpdateCardElementContentRequest: FfiConverterRustB
                 elementId: FfiConverterString.read(from: &buf), 
                 uuid: FfiConverterOptionString.read(from: &buf), 
                 content: FfiConverterString.read(from: &buf), 
-                sequence: FfiConverterInt64.read(from: &buf)
+                sequence: FfiConverterInt64.read(from: &buf), 
+                extraFields: FfiConverterOptionString.read(from: &buf)
         )
     }
 
@@ -7335,6 +7445,7 @@ public struct FfiConverterTypeUpdateCardElementContentRequest: FfiConverterRustB
         FfiConverterOptionString.write(value.uuid, into: &buf)
         FfiConverterString.write(value.content, into: &buf)
         FfiConverterInt64.write(value.sequence, into: &buf)
+        FfiConverterOptionString.write(value.extraFields, into: &buf)
     }
 }
 
@@ -7380,6 +7491,10 @@ public struct UpdateCardElementRequest: Equatable, Hashable {
      * The operation's number on this card: strictly greater than the previous one's.
      */
     public var sequence: Int64
+    /**
+     * Body fields larkmsg does not model (a platform addition, a legacy field), sent as given after the fields it knows are checked; a field it models is refused here.
+     */
+    public var extraFields: String?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -7400,12 +7515,16 @@ public struct UpdateCardElementRequest: Equatable, Hashable {
          */element: String, 
         /**
          * The operation's number on this card: strictly greater than the previous one's.
-         */sequence: Int64) {
+         */sequence: Int64, 
+        /**
+         * Body fields larkmsg does not model (a platform addition, a legacy field), sent as given after the fields it knows are checked; a field it models is refused here.
+         */extraFields: String? = nil) {
         self.cardId = cardId
         self.elementId = elementId
         self.uuid = uuid
         self.element = element
         self.sequence = sequence
+        self.extraFields = extraFields
     }
 
     
@@ -7428,7 +7547,8 @@ public struct FfiConverterTypeUpdateCardElementRequest: FfiConverterRustBuffer {
                 elementId: FfiConverterString.read(from: &buf), 
                 uuid: FfiConverterOptionString.read(from: &buf), 
                 element: FfiConverterString.read(from: &buf), 
-                sequence: FfiConverterInt64.read(from: &buf)
+                sequence: FfiConverterInt64.read(from: &buf), 
+                extraFields: FfiConverterOptionString.read(from: &buf)
         )
     }
 
@@ -7438,6 +7558,7 @@ public struct FfiConverterTypeUpdateCardElementRequest: FfiConverterRustBuffer {
         FfiConverterOptionString.write(value.uuid, into: &buf)
         FfiConverterString.write(value.element, into: &buf)
         FfiConverterInt64.write(value.sequence, into: &buf)
+        FfiConverterOptionString.write(value.extraFields, into: &buf)
     }
 }
 
@@ -7477,6 +7598,10 @@ public struct UpdateCardRequest: Equatable, Hashable {
      * The operation's number on this card: strictly greater than the previous one's.
      */
     public var sequence: Int64
+    /**
+     * Body fields larkmsg does not model (a platform addition, a legacy field), sent as given after the fields it knows are checked; a field it models is refused here.
+     */
+    public var extraFields: String?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -7492,11 +7617,15 @@ public struct UpdateCardRequest: Equatable, Hashable {
          */uuid: String? = nil, 
         /**
          * The operation's number on this card: strictly greater than the previous one's.
-         */sequence: Int64) {
+         */sequence: Int64, 
+        /**
+         * Body fields larkmsg does not model (a platform addition, a legacy field), sent as given after the fields it knows are checked; a field it models is refused here.
+         */extraFields: String? = nil) {
         self.cardId = cardId
         self.card = card
         self.uuid = uuid
         self.sequence = sequence
+        self.extraFields = extraFields
     }
 
     
@@ -7518,7 +7647,8 @@ public struct FfiConverterTypeUpdateCardRequest: FfiConverterRustBuffer {
                 cardId: FfiConverterString.read(from: &buf), 
                 card: FfiConverterTypeCardJson.read(from: &buf), 
                 uuid: FfiConverterOptionString.read(from: &buf), 
-                sequence: FfiConverterInt64.read(from: &buf)
+                sequence: FfiConverterInt64.read(from: &buf), 
+                extraFields: FfiConverterOptionString.read(from: &buf)
         )
     }
 
@@ -7527,6 +7657,7 @@ public struct FfiConverterTypeUpdateCardRequest: FfiConverterRustBuffer {
         FfiConverterTypeCardJson.write(value.card, into: &buf)
         FfiConverterOptionString.write(value.uuid, into: &buf)
         FfiConverterInt64.write(value.sequence, into: &buf)
+        FfiConverterOptionString.write(value.extraFields, into: &buf)
     }
 }
 
@@ -7571,6 +7702,10 @@ public struct UpdateCardSettingsRequest: Equatable, Hashable {
      * The operation's number on this card: strictly greater than the previous one's.
      */
     public var sequence: Int64
+    /**
+     * Body fields larkmsg does not model (a platform addition, a legacy field), sent as given after the fields it knows are checked; a field it models is refused here.
+     */
+    public var extraFields: String?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -7589,11 +7724,15 @@ public struct UpdateCardSettingsRequest: Equatable, Hashable {
          */uuid: String? = nil, 
         /**
          * The operation's number on this card: strictly greater than the previous one's.
-         */sequence: Int64) {
+         */sequence: Int64, 
+        /**
+         * Body fields larkmsg does not model (a platform addition, a legacy field), sent as given after the fields it knows are checked; a field it models is refused here.
+         */extraFields: String? = nil) {
         self.cardId = cardId
         self.settings = settings
         self.uuid = uuid
         self.sequence = sequence
+        self.extraFields = extraFields
     }
 
     
@@ -7615,7 +7754,8 @@ public struct FfiConverterTypeUpdateCardSettingsRequest: FfiConverterRustBuffer 
                 cardId: FfiConverterString.read(from: &buf), 
                 settings: FfiConverterString.read(from: &buf), 
                 uuid: FfiConverterOptionString.read(from: &buf), 
-                sequence: FfiConverterInt64.read(from: &buf)
+                sequence: FfiConverterInt64.read(from: &buf), 
+                extraFields: FfiConverterOptionString.read(from: &buf)
         )
     }
 
@@ -7624,6 +7764,7 @@ public struct FfiConverterTypeUpdateCardSettingsRequest: FfiConverterRustBuffer 
         FfiConverterString.write(value.settings, into: &buf)
         FfiConverterOptionString.write(value.uuid, into: &buf)
         FfiConverterInt64.write(value.sequence, into: &buf)
+        FfiConverterOptionString.write(value.extraFields, into: &buf)
     }
 }
 
@@ -7666,6 +7807,10 @@ public struct UploadFileRequest: Equatable, Hashable {
      * The file, 1 byte to 30 MB.
      */
     public var file: String
+    /**
+     * Body fields larkmsg does not model (a platform addition, a legacy field), sent as given after the fields it knows are checked; a field it models is refused here.
+     */
+    public var extraFields: String?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -7683,11 +7828,15 @@ public struct UploadFileRequest: Equatable, Hashable {
          */duration: Int64? = nil, 
         /**
          * The file, 1 byte to 30 MB.
-         */file: String) {
+         */file: String, 
+        /**
+         * Body fields larkmsg does not model (a platform addition, a legacy field), sent as given after the fields it knows are checked; a field it models is refused here.
+         */extraFields: String? = nil) {
         self.fileType = fileType
         self.fileName = fileName
         self.duration = duration
         self.file = file
+        self.extraFields = extraFields
     }
 
     
@@ -7709,7 +7858,8 @@ public struct FfiConverterTypeUploadFileRequest: FfiConverterRustBuffer {
                 fileType: FfiConverterString.read(from: &buf), 
                 fileName: FfiConverterOptionString.read(from: &buf), 
                 duration: FfiConverterOptionInt64.read(from: &buf), 
-                file: FfiConverterString.read(from: &buf)
+                file: FfiConverterString.read(from: &buf), 
+                extraFields: FfiConverterOptionString.read(from: &buf)
         )
     }
 
@@ -7718,6 +7868,7 @@ public struct FfiConverterTypeUploadFileRequest: FfiConverterRustBuffer {
         FfiConverterOptionString.write(value.fileName, into: &buf)
         FfiConverterOptionInt64.write(value.duration, into: &buf)
         FfiConverterString.write(value.file, into: &buf)
+        FfiConverterOptionString.write(value.extraFields, into: &buf)
     }
 }
 
@@ -7809,6 +7960,10 @@ public struct UploadImageRequest: Equatable, Hashable {
      * 12000 × 12000 pixels (GIF 2000 × 2000, avatars 4096 × 4096).
      */
     public var image: String
+    /**
+     * Body fields larkmsg does not model (a platform addition, a legacy field), sent as given after the fields it knows are checked; a field it models is refused here.
+     */
+    public var extraFields: String?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -7819,9 +7974,13 @@ public struct UploadImageRequest: Equatable, Hashable {
         /**
          * The image: JPG, JPEG, PNG, WEBP, GIF, BMP, ICO, TIFF or HEIC, 1 byte to 10 MB, at most
          * 12000 × 12000 pixels (GIF 2000 × 2000, avatars 4096 × 4096).
-         */image: String) {
+         */image: String, 
+        /**
+         * Body fields larkmsg does not model (a platform addition, a legacy field), sent as given after the fields it knows are checked; a field it models is refused here.
+         */extraFields: String? = nil) {
         self.imageType = imageType
         self.image = image
+        self.extraFields = extraFields
     }
 
     
@@ -7841,13 +8000,15 @@ public struct FfiConverterTypeUploadImageRequest: FfiConverterRustBuffer {
         return
             try UploadImageRequest(
                 imageType: FfiConverterString.read(from: &buf), 
-                image: FfiConverterString.read(from: &buf)
+                image: FfiConverterString.read(from: &buf), 
+                extraFields: FfiConverterOptionString.read(from: &buf)
         )
     }
 
     public static func write(_ value: UploadImageRequest, into buf: inout [UInt8]) {
         FfiConverterString.write(value.imageType, into: &buf)
         FfiConverterString.write(value.image, into: &buf)
+        FfiConverterOptionString.write(value.extraFields, into: &buf)
     }
 }
 
@@ -8528,6 +8689,30 @@ fileprivate struct FfiConverterOptionTypeAppFeedNotify: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypeMessageBody: FfiConverterRustBuffer {
+    typealias SwiftType = MessageBody?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeMessageBody.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeMessageBody.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypeRetryOptions: FfiConverterRustBuffer {
     typealias SwiftType = RetryOptions?
 
@@ -8544,6 +8729,30 @@ fileprivate struct FfiConverterOptionTypeRetryOptions: FfiConverterRustBuffer {
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterTypeRetryOptions.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeSender: FfiConverterRustBuffer {
+    typealias SwiftType = Sender?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeSender.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeSender.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }

@@ -61,7 +61,9 @@ pub(crate) fn checked<O: Operation>(input: &Input<'_>) -> Result<O::Request, Vio
 }
 
 /// The operation's request, decoded from the flat form (the body's fields, the
-/// operation's query parameters and its path parameters) with the core's own model.
+/// operation's query parameters and its path parameters) with the core's own model. Body
+/// fields the model does not know are ignored, as the platform ignores them (they stay in
+/// the inbox's copy of the request).
 pub(crate) fn decoded<O: Operation>(input: &Input<'_>) -> Result<O::Request, Violations> {
     let Some(fields) = input.body.as_object() else {
         return Err(Violations::from(Violation {
@@ -79,5 +81,18 @@ pub(crate) fn decoded<O: Operation>(input: &Input<'_>) -> Result<O::Request, Vio
     for (name, value) in path_param_names(O::PATH).zip(input.path_params) {
         flat.insert(name.to_owned(), Value::String(value.clone()));
     }
-    with_buffers(input.buffers.clone(), || decode_value::<O::Request>("", Value::Object(flat)))
+    loop {
+        let decoded = with_buffers(input.buffers.clone(), || {
+            decode_value::<O::Request>("", Value::Object(flat.clone()))
+        });
+        match decoded {
+            Err(violations) => match violations.as_slice() {
+                [only] if only.rule == Rule::UnknownField && fields.contains_key(&only.path) => {
+                    flat.remove(&only.path);
+                }
+                _ => return Err(violations),
+            },
+            ok => return ok,
+        }
+    }
 }

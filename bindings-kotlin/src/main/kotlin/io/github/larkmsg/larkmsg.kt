@@ -5137,6 +5137,11 @@ data class BatchSendRequest (
      * Users by union_id.
      */
     val `unionIds`: List<kotlin.String>? = null 
+    , 
+    /**
+     * Body fields larkmsg does not model (a platform addition, a legacy field), sent as given after the fields it knows are checked; a field it models is refused here.
+     */
+    val `extraFields`: kotlin.String? = null 
     
 ){
     
@@ -5160,6 +5165,7 @@ public object FfiConverterTypeBatchSendRequest: FfiConverterRustBuffer<BatchSend
             FfiConverterOptionalSequenceString.read(buf),
             FfiConverterOptionalSequenceString.read(buf),
             FfiConverterOptionalSequenceString.read(buf),
+            FfiConverterOptionalString.read(buf),
         )
     }
 
@@ -5170,7 +5176,8 @@ public object FfiConverterTypeBatchSendRequest: FfiConverterRustBuffer<BatchSend
             FfiConverterOptionalSequenceString.allocationSize(value.`departmentIds`) +
             FfiConverterOptionalSequenceString.allocationSize(value.`openIds`) +
             FfiConverterOptionalSequenceString.allocationSize(value.`userIds`) +
-            FfiConverterOptionalSequenceString.allocationSize(value.`unionIds`)
+            FfiConverterOptionalSequenceString.allocationSize(value.`unionIds`) +
+            FfiConverterOptionalString.allocationSize(value.`extraFields`)
     )
 
     override fun write(value: BatchSendRequest, buf: ByteBuffer) {
@@ -5181,13 +5188,15 @@ public object FfiConverterTypeBatchSendRequest: FfiConverterRustBuffer<BatchSend
             FfiConverterOptionalSequenceString.write(value.`openIds`, buf)
             FfiConverterOptionalSequenceString.write(value.`userIds`, buf)
             FfiConverterOptionalSequenceString.write(value.`unionIds`, buf)
+            FfiConverterOptionalString.write(value.`extraFields`, buf)
     }
 }
 
 
 
 /**
- * The result of a batch send (its `data`).
+ * The result of a batch send (its `data`); the `invalid_*_ids` lists may be missing or
+ * `null` in the answer (none were invalid).
  */
 data class BatchSendResult (
     /**
@@ -5864,6 +5873,11 @@ data class CreateAppFeedCardRequest (
      * The users who get the card, 1 to 20 (required).
      */
     val `userIds`: List<kotlin.String>? = null 
+    , 
+    /**
+     * Body fields larkmsg does not model (a platform addition, a legacy field), sent as given after the fields it knows are checked; a field it models is refused here.
+     */
+    val `extraFields`: kotlin.String? = null 
     
 ){
     
@@ -5883,26 +5897,30 @@ public object FfiConverterTypeCreateAppFeedCardRequest: FfiConverterRustBuffer<C
             FfiConverterOptionalString.read(buf),
             FfiConverterOptionalTypeAppFeedCard.read(buf),
             FfiConverterOptionalSequenceString.read(buf),
+            FfiConverterOptionalString.read(buf),
         )
     }
 
     override fun allocationSize(value: CreateAppFeedCardRequest) = (
             FfiConverterOptionalString.allocationSize(value.`userIdType`) +
             FfiConverterOptionalTypeAppFeedCard.allocationSize(value.`appFeedCard`) +
-            FfiConverterOptionalSequenceString.allocationSize(value.`userIds`)
+            FfiConverterOptionalSequenceString.allocationSize(value.`userIds`) +
+            FfiConverterOptionalString.allocationSize(value.`extraFields`)
     )
 
     override fun write(value: CreateAppFeedCardRequest, buf: ByteBuffer) {
             FfiConverterOptionalString.write(value.`userIdType`, buf)
             FfiConverterOptionalTypeAppFeedCard.write(value.`appFeedCard`, buf)
             FfiConverterOptionalSequenceString.write(value.`userIds`, buf)
+            FfiConverterOptionalString.write(value.`extraFields`, buf)
     }
 }
 
 
 
 /**
- * The result of creating app feed cards (its `data`).
+ * The result of creating app feed cards (its `data`); every field may be missing or
+ * `null` in the answer.
  */
 data class CreateAppFeedCardResult (
     /**
@@ -5911,9 +5929,10 @@ data class CreateAppFeedCardResult (
     val `failedCards`: List<FailedCard> = listOf() 
     , 
     /**
-     * The card's business id (yours, or the one the platform assigned).
+     * The card's business id (yours, or the one the platform assigned), when the answer
+     * names it.
      */
-    val `bizId`: kotlin.String
+    val `bizId`: kotlin.String? = null 
     
 ){
     
@@ -5931,18 +5950,18 @@ public object FfiConverterTypeCreateAppFeedCardResult: FfiConverterRustBuffer<Cr
     override fun read(buf: ByteBuffer): CreateAppFeedCardResult {
         return CreateAppFeedCardResult(
             FfiConverterSequenceTypeFailedCard.read(buf),
-            FfiConverterString.read(buf),
+            FfiConverterOptionalString.read(buf),
         )
     }
 
     override fun allocationSize(value: CreateAppFeedCardResult) = (
             FfiConverterSequenceTypeFailedCard.allocationSize(value.`failedCards`) +
-            FfiConverterString.allocationSize(value.`bizId`)
+            FfiConverterOptionalString.allocationSize(value.`bizId`)
     )
 
     override fun write(value: CreateAppFeedCardResult, buf: ByteBuffer) {
             FfiConverterSequenceTypeFailedCard.write(value.`failedCards`, buf)
-            FfiConverterString.write(value.`bizId`, buf)
+            FfiConverterOptionalString.write(value.`bizId`, buf)
     }
 }
 
@@ -5983,6 +6002,11 @@ data class CreateCardElementsRequest (
      * (1 to 1,000,000 characters); the array itself is serialized.
      */
     val `elements`: kotlin.String
+    , 
+    /**
+     * Body fields larkmsg does not model (a platform addition, a legacy field), sent as given after the fields it knows are checked; a field it models is refused here.
+     */
+    val `extraFields`: kotlin.String? = null 
     
 ){
     
@@ -6005,6 +6029,7 @@ public object FfiConverterTypeCreateCardElementsRequest: FfiConverterRustBuffer<
             FfiConverterOptionalString.read(buf),
             FfiConverterLong.read(buf),
             FfiConverterString.read(buf),
+            FfiConverterOptionalString.read(buf),
         )
     }
 
@@ -6014,7 +6039,8 @@ public object FfiConverterTypeCreateCardElementsRequest: FfiConverterRustBuffer<
             FfiConverterOptionalString.allocationSize(value.`targetElementId`) +
             FfiConverterOptionalString.allocationSize(value.`uuid`) +
             FfiConverterLong.allocationSize(value.`sequence`) +
-            FfiConverterString.allocationSize(value.`elements`)
+            FfiConverterString.allocationSize(value.`elements`) +
+            FfiConverterOptionalString.allocationSize(value.`extraFields`)
     )
 
     override fun write(value: CreateCardElementsRequest, buf: ByteBuffer) {
@@ -6024,6 +6050,7 @@ public object FfiConverterTypeCreateCardElementsRequest: FfiConverterRustBuffer<
             FfiConverterOptionalString.write(value.`uuid`, buf)
             FfiConverterLong.write(value.`sequence`, buf)
             FfiConverterString.write(value.`elements`, buf)
+            FfiConverterOptionalString.write(value.`extraFields`, buf)
     }
 }
 
@@ -6043,6 +6070,11 @@ data class CreateCardRequest (
      * the object itself, which is serialized (compact, keys in order).
      */
     val `data`: kotlin.String
+    , 
+    /**
+     * Body fields larkmsg does not model (a platform addition, a legacy field), sent as given after the fields it knows are checked; a field it models is refused here.
+     */
+    val `extraFields`: kotlin.String? = null 
     
 ){
     
@@ -6061,17 +6093,20 @@ public object FfiConverterTypeCreateCardRequest: FfiConverterRustBuffer<CreateCa
         return CreateCardRequest(
             FfiConverterString.read(buf),
             FfiConverterString.read(buf),
+            FfiConverterOptionalString.read(buf),
         )
     }
 
     override fun allocationSize(value: CreateCardRequest) = (
             FfiConverterString.allocationSize(value.`type`) +
-            FfiConverterString.allocationSize(value.`data`)
+            FfiConverterString.allocationSize(value.`data`) +
+            FfiConverterOptionalString.allocationSize(value.`extraFields`)
     )
 
     override fun write(value: CreateCardRequest, buf: ByteBuffer) {
             FfiConverterString.write(value.`type`, buf)
             FfiConverterString.write(value.`data`, buf)
+            FfiConverterOptionalString.write(value.`extraFields`, buf)
     }
 }
 
@@ -6139,6 +6174,11 @@ data class DeleteCardElementRequest (
      * The operation's number on this card: strictly greater than the previous one's.
      */
     val `sequence`: kotlin.Long
+    , 
+    /**
+     * Body fields larkmsg does not model (a platform addition, a legacy field), sent as given after the fields it knows are checked; a field it models is refused here.
+     */
+    val `extraFields`: kotlin.String? = null 
     
 ){
     
@@ -6159,6 +6199,7 @@ public object FfiConverterTypeDeleteCardElementRequest: FfiConverterRustBuffer<D
             FfiConverterString.read(buf),
             FfiConverterOptionalString.read(buf),
             FfiConverterLong.read(buf),
+            FfiConverterOptionalString.read(buf),
         )
     }
 
@@ -6166,7 +6207,8 @@ public object FfiConverterTypeDeleteCardElementRequest: FfiConverterRustBuffer<D
             FfiConverterString.allocationSize(value.`cardId`) +
             FfiConverterString.allocationSize(value.`elementId`) +
             FfiConverterOptionalString.allocationSize(value.`uuid`) +
-            FfiConverterLong.allocationSize(value.`sequence`)
+            FfiConverterLong.allocationSize(value.`sequence`) +
+            FfiConverterOptionalString.allocationSize(value.`extraFields`)
     )
 
     override fun write(value: DeleteCardElementRequest, buf: ByteBuffer) {
@@ -6174,6 +6216,7 @@ public object FfiConverterTypeDeleteCardElementRequest: FfiConverterRustBuffer<D
             FfiConverterString.write(value.`elementId`, buf)
             FfiConverterOptionalString.write(value.`uuid`, buf)
             FfiConverterLong.write(value.`sequence`, buf)
+            FfiConverterOptionalString.write(value.`extraFields`, buf)
     }
 }
 
@@ -6404,17 +6447,17 @@ data class FailedCard (
     /**
      * The card's business id.
      */
-    val `bizId`: kotlin.String
+    val `bizId`: kotlin.String? = null 
     , 
     /**
      * The user concerned.
      */
-    val `userId`: kotlin.String
+    val `userId`: kotlin.String? = null 
     , 
     /**
      * Why it failed.
      */
-    val `reason`: kotlin.String
+    val `reason`: kotlin.String? = null 
     
 ){
     
@@ -6431,22 +6474,22 @@ data class FailedCard (
 public object FfiConverterTypeFailedCard: FfiConverterRustBuffer<FailedCard> {
     override fun read(buf: ByteBuffer): FailedCard {
         return FailedCard(
-            FfiConverterString.read(buf),
-            FfiConverterString.read(buf),
-            FfiConverterString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
         )
     }
 
     override fun allocationSize(value: FailedCard) = (
-            FfiConverterString.allocationSize(value.`bizId`) +
-            FfiConverterString.allocationSize(value.`userId`) +
-            FfiConverterString.allocationSize(value.`reason`)
+            FfiConverterOptionalString.allocationSize(value.`bizId`) +
+            FfiConverterOptionalString.allocationSize(value.`userId`) +
+            FfiConverterOptionalString.allocationSize(value.`reason`)
     )
 
     override fun write(value: FailedCard, buf: ByteBuffer) {
-            FfiConverterString.write(value.`bizId`, buf)
-            FfiConverterString.write(value.`userId`, buf)
-            FfiConverterString.write(value.`reason`, buf)
+            FfiConverterOptionalString.write(value.`bizId`, buf)
+            FfiConverterOptionalString.write(value.`userId`, buf)
+            FfiConverterOptionalString.write(value.`reason`, buf)
     }
 }
 
@@ -6783,22 +6826,22 @@ data class Mention (
     /**
      * The placeholder in the content, e.g. `@_user_1`.
      */
-    val `key`: kotlin.String
+    val `key`: kotlin.String? = null 
     , 
     /**
      * The user's id, of kind `id_type`.
      */
-    val `id`: kotlin.String
+    val `id`: kotlin.String? = null 
     , 
     /**
      * What kind of id `id` is (currently always `open_id`).
      */
-    val `idType`: kotlin.String
+    val `idType`: kotlin.String? = null 
     , 
     /**
      * The user's name.
      */
-    val `name`: kotlin.String
+    val `name`: kotlin.String? = null 
     , 
     /**
      * The user's tenant.
@@ -6820,27 +6863,27 @@ data class Mention (
 public object FfiConverterTypeMention: FfiConverterRustBuffer<Mention> {
     override fun read(buf: ByteBuffer): Mention {
         return Mention(
-            FfiConverterString.read(buf),
-            FfiConverterString.read(buf),
-            FfiConverterString.read(buf),
-            FfiConverterString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
             FfiConverterOptionalString.read(buf),
         )
     }
 
     override fun allocationSize(value: Mention) = (
-            FfiConverterString.allocationSize(value.`key`) +
-            FfiConverterString.allocationSize(value.`id`) +
-            FfiConverterString.allocationSize(value.`idType`) +
-            FfiConverterString.allocationSize(value.`name`) +
+            FfiConverterOptionalString.allocationSize(value.`key`) +
+            FfiConverterOptionalString.allocationSize(value.`id`) +
+            FfiConverterOptionalString.allocationSize(value.`idType`) +
+            FfiConverterOptionalString.allocationSize(value.`name`) +
             FfiConverterOptionalString.allocationSize(value.`tenantKey`)
     )
 
     override fun write(value: Mention, buf: ByteBuffer) {
-            FfiConverterString.write(value.`key`, buf)
-            FfiConverterString.write(value.`id`, buf)
-            FfiConverterString.write(value.`idType`, buf)
-            FfiConverterString.write(value.`name`, buf)
+            FfiConverterOptionalString.write(value.`key`, buf)
+            FfiConverterOptionalString.write(value.`id`, buf)
+            FfiConverterOptionalString.write(value.`idType`, buf)
+            FfiConverterOptionalString.write(value.`name`, buf)
             FfiConverterOptionalString.write(value.`tenantKey`, buf)
     }
 }
@@ -6848,13 +6891,23 @@ public object FfiConverterTypeMention: FfiConverterRustBuffer<Mention> {
 
 
 /**
- * A message as the platform returns it (the `data` of send message).
+ * A message as the platform returns it (the `data` of send message and reply).
+ *
+ * Only `message_id` is required: every other field may be missing or `null` in an
+ * answer, as the official SDKs' models allow.
  */
 data class Message (
     /**
      * The message's id (`om_…`).
      */
     val `messageId`: kotlin.String
+    , 
+    /**
+     * The de-duplication key the request carried: the caller's, or the one the client
+     * generated (not part of the platform's answer). Sending again with it within an
+     * hour sends no second message.
+     */
+    val `uuid`: kotlin.String? = null 
     , 
     /**
      * The root message's id; only for replies.
@@ -6874,17 +6927,17 @@ data class Message (
     /**
      * What the body's content holds.
      */
-    val `msgType`: kotlin.String
+    val `msgType`: kotlin.String? = null 
     , 
     /**
      * Creation time, milliseconds since the epoch, as a string.
      */
-    val `createTime`: kotlin.String
+    val `createTime`: kotlin.String? = null 
     , 
     /**
      * Last update time, milliseconds since the epoch, as a string.
      */
-    val `updateTime`: kotlin.String
+    val `updateTime`: kotlin.String? = null 
     , 
     /**
      * Whether the message was recalled (always `false` when just sent).
@@ -6899,17 +6952,17 @@ data class Message (
     /**
      * The chat the message belongs to.
      */
-    val `chatId`: kotlin.String
+    val `chatId`: kotlin.String? = null 
     , 
     /**
      * Who sent it.
      */
-    val `sender`: Sender
+    val `sender`: Sender? = null 
     , 
     /**
      * The content as sent.
      */
-    val `body`: MessageBody
+    val `body`: MessageBody? = null 
     , 
     /**
      * The users mentioned in the message.
@@ -6940,14 +6993,15 @@ public object FfiConverterTypeMessage: FfiConverterRustBuffer<Message> {
             FfiConverterOptionalString.read(buf),
             FfiConverterOptionalString.read(buf),
             FfiConverterOptionalString.read(buf),
-            FfiConverterString.read(buf),
-            FfiConverterString.read(buf),
-            FfiConverterString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
             FfiConverterBoolean.read(buf),
             FfiConverterBoolean.read(buf),
-            FfiConverterString.read(buf),
-            FfiConverterTypeSender.read(buf),
-            FfiConverterTypeMessageBody.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalTypeSender.read(buf),
+            FfiConverterOptionalTypeMessageBody.read(buf),
             FfiConverterSequenceTypeMention.read(buf),
             FfiConverterOptionalString.read(buf),
         )
@@ -6955,34 +7009,36 @@ public object FfiConverterTypeMessage: FfiConverterRustBuffer<Message> {
 
     override fun allocationSize(value: Message) = (
             FfiConverterString.allocationSize(value.`messageId`) +
+            FfiConverterOptionalString.allocationSize(value.`uuid`) +
             FfiConverterOptionalString.allocationSize(value.`rootId`) +
             FfiConverterOptionalString.allocationSize(value.`parentId`) +
             FfiConverterOptionalString.allocationSize(value.`threadId`) +
-            FfiConverterString.allocationSize(value.`msgType`) +
-            FfiConverterString.allocationSize(value.`createTime`) +
-            FfiConverterString.allocationSize(value.`updateTime`) +
+            FfiConverterOptionalString.allocationSize(value.`msgType`) +
+            FfiConverterOptionalString.allocationSize(value.`createTime`) +
+            FfiConverterOptionalString.allocationSize(value.`updateTime`) +
             FfiConverterBoolean.allocationSize(value.`deleted`) +
             FfiConverterBoolean.allocationSize(value.`updated`) +
-            FfiConverterString.allocationSize(value.`chatId`) +
-            FfiConverterTypeSender.allocationSize(value.`sender`) +
-            FfiConverterTypeMessageBody.allocationSize(value.`body`) +
+            FfiConverterOptionalString.allocationSize(value.`chatId`) +
+            FfiConverterOptionalTypeSender.allocationSize(value.`sender`) +
+            FfiConverterOptionalTypeMessageBody.allocationSize(value.`body`) +
             FfiConverterSequenceTypeMention.allocationSize(value.`mentions`) +
             FfiConverterOptionalString.allocationSize(value.`upperMessageId`)
     )
 
     override fun write(value: Message, buf: ByteBuffer) {
             FfiConverterString.write(value.`messageId`, buf)
+            FfiConverterOptionalString.write(value.`uuid`, buf)
             FfiConverterOptionalString.write(value.`rootId`, buf)
             FfiConverterOptionalString.write(value.`parentId`, buf)
             FfiConverterOptionalString.write(value.`threadId`, buf)
-            FfiConverterString.write(value.`msgType`, buf)
-            FfiConverterString.write(value.`createTime`, buf)
-            FfiConverterString.write(value.`updateTime`, buf)
+            FfiConverterOptionalString.write(value.`msgType`, buf)
+            FfiConverterOptionalString.write(value.`createTime`, buf)
+            FfiConverterOptionalString.write(value.`updateTime`, buf)
             FfiConverterBoolean.write(value.`deleted`, buf)
             FfiConverterBoolean.write(value.`updated`, buf)
-            FfiConverterString.write(value.`chatId`, buf)
-            FfiConverterTypeSender.write(value.`sender`, buf)
-            FfiConverterTypeMessageBody.write(value.`body`, buf)
+            FfiConverterOptionalString.write(value.`chatId`, buf)
+            FfiConverterOptionalTypeSender.write(value.`sender`, buf)
+            FfiConverterOptionalTypeMessageBody.write(value.`body`, buf)
             FfiConverterSequenceTypeMention.write(value.`mentions`, buf)
             FfiConverterOptionalString.write(value.`upperMessageId`, buf)
     }
@@ -6997,7 +7053,7 @@ data class MessageBody (
     /**
      * The content: a JSON object serialized to a string, by `msg_type`.
      */
-    val `content`: kotlin.String
+    val `content`: kotlin.String? = null 
     
 ){
     
@@ -7014,16 +7070,16 @@ data class MessageBody (
 public object FfiConverterTypeMessageBody: FfiConverterRustBuffer<MessageBody> {
     override fun read(buf: ByteBuffer): MessageBody {
         return MessageBody(
-            FfiConverterString.read(buf),
+            FfiConverterOptionalString.read(buf),
         )
     }
 
     override fun allocationSize(value: MessageBody) = (
-            FfiConverterString.allocationSize(value.`content`)
+            FfiConverterOptionalString.allocationSize(value.`content`)
     )
 
     override fun write(value: MessageBody, buf: ByteBuffer) {
-            FfiConverterString.write(value.`content`, buf)
+            FfiConverterOptionalString.write(value.`content`, buf)
     }
 }
 
@@ -7059,6 +7115,11 @@ data class PatchCardElementRequest (
      * The operation's number on this card: strictly greater than the previous one's.
      */
     val `sequence`: kotlin.Long
+    , 
+    /**
+     * Body fields larkmsg does not model (a platform addition, a legacy field), sent as given after the fields it knows are checked; a field it models is refused here.
+     */
+    val `extraFields`: kotlin.String? = null 
     
 ){
     
@@ -7080,6 +7141,7 @@ public object FfiConverterTypePatchCardElementRequest: FfiConverterRustBuffer<Pa
             FfiConverterString.read(buf),
             FfiConverterOptionalString.read(buf),
             FfiConverterLong.read(buf),
+            FfiConverterOptionalString.read(buf),
         )
     }
 
@@ -7088,7 +7150,8 @@ public object FfiConverterTypePatchCardElementRequest: FfiConverterRustBuffer<Pa
             FfiConverterString.allocationSize(value.`elementId`) +
             FfiConverterString.allocationSize(value.`partialElement`) +
             FfiConverterOptionalString.allocationSize(value.`uuid`) +
-            FfiConverterLong.allocationSize(value.`sequence`)
+            FfiConverterLong.allocationSize(value.`sequence`) +
+            FfiConverterOptionalString.allocationSize(value.`extraFields`)
     )
 
     override fun write(value: PatchCardElementRequest, buf: ByteBuffer) {
@@ -7097,6 +7160,7 @@ public object FfiConverterTypePatchCardElementRequest: FfiConverterRustBuffer<Pa
             FfiConverterString.write(value.`partialElement`, buf)
             FfiConverterOptionalString.write(value.`uuid`, buf)
             FfiConverterLong.write(value.`sequence`, buf)
+            FfiConverterOptionalString.write(value.`extraFields`, buf)
     }
 }
 
@@ -7187,6 +7251,11 @@ data class ReplyMessageRequest (
      * Deduplication key: requests with the same `uuid` reply at most once per hour.
      */
     val `uuid`: kotlin.String? = null 
+    , 
+    /**
+     * Body fields larkmsg does not model (a platform addition, a legacy field), sent as given after the fields it knows are checked; a field it models is refused here.
+     */
+    val `extraFields`: kotlin.String? = null 
     
 ){
     
@@ -7208,6 +7277,7 @@ public object FfiConverterTypeReplyMessageRequest: FfiConverterRustBuffer<ReplyM
             FfiConverterString.read(buf),
             FfiConverterOptionalBoolean.read(buf),
             FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
         )
     }
 
@@ -7216,7 +7286,8 @@ public object FfiConverterTypeReplyMessageRequest: FfiConverterRustBuffer<ReplyM
             FfiConverterString.allocationSize(value.`msgType`) +
             FfiConverterString.allocationSize(value.`content`) +
             FfiConverterOptionalBoolean.allocationSize(value.`replyInThread`) +
-            FfiConverterOptionalString.allocationSize(value.`uuid`)
+            FfiConverterOptionalString.allocationSize(value.`uuid`) +
+            FfiConverterOptionalString.allocationSize(value.`extraFields`)
     )
 
     override fun write(value: ReplyMessageRequest, buf: ByteBuffer) {
@@ -7225,6 +7296,7 @@ public object FfiConverterTypeReplyMessageRequest: FfiConverterRustBuffer<ReplyM
             FfiConverterString.write(value.`content`, buf)
             FfiConverterOptionalBoolean.write(value.`replyInThread`, buf)
             FfiConverterOptionalString.write(value.`uuid`, buf)
+            FfiConverterOptionalString.write(value.`extraFields`, buf)
     }
 }
 
@@ -7483,6 +7555,11 @@ data class SendMessageRequest (
      * Deduplication key: requests with the same `uuid` send at most one message per hour.
      */
     val `uuid`: kotlin.String? = null 
+    , 
+    /**
+     * Body fields larkmsg does not model (a platform addition, a legacy field), sent as given after the fields it knows are checked; a field it models is refused here.
+     */
+    val `extraFields`: kotlin.String? = null 
     
 ){
     
@@ -7504,6 +7581,7 @@ public object FfiConverterTypeSendMessageRequest: FfiConverterRustBuffer<SendMes
             FfiConverterString.read(buf),
             FfiConverterString.read(buf),
             FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
         )
     }
 
@@ -7512,7 +7590,8 @@ public object FfiConverterTypeSendMessageRequest: FfiConverterRustBuffer<SendMes
             FfiConverterString.allocationSize(value.`receiveId`) +
             FfiConverterString.allocationSize(value.`msgType`) +
             FfiConverterString.allocationSize(value.`content`) +
-            FfiConverterOptionalString.allocationSize(value.`uuid`)
+            FfiConverterOptionalString.allocationSize(value.`uuid`) +
+            FfiConverterOptionalString.allocationSize(value.`extraFields`)
     )
 
     override fun write(value: SendMessageRequest, buf: ByteBuffer) {
@@ -7521,6 +7600,7 @@ public object FfiConverterTypeSendMessageRequest: FfiConverterRustBuffer<SendMes
             FfiConverterString.write(value.`msgType`, buf)
             FfiConverterString.write(value.`content`, buf)
             FfiConverterOptionalString.write(value.`uuid`, buf)
+            FfiConverterOptionalString.write(value.`extraFields`, buf)
     }
 }
 
@@ -7533,17 +7613,17 @@ data class Sender (
     /**
      * The sender's id, of kind `id_type`.
      */
-    val `id`: kotlin.String
+    val `id`: kotlin.String? = null 
     , 
     /**
      * What kind of id `id` is.
      */
-    val `idType`: kotlin.String
+    val `idType`: kotlin.String? = null 
     , 
     /**
      * What sent the message.
      */
-    val `senderType`: kotlin.String
+    val `senderType`: kotlin.String? = null 
     , 
     /**
      * The sender's tenant.
@@ -7565,24 +7645,24 @@ data class Sender (
 public object FfiConverterTypeSender: FfiConverterRustBuffer<Sender> {
     override fun read(buf: ByteBuffer): Sender {
         return Sender(
-            FfiConverterString.read(buf),
-            FfiConverterString.read(buf),
-            FfiConverterString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
             FfiConverterOptionalString.read(buf),
         )
     }
 
     override fun allocationSize(value: Sender) = (
-            FfiConverterString.allocationSize(value.`id`) +
-            FfiConverterString.allocationSize(value.`idType`) +
-            FfiConverterString.allocationSize(value.`senderType`) +
+            FfiConverterOptionalString.allocationSize(value.`id`) +
+            FfiConverterOptionalString.allocationSize(value.`idType`) +
+            FfiConverterOptionalString.allocationSize(value.`senderType`) +
             FfiConverterOptionalString.allocationSize(value.`tenantKey`)
     )
 
     override fun write(value: Sender, buf: ByteBuffer) {
-            FfiConverterString.write(value.`id`, buf)
-            FfiConverterString.write(value.`idType`, buf)
-            FfiConverterString.write(value.`senderType`, buf)
+            FfiConverterOptionalString.write(value.`id`, buf)
+            FfiConverterOptionalString.write(value.`idType`, buf)
+            FfiConverterOptionalString.write(value.`senderType`, buf)
             FfiConverterOptionalString.write(value.`tenantKey`, buf)
     }
 }
@@ -7969,6 +8049,11 @@ data class UpdateCardElementContentRequest (
      * The operation's number on this card: strictly greater than the previous one's.
      */
     val `sequence`: kotlin.Long
+    , 
+    /**
+     * Body fields larkmsg does not model (a platform addition, a legacy field), sent as given after the fields it knows are checked; a field it models is refused here.
+     */
+    val `extraFields`: kotlin.String? = null 
     
 ){
     
@@ -7990,6 +8075,7 @@ public object FfiConverterTypeUpdateCardElementContentRequest: FfiConverterRustB
             FfiConverterOptionalString.read(buf),
             FfiConverterString.read(buf),
             FfiConverterLong.read(buf),
+            FfiConverterOptionalString.read(buf),
         )
     }
 
@@ -7998,7 +8084,8 @@ public object FfiConverterTypeUpdateCardElementContentRequest: FfiConverterRustB
             FfiConverterString.allocationSize(value.`elementId`) +
             FfiConverterOptionalString.allocationSize(value.`uuid`) +
             FfiConverterString.allocationSize(value.`content`) +
-            FfiConverterLong.allocationSize(value.`sequence`)
+            FfiConverterLong.allocationSize(value.`sequence`) +
+            FfiConverterOptionalString.allocationSize(value.`extraFields`)
     )
 
     override fun write(value: UpdateCardElementContentRequest, buf: ByteBuffer) {
@@ -8007,6 +8094,7 @@ public object FfiConverterTypeUpdateCardElementContentRequest: FfiConverterRustB
             FfiConverterOptionalString.write(value.`uuid`, buf)
             FfiConverterString.write(value.`content`, buf)
             FfiConverterLong.write(value.`sequence`, buf)
+            FfiConverterOptionalString.write(value.`extraFields`, buf)
     }
 }
 
@@ -8042,6 +8130,11 @@ data class UpdateCardElementRequest (
      * The operation's number on this card: strictly greater than the previous one's.
      */
     val `sequence`: kotlin.Long
+    , 
+    /**
+     * Body fields larkmsg does not model (a platform addition, a legacy field), sent as given after the fields it knows are checked; a field it models is refused here.
+     */
+    val `extraFields`: kotlin.String? = null 
     
 ){
     
@@ -8063,6 +8156,7 @@ public object FfiConverterTypeUpdateCardElementRequest: FfiConverterRustBuffer<U
             FfiConverterOptionalString.read(buf),
             FfiConverterString.read(buf),
             FfiConverterLong.read(buf),
+            FfiConverterOptionalString.read(buf),
         )
     }
 
@@ -8071,7 +8165,8 @@ public object FfiConverterTypeUpdateCardElementRequest: FfiConverterRustBuffer<U
             FfiConverterString.allocationSize(value.`elementId`) +
             FfiConverterOptionalString.allocationSize(value.`uuid`) +
             FfiConverterString.allocationSize(value.`element`) +
-            FfiConverterLong.allocationSize(value.`sequence`)
+            FfiConverterLong.allocationSize(value.`sequence`) +
+            FfiConverterOptionalString.allocationSize(value.`extraFields`)
     )
 
     override fun write(value: UpdateCardElementRequest, buf: ByteBuffer) {
@@ -8080,6 +8175,7 @@ public object FfiConverterTypeUpdateCardElementRequest: FfiConverterRustBuffer<U
             FfiConverterOptionalString.write(value.`uuid`, buf)
             FfiConverterString.write(value.`element`, buf)
             FfiConverterLong.write(value.`sequence`, buf)
+            FfiConverterOptionalString.write(value.`extraFields`, buf)
     }
 }
 
@@ -8108,6 +8204,11 @@ data class UpdateCardRequest (
      * The operation's number on this card: strictly greater than the previous one's.
      */
     val `sequence`: kotlin.Long
+    , 
+    /**
+     * Body fields larkmsg does not model (a platform addition, a legacy field), sent as given after the fields it knows are checked; a field it models is refused here.
+     */
+    val `extraFields`: kotlin.String? = null 
     
 ){
     
@@ -8128,6 +8229,7 @@ public object FfiConverterTypeUpdateCardRequest: FfiConverterRustBuffer<UpdateCa
             FfiConverterTypeCardJson.read(buf),
             FfiConverterOptionalString.read(buf),
             FfiConverterLong.read(buf),
+            FfiConverterOptionalString.read(buf),
         )
     }
 
@@ -8135,7 +8237,8 @@ public object FfiConverterTypeUpdateCardRequest: FfiConverterRustBuffer<UpdateCa
             FfiConverterString.allocationSize(value.`cardId`) +
             FfiConverterTypeCardJson.allocationSize(value.`card`) +
             FfiConverterOptionalString.allocationSize(value.`uuid`) +
-            FfiConverterLong.allocationSize(value.`sequence`)
+            FfiConverterLong.allocationSize(value.`sequence`) +
+            FfiConverterOptionalString.allocationSize(value.`extraFields`)
     )
 
     override fun write(value: UpdateCardRequest, buf: ByteBuffer) {
@@ -8143,6 +8246,7 @@ public object FfiConverterTypeUpdateCardRequest: FfiConverterRustBuffer<UpdateCa
             FfiConverterTypeCardJson.write(value.`card`, buf)
             FfiConverterOptionalString.write(value.`uuid`, buf)
             FfiConverterLong.write(value.`sequence`, buf)
+            FfiConverterOptionalString.write(value.`extraFields`, buf)
     }
 }
 
@@ -8176,6 +8280,11 @@ data class UpdateCardSettingsRequest (
      * The operation's number on this card: strictly greater than the previous one's.
      */
     val `sequence`: kotlin.Long
+    , 
+    /**
+     * Body fields larkmsg does not model (a platform addition, a legacy field), sent as given after the fields it knows are checked; a field it models is refused here.
+     */
+    val `extraFields`: kotlin.String? = null 
     
 ){
     
@@ -8196,6 +8305,7 @@ public object FfiConverterTypeUpdateCardSettingsRequest: FfiConverterRustBuffer<
             FfiConverterString.read(buf),
             FfiConverterOptionalString.read(buf),
             FfiConverterLong.read(buf),
+            FfiConverterOptionalString.read(buf),
         )
     }
 
@@ -8203,7 +8313,8 @@ public object FfiConverterTypeUpdateCardSettingsRequest: FfiConverterRustBuffer<
             FfiConverterString.allocationSize(value.`cardId`) +
             FfiConverterString.allocationSize(value.`settings`) +
             FfiConverterOptionalString.allocationSize(value.`uuid`) +
-            FfiConverterLong.allocationSize(value.`sequence`)
+            FfiConverterLong.allocationSize(value.`sequence`) +
+            FfiConverterOptionalString.allocationSize(value.`extraFields`)
     )
 
     override fun write(value: UpdateCardSettingsRequest, buf: ByteBuffer) {
@@ -8211,6 +8322,7 @@ public object FfiConverterTypeUpdateCardSettingsRequest: FfiConverterRustBuffer<
             FfiConverterString.write(value.`settings`, buf)
             FfiConverterOptionalString.write(value.`uuid`, buf)
             FfiConverterLong.write(value.`sequence`, buf)
+            FfiConverterOptionalString.write(value.`extraFields`, buf)
     }
 }
 
@@ -8242,6 +8354,11 @@ data class UploadFileRequest (
      * The file, 1 byte to 30 MB.
      */
     val `file`: kotlin.String
+    , 
+    /**
+     * Body fields larkmsg does not model (a platform addition, a legacy field), sent as given after the fields it knows are checked; a field it models is refused here.
+     */
+    val `extraFields`: kotlin.String? = null 
     
 ){
     
@@ -8262,6 +8379,7 @@ public object FfiConverterTypeUploadFileRequest: FfiConverterRustBuffer<UploadFi
             FfiConverterOptionalString.read(buf),
             FfiConverterOptionalLong.read(buf),
             FfiConverterString.read(buf),
+            FfiConverterOptionalString.read(buf),
         )
     }
 
@@ -8269,7 +8387,8 @@ public object FfiConverterTypeUploadFileRequest: FfiConverterRustBuffer<UploadFi
             FfiConverterString.allocationSize(value.`fileType`) +
             FfiConverterOptionalString.allocationSize(value.`fileName`) +
             FfiConverterOptionalLong.allocationSize(value.`duration`) +
-            FfiConverterString.allocationSize(value.`file`)
+            FfiConverterString.allocationSize(value.`file`) +
+            FfiConverterOptionalString.allocationSize(value.`extraFields`)
     )
 
     override fun write(value: UploadFileRequest, buf: ByteBuffer) {
@@ -8277,6 +8396,7 @@ public object FfiConverterTypeUploadFileRequest: FfiConverterRustBuffer<UploadFi
             FfiConverterOptionalString.write(value.`fileName`, buf)
             FfiConverterOptionalLong.write(value.`duration`, buf)
             FfiConverterString.write(value.`file`, buf)
+            FfiConverterOptionalString.write(value.`extraFields`, buf)
     }
 }
 
@@ -8335,6 +8455,11 @@ data class UploadImageRequest (
      * 12000 × 12000 pixels (GIF 2000 × 2000, avatars 4096 × 4096).
      */
     val `image`: kotlin.String
+    , 
+    /**
+     * Body fields larkmsg does not model (a platform addition, a legacy field), sent as given after the fields it knows are checked; a field it models is refused here.
+     */
+    val `extraFields`: kotlin.String? = null 
     
 ){
     
@@ -8353,17 +8478,20 @@ public object FfiConverterTypeUploadImageRequest: FfiConverterRustBuffer<UploadI
         return UploadImageRequest(
             FfiConverterString.read(buf),
             FfiConverterString.read(buf),
+            FfiConverterOptionalString.read(buf),
         )
     }
 
     override fun allocationSize(value: UploadImageRequest) = (
             FfiConverterString.allocationSize(value.`imageType`) +
-            FfiConverterString.allocationSize(value.`image`)
+            FfiConverterString.allocationSize(value.`image`) +
+            FfiConverterOptionalString.allocationSize(value.`extraFields`)
     )
 
     override fun write(value: UploadImageRequest, buf: ByteBuffer) {
             FfiConverterString.write(value.`imageType`, buf)
             FfiConverterString.write(value.`image`, buf)
+            FfiConverterOptionalString.write(value.`extraFields`, buf)
     }
 }
 
@@ -9070,6 +9198,38 @@ public object FfiConverterOptionalTypeAppFeedNotify: FfiConverterRustBuffer<AppF
 /**
  * @suppress
  */
+public object FfiConverterOptionalTypeMessageBody: FfiConverterRustBuffer<MessageBody?> {
+    override fun read(buf: ByteBuffer): MessageBody? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeMessageBody.read(buf)
+    }
+
+    override fun allocationSize(value: MessageBody?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeMessageBody.allocationSize(value)
+        }
+    }
+
+    override fun write(value: MessageBody?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeMessageBody.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterOptionalTypeRetryOptions: FfiConverterRustBuffer<RetryOptions?> {
     override fun read(buf: ByteBuffer): RetryOptions? {
         if (buf.get().toInt() == 0) {
@@ -9092,6 +9252,38 @@ public object FfiConverterOptionalTypeRetryOptions: FfiConverterRustBuffer<Retry
         } else {
             buf.put(1)
             FfiConverterTypeRetryOptions.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalTypeSender: FfiConverterRustBuffer<Sender?> {
+    override fun read(buf: ByteBuffer): Sender? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeSender.read(buf)
+    }
+
+    override fun allocationSize(value: Sender?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeSender.allocationSize(value)
+        }
+    }
+
+    override fun write(value: Sender?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeSender.write(value, buf)
         }
     }
 }
