@@ -194,9 +194,9 @@ export interface DeleteCardElementRequest {
 export interface CreateAppFeedCardRequest {
   /** Query: what kind of id `user_ids` holds (the platform defaults to `open_id`). */
   userIdType?: UserIdType
-  /** The card (required). */
+  /** The card (optional). */
   appFeedCard?: AppFeedCard
-  /** The users who get the card, 1 to 20 (required). */
+  /** The users who get the card, 1 to 20 (optional). */
   userIds?: string[]
 }
 

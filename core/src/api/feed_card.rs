@@ -56,10 +56,10 @@ pub struct CreateAppFeedCardRequest {
     /// Query: what kind of id `user_ids` holds (the platform defaults to `open_id`).
     #[serde(default, skip_serializing)]
     pub user_id_type: Option<UserIdType>,
-    /// The card (optional on the page).
+    /// The card (optional).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub app_feed_card: Option<AppFeedCard>,
-    /// The users who get the card, 1 to 20 when given (optional on the page).
+    /// The users who get the card, 1 to 20 (optional).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_ids: Option<Vec<String>>,
 }

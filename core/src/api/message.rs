@@ -94,7 +94,9 @@ impl SendMessageRequest {
         self.receive_id_type.iter().map(|kind| ("receive_id_type", kind.as_str().to_owned())).collect()
     }
 
-    /// Checks every documented rule, including the content for `msg_type`; reports all
+    /// Checks every documented rule, including the content for `msg_type` and the size of
+    /// the request body as it will be sent (150 KB for text, 30 KB for post and
+    /// interactive, counting the `uuid` the client fills when none is given); reports all
     /// violations together.
     ///
     /// # Errors

@@ -88,8 +88,9 @@ impl ReplyMessageRequest {
         self
     }
 
-    /// Checks every documented rule, including the content for `msg_type`; reports all
-    /// violations together.
+    /// Checks every documented rule, including the content for `msg_type` and the size of
+    /// the request body as it will be sent (see [`crate::SendMessageRequest::validate`]);
+    /// reports all violations together.
     ///
     /// # Errors
     /// The violations, when the request breaks a rule.
