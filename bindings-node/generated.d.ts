@@ -216,9 +216,9 @@ export interface DeleteCardElementRequest {
 export interface CreateAppFeedCardRequest {
   /** Query: what kind of id `user_ids` holds (the platform defaults to `open_id`). */
   userIdType?: UserIdType
-  /** The card (required). */
+  /** The card (optional). */
   appFeedCard?: AppFeedCard
-  /** The users who get the card, 1 to 20 (required). */
+  /** The users who get the card, 1 to 20 (optional). */
   userIds?: string[]
   /** Body fields larkmsg does not model (a platform addition, a legacy field), sent as given after the fields it knows are checked; a field it models is refused here. */
   extraFields?: Record<string, unknown>

@@ -279,11 +279,11 @@ pub struct CreateAppFeedCardRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[uniffi(default)]
     pub user_id_type: Option<String>,
-    /// The card (required).
+    /// The card (optional).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[uniffi(default)]
     pub app_feed_card: Option<AppFeedCard>,
-    /// The users who get the card, 1 to 20 (required).
+    /// The users who get the card, 1 to 20 (optional).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[uniffi(default)]
     pub user_ids: Option<Vec<String>>,

@@ -59,7 +59,7 @@ fn unsupported_types_cannot_be_batch_sent() {
 }
 
 #[test]
-fn batch_posts_take_neither_md_nor_styles() {
+fn batch_posts_take_styles_but_no_md() {
     let post: MessageContent = PostContent::builder()
         .locale(
             "zh_cn",
@@ -74,13 +74,11 @@ fn batch_posts_take_neither_md_nor_styles() {
         .into();
     // Send message accepts it.
     post.validate().unwrap();
+    // Batch send refuses the md node only: its page forbids styles in text messages, not
+    // a post node's style.
     assert_eq!(
         pairs(post.to_batch().unwrap_err()),
-        vec![
-            ("content.post.zh_cn.content[0][0].style".to_owned(), Rule::Forbidden),
-            ("content.post.zh_cn.content[1][0].tag".to_owned(), Rule::Forbidden),
-            ("content.post.zh_cn.content[2][0].style".to_owned(), Rule::Forbidden),
-        ]
+        one("content.post.zh_cn.content[1][0].tag", Rule::Forbidden)
     );
     let plain: MessageContent =
         PostContent::builder().locale("zh_cn", None, vec![vec![PostNode::text("a")]]).build().into();
@@ -88,6 +86,24 @@ fn batch_posts_take_neither_md_nor_styles() {
         plain.to_batch().unwrap().content,
         Some(json!({"post": {"zh_cn": {"content": [[{"tag": "text", "text": "a"}]]}}}))
     );
+}
+
+#[test]
+fn batch_text_takes_no_style_markup() {
+    let styled = MessageContent::from(TextContent::new("<b>urgent</b> <i>now</i>"));
+    // Send message accepts it.
+    styled.validate().unwrap();
+    let violations = styled.to_batch().unwrap_err();
+    assert_eq!(pairs(violations.clone()), one("content.text", Rule::Forbidden));
+    assert_eq!(
+        violations.as_slice()[0].message,
+        "batch send does not support bold, italic, underline or strikethrough in text messages; \
+         found <b>…</b>"
+    );
+    // A mark without its closing one is no style: the platform shows it as typed.
+    for plain in ["a <b> b", "2 ** 3", "x</b><b>", "<at user_id=\"all\"></at> [link](https://x.cn)"] {
+        assert_eq!(content(MsgType::Text, &json!({ "text": plain })), vec![], "{plain}");
+    }
 }
 
 #[test]
@@ -141,10 +157,15 @@ fn batch_content_shapes_are_checked() {
         ),
         (
             MsgType::Post,
-            json!({"post": {"en_us": {"content": [[{"tag": "text", "text": "a", "style": []}]]}}}),
-            "content.post.en_us.content[0][0].style",
-            Rule::Forbidden,
+            json!({"post": {"en_us": {"content": [[{"tag": "text", "text": "a", "style": ["blink"]}]]}}}),
+            "content.post.en_us.content[0][0].style[0]",
+            Rule::Enum,
         ),
+        (MsgType::Text, json!({"text": "<b>bold</b>"}), "content.text", Rule::Forbidden),
+        (MsgType::Text, json!({"text": "a **bold** b"}), "content.text", Rule::Forbidden),
+        (MsgType::Text, json!({"text": "<i>x</i>"}), "content.text", Rule::Forbidden),
+        (MsgType::Text, json!({"text": "<u>x</u>"}), "content.text", Rule::Forbidden),
+        (MsgType::Text, json!({"text": "<s>x</s>"}), "content.text", Rule::Forbidden),
         (
             MsgType::Post,
             json!({"post": {"zh_cn": {"content": [[{"tag": "x"}]]}}}),

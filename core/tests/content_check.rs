@@ -18,18 +18,20 @@ fn one(path: &str, rule: Rule) -> Vec<(String, Rule)> {
     vec![(path.to_owned(), rule)]
 }
 
-/// `prefix + filler + suffix` of exactly `total` UTF-8 bytes, filled mostly with 3-byte
-/// Chinese characters so that bytes and characters differ.
+/// `prefix + filler + suffix` taking exactly `total` UTF-8 bytes as a JSON string (quotes
+/// and escapes included, as in a request body), filled mostly with 3-byte Chinese
+/// characters so that bytes and characters differ.
 fn sized(prefix: &str, suffix: &str, total: usize) -> String {
-    let fill = total - prefix.len() - suffix.len();
+    let escapes = 2 + format!("{prefix}{suffix}").matches('"').count();
+    let fill = total - prefix.len() - suffix.len() - escapes;
     let content = format!("{prefix}{}{}{suffix}", "标".repeat(fill / 3), "a".repeat(fill % 3));
-    assert_eq!(content.len(), total);
+    assert_eq!(serde_json::Value::from(content.as_str()).to_string().len(), total);
     assert!(content.chars().count() < total);
     content
 }
 
 #[test]
-fn text_may_have_150_kb_but_not_one_byte_more() {
+fn text_may_take_150_kb_of_the_body_but_not_one_byte_more() {
     let limit = 150 * 1024;
     assert_eq!(check(MsgType::Text, &sized(r#"{"text":""#, r#""}"#, limit)), vec![]);
     let over = sized(r#"{"text":""#, r#""}"#, limit + 1);
@@ -37,18 +39,26 @@ fn text_may_have_150_kb_but_not_one_byte_more() {
     let mut v = Validator::new();
     check_message_content(&mut v, "content", &MsgType::Text, &over);
     let message = v.finish().unwrap_err().into_vec().remove(0).message;
-    assert_eq!(message, "must be at most 150 KB (153600 bytes), got 153601 bytes");
+    assert_eq!(
+        message,
+        "makes the request body 153601 bytes; a text message's body must be at most 150 KB \
+         (153600 bytes) (platform code 230025)"
+    );
+    // The content's escapes count: 153,600 bytes of content take more than that in a body.
+    let escaped = format!(r#"{{"text":"{}"}}"#, "\\n".repeat((limit - 12) / 2));
+    assert!(escaped.len() < limit);
+    assert_eq!(check(MsgType::Text, &escaped), one("content", Rule::Size));
 }
 
 #[test]
-fn post_may_have_30_kb_but_not_one_byte_more() {
+fn post_may_take_30_kb_of_the_body_but_not_one_byte_more() {
     let (prefix, suffix) = (r#"{"zh_cn":{"title":"标题","content":[[{"tag":"text","text":""#, r#""}]]}}"#);
     assert_eq!(check(MsgType::Post, &sized(prefix, suffix, 30 * 1024)), vec![]);
     assert_eq!(check(MsgType::Post, &sized(prefix, suffix, 30 * 1024 + 1)), one("content", Rule::Size));
 }
 
 #[test]
-fn cards_may_have_30_kb_but_not_one_byte_more() {
+fn cards_may_take_30_kb_of_the_body_but_not_one_byte_more() {
     let (prefix, suffix) = (r#"{"elements":[{"tag":"markdown","content":""#, r#""}]}"#);
     assert_eq!(check(MsgType::Interactive, &sized(prefix, suffix, 30 * 1024)), vec![]);
     let over = sized(prefix, suffix, 30 * 1024 + 1);

@@ -130,26 +130,48 @@ async fn send_message_rejections() {
 }
 
 #[tokio::test]
-async fn text_content_limit_is_150_kb_and_post_30_kb() {
+async fn the_request_body_may_have_150_kb_for_text_and_30_kb_for_post() {
     let fake = start().await;
     let token = token(&fake).await;
-    let overhead = r#"{"text":""}"#.len();
-    let at_limit = text("ou_1", &"a".repeat(150 * 1024 - overhead));
-    assert_eq!(at_limit["content"].as_str().unwrap().len(), 150 * 1024);
+    let uuid = "a0d69e20-1dd1-458b-8525-dfeca4015204";
+    // The body as a client sends it: with its uuid.
+    let sized = |body: Value, field: &dyn Fn(&mut Value, usize), total: usize| {
+        let mut at = body;
+        at["uuid"] = json!(uuid);
+        field(&mut at, 0);
+        let overhead = serde_json::to_vec(&at).unwrap().len();
+        field(&mut at, total - overhead);
+        assert_eq!(serde_json::to_vec(&at).unwrap().len(), total);
+        at
+    };
+    let text_fill = |body: &mut Value, len: usize| {
+        body["content"] = json!(json!({"text": "a".repeat(len)}).to_string());
+    };
+    let limit = 150 * 1024;
+    let at_limit = sized(text("ou_1", ""), &text_fill, limit);
     assert_eq!(post(&fake, SEND, &token, &at_limit).await.code(), 0);
-    let over = text("ou_1", &"a".repeat(150 * 1024 - overhead + 1));
+    let over = sized(text("ou_1", ""), &text_fill, limit + 1);
     let answer = post(&fake, SEND, &token, &over).await;
     assert_eq!((answer.status, answer.code()), (400, 230025));
+    // A content of exactly 150 KB makes a larger body.
+    let content_at_limit = text("ou_1", &"a".repeat(limit - r#"{"text":""}"#.len()));
+    assert_eq!(content_at_limit["content"].as_str().unwrap().len(), limit);
+    assert_eq!(post(&fake, SEND, &token, &content_at_limit).await.code(), 230025);
 
-    let post_content = |len: usize| {
+    let post_fill = |body: &mut Value, len: usize| {
         let content =
             json!({"zh_cn": {"title": "t", "content": [[{"tag": "text", "text": "x".repeat(len)}]]}});
-        json!({"receive_id": "ou_2", "msg_type": "post", "content": content.to_string()})
+        body["content"] = json!(content.to_string());
     };
-    let overhead = post_content(0)["content"].as_str().unwrap().len();
-    assert_eq!(post(&fake, SEND, &token, &post_content(30 * 1024 - overhead)).await.code(), 0);
-    let answer = post(&fake, SEND, &token, &post_content(30 * 1024 - overhead + 1)).await;
-    assert_eq!(answer.code(), 230025);
+    let post_body = json!({"receive_id": "ou_2", "msg_type": "post", "content": ""});
+    let uuid2 = |mut body: Value| {
+        body["uuid"] = json!(uuid.replace('a', "b"));
+        body
+    };
+    let at_limit = uuid2(sized(post_body.clone(), &post_fill, 30 * 1024));
+    assert_eq!(post(&fake, SEND, &token, &at_limit).await.code(), 0);
+    let over = uuid2(sized(post_body, &post_fill, 30 * 1024 + 1));
+    assert_eq!(post(&fake, SEND, &token, &over).await.code(), 230025);
 }
 
 #[tokio::test]
@@ -256,7 +278,13 @@ async fn card_create_rejections() {
     let cases = [
         (json!({"type": "card_json"}), 10002),
         (json!({"type": "html", "data": "{}"}), 10002),
-        (card("not json"), 10002),
+        (card("not json"), 200220),
+        (json!({"type": "template", "data": "not json"}), 200220),
+        (card(""), 300307),
+        (
+            card(&format!("{{\"schema\":\"2.0\",\"header\":{{}},\"x\":\"{}\"}}", "a".repeat(3_000_000))),
+            200860,
+        ),
         (card("{}"), 300307),
         (card(r#"{"elements":[]}"#), 300303),
         (card(r#"{"schema":"1.0","body":{}}"#), 300303),
@@ -353,12 +381,16 @@ async fn feed_card_echoes_biz_id_and_reports_unknown_users() {
         (FEED.to_owned(), feed_card(&[])),
         (FEED.to_owned(), too_many),
         (FEED.to_owned(), no_link),
-        (FEED.to_owned(), json!({"user_ids": ["ou_1"]})),
     ];
     for (path, body) in cases {
         let answer = post(&fake, &path, &token, &body).await;
         assert_eq!((answer.status, answer.code()), (400, 230001), "{path} {body}");
     }
+    // The page marks app_feed_card and user_ids optional.
+    assert_eq!(post(&fake, FEED, &token, &json!({"user_ids": ["ou_1"]})).await.code(), 0);
+    let mut no_users = feed_card(&[]);
+    no_users.as_object_mut().unwrap().remove("user_ids");
+    assert_eq!(post(&fake, FEED, &token, &no_users).await.code(), 0);
     let users: Vec<String> = (0..20).map(|i| format!("ou_{i}")).collect();
     let mut twenty = feed_card(&[]);
     twenty["user_ids"] = json!(users);

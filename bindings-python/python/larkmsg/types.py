@@ -249,9 +249,9 @@ class CreateAppFeedCardRequest(TypedDict, total=False):
     user_id_type: str
     """Query: what kind of id ``user_ids`` holds (the platform defaults to ``open_id``)."""
     app_feed_card: AppFeedCard
-    """The card (required)."""
+    """The card (optional)."""
     user_ids: List[str]
-    """The users who get the card, 1 to 20 (required)."""
+    """The users who get the card, 1 to 20 (optional)."""
     extra_fields: Dict[str, Any]
     """Body fields larkmsg does not model (a platform addition, a legacy field), sent as given after the fields it knows are checked; a field it models is refused here."""
 

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::lenient::null_as_default;
+use crate::content::{check_batch_card_in, check_batch_content_in};
 use crate::enums::MsgType;
 use crate::operation::{Method, Operation, Repeat};
 use crate::rate::{Quota, TIER_4};
@@ -172,11 +173,13 @@ impl BatchSendRequest {
         if !(content_ok && card_ok) {
             return v.finish();
         }
+        // The pages' size limits are on the request body as sent.
+        let body = serde_json::to_vec(self).map_or(0, |body| body.len());
         match carrier(&self.msg_type) {
             Some(Carrier::Content) => {
                 match &self.content {
                     Some(content) => {
-                        crate::content::check_batch_content(&mut v, "content", &self.msg_type, content);
+                        check_batch_content_in(&mut v, "content", &self.msg_type, content, body);
                     }
                     None => v.push(
                         "content",
@@ -201,7 +204,7 @@ impl BatchSendRequest {
                     );
                 }
                 match &self.card {
-                    Some(card) => crate::content::check_batch_card(&mut v, "card", card),
+                    Some(card) => check_batch_card_in(&mut v, "card", card, body),
                     None => v.push("card", Rule::Required, "is required for msg_type interactive"),
                 }
             }

@@ -28,7 +28,7 @@ impl Operation for CreateCard {
 /// Length range of `type`, in characters.
 const TYPE_CHARS: (usize, usize) = (1, 50);
 /// Length range of `data`, in characters.
-const DATA_CHARS: (usize, usize) = (1, 3_000_000);
+const DATA_CHARS: (usize, usize) = (1, crate::card::MAX_CARD_CHARS);
 
 string_enum! {
     /// `type` of a card entity: what `data` holds.
@@ -116,7 +116,8 @@ pub(crate) fn string_or_object(_: &mut schemars::SchemaGenerator) -> schemars::S
 }
 
 /// Template data: a JSON object with a non-empty string `template_id`, an optional string
-/// `template_version_name` and an optional object `template_variable`.
+/// `template_version_name` and an optional object `template_variable`; text that is not
+/// JSON is platform code 200220.
 fn check_template_data(v: &mut Validator, path: &str, data: &str) {
     let object = match serde_json::from_str::<Value>(data) {
         Ok(Value::Object(object)) => object,
@@ -125,7 +126,7 @@ fn check_template_data(v: &mut Validator, path: &str, data: &str) {
             return;
         }
         Err(error) => {
-            v.push(path, Rule::Format, format!("must be JSON text ({error})"));
+            v.push(path, Rule::Format, format!("must be JSON text ({error}) (platform code 200220)"));
             return;
         }
     };

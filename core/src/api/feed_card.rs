@@ -57,10 +57,10 @@ pub struct CreateAppFeedCardRequest {
     /// Query: what kind of id `user_ids` holds (the platform defaults to `open_id`).
     #[serde(default, skip_serializing)]
     pub user_id_type: Option<UserIdType>,
-    /// The card (required).
+    /// The card (optional).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub app_feed_card: Option<AppFeedCard>,
-    /// The users who get the card, 1 to 20 (required).
+    /// The users who get the card, 1 to 20 (optional).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_ids: Option<Vec<String>>,
 }
@@ -88,7 +88,9 @@ impl CreateAppFeedCardRequest {
 
     /// Checks every documented rule; reports all violations together.
     ///
-    /// On create, `app_feed_card.link.link` is required (the page's description says so,
+    /// The page's field table marks `app_feed_card` and `user_ids` optional, so either may
+    /// be left out; `user_ids`, when given, holds 1 to 20 ids. A card given needs
+    /// `app_feed_card.link.link` (the page's description says it is required on create,
     /// although its field table marks `link` optional).
     ///
     /// # Errors
@@ -98,26 +100,20 @@ impl CreateAppFeedCardRequest {
         if let Some(user_id_type) = &self.user_id_type {
             v.known("user_id_type", user_id_type);
         }
-        match &self.app_feed_card {
-            Some(card) => {
-                card.check(&mut v, "app_feed_card");
-                match &card.link {
-                    None => v.push("app_feed_card.link", Rule::Required, "is required when creating a card"),
-                    Some(link) if link.link.is_none() => {
-                        v.push("app_feed_card.link.link", Rule::Required, "is required when creating a card");
-                    }
-                    Some(_) => {}
+        if let Some(card) = &self.app_feed_card {
+            card.check(&mut v, "app_feed_card");
+            match &card.link {
+                None => v.push("app_feed_card.link", Rule::Required, "is required when creating a card"),
+                Some(link) if link.link.is_none() => {
+                    v.push("app_feed_card.link.link", Rule::Required, "is required when creating a card");
                 }
+                Some(_) => {}
             }
-            None => v.push("app_feed_card", Rule::Required, "is required"),
         }
-        match &self.user_ids {
-            Some(ids) => {
-                let (min, max) = USER_IDS_COUNT;
-                v.items("user_ids", ids.len(), min, max);
-                check_user_ids(&mut v, ids);
-            }
-            None => v.push("user_ids", Rule::Required, "is required"),
+        if let Some(ids) = &self.user_ids {
+            let (min, max) = USER_IDS_COUNT;
+            v.items("user_ids", ids.len(), min, max);
+            check_user_ids(&mut v, ids);
         }
         v.finish()
     }

@@ -11,6 +11,10 @@ use crate::validate::{Rule, Validator, Violations};
 /// Longest `uuid` the platform accepts, in characters.
 pub(crate) const UUID_MAX_CHARS: usize = 50;
 
+/// What the `uuid` the client fills when none is given adds to a JSON body:
+/// `,"uuid":""` with a hyphenated UUID (36 characters) between the last quotes.
+const FILLED_UUID_BODY_BYTES: usize = r#","uuid":"""#.len() + 36;
+
 /// Send message: `POST /open-apis/im/v1/messages?receive_id_type=…`.
 #[derive(Debug, Clone, Copy)]
 pub struct SendMessage;
@@ -95,7 +99,9 @@ impl SendMessageRequest {
         self.receive_id_type.iter().map(|kind| ("receive_id_type", kind.as_str().to_owned())).collect()
     }
 
-    /// Checks every documented rule, including the content for `msg_type`; reports all
+    /// Checks every documented rule, including the content for `msg_type` and the size of
+    /// the request body as it will be sent (150 KB for text, 30 KB for post and
+    /// interactive, counting the `uuid` the client fills when none is given); reports all
     /// violations together.
     ///
     /// # Errors
@@ -109,13 +115,30 @@ impl SendMessageRequest {
             None => v.push("receive_id_type", Rule::Required, "is required"),
         }
         v.id("receive_id", &self.receive_id);
-        check_message_body(&mut v, &self.msg_type, &self.content, self.uuid.as_deref());
+        let body = body_bytes(self, self.uuid.is_some());
+        check_message_body(&mut v, &self.msg_type, &self.content, self.uuid.as_deref(), body);
         v.finish()
     }
 }
 
-/// The rules send message and reply share: `msg_type`, the `content` for it, and `uuid`.
-pub(crate) fn check_message_body(v: &mut Validator, msg_type: &MsgType, content: &str, uuid: Option<&str>) {
+/// The size in bytes of `body` serialized as it will be sent: with the `uuid` the client
+/// fills when `has_uuid` is false (a body that cannot be serialized counts as 0 bytes; the
+/// client reports it when it serializes the request).
+pub(crate) fn body_bytes(body: &impl Serialize, has_uuid: bool) -> usize {
+    let filled = if has_uuid { 0 } else { FILLED_UUID_BODY_BYTES };
+    serde_json::to_vec(body).map_or(0, |bytes| bytes.len() + filled)
+}
+
+/// The rules send message and reply share: `msg_type`, the `content` for it, `uuid`, and
+/// the size of the request body (`body_bytes`, see [`body_bytes`]): at most 150 KB for
+/// text, 30 KB for post and interactive, reported at `content`.
+pub(crate) fn check_message_body(
+    v: &mut Validator,
+    msg_type: &MsgType,
+    content: &str,
+    uuid: Option<&str>,
+    body_bytes: usize,
+) {
     let known_type = v.known("msg_type", msg_type);
     let has_content = v.required("content", Some(content));
     if let Some(uuid) = uuid {
@@ -123,7 +146,8 @@ pub(crate) fn check_message_body(v: &mut Validator, msg_type: &MsgType, content:
         v.no_control("uuid", uuid);
     }
     if known_type && has_content {
-        crate::content::check_message_content(v, "content", msg_type, content);
+        crate::content::check_body_size(v, "content", msg_type, body_bytes);
+        crate::content::check_content_shape(v, "content", msg_type, content);
     }
 }
 
@@ -256,4 +280,42 @@ pub struct Mention {
     /// The user's tenant.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tenant_key: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A text request whose content holds `fill` ASCII letters.
+    fn text(receive_id: &str, fill: usize) -> SendMessageRequest {
+        let content = format!(r#"{{"text":"{}"}}"#, "a".repeat(fill));
+        SendMessageRequest::new(ReceiveIdType::OpenId, receive_id, MsgType::Text, content)
+    }
+
+    #[test]
+    fn the_filled_uuid_is_as_long_as_the_one_the_client_generates() {
+        let generated = uuid::Uuid::new_v4().to_string();
+        let with = text("ou_1", 1).uuid(generated);
+        let without = text("ou_1", 1);
+        assert_eq!(body_bytes(&without, false), serde_json::to_vec(&with).unwrap().len());
+    }
+
+    #[test]
+    fn the_size_limit_is_on_the_whole_body_as_sent() {
+        let at_limit = |receive_id: &str| {
+            let base = body_bytes(&text(receive_id, 0), false);
+            text(receive_id, crate::content::TEXT_MAX_BYTES - base)
+        };
+        assert_eq!(body_bytes(&at_limit("ou_1"), false), crate::content::TEXT_MAX_BYTES);
+        assert!(at_limit("ou_1").validate().is_ok());
+        // The same content to a longer receiver id makes the body too large.
+        let mut longer = at_limit("ou_1");
+        longer.receive_id = "ou_12".into();
+        let violations = longer.validate().unwrap_err();
+        let found: Vec<_> = violations.as_slice().iter().map(|v| (v.path.as_str(), v.rule)).collect();
+        assert_eq!(found, [("content", Rule::Size)]);
+        // A given uuid counts as given: one shorter than 36 characters leaves room.
+        assert!(longer.clone().uuid("u".repeat(35)).validate().is_ok());
+        assert!(longer.uuid("u".repeat(36)).validate().is_err());
+    }
 }

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::message::{Message, check_message_body};
+use super::message::{Message, body_bytes, check_message_body};
 use crate::enums::MsgType;
 use crate::operation::{Method, Operation, Repeat, Subject, check_path_params};
 use crate::rate::{Quota, TIER_4};
@@ -92,8 +92,9 @@ impl ReplyMessageRequest {
         self
     }
 
-    /// Checks every documented rule, including the content for `msg_type`; reports all
-    /// violations together.
+    /// Checks every documented rule, including the content for `msg_type` and the size of
+    /// the request body as it will be sent (see [`crate::SendMessageRequest::validate`]);
+    /// reports all violations together.
     ///
     /// # Errors
     /// The violations, when the request breaks a rule.
@@ -103,7 +104,8 @@ impl ReplyMessageRequest {
         if self.msg_type == MsgType::System {
             v.push("msg_type", Rule::Enum, "a reply cannot be a system message");
         } else {
-            check_message_body(&mut v, &self.msg_type, &self.content, self.uuid.as_deref());
+            let body = body_bytes(self, self.uuid.is_some());
+            check_message_body(&mut v, &self.msg_type, &self.content, self.uuid.as_deref(), body);
         }
         v.finish()
     }

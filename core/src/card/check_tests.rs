@@ -174,29 +174,60 @@ fn card_of_size(size: usize) -> Value {
     card
 }
 
+/// What `check` logs while it runs, as text, and its result.
+fn logged<T>(check: impl FnOnce() -> T) -> (T, String) {
+    #[derive(Clone, Default)]
+    struct Captured(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+    impl std::io::Write for Captured {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner).extend_from_slice(bytes);
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let captured = Captured::default();
+    let writer = captured.clone();
+    let subscriber = tracing_subscriber::fmt().with_writer(move || writer.clone()).with_ansi(false).finish();
+    let result = tracing::subscriber::with_default(subscriber, check);
+    let text = String::from_utf8_lossy(&captured.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner))
+        .into_owned();
+    (result, text)
+}
+
 #[test]
-fn at_most_30_kb() {
-    assert!(check(&card_of_size(30 * 1024)).is_empty());
-    let violations = check(&card_of_size(30 * 1024 + 1));
-    assert_eq!(paths_and_rules(&violations), [("data", Rule::Size)]);
-    assert_eq!(
-        violations[0].message,
-        "must be at most 30 KB (30720 bytes), got 30721 bytes (platform code 200860)"
-    );
+fn over_30_kb_is_advice_logged_as_a_warning_not_a_violation() {
+    let (violations, log) = logged(|| check(&card_of_size(30 * 1024)));
+    assert!(violations.is_empty());
+    assert_eq!(log, "");
+    let (violations, log) = logged(|| check(&card_of_size(30 * 1024 + 1)));
+    assert!(violations.is_empty(), "{violations:?}");
+    assert!(log.contains("WARN"), "{log}");
+    assert!(log.contains("larkmsg::card"), "{log}");
+    assert!(log.contains("bytes=30721"), "{log}");
+    assert!(log.contains("200860"), "{log}");
 }
 
 #[test]
 fn the_string_form_measures_the_text_as_given() {
     let compact = card_of_size(30 * 1024).to_string();
-    let mut v = Validator::new();
-    check_card_entity_str(&mut v, "data", &compact);
-    assert!(v.finish().is_ok());
+    let (result, log) = logged(|| {
+        let mut v = Validator::new();
+        check_card_entity_str(&mut v, "data", &compact);
+        v.finish()
+    });
+    assert!(result.is_ok());
+    assert_eq!(log, "");
 
     let padded = format!(" {compact}");
-    let mut v = Validator::new();
-    check_card_entity_str(&mut v, "data", &padded);
-    let violations = v.finish().unwrap_err().into_vec();
-    assert_eq!(paths_and_rules(&violations), [("data", Rule::Size)]);
+    let (result, log) = logged(|| {
+        let mut v = Validator::new();
+        check_card_entity_str(&mut v, "data", &padded);
+        v.finish()
+    });
+    assert!(result.is_ok());
+    assert!(log.contains("bytes=30721"), "{log}");
 }
 
 #[test]
@@ -294,7 +325,6 @@ fn all_violations_of_a_card_are_reported_together() {
             ("data.body.elements[2].element_id", Rule::Format),
             ("data.body.elements[3].columns[0].elements[0].columns[0].elements[0].columns[0]", Rule::Format),
             ("data", Rule::Items),
-            ("data", Rule::Size),
         ]
     );
 }

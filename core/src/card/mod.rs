@@ -13,8 +13,8 @@ pub use builder::{
     Card, Config, Header, HeaderTemplate, PlatformValues, PrintStrategy, StreamingConfig, WidthMode,
 };
 pub use check::{
-    MAX_CARD_BYTES, MAX_COMPONENTS, MAX_NESTING, check_card_entity, check_card_entity_str, check_components,
-    is_element_id,
+    ADVISED_CARD_BYTES, MAX_CARD_CHARS, MAX_COMPONENTS, MAX_NESTING, check_card_entity,
+    check_card_entity_str, check_components, is_element_id,
 };
 pub use elements::{Button, ButtonType, Column, Element};
 

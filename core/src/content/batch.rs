@@ -4,13 +4,13 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use super::MessageContent;
-use super::check::{POST_CARD_MAX_BYTES, TEXT_MAX_BYTES};
+use super::check::check_body_size;
 use super::fields::{CheckFields, decode_checked};
 use super::interactive::{CardTarget, InteractiveContent, check_interactive};
 use super::json::{Object, ToJson};
 use super::media::ImageContent;
 use super::post_check::{PostTarget, check_post};
-use super::text::TextContent;
+use super::text::{TextContent, styled};
 use crate::enums::MsgType;
 use crate::validate::{Rule, Validator, Violations, join};
 
@@ -55,14 +55,29 @@ pub fn check_batch_msg_type(v: &mut Validator, path: &str, msg_type: &MsgType) {
 }
 
 /// Checks batch send's `content` object against `msg_type`, recording every violation
-/// below `path`: `{"text"}` (at most 150 KB serialized), `{"image_key"}`,
-/// `{"post": {locale: ...}}` (at most 30 KB, no `md` node, no `style`),
-/// `{"share_chat_id"}`. Interactive and unsupported msg_types take no `content`; an
-/// unknown `msg_type` is left to the caller.
+/// below `path`: `{"text"}` (no style markup: `<b>`, `**`, `<i>`, `<u>`, `<s>`),
+/// `{"image_key"}`, `{"post": {locale: ...}}` (no `md` node), `{"share_chat_id"}`.
+/// Interactive and unsupported msg_types take no `content`; an unknown `msg_type` is left
+/// to the caller.
+///
+/// The page limits the request body (150 KB for text, 30 KB for post); without the rest of
+/// the body this checks the content's own share of it, its compact serialization.
+/// [`crate::BatchSendRequest::validate`] measures the whole body.
 pub fn check_batch_content(v: &mut Validator, path: &str, msg_type: &MsgType, content: &Value) {
-    if !v.depth(path, content) {
-        return;
+    if v.depth(path, content) {
+        check_batch_content_in(v, path, msg_type, content, content.to_string().len());
     }
+}
+
+/// [`check_batch_content`] in a request body of `body_bytes` bytes; `content` is within the
+/// nesting limit.
+pub(crate) fn check_batch_content_in(
+    v: &mut Validator,
+    path: &str,
+    msg_type: &MsgType,
+    content: &Value,
+    body_bytes: usize,
+) {
     match msg_type {
         MsgType::Unknown(_) => return,
         MsgType::Interactive => {
@@ -79,40 +94,53 @@ pub fn check_batch_content(v: &mut Validator, path: &str, msg_type: &MsgType, co
         v.push(path, Rule::Format, format!("must be a JSON object for msg_type {msg_type}"));
         return;
     }
+    check_body_size(v, path, msg_type, body_bytes);
     match msg_type {
         MsgType::Text => {
-            v.bytes(path, content.to_string().len(), TEXT_MAX_BYTES);
             decode_checked::<TextContent>(v, path, content.clone());
-        }
-        MsgType::Post => {
-            v.bytes(path, content.to_string().len(), POST_CARD_MAX_BYTES);
-            match content.get("post") {
-                Some(post) => check_post(v, &join(path, "post"), post, PostTarget::Batch),
-                None => v.push(join(path, "post"), Rule::Required, "is required"),
+            if let Some((open, close)) = content.get("text").and_then(Value::as_str).and_then(styled) {
+                let message = format!(
+                    "batch send does not support bold, italic, underline or strikethrough in text \
+                     messages; found {open}…{close}"
+                );
+                v.push(join(path, "text"), Rule::Forbidden, message);
             }
         }
+        MsgType::Post => match content.get("post") {
+            Some(post) => check_post(v, &join(path, "post"), post, PostTarget::Batch),
+            None => v.push(join(path, "post"), Rule::Required, "is required"),
+        },
         MsgType::Image => decode_checked::<ImageContent>(v, path, content.clone()),
         _ => decode_checked::<BatchShareChat>(v, path, content.clone()),
     }
 }
 
-/// Checks batch send's `card` object: a JSON object of at most 30 KB serialized, card
-/// JSON or a template (`{"type":"template","data":{"template_id",...}}`), not a card entity.
+/// Checks batch send's `card` object: a JSON object, card JSON or a template
+/// (`{"type":"template","data":{"template_id",...}}`), not a card entity.
+///
+/// The page limits the request body to 30 KB; without the rest of the body this checks the
+/// card's own share of it, its compact serialization. [`crate::BatchSendRequest::validate`]
+/// measures the whole body.
 pub fn check_batch_card(v: &mut Validator, path: &str, card: &Value) {
-    if !v.depth(path, card) {
-        return;
+    if v.depth(path, card) {
+        check_batch_card_in(v, path, card, card.to_string().len());
     }
+}
+
+/// [`check_batch_card`] in a request body of `body_bytes` bytes; `card` is within the
+/// nesting limit.
+pub(crate) fn check_batch_card_in(v: &mut Validator, path: &str, card: &Value, body_bytes: usize) {
     if !card.is_object() {
         v.push(path, Rule::Format, "must be a JSON object (card JSON or a template)");
         return;
     }
-    v.bytes(path, card.to_string().len(), POST_CARD_MAX_BYTES);
+    check_body_size(v, path, &MsgType::Interactive, body_bytes);
     check_interactive(v, path, card, CardTarget::Batch);
 }
 
 impl MessageContent {
     /// This content in batch send's form, checked against batch send's rules (supported
-    /// msg_types, no `md` node or `style` in posts, sizes); violations have paths
+    /// msg_types, no `md` node in posts, no style markup in texts, sizes); violations have paths
     /// `msg_type`, `content...` or `card...`.
     ///
     /// # Errors

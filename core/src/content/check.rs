@@ -12,13 +12,14 @@ use super::text::TextContent;
 use crate::enums::MsgType;
 use crate::validate::{Rule, Validator};
 
-/// Largest `text` content: 150 KB in UTF-8 bytes (platform code 230025).
+/// Largest request body of a `text` message: 150 KB in UTF-8 bytes (platform code 230025).
 pub const TEXT_MAX_BYTES: usize = 150 * 1024;
 
-/// Largest `post` and `interactive` content: 30 KB in UTF-8 bytes (platform code 230025).
+/// Largest request body of a `post` or `interactive` message: 30 KB in UTF-8 bytes
+/// (platform code 230025).
 pub const POST_CARD_MAX_BYTES: usize = 30 * 1024;
 
-/// The size limit of a msg_type's content in send message, if it has one.
+/// The request body limit of a msg_type, if it has one.
 fn size_limit(msg_type: &MsgType) -> Option<usize> {
     match msg_type {
         MsgType::Text => Some(TEXT_MAX_BYTES),
@@ -30,15 +31,39 @@ fn size_limit(msg_type: &MsgType) -> Option<usize> {
 /// Checks send message's `content` string against its `msg_type`, recording every
 /// violation below `path` (e.g. `content.zh_cn.content[0][1].tag`).
 ///
-/// The content must be a JSON object of the msg_type's shape; `text` may have at most
-/// 150 KB, `post` and `interactive` at most 30 KB (UTF-8 bytes of the string). Fields
-/// this version does not model are accepted. An unknown `msg_type` is left to the caller.
+/// The content must be a JSON object of the msg_type's shape. The pages limit the request
+/// body (150 KB for `text`, 30 KB for `post` and `interactive`); without the rest of the
+/// body this checks the content's own share of it: the string as JSON-escaped in the body.
+/// [`crate::SendMessageRequest::validate`] measures the whole body. Fields this version does
+/// not model are accepted. An unknown `msg_type` is left to the caller.
 pub fn check_message_content(v: &mut Validator, path: &str, msg_type: &MsgType, content: &str) {
+    check_body_size(v, path, msg_type, encoded_len(content));
+    check_content_shape(v, path, msg_type, content);
+}
+
+/// The bytes `text` takes as a JSON string, quotes and escapes included.
+pub(crate) fn encoded_len(text: &str) -> usize {
+    serde_json::to_string(text).map_or(text.len(), |encoded| encoded.len())
+}
+
+/// Checks that a request body of `body_bytes` bytes carrying a `msg_type` message is within
+/// the page's limit; the violation is at `path`, the content that makes the body.
+pub(crate) fn check_body_size(v: &mut Validator, path: &str, msg_type: &MsgType, body_bytes: usize) {
+    let Some(max) = size_limit(msg_type) else { return };
+    if body_bytes > max {
+        let message = format!(
+            "makes the request body {body_bytes} bytes; a {msg_type} message's body must be at \
+             most {} KB ({max} bytes) (platform code 230025)",
+            max / 1024
+        );
+        v.push(path, Rule::Size, message);
+    }
+}
+
+/// Checks the content's shape for `msg_type`, sizes aside.
+pub(crate) fn check_content_shape(v: &mut Validator, path: &str, msg_type: &MsgType, content: &str) {
     if let MsgType::Unknown(_) = msg_type {
         return;
-    }
-    if let Some(max) = size_limit(msg_type) {
-        v.bytes(path, content.len(), max);
     }
     // A syntax error is about the string as a whole; its line and column help find it.
     let value = match serde_json::from_str::<Value>(content) {

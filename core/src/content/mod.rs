@@ -28,7 +28,9 @@ mod text;
 use serde_json::Value;
 
 pub use batch::{BATCH_MSG_TYPES, BatchMessage, check_batch_card, check_batch_content, check_batch_msg_type};
+pub(crate) use batch::{check_batch_card_in, check_batch_content_in};
 pub use check::{POST_CARD_MAX_BYTES, TEXT_MAX_BYTES, check_message_content};
+pub(crate) use check::{check_body_size, check_content_shape};
 pub use interactive::{CardEntity, InteractiveContent, TemplateCard};
 pub use media::{AudioContent, FileContent, ImageContent, MediaContent, StickerContent};
 pub use post::{

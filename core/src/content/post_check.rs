@@ -6,7 +6,8 @@ use super::post::{PostNode, PostTag, TextStyle};
 use crate::enums::KnownValues;
 use crate::validate::{Rule, Validator, Violation, Violations, decode_value, join};
 
-/// Which endpoint the post is for: batch send supports neither `md` nodes nor styles.
+/// Which endpoint the post is for: batch send does not support `md` nodes (its page forbids
+/// styles in text messages only, not a post node's `style`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum PostTarget {
     /// Send message (`content` string).
@@ -84,9 +85,6 @@ fn check_node(v: &mut Validator, path: &str, node: &Value, paragraph_len: usize,
     check_node_fields(v, path, &node);
     if let Some(styles) = node.styles() {
         let style_path = join(path, "style");
-        if target == PostTarget::Batch {
-            v.push(&style_path, Rule::Forbidden, "batch send does not support text styles");
-        }
         for (i, style) in styles.iter().enumerate() {
             v.known::<TextStyle>(format!("{style_path}[{i}]"), style);
         }

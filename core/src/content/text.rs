@@ -10,7 +10,8 @@ use crate::validate::{Validator, join};
 /// Content of a `text` message: `{"text": "..."}`.
 ///
 /// The text may hold `<at user_id="ou_...">name</at>`, `<at user_id="all"></at>`,
-/// `**bold**`, `<i>`, `<u>`, `<s>` and `[text](url)`; see [`TextBuilder`].
+/// the styles `<b>` or `**bold**`, `<i>`, `<u>`, `<s>` (send message and reply only: batch
+/// send refuses them) and `[text](url)`; see [`TextBuilder`].
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 pub struct TextContent {
     /// The message text.
@@ -41,6 +42,20 @@ impl CheckFields for TextContent {
     fn check_fields(&self, v: &mut Validator, path: &str) {
         v.required(join(path, "text"), Some(self.text.as_str()));
     }
+}
+
+/// The style markup of text messages: bold, italic, underline and strikethrough, each as
+/// its opening and closing mark.
+const STYLE_MARKS: [(&str, &str); 5] =
+    [("<b>", "</b>"), ("**", "**"), ("<i>", "</i>"), ("<u>", "</u>"), ("<s>", "</s>")];
+
+/// The first style the text applies (`<b>…</b>`, `**…**`, `<i>…</i>`, `<u>…</u>` or
+/// `<s>…</s>`), as its opening and closing mark. A mark without its closing one is not a
+/// style: the platform shows it as typed.
+pub(crate) fn styled(text: &str) -> Option<(&'static str, &'static str)> {
+    STYLE_MARKS
+        .into_iter()
+        .find(|(open, close)| text.find(open).is_some_and(|at| text[at + open.len()..].contains(close)))
 }
 
 /// Builds the text of a `text` message piece by piece.

@@ -242,7 +242,9 @@ pub(crate) fn body_elements(card: &mut Value) -> Option<&mut Vec<Value>> {
 }
 
 /// The answer when a changed card breaks a rule of card entities: 300301 (an `element_id`
-/// twice), 300305 (over 200 components) or 200860 (over 30 KB).
+/// twice), 300305 (over 200 components) or 200860 (JSON text over the
+/// [`crate::card::MAX_CARD_CHARS`] characters a created card may have; the pages' 30 KB is
+/// advice, not a limit).
 pub(crate) fn check_changed(card: &Value) -> Result<(), Rejection> {
     let mut ids = element_ids(card);
     ids.sort_unstable();
@@ -252,7 +254,7 @@ pub(crate) fn check_changed(card: &Value) -> Result<(), Rejection> {
     if tagged_count(card) > crate::card::MAX_COMPONENTS {
         return Err(Rejection::new(400, 300_305, "The number of card components exceeds 200"));
     }
-    if card.to_string().len() > crate::card::MAX_CARD_BYTES {
+    if card.to_string().chars().count() > crate::card::MAX_CARD_CHARS {
         return Err(Rejection::new(400, 200_860, "Card content exceeds limit."));
     }
     Ok(())
@@ -277,6 +279,17 @@ mod tests {
         assert_eq!(element_ids(&card), ["a"]);
         assert_eq!(tagged_count(&card), 1);
         assert!(check_changed(&card).is_ok());
+    }
+
+    #[test]
+    fn a_changed_card_is_refused_only_past_the_size_limit_not_the_advice() {
+        let card =
+            |chars: usize| json!({"body": {"elements": [{"tag": "markdown", "content": "a".repeat(chars)}]}});
+        let overhead = card(0).to_string().chars().count();
+        assert!(check_changed(&card(40 * 1024)).is_ok());
+        assert!(check_changed(&card(crate::card::MAX_CARD_CHARS - overhead)).is_ok());
+        let refused = check_changed(&card(crate::card::MAX_CARD_CHARS - overhead + 1)).unwrap_err();
+        assert_eq!(refused.code, 200_860);
     }
 
     #[test]

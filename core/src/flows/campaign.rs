@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 use super::chunks::{DEFAULT_CONCURRENCY, drive, unique};
 use super::journal::Journal;
 use super::progress::{OnProgress, Progress};
-use crate::api::{SendMessageRequest, check_message_body};
+use crate::api::{SendMessageRequest, body_bytes, check_message_body};
 use crate::client::Client;
 use crate::enums::{MsgType, ReceiveIdType};
 use crate::error::{Error, Result};
@@ -110,7 +110,16 @@ impl CampaignRequest {
         for (i, _) in self.receive_ids.iter().enumerate().filter(|(_, id)| id.is_empty()) {
             v.push(format!("receive_ids[{i}]"), Rule::Required, "must not be empty");
         }
-        check_message_body(&mut v, &self.msg_type, &self.content, None);
+        // The largest body of the campaign: the one to the longest receiver id, with the
+        // uuid every send carries.
+        let longest = self.receive_ids.iter().max_by_key(|id| id.len()).map_or("", String::as_str);
+        let body = SendMessageRequest::new(
+            self.receive_id_type.clone(),
+            longest,
+            self.msg_type.clone(),
+            self.content.as_str(),
+        );
+        check_message_body(&mut v, &self.msg_type, &self.content, None, body_bytes(&body, false));
         if let Some(concurrency) = self.concurrency
             && !(1..=CONCURRENCY_MAX).contains(&concurrency)
         {

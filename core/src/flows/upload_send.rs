@@ -129,7 +129,8 @@ impl SendFileRequest {
 fn check_receiver(v: &mut Validator, receive_id_type: &ReceiveIdType, receive_id: &str, uuid: Option<&str>) {
     v.known("receive_id_type", receive_id_type);
     v.required("receive_id", Some(receive_id));
-    check_message_body(v, &MsgType::Text, r#"{"text":"-"}"#, uuid);
+    // The message's content comes from the upload; only the receiver and uuid rules apply.
+    check_message_body(v, &MsgType::Text, r#"{"text":"-"}"#, uuid, 0);
 }
 
 impl Client {

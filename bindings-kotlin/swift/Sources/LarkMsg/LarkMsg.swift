@@ -4354,11 +4354,11 @@ public struct CreateAppFeedCardRequest: Equatable, Hashable {
      */
     public var userIdType: String?
     /**
-     * The card (required).
+     * The card (optional).
      */
     public var appFeedCard: AppFeedCard?
     /**
-     * The users who get the card, 1 to 20 (required).
+     * The users who get the card, 1 to 20 (optional).
      */
     public var userIds: [String]?
     /**
@@ -4373,10 +4373,10 @@ public struct CreateAppFeedCardRequest: Equatable, Hashable {
          * Query: what kind of id `user_ids` holds (the platform defaults to `open_id`).
          */userIdType: String? = nil, 
         /**
-         * The card (required).
+         * The card (optional).
          */appFeedCard: AppFeedCard? = nil, 
         /**
-         * The users who get the card, 1 to 20 (required).
+         * The users who get the card, 1 to 20 (optional).
          */userIds: [String]? = nil, 
         /**
          * Body fields larkmsg does not model (a platform addition, a legacy field), sent as given after the fields it knows are checked; a field it models is refused here.

@@ -75,8 +75,8 @@ impl UpdateCardRequest {
     }
 
     /// Checks every documented rule, the card JSON 2.0 rules of a card entity included
-    /// (schema 2.0, `update_multi`, unique `element_id`s, 200 components, 30 KB); reports
-    /// all violations together.
+    /// (schema 2.0, `update_multi`, unique `element_id`s, 200 components; a card over the
+    /// advised 30 KB is logged as a warning); reports all violations together.
     ///
     /// # Errors
     /// The violations, when the request breaks a rule.

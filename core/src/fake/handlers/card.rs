@@ -14,11 +14,13 @@ use crate::operation::Operation;
 use crate::validate::{Rule, Violation, Violations};
 
 /// The order in which the card codes are reported when a card breaks several rules.
-const CARD_CODE_ORDER: [i64; 6] = [300303, 300302, 300307, 300301, 300305, 200860];
+const CARD_CODE_ORDER: [i64; 7] = [200220, 200860, 300303, 300302, 300307, 300301, 300305];
 
 /// `POST /open-apis/cardkit/v1/cards`: a bad request is HTTP 400, code 10002, or one of the
-/// card codes 300301 (duplicate `element_id`), 300302 (`update_multi` false), 300303 (not
-/// schema 2.0), 300305 (over 200 components), 300307 (empty card), 200860 (card too large).
+/// card codes of the page: 200220 (`data` is not JSON), 200860 (`data` longer than the
+/// 3,000,000 characters a card may have), 300301 (duplicate `element_id`), 300302
+/// (`update_multi` false), 300303 (not schema 2.0), 300305 (over 200 components), 300307
+/// (empty card or empty `data`).
 pub(crate) async fn handle(shared: &Shared, input: &Input<'_>) -> Result<Reply, Rejection> {
     let generic = |violations: Violations| param_error(Endpoint::CreateCard, violations.to_string());
     let request = decoded::<CreateCard>(input).map_err(generic)?;
@@ -44,9 +46,10 @@ pub(crate) async fn handle(shared: &Shared, input: &Input<'_>) -> Result<Reply, 
 /// The answer to a card that breaks a rule: the card codes of the page, else 10002.
 fn rejection(request: &CreateCardRequest, violations: Violations) -> Rejection {
     let card_json = request.card_type == CardType::CardJson;
-    if card_json
-        && serde_json::from_str::<Map<String, Value>>(&request.data).is_ok_and(|card| card.is_empty())
-    {
+    let empty = request.data.is_empty()
+        || card_json
+            && serde_json::from_str::<Map<String, Value>>(&request.data).is_ok_and(|card| card.is_empty());
+    if empty {
         return Rejection::new(400, 300307, "The card DSL is empty");
     }
     let found: Vec<_> = violations.as_slice().iter().filter_map(card_code).collect();
@@ -70,7 +73,11 @@ fn card_code(violation: &Violation) -> Option<(i64, &'static str)> {
         }
         Rule::Items if path == "data" => Some((300305, "The number of card components exceeds 200")),
         Rule::Required if path == "data" => Some((300307, "The card DSL is empty")),
-        Rule::Size if path == "data" => Some((200860, "Card content exceeds limit.")),
+        // `data` is not empty here: a length violation is a card over the limit.
+        Rule::Length if path == "data" => Some((200860, "Card content exceeds limit.")),
+        Rule::Format if violation.message.ends_with("(platform code 200220)") => {
+            Some((200220, "Failed to generate card content"))
+        }
         _ => None,
     }
 }

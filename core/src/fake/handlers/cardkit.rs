@@ -2,7 +2,7 @@
 //! four component operations, with the checks their pages list, in this order:
 //!
 //! 1. the request decodes and passes the core's rules (else 10002, or the card code a
-//!    rule's message names: 300301, 300302, 300303, 300305, 300312, 200220, 200860);
+//!    rule's message names: 300301, 300302, 300303, 300305, 300312, 200220);
 //! 2. the card entity exists (200740), belongs to the caller's app (300311) and is younger
 //!    than 14 days (200750);
 //! 3. the card's 10 operations per second, when quotas are enforced (HTTP 429, 99991400);
@@ -10,7 +10,8 @@
 //! 5. `sequence` is greater than the last accepted one (300317);
 //! 6. the operation itself: streaming mode for a content update (300309, 200850), the
 //!    element's existence and tag (300310 and the operations' own codes 300315, 300121,
-//!    300313, 300314), and the changed card's rules (300301, 300305, 200860).
+//!    300313, 300314), and the changed card's rules (300301, 300305, and 200860 past
+//!    [`crate::card::MAX_CARD_CHARS`]).
 //!
 //! Every operation that reaches a card entity is logged on it (`GET /_fake/card`).
 

@@ -12,7 +12,7 @@
 //! Unknown ids: any receiver id that contains `unknown` (e.g. `ou_unknown_1`) is one the
 //! fake does not know: batch send lists it in `invalid_*_ids`, feed card create in
 //! `failed_cards`, send message refuses it (230013, or 230002 for a chat), reply refuses a
-//! message id with it (230011, as a recalled message).
+//! message id with it (230001, as an invalid `message_id`).
 
 mod batch;
 mod card;

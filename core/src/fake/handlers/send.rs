@@ -34,8 +34,10 @@ use crate::validate::{Rule, Violations};
 /// How long a `uuid` is remembered.
 pub(crate) const DEDUP_WINDOW: Duration = Duration::from_secs(3600);
 
-/// `POST /open-apis/im/v1/messages`: a bad request is HTTP 400, code 230001 (230025 for too
-/// long content).
+/// `POST /open-apis/im/v1/messages`: a bad request is HTTP 400, code 230001 (230025 for a
+/// request body over its limit). The body is measured by the core's rule, as a client sends
+/// it: a request without a `uuid` counts the one the client would fill, so the fake is 46
+/// bytes stricter than the platform with such a request.
 pub(crate) async fn send_message(shared: &Shared, input: &Input<'_>) -> Result<Reply, Rejection> {
     let request = checked::<SendMessage>(input).map_err(|v| rejection(Endpoint::SendMessage, &v))?;
     let receive_id_type =

@@ -5865,12 +5865,12 @@ data class CreateAppFeedCardRequest (
     val `userIdType`: kotlin.String? = null 
     , 
     /**
-     * The card (required).
+     * The card (optional).
      */
     val `appFeedCard`: AppFeedCard? = null 
     , 
     /**
-     * The users who get the card, 1 to 20 (required).
+     * The users who get the card, 1 to 20 (optional).
      */
     val `userIds`: List<kotlin.String>? = null 
     , 
