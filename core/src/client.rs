@@ -16,6 +16,7 @@ use crate::http::{
 use crate::operation::expand_path;
 use crate::pacing::Pacer;
 use crate::quota::QuotaTable;
+use crate::receivers::Receivers;
 use crate::secret::Secret;
 use crate::token_store::{MemoryTokenStore, TokenStore};
 use crate::transport::{Call, Transport};
@@ -237,6 +238,7 @@ impl ClientBuilder {
             transport: Transport::new(base_url, http, self.timeouts, self.retry),
             tokens: TokenManager::new(credentials, store, self.refresh_ahead),
             pacer: Pacer::new(self.quotas),
+            receivers: Receivers::default(),
             #[cfg(feature = "fake")]
             panic_in_calls: self.panic_in_calls,
         };
@@ -332,6 +334,7 @@ struct Inner {
     transport: Transport,
     tokens: TokenManager,
     pacer: Pacer,
+    receivers: Receivers,
     #[cfg(feature = "fake")]
     panic_in_calls: bool,
 }
@@ -410,15 +413,21 @@ impl Client {
                     .into(),
             ),
         };
+        let inner = &*self.inner;
+        let subject = O::subject(&request);
         let call = Call {
             endpoint: O::ENDPOINT,
             path: expand_path(O::PATH, &O::path_params(&request)),
             query: O::query(&request),
             body,
-            subject: O::subject(&request),
+            subject: inner.receivers.resolve(subject.clone()),
         };
-        let inner = &*self.inner;
-        inner.transport.call(&call, &inner.tokens, &inner.pacer, &self.timeouts).await
+        let output: O::Output =
+            inner.transport.call(&call, &inner.tokens, &inner.pacer, &self.timeouts).await?;
+        if let Some((message_id, chat_id)) = O::landed_in(&output) {
+            inner.receivers.learn(subject.as_ref(), message_id, chat_id);
+        }
+        Ok(output)
     }
 
     /// [`Client::run`] with the request as its flat JSON object (its `{"buffer": i}` files
