@@ -19,6 +19,7 @@ use crate::http::{
 use crate::operation::{Operation, expand_path, path_param_names};
 use crate::pacing::Pacer;
 use crate::quota::QuotaTable;
+use crate::receivers::Receivers;
 use crate::secret::Secret;
 use crate::token_store::{MemoryTokenStore, TokenStore};
 use crate::transport::{Call, Transport};
@@ -240,6 +241,7 @@ impl ClientBuilder {
             transport: Transport::new(base_url, http, self.timeouts, self.retry),
             tokens: TokenManager::new(credentials, store, self.refresh_ahead),
             pacer: Pacer::new(self.quotas),
+            receivers: Receivers::default(),
             #[cfg(feature = "fake")]
             panic_in_calls: self.panic_in_calls,
         };
@@ -335,6 +337,7 @@ struct Inner {
     transport: Transport,
     tokens: TokenManager,
     pacer: Pacer,
+    receivers: Receivers,
     #[cfg(feature = "fake")]
     panic_in_calls: bool,
 }
@@ -416,16 +419,20 @@ impl Client {
             Some(_) => return Err(extra_fields_refused("multipart uploads take no extra fields")),
             None => Body::Json(encode_body(&request, extra_fields)?.into()),
         };
+        let inner = &*self.inner;
+        let subject = O::subject(&request);
         let call = Call {
             endpoint: O::ENDPOINT,
             path: expand_path(O::PATH, &O::path_params(&request)),
             query: O::query(&request),
             body,
-            subject: O::subject(&request),
+            subject: inner.receivers.resolve(subject.clone()),
         };
-        let inner = &*self.inner;
         match inner.transport.call::<O::Output>(&call, &inner.tokens, &inner.pacer, &self.timeouts).await {
             Ok((mut output, raw)) => {
+                if let Some((message_id, chat_id)) = O::landed_in(&output) {
+                    inner.receivers.learn(subject.as_ref(), message_id, chat_id);
+                }
                 if let Some(uuid) = uuid {
                     O::record_dedup_key(&mut output, uuid);
                 }

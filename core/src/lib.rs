@@ -39,6 +39,7 @@ mod options;
 mod pacing;
 mod quota;
 mod rate;
+mod receivers;
 mod registry;
 #[doc(hidden)]
 pub mod runtime;

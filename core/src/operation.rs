@@ -88,18 +88,35 @@ impl SubjectKind {
 }
 
 /// The subject of one call's per-subject quota: its kind and id.
+///
+/// A receiver is keyed by what it is, not by how its id is spelled: a chat by its
+/// `chat_id` (every message to it shares its quota, whoever sends), a user by the kind and
+/// value of the id it was addressed by, and the receiver of a reply by the message replied
+/// to until the client has learnt that message's chat from an answer.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Subject {
     /// What kind of subject it is.
     pub kind: SubjectKind,
-    /// The subject's id, e.g. an open_id or a chat_id.
+    /// The subject's key: `chat:oc_…`, `open_id:ou_…` (a user, by the kind of its id),
+    /// `message:om_…` (the chat of that message), or a card entity's `card_id`.
     pub id: String,
 }
 
 impl Subject {
-    /// A message receiver.
-    pub fn receiver(id: impl Into<String>) -> Self {
-        Self { kind: SubjectKind::Receiver, id: id.into() }
+    /// A chat receiving a message, by its `chat_id`.
+    pub fn chat(chat_id: impl AsRef<str>) -> Self {
+        Self { kind: SubjectKind::Receiver, id: format!("chat:{}", chat_id.as_ref()) }
+    }
+
+    /// A user receiving a message, by the kind of its id (`open_id`, `union_id`,
+    /// `user_id`, `email`) and the id.
+    pub fn user(id_type: &str, id: impl AsRef<str>) -> Self {
+        Self { kind: SubjectKind::Receiver, id: format!("{id_type}:{}", id.as_ref()) }
+    }
+
+    /// The receiver of a reply: the chat of the message `message_id`.
+    pub fn message(message_id: impl AsRef<str>) -> Self {
+        Self { kind: SubjectKind::Receiver, id: format!("message:{}", message_id.as_ref()) }
     }
 
     /// A card entity, by its `card_id`.
@@ -168,6 +185,13 @@ pub trait Operation: Send + Sync + 'static {
 
     /// The subject of the call's per-subject quota, if it has one.
     fn subject(_request: &Self::Request) -> Option<Subject> {
+        None
+    }
+
+    /// The message an answer describes and the chat it landed in (`(message_id,
+    /// chat_id)`), so that later messages to that chat, or replies to that message, count
+    /// against the chat's quota.
+    fn landed_in(_output: &Self::Output) -> Option<(&str, &str)> {
         None
     }
 

@@ -249,7 +249,7 @@ mod tests {
     async fn subject_quota_applies_only_to_calls_with_that_subject() {
         let table = QuotaTable::unlimited().with_per_receiver(vec![Quota::per_second(5)]);
         let pacer = Pacer::new(table);
-        let (a, b) = (Subject::receiver("ou_a"), Subject::receiver("ou_b"));
+        let (a, b) = (Subject::user("open_id", "ou_a"), Subject::user("open_id", "ou_b"));
         let start = Instant::now();
         for i in 0..12 {
             let receiver = if i % 2 == 0 { &a } else { &b };
@@ -288,10 +288,10 @@ mod tests {
         assert_eq!(error.retry_after(), Some(Duration::from_secs(3)));
         pacer.acquire(Endpoint::BatchSend, None, far()).await.unwrap();
         assert_eq!(start.elapsed(), Duration::from_secs(3));
-        pacer.hold_subject(&Subject::receiver("ou_x"), Instant::now() + Duration::from_secs(1));
-        pacer.acquire(Endpoint::SendMessage, Some(&Subject::receiver("ou_y")), far()).await.unwrap();
+        pacer.hold_subject(&Subject::chat("oc_x"), Instant::now() + Duration::from_secs(1));
+        pacer.acquire(Endpoint::SendMessage, Some(&Subject::chat("oc_y")), far()).await.unwrap();
         assert_eq!(start.elapsed(), Duration::from_secs(3));
-        pacer.acquire(Endpoint::SendMessage, Some(&Subject::receiver("ou_x")), far()).await.unwrap();
+        pacer.acquire(Endpoint::SendMessage, Some(&Subject::chat("oc_x")), far()).await.unwrap();
         assert_eq!(start.elapsed(), Duration::from_secs(4));
     }
 
@@ -314,7 +314,7 @@ mod tests {
         let pacer = Pacer::new(QuotaTable::documented().with_endpoint(Endpoint::SendMessage, Vec::new()));
         let first = SUBJECT_PRUNE_THRESHOLD + 1;
         for i in 0..first {
-            let subject = Subject::receiver(format!("ou_old_{i}"));
+            let subject = Subject::chat(format!("old_{i}"));
             pacer.acquire(Endpoint::SendMessage, Some(&subject), far()).await.unwrap();
         }
         // All were active when the first prune ran: none forgotten yet.
@@ -322,11 +322,11 @@ mod tests {
         tokio::time::sleep(Duration::from_secs(5)).await;
         let second = first + 1;
         for i in 0..second {
-            let subject = Subject::receiver(format!("ou_new_{i}"));
+            let subject = Subject::chat(format!("new_{i}"));
             pacer.acquire(Endpoint::SendMessage, Some(&subject), far()).await.unwrap();
         }
         let lanes = pacer.lanes.lock().unwrap();
         assert_eq!(lanes.subjects.len(), second);
-        assert!(lanes.subjects.keys().all(|k| k.id.starts_with("ou_new_")));
+        assert!(lanes.subjects.keys().all(|k| k.id.starts_with("chat:new_")));
     }
 }

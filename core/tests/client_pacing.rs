@@ -45,3 +45,83 @@ async fn a_thousand_sends_to_ten_receivers_from_64_tasks_all_get_through() {
     // 50 per second allows no faster than 19 s for 1000 (the first 50 go at once).
     assert!(elapsed >= Duration::from_secs(19), "{elapsed:?}");
 }
+
+/// Sends and replies that land in one chat share its 5 per second: a reply counts against
+/// the chat of the message it answers, once the client has seen where that message landed.
+#[tokio::test(start_paused = true)]
+async fn sends_and_replies_to_one_chat_share_its_quota() {
+    let fake = common::fake().await;
+    fake.set_quotas(true);
+    let client = common::builder(&fake).quotas(QuotaTable::documented()).build().unwrap();
+    let first = client.send_text(ReceiveIdType::ChatId, "oc_shared", "first").await.unwrap();
+    let start = Instant::now();
+    let tasks: Vec<_> = (0..20)
+        .map(|n| {
+            let client = client.clone();
+            let parent = first.message_id.clone();
+            tokio::spawn(async move {
+                if n % 2 == 0 {
+                    client.send_text(ReceiveIdType::ChatId, "oc_shared", format!("send {n}")).await.map(drop)
+                } else {
+                    let request = larkmsg::api::ReplyMessageRequest::new(
+                        parent,
+                        larkmsg::MsgType::Text,
+                        serde_json::json!({"text": format!("reply {n}")}).to_string(),
+                    );
+                    client.reply_message(request).await.map(drop)
+                }
+            })
+        })
+        .collect();
+    for task in tasks {
+        task.await.unwrap().unwrap();
+    }
+    let throttled: u64 = fake.counters().throttled.values().sum();
+    assert_eq!(throttled, 0, "the chat's quota was exceeded: replies are paced apart from sends");
+    assert_eq!(fake.inbox().messages.len(), 21);
+    // 21 messages at 5 per second (4.75 with the headroom): at least 4 seconds.
+    assert!(start.elapsed() >= Duration::from_secs(3), "{:?}", start.elapsed());
+}
+
+/// A store app serving two tenants: each tenant has its own 50 per second, on the client
+/// and on the fake alike.
+#[tokio::test(start_paused = true)]
+async fn each_tenant_of_a_store_app_has_its_own_quota() {
+    use larkmsg::fake::{FakeApp, STORE_APP_ID, STORE_APP_SECRET};
+    let fake = common::fake().await;
+    fake.register_app(
+        FakeApp::store(STORE_APP_ID, STORE_APP_SECRET, "tenant_a").also_installed_in("tenant_b"),
+    );
+    fake.set_quotas(true);
+    let ticket = fake.app_ticket(STORE_APP_ID).unwrap();
+    let clients: Vec<_> = ["tenant_a", "tenant_b"]
+        .into_iter()
+        .map(|tenant| {
+            let cell = std::sync::Arc::new(larkmsg::AppTicketCell::new());
+            cell.set(ticket.clone());
+            larkmsg::ClientBuilder::new()
+                .store_app(STORE_APP_ID, STORE_APP_SECRET, tenant, cell)
+                .base_url(fake.url())
+                .quotas(QuotaTable::documented())
+                .build()
+                .unwrap()
+        })
+        .collect();
+    let start = Instant::now();
+    let tasks: Vec<_> = (0..2 * 90)
+        .map(|n| {
+            let client = clients[n % 2].clone();
+            tokio::spawn(async move {
+                client.send_text(ReceiveIdType::OpenId, format!("ou_{}", n / 2 % 30), "hi").await.map(drop)
+            })
+        })
+        .collect();
+    for task in tasks {
+        task.await.unwrap().unwrap();
+    }
+    let throttled: u64 = fake.counters().throttled.values().sum();
+    assert_eq!(throttled, 0, "the fake counts both tenants against one quota");
+    assert_eq!(fake.inbox().messages.len(), 180);
+    // 90 per tenant at 50 per second each, side by side: under 2 s, not the 3.6 s of one quota.
+    assert!(start.elapsed() < Duration::from_secs(2), "{:?}", start.elapsed());
+}

@@ -45,7 +45,16 @@ impl Operation for SendMessage {
     }
 
     fn subject(request: &SendMessageRequest) -> Option<Subject> {
-        Some(Subject::receiver(request.receive_id.as_str()))
+        let id_type = request.receive_id_type.as_ref().map_or("open_id", |kind| kind.as_str());
+        Some(if id_type == "chat_id" {
+            Subject::chat(&request.receive_id)
+        } else {
+            Subject::user(id_type, &request.receive_id)
+        })
+    }
+
+    fn landed_in(message: &Message) -> Option<(&str, &str)> {
+        Some((&message.message_id, message.chat_id.as_deref()?))
     }
 }
 

@@ -39,7 +39,11 @@ impl Operation for ReplyMessage {
     /// The 5 per second of a chat are paced by the message replied to: the client cannot
     /// know its chat, but every reply to one message goes to the same chat.
     fn subject(request: &ReplyMessageRequest) -> Option<Subject> {
-        Some(Subject::receiver(request.message_id.as_str()))
+        Some(Subject::message(&request.message_id))
+    }
+
+    fn landed_in(message: &Message) -> Option<(&str, &str)> {
+        Some((&message.message_id, message.chat_id.as_deref()?))
     }
 }
 

@@ -112,9 +112,10 @@ fn answer(state: &mut State, endpoint: AuthEndpoint, body: &[u8], now: Instant) 
                 .tokens
                 .caller(app_token, TokenKind::App, now)
                 .ok_or_else(|| Rejection::new(200, INVALID_APP_TOKEN, "app access token invalid"))?;
-            if caller.tenant_key != tenant_key {
+            if !state.apps.get(&caller.app_id).is_some_and(|app| app.is_installed_in(tenant_key)) {
                 return Err(invalid_param("the app is not installed in this tenant"));
             }
+            let caller = Caller { tenant_key: tenant_key.to_owned(), ..caller };
             let (tenant, expire) = state.tokens.issue(TokenKind::Tenant, &caller, lifetime, reuse, now);
             Ok(token_reply(json!({
                 "code": 0, "msg": "ok", "tenant_access_token": tenant, "expire": expire,

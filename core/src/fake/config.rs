@@ -47,6 +47,9 @@ pub struct FakeApp {
     /// The tenant the app is installed in.
     #[serde(default = "default_tenant_key")]
     pub tenant_key: String,
+    /// For a store app: the other tenants that installed it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub other_tenants: Vec<String>,
 }
 
 fn default_tenant_key() -> String {
@@ -61,6 +64,7 @@ impl FakeApp {
             app_secret: app_secret.into(),
             kind: AppKind::SelfBuilt,
             tenant_key: default_tenant_key(),
+            other_tenants: Vec::new(),
         }
     }
 
@@ -75,7 +79,20 @@ impl FakeApp {
             app_secret: app_secret.into(),
             kind: AppKind::Store,
             tenant_key: tenant_key.into(),
+            other_tenants: Vec::new(),
         }
+    }
+
+    /// This store app, installed in `tenant_key` too.
+    #[must_use]
+    pub fn also_installed_in(mut self, tenant_key: impl Into<String>) -> Self {
+        self.other_tenants.push(tenant_key.into());
+        self
+    }
+
+    /// Whether the tenant `tenant_key` installed the app.
+    pub fn is_installed_in(&self, tenant_key: &str) -> bool {
+        self.tenant_key == tenant_key || self.other_tenants.iter().any(|other| other == tenant_key)
     }
 }
 
@@ -86,6 +103,7 @@ impl fmt::Debug for FakeApp {
             .field("app_secret", &"<redacted>")
             .field("kind", &self.kind)
             .field("tenant_key", &self.tenant_key)
+            .field("other_tenants", &self.other_tenants)
             .finish()
     }
 }

@@ -1,6 +1,6 @@
 //! The platform's rate limits, enforced with sliding windows: each operation's quotas
-//! from the registry (the documented tiers), the 5 messages per second of a chat, and the
-//! 10 operations per second of a card entity.
+//! from the registry (the documented tiers) per app and per tenant, the 5 messages per
+//! second of a chat, and the 10 operations per second of a card entity.
 
 use std::collections::{HashMap, VecDeque};
 use std::time::{Duration, Instant};
@@ -38,10 +38,10 @@ impl Window {
     }
 }
 
-/// The sliding windows of every app, endpoint and receiver.
+/// The sliding windows of every app and tenant, endpoint and receiver.
 #[derive(Debug)]
 pub(crate) struct Quotas {
-    endpoints: HashMap<(String, Endpoint), Vec<Window>>,
+    endpoints: HashMap<(String, String, Endpoint), Vec<Window>>,
     receivers: HashMap<String, Window>,
     receiver_caps: Vec<Quota>,
     cards: HashMap<String, Vec<Window>>,
@@ -62,12 +62,19 @@ impl Default for Quotas {
 }
 
 impl Quotas {
-    /// Admits a request of `app_id` to `endpoint`, or says which cap refuses it.
-    pub fn admit(&mut self, app_id: &str, endpoint: Endpoint, now: Instant) -> Result<(), Throttle> {
+    /// Admits a request of `app_id` in the tenant `tenant_key` to `endpoint`, or says which
+    /// cap refuses it.
+    pub fn admit(
+        &mut self,
+        app_id: &str,
+        tenant_key: &str,
+        endpoint: Endpoint,
+        now: Instant,
+    ) -> Result<(), Throttle> {
         let caps = endpoint.quotas();
         let windows = self
             .endpoints
-            .entry((app_id.to_owned(), endpoint))
+            .entry((app_id.to_owned(), tenant_key.to_owned(), endpoint))
             .or_insert_with(|| caps.iter().map(|_| Window::default()).collect());
         admit_all(caps, windows, now)
     }
@@ -115,13 +122,14 @@ mod tests {
         let mut quotas = Quotas::default();
         let start = Instant::now();
         for _ in 0..50 {
-            assert!(quotas.admit("app", Endpoint::SendMessage, start).is_ok());
+            assert!(quotas.admit("app", "t", Endpoint::SendMessage, start).is_ok());
         }
-        let refused = quotas.admit("app", Endpoint::SendMessage, start);
+        let refused = quotas.admit("app", "t", Endpoint::SendMessage, start);
         assert_eq!(refused, Err(Throttle { limit: 50, reset_secs: 1 }));
-        assert!(quotas.admit("other", Endpoint::SendMessage, start).is_ok());
+        assert!(quotas.admit("other", "t", Endpoint::SendMessage, start).is_ok());
+        assert!(quotas.admit("app", "another_tenant", Endpoint::SendMessage, start).is_ok());
         let later = start + Duration::from_secs(1);
-        assert!(quotas.admit("app", Endpoint::SendMessage, later).is_ok());
+        assert!(quotas.admit("app", "t", Endpoint::SendMessage, later).is_ok());
     }
 
     #[test]
@@ -130,10 +138,10 @@ mod tests {
         let start = Instant::now();
         for i in 0..1000u64 {
             let at = start + Duration::from_millis(i * 50);
-            assert!(quotas.admit("app", Endpoint::BatchSend, at).is_ok(), "{i}");
+            assert!(quotas.admit("app", "t", Endpoint::BatchSend, at).is_ok(), "{i}");
         }
         let at = start + Duration::from_millis(50_000);
-        let refused = quotas.admit("app", Endpoint::BatchSend, at);
+        let refused = quotas.admit("app", "t", Endpoint::BatchSend, at);
         assert_eq!(refused, Err(Throttle { limit: 1000, reset_secs: 10 }));
     }
 
@@ -142,9 +150,9 @@ mod tests {
         let mut quotas = Quotas::default();
         let now = Instant::now();
         for _ in 0..10 {
-            assert!(quotas.admit("app", Endpoint::CreateAppFeedCard, now).is_ok());
+            assert!(quotas.admit("app", "t", Endpoint::CreateAppFeedCard, now).is_ok());
         }
-        assert!(quotas.admit("app", Endpoint::CreateAppFeedCard, now).is_err());
+        assert!(quotas.admit("app", "t", Endpoint::CreateAppFeedCard, now).is_err());
         for _ in 0..5 {
             assert!(quotas.admit_receiver("ou_1", now));
         }

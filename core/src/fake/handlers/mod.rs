@@ -84,7 +84,7 @@ pub(crate) async fn process(shared: &Shared, request: &ApiRequest) -> Reply {
             Err(rejection) => return rejection.into(),
         };
         if state.settings.quotas {
-            if let Err(throttle) = state.quotas.admit(&caller.app_id, endpoint, now) {
+            if let Err(throttle) = state.quotas.admit(&caller.app_id, &caller.tenant_key, endpoint, now) {
                 state.counters.throttled(request.route);
                 return throttled(throttle);
             }
