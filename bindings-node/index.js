@@ -504,8 +504,22 @@ class Client {
     const requestJson = JSON.stringify(withBuffers(toSnake(request ?? {}), buffers))
     const progress = options.progress
     if (progress !== undefined && typeof progress !== 'function') throw new TypeError('options.progress must be a function')
-    const report = progress && ((text) => progress(JSON.parse(text)))
+    // A callback that throws stops the call, and the call rejects with what it threw.
+    let threw = false
+    let thrown
+    const report = progress && ((text) => {
+      if (threw) return false
+      try {
+        progress(JSON.parse(text))
+        return true
+      } catch (error) {
+        threw = true
+        thrown = error
+        return false
+      }
+    })
     const answer = JSON.parse(await this._native.callJson(name, requestJson, buffers, report))
+    if (threw) throw thrown
     if (answer.error) throw larkError(answer.error)
     return toCamel(answer.ok)
   }

@@ -46,9 +46,10 @@ export declare class NativeClient {
    * with the byte buffers the request names (`{"buffer": i}`, copied now) and, for the
    * calls that report progress, `progress` called on the JS thread with the progress as
    * JSON text (`{"total", "done", "sent", "failed"}`).
+   * When `progress` answers anything but `true` (the wrapper's function threw), the call stops.
    * The promise resolves to `{"ok": result}` or `{"error": coreErrorJson}` as JSON text.
    */
-  callJson(name: string, requestJson: string, buffers?: Array<Buffer> | undefined | null, progress?: (progress: string) => void): Promise<string>
+  callJson(name: string, requestJson: string, buffers?: Array<Buffer> | undefined | null, progress?: (progress: string) => boolean): Promise<string>
   /** Hands a store app the `app_ticket` the platform pushed. */
   setAppTicket(ticket: string): void
 }

@@ -44,6 +44,9 @@ public:
         if (error != nullptr && larkmsg_error_log_id(error) != nullptr) {
             log_id_ = larkmsg_error_log_id(error);
         }
+        if (error != nullptr && larkmsg_error_uuid(error) != nullptr) {
+            uuid_ = larkmsg_error_uuid(error);
+        }
         larkmsg_error_free(error);
     }
 
@@ -59,6 +62,8 @@ public:
     const std::optional<std::string> &log_id() const noexcept { return log_id_; }
     /** Whether the request may have been carried out although the call failed. */
     bool maybe_sent() const noexcept { return maybe_sent_; }
+    /** The uuid the failed request carried (send, reply): send it again with this uuid. */
+    const std::optional<std::string> &uuid() const noexcept { return uuid_; }
     /** The error as JSON, with every known detail (violations, retry_after_ms, ...). */
     const std::string &json() const noexcept { return json_; }
 
@@ -72,6 +77,7 @@ private:
     bool maybe_sent_;
     std::string json_;
     std::optional<std::string> log_id_;
+    std::optional<std::string> uuid_;
 };
 
 namespace detail {

@@ -63,6 +63,15 @@ pub struct ErrorDetails {
     /// nothing was sent. A message is sent again safely with the same `uuid`.
     #[uniffi(default)]
     pub maybe_sent: bool,
+    /// The de-duplication key the failed request carried (yours, or the generated one).
+    #[uniffi(default)]
+    pub uuid: Option<String>,
+    /// The call that sends the failed one again with its `uuid`, when that is safe.
+    #[uniffi(default)]
+    pub resend_call: Option<String>,
+    /// Its flat request, as JSON text.
+    #[uniffi(default)]
+    pub resend_request_json: Option<String>,
 }
 
 /// One broken rule of a request.
@@ -140,6 +149,9 @@ impl From<larkmsg::Error> for NativeError {
                 .retry_after()
                 .map(|wait| i64::try_from(wait.as_millis()).unwrap_or(i64::MAX)),
             maybe_sent: error.maybe_sent(),
+            uuid: error.uuid().map(str::to_owned),
+            resend_call: error.resend().map(|resend| resend.call().to_owned()),
+            resend_request_json: error.resend().map(|resend| resend.request().to_string()),
         };
         Self::Failure { details }
     }

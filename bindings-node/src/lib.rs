@@ -13,14 +13,17 @@
 
 mod stream;
 
+use std::sync::Arc;
+
 use larkmsg::fake::{FakeConfig, FakeServer};
 use larkmsg::validate::Validator;
 use larkmsg::{CallExtras, Client, ClientOptions, OnProgress, Progress};
-use napi::bindgen_prelude::{Buffer, Object, Unknown};
+use napi::bindgen_prelude::{Buffer, Object};
 use napi::threadsafe_function::{ThreadsafeFunction, ThreadsafeFunctionCallMode};
 use napi::{Env, Status};
 use napi_derive::napi;
 use serde_json::{Value, json};
+use tokio::sync::Notify;
 
 /// A core error as a thrown JS error whose message is the error's JSON form.
 fn throw(error: &larkmsg::Error) -> napi::Error {
@@ -84,6 +87,7 @@ impl NativeClient {
     /// with the byte buffers the request names (`{"buffer": i}`, copied now) and, for the
     /// calls that report progress, `progress` called on the JS thread with the progress as
     /// JSON text (`{"total", "done", "sent", "failed"}`).
+    /// When `progress` answers anything but `true` (the wrapper's function threw), the call stops.
     /// The promise resolves to `{"ok": result}` or `{"error": coreErrorJson}` as JSON text.
     #[napi(ts_return_type = "Promise<string>")]
     pub fn call_json<'env>(
@@ -92,17 +96,30 @@ impl NativeClient {
         name: String,
         request_json: String,
         buffers: Option<Vec<Buffer>>,
-        #[napi(ts_arg_type = "(progress: string) => void")] progress: Option<
-            ThreadsafeFunction<String, Unknown<'static>, String, Status, false>,
+        #[napi(ts_arg_type = "(progress: string) => boolean")] progress: Option<
+            ThreadsafeFunction<String, bool, String, Status, false>,
         >,
     ) -> napi::Result<Object<'env>> {
         let (deferred, promise) = env.create_deferred()?;
         let client = self.inner.clone();
         let buffers =
             buffers.unwrap_or_default().iter().map(|buffer| bytes::Bytes::copy_from_slice(buffer)).collect();
+        // The callback answers `false` when the user's function threw: the call stops.
+        let stop = Arc::new(Notify::new());
         let report = progress.map(|callback| {
+            let stop = Arc::clone(&stop);
             Box::new(move |seen: &Progress| {
-                callback.call(json!(seen).to_string(), ThreadsafeFunctionCallMode::NonBlocking);
+                let stop = Arc::clone(&stop);
+                callback.call_with_return_value(
+                    json!(seen).to_string(),
+                    ThreadsafeFunctionCallMode::NonBlocking,
+                    move |carry_on: napi::Result<bool>, _env| {
+                        if !matches!(carry_on, Ok(true)) {
+                            stop.notify_one();
+                        }
+                        Ok(())
+                    },
+                );
             }) as OnProgress
         });
         let extras = CallExtras::new(buffers, report);
@@ -110,7 +127,13 @@ impl NativeClient {
             let request = serde_json::from_str::<Value>(&request_json).map_err(|e| {
                 larkmsg::Error::new(larkmsg::ErrorKind::InvalidArgument, format!("request is not JSON: {e}"))
             })?;
-            client.call_json_with(&name, request, extras).await
+            tokio::select! {
+                outcome = client.call_json_with(&name, request, extras) => outcome,
+                () = stop.notified() => Err(larkmsg::Error::new(
+                    larkmsg::ErrorKind::Internal,
+                    "the call was stopped: its progress callback threw",
+                )),
+            }
         };
         // The promise settles whatever happens, a panic in the core included (kind `internal`).
         larkmsg::runtime::spawn_settled(call, move |outcome| {

@@ -84,6 +84,26 @@ test(
   }),
 )
 
+test(
+  'a progress callback that throws stops the call, which rejects with what it threw',
+  withFake(async (fake, client) => {
+    const openIds = Array.from({ length: 450 }, (_, i) => `ou_${i}`)
+    const boom = new Error('stop here')
+    let calls = 0
+    await assert.rejects(
+      client.batchSendAll({ msgType: 'text', content: { text: '通知' }, openIds }, {
+        progress: () => {
+          calls += 1
+          throw boom
+        },
+      }),
+      (error) => error === boom,
+    )
+    await new Promise((resolve) => setImmediate(resolve))
+    assert.equal(calls, 1, 'no call after the one that threw')
+  }),
+)
+
 const CHILD = `
 const { Client } = require('larkmsg')
 const [url, count, journal] = process.argv.slice(1)

@@ -16,6 +16,7 @@ use larkmsg::fake::{FakeConfig, FakeServer};
 use larkmsg::{CallExtras, ClientOptions, Error, OnProgress, Progress, runtime};
 use pyo3::exceptions::{PyRuntimeError, PyValueError};
 use pyo3::prelude::*;
+use pyo3::pybacked::PyBackedBytes;
 use serde_json::Value;
 
 /// The core's error in its JSON form, plus `display`: the readable message.
@@ -71,6 +72,12 @@ fn before_exit(py: Python<'_>) {
     });
 }
 
+/// The request's byte buffers, without copying: a `bytes` object stays Python's and is
+/// released when the call no longer needs it (a `bytearray` was copied once on the way in).
+fn zero_copy(buffers: Vec<PyBackedBytes>) -> Vec<bytes::Bytes> {
+    buffers.into_iter().map(bytes::Bytes::from_owner).collect()
+}
+
 fn parse_json(text: &str) -> PyResult<Value> {
     serde_json::from_str(text).map_err(|e| PyValueError::new_err(format!("not JSON: {e}")))
 }
@@ -106,7 +113,7 @@ impl NativeClient {
         py: Python<'_>,
         name: &str,
         request_json: &str,
-        buffers: Vec<Vec<u8>>,
+        buffers: Vec<PyBackedBytes>,
         progress: Option<Py<PyAny>>,
     ) -> PyResult<String> {
         let request = parse_json(request_json)?;
@@ -130,7 +137,7 @@ impl NativeClient {
                 });
             })
         };
-        let extras = CallExtras::new(buffers.into_iter().map(Into::into).collect(), Some(report));
+        let extras = CallExtras::new(zero_copy(buffers), Some(report));
         let outcome = py.detach(|| {
             runtime::block_on(async {
                 tokio::select! {
@@ -158,7 +165,7 @@ impl NativeClient {
         py: Python<'py>,
         name: String,
         request_json: &str,
-        buffers: Vec<Vec<u8>>,
+        buffers: Vec<PyBackedBytes>,
         progress: Option<Py<PyAny>>,
     ) -> PyResult<Bound<'py, PyAny>> {
         let request = parse_json(request_json)?;
@@ -175,7 +182,7 @@ impl NativeClient {
             }
             None => None,
         };
-        let extras = CallExtras::new(buffers.into_iter().map(Into::into).collect(), report);
+        let extras = CallExtras::new(zero_copy(buffers), report);
         let work = async move { client.call_json_with(&name, request, extras).await };
         future_of(py, work, |py, value| Ok(value.to_string().into_pyobject(py)?.into_any().unbind()))
     }

@@ -23,7 +23,7 @@ public final class SendText {
 
             // The content must be a text object with a "text": the core says so before sending.
             try {
-                client.sendMessageBlocking(new SendMessageRequest("open_id", receiver, "text", "{}", null));
+                client.sendMessageBlocking(new SendMessageRequest("open_id", receiver, "text", "{}", null, null));
             } catch (InvalidArgumentException error) {
                 for (Violation violation : error.getViolations()) {
                     System.out.println("refused before sending: " + violation.getPath() + ": " + violation.getMessage());

@@ -48,18 +48,21 @@ def _log() -> Any:
     return _logger
 
 
-def _request(request: Mapping[str, Any] | None, fields: Mapping[str, Any]) -> tuple[str, list[bytes]]:
+def _request(
+    request: Mapping[str, Any] | None, fields: Mapping[str, Any]
+) -> tuple[str, list[bytes | bytearray]]:
     """The request as JSON text, its bytes (``bytes``, ``bytearray``, ``memoryview``) handed
     over as buffers (``{"buffer": i}``) and its path-likes as ``{"path": …}``."""
     check_depth(request)
     check_depth(fields)
     merged = dict(request or {})
     merged.update(fields)
-    buffers: list[bytes] = []
+    buffers: list[bytes | bytearray] = []
 
     def convert(value: Any) -> Any:
         if isinstance(value, (bytes, bytearray, memoryview)):
-            buffers.append(bytes(value))
+            # bytes and bytearray reach the core as they are (bytes without any copy).
+            buffers.append(bytes(value) if isinstance(value, memoryview) else value)
             return {"buffer": len(buffers) - 1}
         if isinstance(value, os.PathLike):
             return {"path": os.fspath(value)}

@@ -35,14 +35,14 @@ class NativeClient:
         self,
         name: str,
         request_json: str,
-        buffers: list[bytes] = ...,
+        buffers: list[bytes | bytearray] = ...,
         progress: Callable[[int, int, int, int], None] | None = None,
     ) -> str: ...
     def call_async(
         self,
         name: str,
         request_json: str,
-        buffers: list[bytes] = ...,
+        buffers: list[bytes | bytearray] = ...,
         progress: Callable[[int, int, int, int], None] | None = None,
     ) -> asyncio.Future[str]: ...
     def set_app_ticket(self, ticket: str) -> None: ...

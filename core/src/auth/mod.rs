@@ -4,7 +4,8 @@
 mod credentials;
 mod endpoints;
 
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::hash::{DefaultHasher, Hash, Hasher};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
@@ -45,6 +46,9 @@ pub(crate) struct TokenManager {
     rejections: Mutex<Rejections>,
     /// Whether `rejections` holds anything (read by every successful call, without a lock).
     any_rejected: AtomicBool,
+    /// A fingerprint of the last token the platform accepted: its later rejection is a
+    /// revocation, not a sign of a platform that rejects every token.
+    last_accepted: AtomicU64,
 }
 
 /// The tokens the platform rejected since it last accepted one: however many callers see
@@ -71,6 +75,7 @@ impl TokenManager {
             fetching,
             rejections: Mutex::default(),
             any_rejected: AtomicBool::new(false),
+            last_accepted: AtomicU64::new(0),
         }
     }
 
@@ -135,6 +140,11 @@ impl TokenManager {
         if rejections.paused_until.take().is_some() {
             rejections.tokens.clear();
         }
+        if fingerprint(token) == self.last_accepted.load(Ordering::Acquire) {
+            // A token that worked was revoked: fetch another, counting starts again.
+            rejections.tokens.clear();
+            return Rejection::Refetch;
+        }
         if rejections.tokens.contains(token) {
             return Rejection::Refetch;
         }
@@ -147,8 +157,12 @@ impl TokenManager {
         Rejection::Refetch
     }
 
-    /// The platform accepted a token: rejections start counting again.
-    pub(crate) fn accepted(&self) {
+    /// The platform accepted `token`: rejections start counting again.
+    pub(crate) fn accepted(&self, token: &Secret) {
+        let accepted = fingerprint(token);
+        if self.last_accepted.load(Ordering::Relaxed) != accepted {
+            self.last_accepted.store(accepted, Ordering::Release);
+        }
         if self.any_rejected.swap(false, Ordering::AcqRel) {
             *crate::fork::lock(&self.rejections) = Rejections::default();
         }
@@ -284,6 +298,13 @@ impl TokenManager {
     }
 }
 
+/// A fingerprint of a token, to recognize it without keeping it (never 0).
+fn fingerprint(token: &Secret) -> u64 {
+    let mut hasher = DefaultHasher::new();
+    token.expose().hash(&mut hasher);
+    hasher.finish().max(1)
+}
+
 /// What a rejected token leads to.
 enum Rejection {
     /// Forget it and fetch another.
@@ -364,8 +385,22 @@ mod tests {
         }
         assert!(!manager.reject(&Secret::new("t-last")).await);
         assert!(!manager.reject(&Secret::new("t-0")).await, "paused");
-        manager.accepted();
+        manager.accepted(&Secret::new("t-good"));
         assert!(manager.reject(&Secret::new("t-after")).await);
+    }
+
+    #[tokio::test]
+    async fn revoking_tokens_that_worked_never_pauses_fetching() {
+        let manager = manager();
+        for i in 0..3 * MAX_REJECTED_TOKENS_IN_A_ROW {
+            let token = Secret::new(format!("t-{i}"));
+            manager.accepted(&token);
+            assert!(manager.reject(&token).await, "a revoked token {i} is replaced");
+        }
+        for i in 0..MAX_REJECTED_TOKENS_IN_A_ROW {
+            assert!(manager.reject(&Secret::new(format!("new-{i}"))).await);
+        }
+        assert!(!manager.reject(&Secret::new("new-last")).await, "tokens that never worked still pause");
     }
 
     #[tokio::test]

@@ -42,7 +42,8 @@ pub(crate) fn stops_everything(error: &Error) -> bool {
 pub(crate) type Outcomes<R> = Vec<Option<Result<R, Error>>>;
 
 /// Sends one request per item, `concurrency` at a time, calling `done` after each (one
-/// call at a time); stops starting new ones after a failure that [`stops_everything`].
+/// call at a time); stops starting new ones after a failure that [`stops_everything`], and
+/// then calls `done` for each item never sent, with the error that stopped it.
 pub(crate) async fn drive<'a, T, R, F, Fut>(
     items: &'a [T],
     concurrency: usize,
@@ -69,6 +70,15 @@ where
         done(&items[i], &outcome);
         outcomes[i] = Some(outcome);
     }
+    // What was never sent is done too (as failed), so that progress ends at its total.
+    if stopped {
+        let never_sent = Err(not_sent(&outcomes));
+        for (item, outcome) in items.iter().zip(&outcomes) {
+            if outcome.is_none() {
+                done(item, &never_sent);
+            }
+        }
+    }
     outcomes
 }
 
@@ -90,7 +100,7 @@ mod tests {
     #[tokio::test]
     async fn a_failure_every_request_shares_stops_the_rest() {
         let items: Vec<u32> = (0..10).collect();
-        let mut seen = 0;
+        let (mut seen, mut never_sent) = (0, 0);
         let outcomes = drive(
             &items,
             1,
@@ -104,10 +114,16 @@ mod tests {
                     }
                 }
             },
-            |_, _| seen += 1,
+            |_, outcome| {
+                seen += 1;
+                if outcome.as_ref().is_err_and(|e| e.message().starts_with("not sent")) {
+                    never_sent += 1;
+                }
+            },
         )
         .await;
-        assert_eq!(seen, 5);
+        assert_eq!(seen, 10, "every item is done, so that progress ends at its total");
+        assert_eq!(never_sent, 5);
         assert!(matches!(outcomes[2], Some(Err(_))) && matches!(outcomes[3], Some(Ok(3))));
         assert!(outcomes[5..].iter().all(Option::is_none));
         assert_eq!(unique(&["a".into(), "b".into(), "a".into()]), ["a", "b"]);

@@ -105,7 +105,7 @@ impl Transport {
             let next = match outcome {
                 Ok(raw) => match interpret(&raw) {
                     Ok(data) => {
-                        tokens.accepted();
+                        tokens.accepted(&token);
                         return decode_data(data, &raw)
                             .map(|output| (output, data.to_owned()))
                             .map_err(|e| e.with_maybe_sent(true));

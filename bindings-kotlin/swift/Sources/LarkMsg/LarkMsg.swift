@@ -4926,6 +4926,18 @@ public struct ErrorDetails: Equatable, Hashable {
      * nothing was sent. A message is sent again safely with the same `uuid`.
      */
     public var maybeSent: Bool
+    /**
+     * The de-duplication key the failed request carried (yours, or the generated one).
+     */
+    public var uuid: String?
+    /**
+     * The call that sends the failed one again with its `uuid`, when that is safe.
+     */
+    public var resendCall: String?
+    /**
+     * Its flat request, as JSON text.
+     */
+    public var resendRequestJson: String?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -4969,7 +4981,16 @@ public struct ErrorDetails: Equatable, Hashable {
         /**
          * Whether the request may have taken effect although the call failed; when `false`,
          * nothing was sent. A message is sent again safely with the same `uuid`.
-         */maybeSent: Bool = false) {
+         */maybeSent: Bool = false, 
+        /**
+         * The de-duplication key the failed request carried (yours, or the generated one).
+         */uuid: String? = nil, 
+        /**
+         * The call that sends the failed one again with its `uuid`, when that is safe.
+         */resendCall: String? = nil, 
+        /**
+         * Its flat request, as JSON text.
+         */resendRequestJson: String? = nil) {
         self.kind = kind
         self.message = message
         self.display = display
@@ -4983,6 +5004,9 @@ public struct ErrorDetails: Equatable, Hashable {
         self.fieldViolations = fieldViolations
         self.retryAfterMs = retryAfterMs
         self.maybeSent = maybeSent
+        self.uuid = uuid
+        self.resendCall = resendCall
+        self.resendRequestJson = resendRequestJson
     }
 
     
@@ -5013,7 +5037,10 @@ public struct FfiConverterTypeErrorDetails: FfiConverterRustBuffer {
                 permissionViolations: FfiConverterSequenceTypePermissionViolation.read(from: &buf), 
                 fieldViolations: FfiConverterSequenceTypeFieldViolation.read(from: &buf), 
                 retryAfterMs: FfiConverterOptionInt64.read(from: &buf), 
-                maybeSent: FfiConverterBool.read(from: &buf)
+                maybeSent: FfiConverterBool.read(from: &buf), 
+                uuid: FfiConverterOptionString.read(from: &buf), 
+                resendCall: FfiConverterOptionString.read(from: &buf), 
+                resendRequestJson: FfiConverterOptionString.read(from: &buf)
         )
     }
 
@@ -5031,6 +5058,9 @@ public struct FfiConverterTypeErrorDetails: FfiConverterRustBuffer {
         FfiConverterSequenceTypeFieldViolation.write(value.fieldViolations, into: &buf)
         FfiConverterOptionInt64.write(value.retryAfterMs, into: &buf)
         FfiConverterBool.write(value.maybeSent, into: &buf)
+        FfiConverterOptionString.write(value.uuid, into: &buf)
+        FfiConverterOptionString.write(value.resendCall, into: &buf)
+        FfiConverterOptionString.write(value.resendRequestJson, into: &buf)
     }
 }
 

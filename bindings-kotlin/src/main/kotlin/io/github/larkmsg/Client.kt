@@ -42,6 +42,25 @@ class Client private constructor(
     fun callBlocking(name: String, requestJson: String): String = lark { handle.callBlocking(name, requestJson) }
 
     /**
+     * Sends the failed call of [error] again exactly as it was sent, with the same `uuid`:
+     * the remedy when [LarkException.maybeSent]; within the platform's one-hour window it
+     * never makes a second message. Gives the result as JSON text; an
+     * [InvalidArgumentException] when [error] cannot be resent safely (a broken rule, a batch).
+     */
+    @Throws(LarkException::class)
+    suspend fun resend(error: LarkException): String {
+        val (name, request) = resendOf(error)
+        return call(name, request)
+    }
+
+    /** [resend], blocking the calling thread until it is done. */
+    @Throws(LarkException::class)
+    fun resendBlocking(error: LarkException): String {
+        val (name, request) = resendOf(error)
+        return callBlocking(name, request)
+    }
+
+    /**
      * Sends a plain text message to one receiver ([receiveIdType]: `open_id`, `union_id`,
      * `user_id`, `email` or `chat_id`). Without a [uuid] the core gives one, so that a
      * repeat after a lost answer cannot send a second message.
@@ -153,4 +172,15 @@ class Client private constructor(
             uuid = uuid,
         )
     }
+}
+
+/** The call and flat request that resend a failed call, or why it cannot be resent. */
+private fun resendOf(error: LarkException): Pair<String, String> {
+    val name = error.details.resendCall
+    val request = error.details.resendRequestJson
+    if (name == null || request == null) {
+        val message = "this error cannot be resent safely: only a failed call with a uuid can be (${error.kind})"
+        throw InvalidArgumentException(ErrorDetails(kind = "invalid_argument", message = message, display = "invalid_argument: $message"))
+    }
+    return name to request
 }

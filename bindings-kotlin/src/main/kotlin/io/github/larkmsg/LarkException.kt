@@ -50,6 +50,9 @@ sealed class LarkException(
      * such key: find out whether it arrived before sending it again.
      */
     val maybeSent: Boolean get() = details.maybeSent
+
+    /** The de-duplication key the failed request carried (yours, or the generated one); [Client.resend] sends it again with it. */
+    val uuid: String? get() = details.uuid
 }
 
 /** Runs a native call, turning its failure into the [LarkException] of its kind. */

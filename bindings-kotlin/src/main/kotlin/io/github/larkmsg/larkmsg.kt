@@ -6292,6 +6292,21 @@ data class ErrorDetails (
      * nothing was sent. A message is sent again safely with the same `uuid`.
      */
     val `maybeSent`: kotlin.Boolean = false 
+    , 
+    /**
+     * The de-duplication key the failed request carried (yours, or the generated one).
+     */
+    val `uuid`: kotlin.String? = null 
+    , 
+    /**
+     * The call that sends the failed one again with its `uuid`, when that is safe.
+     */
+    val `resendCall`: kotlin.String? = null 
+    , 
+    /**
+     * Its flat request, as JSON text.
+     */
+    val `resendRequestJson`: kotlin.String? = null 
     
 ){
     
@@ -6321,6 +6336,9 @@ public object FfiConverterTypeErrorDetails: FfiConverterRustBuffer<ErrorDetails>
             FfiConverterSequenceTypeFieldViolation.read(buf),
             FfiConverterOptionalLong.read(buf),
             FfiConverterBoolean.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
         )
     }
 
@@ -6337,7 +6355,10 @@ public object FfiConverterTypeErrorDetails: FfiConverterRustBuffer<ErrorDetails>
             FfiConverterSequenceTypePermissionViolation.allocationSize(value.`permissionViolations`) +
             FfiConverterSequenceTypeFieldViolation.allocationSize(value.`fieldViolations`) +
             FfiConverterOptionalLong.allocationSize(value.`retryAfterMs`) +
-            FfiConverterBoolean.allocationSize(value.`maybeSent`)
+            FfiConverterBoolean.allocationSize(value.`maybeSent`) +
+            FfiConverterOptionalString.allocationSize(value.`uuid`) +
+            FfiConverterOptionalString.allocationSize(value.`resendCall`) +
+            FfiConverterOptionalString.allocationSize(value.`resendRequestJson`)
     )
 
     override fun write(value: ErrorDetails, buf: ByteBuffer) {
@@ -6354,6 +6375,9 @@ public object FfiConverterTypeErrorDetails: FfiConverterRustBuffer<ErrorDetails>
             FfiConverterSequenceTypeFieldViolation.write(value.`fieldViolations`, buf)
             FfiConverterOptionalLong.write(value.`retryAfterMs`, buf)
             FfiConverterBoolean.write(value.`maybeSent`, buf)
+            FfiConverterOptionalString.write(value.`uuid`, buf)
+            FfiConverterOptionalString.write(value.`resendCall`, buf)
+            FfiConverterOptionalString.write(value.`resendRequestJson`, buf)
     }
 }
 

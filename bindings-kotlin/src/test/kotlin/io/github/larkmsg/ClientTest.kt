@@ -116,6 +116,24 @@ class ClientTest {
     }
 
     @Test
+    fun `a send whose answer was lost is resent once with its uuid`() {
+        fake.injectFault("drop_after_read", "send_message", 1, null)
+        fake.client(ClientOptions(retry = RetryOptions(maxAttempts = 1))).use { once ->
+            val error = assertThrows<NetworkException> { once.sendTextBlocking("open_id", "ou_1", "once") }
+            assertTrue(error.maybeSent, error.toString())
+            val uuid = error.uuid
+            assertNotNull(uuid)
+            val resent = once.resendBlocking(error)
+            assertTrue(resent.contains(uuid!!), resent)
+            val messages = fake.inbox().messages
+            assertEquals(1, messages.size)
+            assertThrows<InvalidArgumentException> {
+                once.resendBlocking(assertThrows<InvalidArgumentException> { once.sendTextBlocking("open_id", "", "x") })
+            }
+        }
+    }
+
+    @Test
     fun `1000 coroutines share one client and one token`() =
         runBlocking(Dispatchers.Default) {
             // A roomy timeout: 1000 calls in flight on a debug build on a busy machine.
