@@ -414,6 +414,7 @@ impl Client {
             panic!("a panic injected for tests (panic_in_calls_for_tests)");
         }
         let uuid = O::dedup_key(&mut request).map(|key| key.get_or_insert_with(new_uuid).clone());
+        let extra_names: Vec<String> = extra_fields.keys().cloned().collect();
         let body = match O::form(&request) {
             Some(form) if extra_fields.is_empty() => Body::Form(form),
             Some(_) => return Err(extra_fields_refused("multipart uploads take no extra fields")),
@@ -440,7 +441,8 @@ impl Client {
             }
             Err(error) => Err(match uuid {
                 Some(uuid) if error.kind() != ErrorKind::InvalidArgument => {
-                    let resend = Resend::new(O::ENDPOINT.name(), flat_request::<O>(&request, &call.body));
+                    let flat = flat_request::<O>(&request, &call.body, &extra_names);
+                    let resend = Resend::new(O::ENDPOINT.name(), flat);
                     error.with_resend(uuid, resend)
                 }
                 _ => error,
@@ -547,12 +549,16 @@ fn encode_body<R: Serialize>(request: &R, extra_fields: Map<String, Value>) -> R
 }
 
 /// The flat request of a call as the JSON call takes it: its body's fields with its path
-/// and query parameters.
-fn flat_request<O: Operation>(request: &O::Request, body: &Body) -> Value {
+/// and query parameters, and the body fields named `extra_names` under `extra_fields`.
+fn flat_request<O: Operation>(request: &O::Request, body: &Body, extra_names: &[String]) -> Value {
     let mut fields = match body {
         Body::Json(json) => serde_json::from_slice::<Map<String, Value>>(json).unwrap_or_default(),
         Body::Form(_) => Map::new(),
     };
+    let extra: Map<String, Value> = extra_names.iter().filter_map(|name| fields.remove_entry(name)).collect();
+    if !extra.is_empty() {
+        fields.insert(EXTRA_FIELDS.to_owned(), Value::Object(extra));
+    }
     for (name, value) in path_param_names(O::PATH).zip(O::path_params(request)) {
         fields.insert(name.to_owned(), Value::String(value.to_owned()));
     }

@@ -31,6 +31,23 @@ async fn a_send_whose_answer_was_lost_is_resent_once_with_its_uuid() {
 }
 
 #[tokio::test]
+async fn a_resend_keeps_the_extra_fields() {
+    let fake = common::fake().await;
+    let client = common::builder(&fake).retry(RetryPolicy::default().with_max_attempts(1)).build().unwrap();
+    fake.inject(FaultPlan::next(FaultKind::DropAfterRead, 1).on("send_message")).unwrap();
+    let request = json!({
+        "receive_id_type": "chat_id", "receive_id": "oc_1", "msg_type": "text",
+        "content": "{\"text\":\"x\"}", "extra_fields": {"new_flag": true},
+    });
+    let error = client.call_json("send_message", request).await.unwrap_err();
+    assert_eq!(error.resend().unwrap().request()["extra_fields"], json!({"new_flag": true}));
+    let message = client.resend(&error).await.unwrap();
+    assert_eq!(message["uuid"], error.uuid().unwrap());
+    assert_eq!(fake.inbox().messages.len(), 1);
+    assert_eq!(common::requests(&fake, "send_message"), 2, "the resend was accepted, extra field and all");
+}
+
+#[tokio::test]
 async fn a_broken_rule_or_a_batch_has_no_resend() {
     let fake = common::fake().await;
     let client = common::builder(&fake).retry(RetryPolicy::default().with_max_attempts(1)).build().unwrap();
