@@ -30,7 +30,7 @@ def send_all(client: larkmsg.Client) -> list[str]:
     created: larkmsg.CreateAppFeedCardResult = client.create_app_feed_card(feed)
     failed: list[larkmsg.FailedCard] = created.failed_cards
     batch = client.batch_send(msg_type="text", content={"text": "x"}, open_ids=["ou_1"])
-    tenant: str | None = first.sender.tenant_key
+    tenant: str | None = first.sender.tenant_key if first.sender else None
     return [first.message_id, second.message_id, third.message_id, card.card_id, batch.message_id, str(len(failed)), str(tenant)]
 
 

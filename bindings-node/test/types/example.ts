@@ -38,7 +38,7 @@ async function main(): Promise<void> {
 
   const message: Message = await client.sendText('open_id', 'ou_1', 'hello', { uuid: 'u-1' })
   const id: string = message.messageId
-  const chat: string = message.chatId
+  const chat: string | undefined = message.chatId
   const raw: Message = await client.sendMessage({
     receiveIdType: 'chat_id',
     receiveId: 'oc_1',
