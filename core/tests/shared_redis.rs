@@ -323,3 +323,27 @@ async fn sending_goes_on_when_redis_is_unreachable_from_the_start() {
     }
     assert_eq!(fake.inbox().messages.len(), 40);
 }
+
+/// A card's `sequence` is shared: clients taking turns on one card entity (as processes
+/// would) each get one above every sequence used, so the platform accepts every update.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn clients_sharing_the_store_take_turns_on_one_card() {
+    let _serial = ONE_AT_A_TIME.lock().await;
+    let Some(redis) = RedisServer::start() else { return };
+    let fake = FakeServer::start(FakeConfig::default()).await.unwrap();
+    let clients = [shared_client(&fake, &redis, "cards:"), shared_client(&fake, &redis, "cards:")];
+    let card = json!({"schema": "2.0", "body": {"elements": [{"tag": "markdown", "element_id": "a", "content": "x"}]}});
+    let created =
+        clients[0].create_card(larkmsg::CreateCardRequest::card_json(card.to_string())).await.unwrap();
+    let mut used = Vec::new();
+    for turn in 0..6 {
+        let client = &clients[turn % 2];
+        let sequence = client.next_card_sequence(&created.card_id).await;
+        let settings = json!({"config": {"summary": {"content": format!("turn {turn}")}}});
+        let request = larkmsg::UpdateCardSettingsRequest::new(&created.card_id, &settings, sequence);
+        client.update_card_settings(request).await.unwrap();
+        used.push(sequence);
+    }
+    assert_eq!(used, vec![1, 2, 3, 4, 5, 6]);
+    assert_eq!(fake.card(&created.card_id).unwrap()["sequence"], json!(6));
+}
