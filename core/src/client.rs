@@ -18,7 +18,7 @@ use crate::pacing::Pacer;
 use crate::quota::QuotaTable;
 use crate::receivers::Receivers;
 use crate::secret::Secret;
-use crate::shared::{RedisTokenStore, SharedPacer, SharedSequences, SharedStore};
+use crate::shared::{CardSequences, RedisTokenStore, SharedPacer, SharedStore};
 use crate::token_store::{MemoryTokenStore, TokenStore};
 use crate::transport::{Call, Transport};
 use crate::validate::{Validator, decode_value, dismantle};
@@ -250,10 +250,10 @@ impl ClientBuilder {
                 (
                     Pacer::with_shared(self.quotas, pacer, shared.share_when_unreachable()),
                     Some(Arc::new(RedisTokenStore::new(Arc::clone(&redis))) as Arc<dyn TokenStore>),
-                    Some(SharedSequences::new(redis)),
+                    CardSequences::shared(redis),
                 )
             }
-            None => (Pacer::new(self.quotas), None, None),
+            None => (Pacer::new(self.quotas), None, CardSequences::default()),
         };
         let store = self.token_store.or(shared_tokens).unwrap_or_else(|| Arc::new(MemoryTokenStore::new()));
         let inner = Inner {
@@ -263,7 +263,6 @@ impl ClientBuilder {
             pacer,
             receivers: Receivers::default(),
             sequences,
-            local_sequences: std::sync::Mutex::default(),
             #[cfg(feature = "fake")]
             panic_in_calls: self.panic_in_calls,
         };
@@ -373,10 +372,8 @@ struct Inner {
     tokens: TokenManager,
     pacer: Pacer,
     receivers: Receivers,
-    /// Card sequences shared through the store, when there is one.
-    sequences: Option<SharedSequences>,
-    /// The last sequence this process used on each card.
-    local_sequences: std::sync::Mutex<std::collections::HashMap<String, i64>>,
+    /// Card sequences, shared through the store when there is one.
+    sequences: CardSequences,
     #[cfg(feature = "fake")]
     panic_in_calls: bool,
 }
@@ -436,23 +433,8 @@ impl Client {
 
     /// [`Client::next_card_sequence`], and above `floor` (the last one the caller used).
     pub(crate) async fn next_card_sequence_above(&self, card_id: &str, floor: i64) -> i64 {
-        const MAX_REMEMBERED: usize = 65_536;
-        let inner = &*self.inner;
-        let local = crate::fork::lock(&inner.local_sequences).get(card_id).copied().unwrap_or(0);
-        let floor = floor.max(local);
         let deadline = tokio::time::Instant::now() + self.timeouts.request;
-        let shared = match &inner.sequences {
-            Some(sequences) => sequences.next(card_id, floor, deadline).await,
-            None => None,
-        };
-        let next = shared.unwrap_or_else(|| floor.saturating_add(1));
-        let mut sequences = crate::fork::lock(&inner.local_sequences);
-        if sequences.len() >= MAX_REMEMBERED {
-            sequences.clear();
-        }
-        let last = sequences.entry(card_id.to_owned()).or_default();
-        *last = (*last).max(next);
-        next
+        self.inner.sequences.next(card_id, floor, deadline).await
     }
 
     /// Runs one operation: validates the request (nothing is sent when it breaks a rule),

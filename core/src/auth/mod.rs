@@ -100,18 +100,18 @@ impl TokenManager {
             // Across processes sharing the store: one holds the lease and fetches, the
             // others read its token when it lands (or take the lease when it lapses).
             if self.store.lease(&key, LEASE_TTL).await {
+                // The holder before may have stored its token since it was looked for.
+                if let Some(token) = self.fresh(&key).await {
+                    self.store.release(&key).await;
+                    return Ok(token);
+                }
                 let fetched = self.fetch_tenant_token(auth, deadline).await;
-                let fetched = match fetched {
-                    Ok(cached) => {
-                        let token = cached.token.clone();
-                        self.store.put(&key, cached).await;
-                        tracing::debug!(target: "larkmsg::auth", "fetched a new tenant access token");
-                        Ok(token)
-                    }
-                    Err(error) => Err(error),
-                };
+                if let Ok(cached) = &fetched {
+                    self.store.put(&key, cached.clone()).await;
+                    tracing::debug!(target: "larkmsg::auth", "fetched a new tenant access token");
+                }
                 self.store.release(&key).await;
-                return fetched;
+                return fetched.map(|cached| cached.token);
             }
             if Instant::now() + LEASE_POLL >= deadline {
                 return Err(Error::new(

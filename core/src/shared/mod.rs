@@ -24,7 +24,7 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::fork::ForkLocal;
 use crate::secret::Secret;
 pub(crate) use pacing::{Admission, SharedPacer};
-pub(crate) use sequence::SharedSequences;
+pub(crate) use sequence::CardSequences;
 pub(crate) use tokens::RedisTokenStore;
 
 /// Default share of each quota one process uses while Redis is unreachable.
