@@ -54,7 +54,7 @@ work="$(mktemp -d)"
 redis_dir="$root/target/redis-node"
 LARKMSG_TEST_REDIS_URL="$("$root/scripts/redis.sh" start "$redis_dir")"
 export LARKMSG_TEST_REDIS_URL LARKMSG_REQUIRE_REDIS=1
-trap 'rm -rf "$work"; "$root/scripts/redis.sh" stop "$redis_dir"' EXIT
+trap '"$root/scripts/redis.sh" stop "$redis_dir"; rm -rf "$work"' EXIT
 new_project() {
   mkdir -p "$1"
   printf '{"name": "larkmsg-install-check", "version": "1.0.0", "private": true}\n' >"$1/package.json"
