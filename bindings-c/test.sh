@@ -50,6 +50,12 @@ out="$root/target/larkmsg-c-tests"
 rm -rf "$out"
 mkdir -p "$out"
 
+# A Redis server for the shared store's test (tests/api.c).
+redis_dir="$root/target/redis-c"
+LARKMSG_TEST_REDIS_URL="$("$root/scripts/redis.sh" start "$redis_dir")"
+export LARKMSG_TEST_REDIS_URL LARKMSG_REQUIRE_REDIS=1
+trap '"$root/scripts/redis.sh" stop "$redis_dir"' EXIT
+
 step "the headers compile: larkmsg.h as C99 and C++11, larkmsg.hpp as C++17"
 echo '#include "larkmsg.h"' | cc -std=c99 -Wall -Wextra -Werror -pedantic -fsyntax-only -I "$include" -x c -
 echo '#include "larkmsg.h"' | c++ -std=c++11 -Wall -Wextra -Werror -fsyntax-only -I "$include" -x c++ -

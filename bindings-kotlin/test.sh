@@ -36,6 +36,11 @@ mkdir -p "$native"
 strip --strip-debug -o "$native/liblarkmsg_kotlin.so" "$library"
 
 step "jar and JUnit tests (mvn verify)"
+# A Redis server for the shared store's test (SharedStoreTest.kt).
+redis_dir="$root/target/redis-kotlin"
+LARKMSG_TEST_REDIS_URL="$("$root/scripts/redis.sh" start "$redis_dir")"
+export LARKMSG_TEST_REDIS_URL LARKMSG_REQUIRE_REDIS=1
+trap '"$root/scripts/redis.sh" stop "$redis_dir"' EXIT
 cd "$here"
 mvn -B -ntp verify
 jar="$here/target/larkmsg-0.1.0.jar"

@@ -47,6 +47,21 @@ export interface Retries {
   receiverBackoffMs?: number
 }
 
+/**
+ * The shared store of many processes of one app (quotas, tenant tokens, card sequences),
+ * in Redis. Off by default.
+ */
+export interface SharedOptions {
+  /** `redis://[user:password@]host:port[/db]`. */
+  redisUrl: string
+  /** Put before every key (default `larkmsg:`). */
+  keyPrefix?: string
+  /** Share of each quota one process uses while Redis does not answer (default 0.25). */
+  fallbackShare?: number
+  /** Longest wait for one Redis command, in milliseconds (default 250). */
+  timeoutMs?: number
+}
+
 interface CommonOptions {
   /** `'feishu'` (default) or `'lark'`. */
   domain?: 'feishu' | 'lark'
@@ -56,6 +71,8 @@ interface CommonOptions {
   retries?: Retries
   /** `false`: do not pace calls to the documented quotas. Default `true`. */
   quotas?: boolean
+  /** Share quotas, tokens and card sequences with the app's other processes through Redis. */
+  shared?: SharedOptions
   /** Appended to the `User-Agent`. */
   userAgentSuffix?: string
   /** Largest answer body read, in bytes (default 8 MiB); a longer answer fails with `decode`. */

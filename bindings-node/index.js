@@ -484,7 +484,8 @@ class Client {
    *   for a store app, or `{tenantAccessToken}`; `domain` ('feishu' | 'lark') or `baseUrl`;
    *   `timeouts: {connectMs, requestMs, totalMs}`; `retries: {maxAttempts, initialBackoffMs,
    *   maxBackoffMs, maxThrottleWaitMs, receiverBackoffMs}`; `quotas` (false: no pacing);
-   *   `maxResponseBytes` (largest answer read, default 8 MiB); `rootCertificatesPem` (PEM text
+   *   `shared: {redisUrl, keyPrefix, fallbackShare, timeoutMs}` (quotas, tokens and card
+   *   sequences shared with the app's other processes through Redis); `maxResponseBytes` (largest answer read, default 8 MiB); `rootCertificatesPem` (PEM text
    *   or bytes) or `rootCertificatesFile` (a path): root certificates trusted besides the
    *   system's; `insecureHttpHosts` (hosts an `http://` base URL may name besides loopback).
    */

@@ -50,7 +50,11 @@ if user sh -c 'command -v cargo || command -v rustc' >/dev/null; then
 fi
 
 work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
+# A Redis server for the shared store's test (test/shared.test.js).
+redis_dir="$root/target/redis-node"
+LARKMSG_TEST_REDIS_URL="$("$root/scripts/redis.sh" start "$redis_dir")"
+export LARKMSG_TEST_REDIS_URL LARKMSG_REQUIRE_REDIS=1
+trap '"$root/scripts/redis.sh" stop "$redis_dir"; rm -rf "$work"' EXIT
 new_project() {
   mkdir -p "$1"
   printf '{"name": "larkmsg-install-check", "version": "1.0.0", "private": true}\n' >"$1/package.json"

@@ -43,6 +43,12 @@ start=$(date +%s%N)
 user "${pip[@]}" --no-index "$wheel"
 echo "pip install of $(basename "$wheel"): $((($(date +%s%N) - start) / 1000000)) ms"
 
+# A Redis server for the shared store's tests (test_shared.py).
+redis_dir="$root/target/redis-python"
+LARKMSG_TEST_REDIS_URL="$("$root/scripts/redis.sh" start "$redis_dir")"
+export LARKMSG_TEST_REDIS_URL LARKMSG_REQUIRE_REDIS=1
+trap '"$root/scripts/redis.sh" stop "$redis_dir"' EXIT
+
 cd tests
 user "$VENV/bin/python" -c 'import larkmsg, sys; assert larkmsg.__file__.startswith(sys.prefix), larkmsg.__file__'
 user "$VENV/bin/python" -m pytest -q -p no:cacheprovider .

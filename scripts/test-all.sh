@@ -20,6 +20,11 @@ cargo fmt --all --check
 step "lint"
 cargo clippy --workspace --all-targets --all-features -- -D warnings
 
+step "redis-server (the shared store's tests start their own)"
+scripts/redis.sh install
+# Tests of the shared store fail, not skip, without it.
+export LARKMSG_REQUIRE_REDIS=1
+
 step "rust tests"
 cargo test --workspace --all-features
 

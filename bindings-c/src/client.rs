@@ -46,7 +46,9 @@ pub type larkmsg_callback = Option<
 /// `"domain"` (`"feishu"` or `"lark"`), `"base_url"`, `"timeouts"` {`connect_ms`,
 /// `request_ms`, `total_ms`}, `"retry"` {`max_attempts`, `initial_backoff_ms`,
 /// `max_backoff_ms`, `max_throttle_wait_ms`, `receiver_backoff_ms`}, `"quotas"` (false: no
-/// pacing), `"user_agent_suffix"`, `"max_response_bytes"` (largest answer read, default
+/// pacing), `"shared"` {`redis_url`, `key_prefix`, `fallback_share`, `timeout_ms`} (quotas,
+/// tokens and card sequences shared with the app's other processes through Redis),
+/// `"user_agent_suffix"`, `"max_response_bytes"` (largest answer read, default
 /// 8 MiB), `"root_certificates_pem"` (PEM text) or `"root_certificates_file"` (a path):
 /// root certificates trusted besides the system's, and `"insecure_http_hosts"` (hosts an
 /// `http://` base URL may name besides loopback ones). Unknown keys are errors.

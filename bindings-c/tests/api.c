@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "larkmsg.h"
 
@@ -358,6 +359,44 @@ static void expect_too_deep(larkmsg_client *client, int levels, const char *ment
     free(request);
 }
 
+/* Clients sharing a Redis store ("shared" in the options): one token fetch for all of
+ * them, and together within the quotas the fake enforces. test.sh starts the Redis server
+ * (LARKMSG_TEST_REDIS_URL). */
+static void test_shared_store(larkmsg_fake *fake) {
+    const char *redis_url = getenv("LARKMSG_TEST_REDIS_URL");
+    if (!redis_url || !*redis_url) {
+        CHECK(getenv("LARKMSG_REQUIRE_REDIS") == NULL);
+        fprintf(stderr, "skipped: the shared store (no LARKMSG_TEST_REDIS_URL)\n");
+        return;
+    }
+    CHECK(larkmsg_fake_control(fake, "POST", "reset", NULL, NULL, NULL, NULL) == LARKMSG_RESULT_OK);
+    CHECK(larkmsg_fake_control(fake, "POST", "quotas", "{\"enabled\": true}", NULL, NULL, NULL) == LARKMSG_RESULT_OK);
+    char options[1024];
+    snprintf(options, sizeof options,
+             "{\"app_id\":\"cli_fake_app\",\"app_secret\":\"fake_app_secret\",\"base_url\":\"%s\","
+             "\"shared\":{\"redis_url\":\"%s\",\"key_prefix\":\"c-%ld:\",\"timeout_ms\":5000}}",
+             larkmsg_fake_url(fake), redis_url, (long)time(NULL));
+    larkmsg_client *clients[3] = {NULL, NULL, NULL};
+    for (int i = 0; i < 3; i++) CHECK(larkmsg_client_new(options, &clients[i], NULL) == LARKMSG_RESULT_OK);
+    for (int n = 0; n < 60; n++) {
+        char receiver[32], text[32];
+        snprintf(receiver, sizeof receiver, "ou_%d", n % 20);
+        snprintf(text, sizeof text, "shared %d", n);
+        char *message = NULL;
+        CHECK(larkmsg_send_text(clients[n % 3], "open_id", receiver, text, &message, NULL) == LARKMSG_RESULT_OK);
+        larkmsg_string_free(message);
+    }
+    for (int i = 0; i < 3; i++) larkmsg_client_free(clients[i]);
+    char *counters = NULL;
+    CHECK(larkmsg_fake_control(fake, "GET", "counters", NULL, NULL, &counters, NULL) == LARKMSG_RESULT_OK);
+    /* One token request in all, and no throttled answer. */
+    CHECK(counters != NULL && strstr(counters, "\"token_requests\":{\"tenant_access_token_internal\":1}") != NULL);
+    CHECK(counters != NULL && strstr(counters, "\"throttled\":{}") != NULL);
+    if (counters && !strstr(counters, "\"throttled\":{}")) fprintf(stderr, "  counters: %s\n", counters);
+    larkmsg_string_free(counters);
+    CHECK(larkmsg_fake_control(fake, "POST", "quotas", "{\"enabled\": false}", NULL, NULL, NULL) == LARKMSG_RESULT_OK);
+}
+
 static void test_deep_input(larkmsg_client *client) {
     expect_too_deep(client, 100, "card: must be nested at most 64");
     expect_too_deep(client, 100000, "recursion limit");
@@ -498,6 +537,7 @@ int main(void) {
     larkmsg_client_free(client);
     CHECK(larkmsg_fake_control(fake, "POST", "reset", NULL, NULL, NULL, NULL) == LARKMSG_RESULT_OK);
     test_async(fake, options);
+    test_shared_store(fake);
     test_internal_errors();
     larkmsg_fake_free(fake);
     test_shutdown();

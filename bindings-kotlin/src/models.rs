@@ -876,7 +876,8 @@ pub struct CampaignFailure {
 ///
 /// ```json
 /// {"app_id": "cli_…", "app_secret": "…", "domain": "lark", "timeouts": {"request_ms": 5000},
-/// "retry": {"max_attempts": 3}, "quotas": false}
+/// "retry": {"max_attempts": 3}, "quotas": false,
+/// "shared": {"redis_url": "redis://127.0.0.1:6379", "key_prefix": "larkmsg:"}}
 /// ```
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, uniffi::Record)]
 pub struct ClientOptions {
@@ -913,6 +914,11 @@ pub struct ClientOptions {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[uniffi(default)]
     pub insecure_http_hosts: Option<Vec<String>>,
+    /// Quotas, tokens and card sequences shared by every process of the app through Redis
+    /// (off by default).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[uniffi(default)]
+    pub shared: Option<SharedOptions>,
     /// Root certificates (PEM text) trusted in addition to the system's.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[uniffi(default)]
@@ -963,4 +969,23 @@ pub struct RetryOptions {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[uniffi(default)]
     pub receiver_backoff_ms: Option<i64>,
+}
+
+/// `SharedStore` in JSON: `{"redis_url": "redis://…", "key_prefix": "…"}`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, uniffi::Record)]
+pub struct SharedOptions {
+    /// `redis://[user:password@]host:port[/db]`.
+    pub redis_url: String,
+    /// Put before every key (default `larkmsg:`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[uniffi(default)]
+    pub key_prefix: Option<String>,
+    /// Share of each quota one process uses while Redis does not answer (default 0.25).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[uniffi(default)]
+    pub fallback_share: Option<f64>,
+    /// Longest wait for one Redis command, in milliseconds (default 250).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[uniffi(default)]
+    pub timeout_ms: Option<i64>,
 }

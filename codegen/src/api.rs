@@ -15,6 +15,8 @@ pub enum Ty {
     Str,
     /// An integer.
     Int,
+    /// A number with a fraction (a share, a ratio).
+    Float,
     /// A boolean.
     Bool,
     /// Any JSON value, kept as given.
@@ -299,7 +301,8 @@ fn ty(schema: &Value, definitions: &Map<String, Value>) -> Ty {
     };
     match types.as_slice() {
         ["string"] => Ty::Str,
-        ["integer"] | ["number"] => Ty::Int,
+        ["integer"] => Ty::Int,
+        ["number"] => Ty::Float,
         ["boolean"] => Ty::Bool,
         ["string", "integer"] => Ty::StrOrInt,
         ["array"] => Ty::List(Box::new(schema.get("items").map_or(Ty::Any, |items| ty(items, definitions)))),

@@ -74,7 +74,7 @@ struct FieldForm {
 /// Whether a type can be held as is (no `with` module anywhere inside it).
 fn plain(ty: &Ty) -> bool {
     match ty {
-        Ty::Str | Ty::Enum(_) | Ty::Int | Ty::Bool | Ty::Model(_) => true,
+        Ty::Str | Ty::Enum(_) | Ty::Int | Ty::Float | Ty::Bool | Ty::Model(_) => true,
         Ty::List(inner) | Ty::Map(inner) => plain(inner),
         // A file is held as the core's JSON form of it: `{"path": …}` or `{"base64": …}`.
         Ty::Any | Ty::StrOrObject | Ty::StrOrInt | Ty::File => false,
@@ -84,6 +84,7 @@ fn plain(ty: &Ty) -> bool {
 fn plain_ty(ty: &Ty) -> String {
     match ty {
         Ty::Int => "i64".into(),
+        Ty::Float => "f64".into(),
         Ty::Bool => "bool".into(),
         Ty::Model(name) => name.clone(),
         Ty::List(inner) => format!("Vec<{}>", plain_ty(inner)),

@@ -98,7 +98,7 @@ fn esm(api: &Api) -> String {
 fn ts(ty: &Ty) -> String {
     match ty {
         Ty::Str => "string".into(),
-        Ty::Int => "number".into(),
+        Ty::Int | Ty::Float => "number".into(),
         Ty::Bool => "boolean".into(),
         Ty::Any => "unknown".into(),
         Ty::StrOrObject => "string | object".into(),

@@ -77,6 +77,7 @@ fn request_ty(ty: &Ty) -> String {
     match ty {
         Ty::Str | Ty::Enum(_) => "str".into(),
         Ty::Int => "int".into(),
+        Ty::Float => "float".into(),
         Ty::Bool => "bool".into(),
         Ty::Any => "Any".into(),
         Ty::StrOrObject => "Union[str, Dict[str, Any]]".into(),
@@ -93,6 +94,7 @@ fn result_ty(ty: &Ty) -> String {
     match ty {
         Ty::Str | Ty::Enum(_) => "str".into(),
         Ty::Int => "int".into(),
+        Ty::Float => "float".into(),
         Ty::Bool => "bool".into(),
         Ty::Any | Ty::StrOrObject | Ty::File => "Any".into(),
         Ty::StrOrInt => "str | int".into(),
@@ -162,8 +164,9 @@ fn types(api: &Api) -> String {
         "``TypedDict``s of the requests (for type checkers; plain dicts at run time).\n\nThe requests are flat: path parameters (``message_id``) and query parameters\n(``receive_id_type``, ``user_id_type``) sit next to the body fields, exactly as the\nplatform's pages name them.",
     );
     out.push_str("import os\nfrom typing import Any, Dict, List, TypedDict, Union\n\n");
-    out.push_str("from ._options import ClientOptions, RetryOptions, TimeoutOptions\n\n");
-    let mut names: Vec<&str> = vec!["ClientOptions", "RetryOptions", "TimeoutOptions", "FileInput"];
+    out.push_str("from ._options import ClientOptions, RetryOptions, SharedOptions, TimeoutOptions\n\n");
+    let mut names: Vec<&str> =
+        vec!["ClientOptions", "RetryOptions", "SharedOptions", "TimeoutOptions", "FileInput"];
     names.extend(models.iter().map(|model| model.name.as_str()));
     out.push_str(&all(&names));
     out.push_str("\nFileInput = Union[str, \"os.PathLike[str]\", bytes, bytearray, memoryview, Dict[str, Any]]\n\"\"\"A file to upload: a path (``str`` or path-like), bytes, or ``{\"path\"}`` / ``{\"base64\"}``.\"\"\"\n");

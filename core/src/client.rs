@@ -21,6 +21,7 @@ use crate::pacing::Pacer;
 use crate::quota::QuotaTable;
 use crate::receivers::Receivers;
 use crate::secret::Secret;
+use crate::shared::{CardSequences, RedisTokenStore, SharedPacer, SharedStore};
 use crate::token_store::{MemoryTokenStore, TokenStore};
 use crate::transport::{Call, Transport};
 use crate::validate::{Rule, Validator, Violation, Violations, decode_value, dismantle, join, json_kind};
@@ -37,6 +38,7 @@ pub struct ClientBuilder {
     retry: RetryPolicy,
     quotas: QuotaTable,
     token_store: Option<Arc<dyn TokenStore>>,
+    shared: Option<SharedStore>,
     refresh_ahead: Duration,
     user_agent_suffix: Option<String>,
     max_response_bytes: usize,
@@ -73,6 +75,7 @@ impl Default for ClientBuilder {
             retry: RetryPolicy::default(),
             quotas: QuotaTable::documented(),
             token_store: None,
+            shared: None,
             refresh_ahead: REFRESH_AHEAD,
             user_agent_suffix: None,
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
@@ -157,6 +160,14 @@ impl ClientBuilder {
         self
     }
 
+    /// Shares quotas, tenant tokens and card sequences with every process of the app and
+    /// tenant through `store` (see [`SharedStore`]); a [`ClientBuilder::token_store`] given
+    /// too keeps the tokens instead.
+    pub fn shared_store(mut self, store: SharedStore) -> Self {
+        self.shared = Some(store);
+        self
+    }
+
     /// Fetches a new token this long before the current one expires (default 5 minutes,
     /// at most half the token's lifetime).
     pub fn refresh_ahead(mut self, ahead: Duration) -> Self {
@@ -235,13 +246,26 @@ impl ClientBuilder {
             direct,
             root_certificates,
         })?;
-        let store = self.token_store.unwrap_or_else(|| Arc::new(MemoryTokenStore::new()));
+        let (pacer, shared_tokens, sequences) = match &self.shared {
+            Some(shared) => {
+                let redis = shared.open(scope_of(&credentials))?;
+                let pacer = SharedPacer::new(Arc::clone(&redis), self.quotas.clone());
+                (
+                    Pacer::with_shared(self.quotas, pacer, shared.share_when_unreachable()),
+                    Some(Arc::new(RedisTokenStore::new(Arc::clone(&redis))) as Arc<dyn TokenStore>),
+                    CardSequences::shared(redis),
+                )
+            }
+            None => (Pacer::new(self.quotas), None, CardSequences::default()),
+        };
+        let store = self.token_store.or(shared_tokens).unwrap_or_else(|| Arc::new(MemoryTokenStore::new()));
         let inner = Inner {
             app_id: app_id_of(&credentials),
             transport: Transport::new(base_url, http, self.timeouts, self.retry),
             tokens: TokenManager::new(credentials, store, self.refresh_ahead),
-            pacer: Pacer::new(self.quotas),
+            pacer,
             receivers: Receivers::default(),
+            sequences,
             #[cfg(feature = "fake")]
             panic_in_calls: self.panic_in_calls,
         };
@@ -316,6 +340,19 @@ fn load_root_certificates(sources: &[RootCertificates]) -> Result<Vec<reqwest::C
     Ok(certificates)
 }
 
+/// `app_id:tenant`, the hash tag of the shared store's keys: the tenant of a store app,
+/// `self` for a self-built app's own tenant, and for a ready token a digest of it (its app
+/// and tenant are not known).
+fn scope_of(credentials: &Credentials) -> String {
+    match credentials {
+        Credentials::SelfBuilt { app_id, .. } => format!("{app_id}:self"),
+        Credentials::Store { app_id, tenant_key, .. } => format!("{app_id}:{tenant_key}"),
+        Credentials::Token(token) => {
+            format!("token:{}", uuid::Uuid::new_v5(&uuid::Uuid::NAMESPACE_OID, token.expose().as_bytes()))
+        }
+    }
+}
+
 fn app_id_of(credentials: &Credentials) -> Option<String> {
     match credentials {
         Credentials::SelfBuilt { app_id, .. } | Credentials::Store { app_id, .. } => Some(app_id.clone()),
@@ -338,6 +375,8 @@ struct Inner {
     tokens: TokenManager,
     pacer: Pacer,
     receivers: Receivers,
+    /// Card sequences, shared through the store when there is one.
+    sequences: CardSequences,
     #[cfg(feature = "fake")]
     panic_in_calls: bool,
 }
@@ -386,6 +425,19 @@ impl Client {
     /// The timeouts of calls made through this client.
     pub fn timeouts(&self) -> Timeouts {
         self.timeouts
+    }
+
+    /// The `sequence` for the next operation on the card entity `card_id`: one more than
+    /// any this client used on it, and, with a [`SharedStore`], than any every process of
+    /// the app and tenant used (so that any of them can update a card another created).
+    pub async fn next_card_sequence(&self, card_id: &str) -> i64 {
+        self.next_card_sequence_above(card_id, 0).await
+    }
+
+    /// [`Client::next_card_sequence`], and above `floor` (the last one the caller used).
+    pub(crate) async fn next_card_sequence_above(&self, card_id: &str, floor: i64) -> i64 {
+        let deadline = tokio::time::Instant::now() + self.timeouts.request;
+        self.inner.sequences.next(card_id, floor, deadline).await
     }
 
     /// Runs one operation: validates the request (nothing is sent when it breaks a rule),

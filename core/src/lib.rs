@@ -44,6 +44,7 @@ mod registry;
 #[doc(hidden)]
 pub mod runtime;
 mod secret;
+mod shared;
 pub mod stream;
 mod token_store;
 mod transport;
@@ -79,11 +80,12 @@ pub use form::{Form, FormPart};
 pub use operation::{Method, Operation, Repeat, Subject, SubjectKind};
 #[doc(hidden)]
 pub use operation::{match_path, path_param_names};
-pub use options::{ClientOptions, RetryOptions, TimeoutOptions};
+pub use options::{ClientOptions, RetryOptions, SharedOptions, TimeoutOptions};
 pub use quota::QuotaTable;
 pub use rate::Quota;
 pub use registry::{OperationVisitor, visit_operations};
 pub use secret::Secret;
+pub use shared::{DEFAULT_FALLBACK_SHARE, SharedStore};
 pub use stream::{CardStream, StreamCardOptions, StreamSummary};
 pub use token_store::{CachedToken, MemoryTokenStore, TokenStore};
 pub use validate::{Rule, Violation, Violations};

@@ -12,13 +12,15 @@ use crate::client::{Client, ClientBuilder};
 use crate::config::{Domain, RetryPolicy, Timeouts};
 use crate::error::{Error, ErrorKind, Result};
 use crate::quota::QuotaTable;
+use crate::shared::SharedStore;
 use crate::validate::{Validator, decode_value};
 
 /// Client settings in their JSON form (snake_case keys, durations in milliseconds).
 ///
 /// ```json
 /// {"app_id": "cli_…", "app_secret": "…", "domain": "lark", "timeouts": {"request_ms": 5000},
-///  "retry": {"max_attempts": 3}, "quotas": false}
+///  "retry": {"max_attempts": 3}, "quotas": false,
+///  "shared": {"redis_url": "redis://127.0.0.1:6379", "key_prefix": "larkmsg:"}}
 /// ```
 #[derive(Debug, Default, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -65,6 +67,10 @@ pub struct ClientOptions {
     /// tokens then cross the network unencrypted.
     #[serde(default)]
     pub insecure_http_hosts: Option<Vec<String>>,
+    /// Quotas, tokens and card sequences shared by every process of the app through Redis
+    /// (off by default).
+    #[serde(default)]
+    pub shared: Option<SharedOptions>,
     /// Root certificates (PEM text) trusted in addition to the system's.
     #[serde(default)]
     pub root_certificates_pem: Option<String>,
@@ -76,6 +82,41 @@ pub struct ClientOptions {
     #[doc(hidden)]
     #[serde(default, rename = "_panic_in_calls_for_tests")]
     pub panic_in_calls_for_tests: bool,
+}
+
+/// [`SharedStore`] in JSON: `{"redis_url": "redis://…", "key_prefix": "…"}`.
+#[derive(Debug, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct SharedOptions {
+    /// `redis://[user:password@]host:port[/db]`.
+    pub redis_url: crate::secret::Secret,
+    /// Put before every key (default `larkmsg:`).
+    #[serde(default)]
+    pub key_prefix: Option<String>,
+    /// Share of each quota one process uses while Redis does not answer (default 0.25).
+    #[serde(default)]
+    pub fallback_share: Option<f64>,
+    /// Longest wait for one Redis command, in milliseconds (default 250).
+    #[serde(default)]
+    pub timeout_ms: Option<u64>,
+}
+
+impl SharedOptions {
+    fn store(self) -> SharedStore {
+        let mut store = SharedStore::redis(self.redis_url);
+        if let Some(prefix) = self.key_prefix {
+            store = store.key_prefix(prefix);
+        }
+        if let Some(share) = self.fallback_share {
+            store = store.fallback_share(share);
+        }
+        if let Some(ms) = self.timeout_ms {
+            store = store.timeout(Duration::from_millis(ms));
+        }
+        store
+    }
 }
 
 /// [`Timeouts`] in milliseconds; absent fields keep their defaults.
@@ -176,6 +217,9 @@ impl ClientOptions {
         }
         for host in self.insecure_http_hosts.into_iter().flatten() {
             builder = builder.insecure_http_host(host);
+        }
+        if let Some(shared) = self.shared {
+            builder = builder.shared_store(shared.store());
         }
         if let Some(pem) = self.root_certificates_pem {
             builder = builder.root_certificates_pem(pem);
@@ -292,6 +336,24 @@ mod tests {
             let shown = format!("{error} {error:?} {}", serde_json::to_string(&error).unwrap());
             assert!(!shown.contains("s3cr3t") && !shown.contains("987654321"), "{options}: {shown}");
         }
+    }
+
+    #[test]
+    fn the_shared_store_option_builds_and_hides_its_url() {
+        let options = json!({"app_id": "cli_1", "app_secret": "s", "base_url": "http://127.0.0.1:1",
+            "shared": {"redis_url": "redis://:pa55word@127.0.0.1:1", "key_prefix": "svc:", "fallback_share": 0.5}});
+        let options = ClientOptions::from_json(options).unwrap();
+        assert!(!format!("{options:?}").contains("pa55word"));
+        assert!(options.build().is_ok());
+        let bad = json!({"app_id": "cli_1", "app_secret": "s", "shared": {"redis_url": "pa55word://x"}});
+        let error = ClientOptions::from_json(bad).unwrap().build().unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::Config);
+        assert!(
+            error.message().contains("shared.redis_url") && !error.message().contains("pa55word"),
+            "{error}"
+        );
+        let unknown = json!({"app_id": "cli_1", "app_secret": "s", "shared": {"url": "redis://x"}});
+        assert_eq!(ClientOptions::from_json(unknown).unwrap_err().violations()[0].path, "shared.url");
     }
 
     #[test]

@@ -1,7 +1,12 @@
 //! Client-side pacing to the quota table: a call waits until every quota that applies to it
 //! (its endpoint's, and its subject's, such as a message's receiver) has room, so that the
 //! server never needs to throttle. When the server throttles anyway, the endpoint or
-//! subject is held until the time it named, for every caller of the client.
+//! subject is held until the time it named, for every caller of the client; the callers a
+//! hold released resume spread over a window, not all at once.
+//!
+//! With a shared store, the quotas are counted in Redis for every process of the app and
+//! tenant (`shared/pacing.rs`); this process's own lanes then pace it, at its fallback
+//! share of each quota, only while Redis does not answer.
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::Mutex;
@@ -14,6 +19,7 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::operation::Subject;
 use crate::quota::QuotaTable;
 use crate::rate::Quota;
+use crate::shared::{Admission, SharedPacer};
 
 /// Subjects tracked before idle ones are forgotten.
 const SUBJECT_PRUNE_THRESHOLD: usize = 4096;
@@ -105,20 +111,78 @@ struct Lanes {
 pub(crate) struct Pacer {
     table: QuotaTable,
     lanes: Mutex<Lanes>,
+    shared: Option<SharedPacer>,
+}
+
+/// Where a call was counted, to uncount it (see [`Pacer::refund`]).
+#[derive(Debug)]
+pub(crate) enum Counted {
+    /// In this process's lanes, at this instant.
+    Local(Instant),
+    /// In the shared store, under this member.
+    Shared(String),
 }
 
 impl Pacer {
+    /// Paces this process alone.
     pub(crate) fn new(table: QuotaTable) -> Self {
         let endpoints =
             Endpoint::ALL.iter().map(|e| (*e, Lane::new(table.endpoint(*e), table.headroom()))).collect();
         let lanes = Lanes { endpoints, subjects: HashMap::new(), prune_at: SUBJECT_PRUNE_THRESHOLD };
-        Self { table, lanes: Mutex::new(lanes) }
+        Self { table, lanes: Mutex::new(lanes), shared: None }
+    }
+
+    /// Paces every process of the app and tenant through `shared`, and this one alone to
+    /// `fallback_share` of each quota while the shared store does not answer.
+    pub(crate) fn with_shared(table: QuotaTable, shared: SharedPacer, fallback_share: f64) -> Self {
+        let local = table.clone().with_headroom(table.headroom() * fallback_share);
+        Self { shared: Some(shared), ..Self::new(local) }
     }
 
     /// Waits until a call to `endpoint` (about `subject`, if given) fits every quota, then
-    /// counts it and gives the instant it was counted at (see [`Pacer::refund`]). Fails,
-    /// without waiting, when that would pass `deadline`.
+    /// counts it and says where (see [`Pacer::refund`]). Fails, without waiting, when that
+    /// would pass `deadline`.
     pub(crate) async fn acquire(
+        &self,
+        endpoint: Endpoint,
+        subject: Option<&Subject>,
+        deadline: Instant,
+    ) -> Result<Counted> {
+        if let Some(shared) = &self.shared {
+            while shared.is_worth_asking() {
+                let jitter = self.jitter(endpoint);
+                match shared.try_acquire(endpoint, subject, jitter, deadline).await {
+                    Some(Admission::Counted(member)) => return Ok(Counted::Shared(member)),
+                    Some(Admission::Wait(wait)) => {
+                        if Instant::now() + wait > deadline {
+                            let message = format!(
+                                "{} has no room in the shared quota before the call's deadline \
+                                 (the quota is full, or the platform throttled it)",
+                                endpoint.name()
+                            );
+                            return Err(
+                                Error::new(ErrorKind::RateLimited, message).with_retry_after(Some(wait))
+                            );
+                        }
+                        tokio::time::sleep(wait).await;
+                    }
+                    // Redis does not answer: this process paces itself below.
+                    None => break,
+                }
+            }
+        }
+        self.acquire_local(endpoint, subject, deadline).await.map(Counted::Local)
+    }
+
+    /// A random delay within the endpoint's shortest window (one second without quotas),
+    /// added to the end of a hold so that the callers it released resume spread out.
+    fn jitter(&self, endpoint: Endpoint) -> Duration {
+        let window =
+            self.table.endpoint(endpoint).iter().map(|q| q.per).min().unwrap_or(Duration::from_secs(1));
+        window.mul_f64(fastrand::f64())
+    }
+
+    async fn acquire_local(
         &self,
         endpoint: Endpoint,
         subject: Option<&Subject>,
@@ -128,9 +192,10 @@ impl Pacer {
             let now = Instant::now();
             let free_at = self.try_acquire(endpoint, subject, now);
             let Some(free_at) = free_at else { return Ok(now) };
+            let held = self.held(endpoint, subject, free_at);
             if free_at > deadline {
                 let wait = free_at.saturating_duration_since(Instant::now());
-                let message = if self.held(endpoint, subject, free_at) {
+                let message = if held {
                     // Remembered from the platform's answer: asking again before then is useless.
                     format!(
                         "the platform throttled {} for another {:.0} s; not asking again before then",
@@ -142,7 +207,8 @@ impl Pacer {
                 };
                 return Err(Error::new(ErrorKind::RateLimited, message).with_retry_after(Some(wait)));
             }
-            tokio::time::sleep_until(free_at).await;
+            let resume_at = if held { (free_at + self.jitter(endpoint)).min(deadline) } else { free_at };
+            tokio::time::sleep_until(resume_at).await;
         }
     }
 
@@ -186,10 +252,18 @@ impl Pacer {
         None
     }
 
-    /// Uncounts a call counted at `at` that the server throttled: it used none of the
-    /// server's quota, so it must not hold back the calls after it (after a restart, a
-    /// client that counted its throttled attempts would wait up to a window too long).
-    pub(crate) fn refund(&self, endpoint: Endpoint, subject: Option<&Subject>, at: Instant) {
+    /// Uncounts a call that the server throttled: it used none of the server's quota, so it
+    /// must not hold back the calls after it (after a restart, a client that counted its
+    /// throttled attempts would wait up to a window too long).
+    pub(crate) async fn refund(&self, endpoint: Endpoint, subject: Option<&Subject>, counted: &Counted) {
+        match (counted, &self.shared) {
+            (Counted::Local(at), _) => self.refund_local(endpoint, subject, *at),
+            (Counted::Shared(member), Some(shared)) => shared.refund(endpoint, subject, member).await,
+            (Counted::Shared(_), None) => {}
+        }
+    }
+
+    fn refund_local(&self, endpoint: Endpoint, subject: Option<&Subject>, at: Instant) {
         let mut lanes = crate::fork::lock(&self.lanes);
         if let Some(lane) = lanes.endpoints.get_mut(&endpoint) {
             lane.refund(at);
@@ -207,16 +281,28 @@ impl Pacer {
         [endpoint_hold, subject_hold].into_iter().flatten().any(|until| until >= free_at)
     }
 
-    /// Holds every call to `endpoint` until `until` (the server said it is throttling).
-    pub(crate) fn hold_endpoint(&self, endpoint: Endpoint, until: Instant) {
-        let mut lanes = crate::fork::lock(&self.lanes);
-        lanes.endpoints.entry(endpoint).or_default().hold(until);
+    /// Holds every call to `endpoint` for `wait` (the server said it is throttling), in
+    /// every process when the store is shared.
+    pub(crate) async fn hold_endpoint(&self, endpoint: Endpoint, wait: Duration) {
+        {
+            let mut lanes = crate::fork::lock(&self.lanes);
+            lanes.endpoints.entry(endpoint).or_default().hold(Instant::now() + wait);
+        }
+        if let Some(shared) = &self.shared {
+            shared.hold_endpoint(endpoint, wait).await;
+        }
     }
 
-    /// Holds every call about `subject` until `until` (the server said it is throttling it).
-    pub(crate) fn hold_subject(&self, subject: &Subject, until: Instant) {
-        let mut lanes = crate::fork::lock(&self.lanes);
-        lanes.subjects.entry(subject.clone()).or_default().hold(until);
+    /// Holds every call about `subject` for `wait` (the server said it is throttling it),
+    /// in every process when the store is shared.
+    pub(crate) async fn hold_subject(&self, subject: &Subject, wait: Duration) {
+        {
+            let mut lanes = crate::fork::lock(&self.lanes);
+            lanes.subjects.entry(subject.clone()).or_default().hold(Instant::now() + wait);
+        }
+        if let Some(shared) = &self.shared {
+            shared.hold_subject(subject, wait).await;
+        }
     }
 }
 
@@ -281,18 +367,42 @@ mod tests {
     async fn a_hold_delays_every_caller_and_deadlines_are_kept() {
         let pacer = Pacer::new(QuotaTable::unlimited());
         let start = Instant::now();
-        pacer.hold_endpoint(Endpoint::BatchSend, start + Duration::from_secs(3));
+        pacer.hold_endpoint(Endpoint::BatchSend, Duration::from_secs(3)).await;
         let error =
             pacer.acquire(Endpoint::BatchSend, None, start + Duration::from_secs(1)).await.unwrap_err();
         assert_eq!(error.kind(), ErrorKind::RateLimited);
         assert_eq!(error.retry_after(), Some(Duration::from_secs(3)));
         pacer.acquire(Endpoint::BatchSend, None, far()).await.unwrap();
-        assert_eq!(start.elapsed(), Duration::from_secs(3));
-        pacer.hold_subject(&Subject::chat("oc_x"), Instant::now() + Duration::from_secs(1));
+        let released = start.elapsed();
+        assert!(released >= Duration::from_secs(3) && released < Duration::from_secs(4), "{released:?}");
+        pacer.hold_subject(&Subject::chat("oc_x"), Duration::from_secs(1)).await;
         pacer.acquire(Endpoint::SendMessage, Some(&Subject::chat("oc_y")), far()).await.unwrap();
-        assert_eq!(start.elapsed(), Duration::from_secs(3));
+        assert_eq!(start.elapsed(), released, "another chat is not held");
         pacer.acquire(Endpoint::SendMessage, Some(&Subject::chat("oc_x")), far()).await.unwrap();
-        assert_eq!(start.elapsed(), Duration::from_secs(4));
+        assert!(start.elapsed() >= released + Duration::from_secs(1), "{:?}", start.elapsed());
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn callers_released_from_a_hold_resume_spread_over_a_second() {
+        let pacer = std::sync::Arc::new(Pacer::new(QuotaTable::unlimited()));
+        let start = Instant::now();
+        pacer.hold_endpoint(Endpoint::SendMessage, Duration::from_secs(2)).await;
+        let waiters: Vec<_> = (0..50)
+            .map(|_| {
+                let pacer = std::sync::Arc::clone(&pacer);
+                tokio::spawn(async move {
+                    pacer.acquire(Endpoint::SendMessage, None, far()).await.unwrap();
+                    start.elapsed()
+                })
+            })
+            .collect();
+        let mut resumed = Vec::new();
+        for waiter in waiters {
+            resumed.push(waiter.await.unwrap());
+        }
+        assert!(resumed.iter().all(|at| *at >= Duration::from_secs(2) && *at < Duration::from_secs(3)));
+        let in_first_tenth = resumed.iter().filter(|at| **at < Duration::from_millis(2100)).count();
+        assert!(in_first_tenth < 20, "{in_first_tenth} of 50 resumed within 100 ms of the hold's end");
     }
 
     #[tokio::test(start_paused = true)]
@@ -302,7 +412,7 @@ mod tests {
         let start = Instant::now();
         let first = pacer.acquire(Endpoint::SendMessage, None, far()).await.unwrap();
         pacer.acquire(Endpoint::SendMessage, None, far()).await.unwrap();
-        pacer.refund(Endpoint::SendMessage, None, first);
+        pacer.refund(Endpoint::SendMessage, None, &first).await;
         pacer.acquire(Endpoint::SendMessage, None, far()).await.unwrap();
         assert_eq!(start.elapsed(), Duration::ZERO);
         pacer.acquire(Endpoint::SendMessage, None, far()).await.unwrap();

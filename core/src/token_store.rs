@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 use std::sync::Mutex;
-use std::time::SystemTime;
+use std::time::{Duration, SystemTime};
 
 use async_trait::async_trait;
 
@@ -39,6 +39,17 @@ pub trait TokenStore: Send + Sync {
     /// Forgets the token under `key`, but only if it is still `token` (another caller may
     /// already have stored a newer one).
     async fn remove(&self, key: &str, token: &Secret);
+
+    /// Asks to be, for at most `ttl`, the one fetcher of the token under `key` among every
+    /// process sharing this store: `true` means fetch it (then [`TokenStore::release`]),
+    /// `false` that another process is fetching it (read it again shortly). A store of one
+    /// process (the default) always answers `true`; so does a store that cannot answer.
+    async fn lease(&self, _key: &str, _ttl: Duration) -> bool {
+        true
+    }
+
+    /// Ends a lease [`TokenStore::lease`] granted.
+    async fn release(&self, _key: &str) {}
 }
 
 /// The default store: tokens kept in this process's memory.

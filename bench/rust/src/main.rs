@@ -12,7 +12,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use larkmsg::{Client, QuotaTable, ReceiveIdType, StreamCardOptions};
+use larkmsg::{Client, QuotaTable, ReceiveIdType, SharedStore, StreamCardOptions};
 use serde_json::json;
 
 use params::{Mode, Params};
@@ -53,6 +53,9 @@ fn build(params: &Params) -> larkmsg::Result<Client> {
         Client::builder(params.app_id.as_str(), params.app_secret.as_str()).base_url(&params.base_url);
     if !params.pacing {
         builder = builder.quotas(QuotaTable::unlimited());
+    }
+    if let Some(url) = &params.redis_url {
+        builder = builder.shared_store(SharedStore::redis(url.as_str()));
     }
     builder.build()
 }

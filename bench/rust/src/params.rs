@@ -25,6 +25,9 @@ pub struct Params {
     /// Whether the client paces itself to the documented quotas.
     #[serde(default)]
     pub pacing: bool,
+    /// A Redis URL: the quotas and the token are shared with the other processes using it.
+    #[serde(default)]
+    pub redis_url: Option<String>,
     /// No send starts after this many seconds.
     #[serde(default = "max_seconds")]
     pub max_seconds: f64,

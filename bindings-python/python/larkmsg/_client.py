@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 
     from typing_extensions import Self, Unpack
 
-    from ._options import ClientOptions, RetryOptions, TimeoutOptions
+    from ._options import ClientOptions, RetryOptions, SharedOptions, TimeoutOptions
     from ._progress import ProgressCallback
     from ._stream import StreamCardOptions
     from .content import Content
@@ -117,6 +117,7 @@ class _Base:
         timeouts: TimeoutOptions | None = None,
         retry: RetryOptions | None = None,
         quotas: bool | None = None,
+        shared: SharedOptions | None = None,
         user_agent_suffix: str | None = None,
         max_response_bytes: int | None = None,
         root_certificates_pem: str | bytes | None = None,
@@ -142,6 +143,7 @@ class _Base:
             "timeouts": dict(timeouts) if timeouts is not None else None,
             "retry": dict(retry) if retry is not None else None,
             "quotas": quotas,
+            "shared": dict(shared) if shared is not None else None,
             "user_agent_suffix": f"{host} {user_agent_suffix}" if user_agent_suffix else host,
             "max_response_bytes": max_response_bytes,
             "root_certificates_pem": root_certificates_pem,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import List, TypedDict, Union
 
-__all__ = ["TimeoutOptions", "RetryOptions", "ClientOptions"]
+__all__ = ["TimeoutOptions", "RetryOptions", "SharedOptions", "ClientOptions"]
 
 
 class TimeoutOptions(TypedDict, total=False):
@@ -25,6 +25,21 @@ class RetryOptions(TypedDict, total=False):
     receiver_backoff_ms: int
 
 
+class _SharedRequired(TypedDict):
+    redis_url: str
+
+
+class SharedOptions(_SharedRequired, total=False):
+    """The shared store of many processes of one app: a Redis URL
+    (``redis://[user:password@]host:port[/db]``) and what to put before every key
+    (default ``larkmsg:``); ``fallback_share`` of each quota is used while Redis does not
+    answer (default 0.25), ``timeout_ms`` bounds each Redis command (default 250)."""
+
+    key_prefix: str
+    fallback_share: float
+    timeout_ms: int
+
+
 class ClientOptions(TypedDict, total=False):
     """Keyword options shared by every way of building a client."""
 
@@ -33,6 +48,7 @@ class ClientOptions(TypedDict, total=False):
     timeouts: TimeoutOptions
     retry: RetryOptions
     quotas: bool
+    shared: SharedOptions
     user_agent_suffix: str
     max_response_bytes: int
     root_certificates_pem: Union[str, bytes]

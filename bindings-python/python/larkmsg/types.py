@@ -12,11 +12,12 @@ from __future__ import annotations
 import os
 from typing import Any, Dict, List, TypedDict, Union
 
-from ._options import ClientOptions, RetryOptions, TimeoutOptions
+from ._options import ClientOptions, RetryOptions, SharedOptions, TimeoutOptions
 
 __all__ = [
     "ClientOptions",
     "RetryOptions",
+    "SharedOptions",
     "TimeoutOptions",
     "FileInput",
     "SendMessageRequest",

@@ -35,6 +35,11 @@ const MIN_TOKEN_LIFETIME: Duration = Duration::from_secs(2);
 pub const MAX_REJECTED_TOKENS_IN_A_ROW: usize = 3;
 /// How long a run of rejected tokens stops new fetches.
 const REJECTION_PAUSE: Duration = Duration::from_secs(60);
+/// Longest time one process may hold the lease on fetching a token for every process
+/// sharing the store (a process that dies while fetching delays the others this long).
+const LEASE_TTL: Duration = Duration::from_secs(10);
+/// How often a process waiting for another's token looks for it.
+const LEASE_POLL: Duration = Duration::from_millis(20);
 
 /// Fetches, caches and refreshes the tenant access token of one client.
 #[derive(Debug)]
@@ -93,14 +98,34 @@ impl TokenManager {
         let _fetching = tokio::time::timeout_at(deadline, lock.lock())
             .await
             .map_err(|_| Error::new(ErrorKind::Timeout, "timed out waiting for the tenant access token"))?;
-        if let Some(token) = self.fresh(&key).await {
-            return Ok(token);
+        loop {
+            if let Some(token) = self.fresh(&key).await {
+                return Ok(token);
+            }
+            // Across processes sharing the store: one holds the lease and fetches, the
+            // others read its token when it lands (or take the lease when it lapses).
+            if self.store.lease(&key, LEASE_TTL).await {
+                // The holder before may have stored its token since it was looked for.
+                if let Some(token) = self.fresh(&key).await {
+                    self.store.release(&key).await;
+                    return Ok(token);
+                }
+                let fetched = self.fetch_tenant_token(auth, deadline).await;
+                if let Ok(cached) = &fetched {
+                    self.store.put(&key, cached.clone()).await;
+                    tracing::debug!(target: "larkmsg::auth", "fetched a new tenant access token");
+                }
+                self.store.release(&key).await;
+                return fetched.map(|cached| cached.token);
+            }
+            if Instant::now() + LEASE_POLL >= deadline {
+                return Err(Error::new(
+                    ErrorKind::Timeout,
+                    "timed out waiting for the tenant access token another process is fetching",
+                ));
+            }
+            tokio::time::sleep(LEASE_POLL).await;
         }
-        let cached = self.fetch_tenant_token(auth, deadline).await?;
-        let token = cached.token.clone();
-        self.store.put(&key, cached).await;
-        tracing::debug!(target: "larkmsg::auth", "fetched a new tenant access token");
-        Ok(token)
     }
 
     /// After the platform rejected `token`: forgets it, so that the next call fetches a new
@@ -175,9 +200,9 @@ impl TokenManager {
 
     fn tenant_key(&self) -> String {
         match &self.credentials {
-            Credentials::SelfBuilt { app_id, .. } => format!("larkmsg:tenant_access_token:{app_id}"),
+            Credentials::SelfBuilt { app_id, .. } => format!("tenant_access_token:{app_id}"),
             Credentials::Store { app_id, tenant_key, .. } => {
-                format!("larkmsg:tenant_access_token:{app_id}:{tenant_key}")
+                format!("tenant_access_token:{app_id}:{tenant_key}")
             }
             Credentials::Token(_) => String::new(),
         }
@@ -330,7 +355,7 @@ struct StoreApp<'a> {
 
 impl StoreApp<'_> {
     fn app_token_key(&self) -> String {
-        format!("larkmsg:app_access_token:{}", self.app_id)
+        format!("app_access_token:{}", self.app_id)
     }
 }
 

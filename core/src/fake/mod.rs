@@ -61,6 +61,10 @@
 //! inferred, and easy to change in one place):
 //! - A message endpoint checks, in order: `Authorization`, the quota (when enforced),
 //!   `Content-Type: application/json`, the query, the body.
+//! - Endpoint quotas count per app and per tenant (a store app installed in several
+//!   tenants, [`FakeApp::also_installed_in`], has each tenant's); a chat's 5 messages per
+//!   second count every message that lands in it (sent by `chat_id`, to a user, whose
+//!   chat with the bot it is, or as a reply to a message in it), whichever app sends.
 //! - Receiver ids containing `unknown` are unknown users or chats: batch send lists them
 //!   as invalid, feed card create in `failed_cards` (reason `"NOT_CREATED"`, the form of
 //!   the docs' example), send message refuses them (230013; 230002 for a chat), reply

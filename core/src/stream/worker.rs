@@ -198,7 +198,7 @@ impl Worker {
             if self.sequence >= MAX_SEQUENCE {
                 return Err(Error::new(ErrorKind::InvalidArgument, "the card's sequence reached 2147483647"));
             }
-            self.sequence += 1;
+            self.sequence = self.client.next_card_sequence_above(&self.card_id, self.sequence).await;
             let outcome = match op {
                 Op::Text(text) => {
                     let request = self.options.content_request(&self.card_id, text, self.sequence);

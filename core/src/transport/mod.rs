@@ -89,12 +89,14 @@ impl Transport {
         loop {
             attempts += 1;
             tracing::Span::current().record("attempts", attempts);
-            let counted_at = pacer
-                .acquire(call.endpoint, call.subject.as_ref(), deadline)
-                .await
-                .map_err(|e| e.with_maybe_sent(maybe_took_effect))?;
+            // The token first: a call counted against a quota goes out at once, so that the
+            // calls counted in one window reach the platform within it.
             let token = tokens
                 .tenant_token(&self.auth(), deadline)
+                .await
+                .map_err(|e| e.with_maybe_sent(maybe_took_effect))?;
+            let counted = pacer
+                .acquire(call.endpoint, call.subject.as_ref(), deadline)
                 .await
                 .map_err(|e| e.with_maybe_sent(maybe_took_effect))?;
             let timeout = timeouts.request.min(deadline.saturating_duration_since(Instant::now()));
@@ -141,20 +143,20 @@ impl Transport {
                 }
                 Next::After(wait, error) => {
                     // The gateway refused it: it used none of the quota.
-                    pacer.refund(call.endpoint, call.subject.as_ref(), counted_at);
+                    pacer.refund(call.endpoint, call.subject.as_ref(), &counted).await;
                     // The pacer holds every caller until then, so that the next calls wait, or
                     // fail at once when that is past their deadline, without asking again.
-                    pacer.hold_endpoint(call.endpoint, Instant::now() + wait);
+                    pacer.hold_endpoint(call.endpoint, wait).await;
                     if wait > self.retry.max_throttle_wait {
                         return Err(error.with_maybe_sent(maybe_took_effect));
                     }
                     (Duration::ZERO, error)
                 }
                 Next::ReceiverThrottled(error) => {
-                    let until = Instant::now() + self.retry.receiver_backoff;
+                    let wait = self.retry.receiver_backoff;
                     match &call.subject {
-                        Some(subject) => pacer.hold_subject(subject, until),
-                        None => pacer.hold_endpoint(call.endpoint, until),
+                        Some(subject) => pacer.hold_subject(subject, wait).await,
+                        None => pacer.hold_endpoint(call.endpoint, wait).await,
                     }
                     (Duration::ZERO, error)
                 }

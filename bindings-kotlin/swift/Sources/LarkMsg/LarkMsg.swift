@@ -4010,7 +4010,8 @@ public func FfiConverterTypeCardOperationResult_lower(_ value: CardOperationResu
  *
  * ```json
  * {"app_id": "cli_…", "app_secret": "…", "domain": "lark", "timeouts": {"request_ms": 5000},
- * "retry": {"max_attempts": 3}, "quotas": false}
+ * "retry": {"max_attempts": 3}, "quotas": false,
+ * "shared": {"redis_url": "redis://127.0.0.1:6379", "key_prefix": "larkmsg:"}}
  * ```
  */
 public struct ClientOptions: Equatable, Hashable {
@@ -4047,6 +4048,11 @@ public struct ClientOptions: Equatable, Hashable {
      * tokens then cross the network unencrypted.
      */
     public var insecureHttpHosts: [String]?
+    /**
+     * Quotas, tokens and card sequences shared by every process of the app through Redis
+     * (off by default).
+     */
+    public var shared: SharedOptions?
     /**
      * Root certificates (PEM text) trusted in addition to the system's.
      */
@@ -4085,6 +4091,10 @@ public struct ClientOptions: Equatable, Hashable {
          * tokens then cross the network unencrypted.
          */insecureHttpHosts: [String]? = nil, 
         /**
+         * Quotas, tokens and card sequences shared by every process of the app through Redis
+         * (off by default).
+         */shared: SharedOptions? = nil, 
+        /**
          * Root certificates (PEM text) trusted in addition to the system's.
          */rootCertificatesPem: String? = nil, 
         /**
@@ -4098,6 +4108,7 @@ public struct ClientOptions: Equatable, Hashable {
         self.userAgentSuffix = userAgentSuffix
         self.maxResponseBytes = maxResponseBytes
         self.insecureHttpHosts = insecureHttpHosts
+        self.shared = shared
         self.rootCertificatesPem = rootCertificatesPem
         self.rootCertificatesFile = rootCertificatesFile
     }
@@ -4126,6 +4137,7 @@ public struct FfiConverterTypeClientOptions: FfiConverterRustBuffer {
                 userAgentSuffix: FfiConverterOptionString.read(from: &buf), 
                 maxResponseBytes: FfiConverterOptionInt64.read(from: &buf), 
                 insecureHttpHosts: FfiConverterOptionSequenceString.read(from: &buf), 
+                shared: FfiConverterOptionTypeSharedOptions.read(from: &buf), 
                 rootCertificatesPem: FfiConverterOptionString.read(from: &buf), 
                 rootCertificatesFile: FfiConverterOptionString.read(from: &buf)
         )
@@ -4140,6 +4152,7 @@ public struct FfiConverterTypeClientOptions: FfiConverterRustBuffer {
         FfiConverterOptionString.write(value.userAgentSuffix, into: &buf)
         FfiConverterOptionInt64.write(value.maxResponseBytes, into: &buf)
         FfiConverterOptionSequenceString.write(value.insecureHttpHosts, into: &buf)
+        FfiConverterOptionTypeSharedOptions.write(value.shared, into: &buf)
         FfiConverterOptionString.write(value.rootCertificatesPem, into: &buf)
         FfiConverterOptionString.write(value.rootCertificatesFile, into: &buf)
     }
@@ -6904,6 +6917,95 @@ public func FfiConverterTypeSender_lower(_ value: Sender) -> RustBuffer {
 
 
 /**
+ * `SharedStore` in JSON: `{"redis_url": "redis://…", "key_prefix": "…"}`.
+ */
+public struct SharedOptions: Equatable, Hashable {
+    /**
+     * `redis://[user:password@]host:port[/db]`.
+     */
+    public var redisUrl: String
+    /**
+     * Put before every key (default `larkmsg:`).
+     */
+    public var keyPrefix: String?
+    /**
+     * Share of each quota one process uses while Redis does not answer (default 0.25).
+     */
+    public var fallbackShare: Double?
+    /**
+     * Longest wait for one Redis command, in milliseconds (default 250).
+     */
+    public var timeoutMs: Int64?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * `redis://[user:password@]host:port[/db]`.
+         */redisUrl: String, 
+        /**
+         * Put before every key (default `larkmsg:`).
+         */keyPrefix: String? = nil, 
+        /**
+         * Share of each quota one process uses while Redis does not answer (default 0.25).
+         */fallbackShare: Double? = nil, 
+        /**
+         * Longest wait for one Redis command, in milliseconds (default 250).
+         */timeoutMs: Int64? = nil) {
+        self.redisUrl = redisUrl
+        self.keyPrefix = keyPrefix
+        self.fallbackShare = fallbackShare
+        self.timeoutMs = timeoutMs
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension SharedOptions: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSharedOptions: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SharedOptions {
+        return
+            try SharedOptions(
+                redisUrl: FfiConverterString.read(from: &buf), 
+                keyPrefix: FfiConverterOptionString.read(from: &buf), 
+                fallbackShare: FfiConverterOptionDouble.read(from: &buf), 
+                timeoutMs: FfiConverterOptionInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: SharedOptions, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.redisUrl, into: &buf)
+        FfiConverterOptionString.write(value.keyPrefix, into: &buf)
+        FfiConverterOptionDouble.write(value.fallbackShare, into: &buf)
+        FfiConverterOptionInt64.write(value.timeoutMs, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSharedOptions_lift(_ buf: RustBuffer) throws -> SharedOptions {
+    return try FfiConverterTypeSharedOptions.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSharedOptions_lower(_ value: SharedOptions) -> RustBuffer {
+    return FfiConverterTypeSharedOptions.lower(value)
+}
+
+
+/**
  * A card's status label.
  */
 public struct StatusLabel: Equatable, Hashable {
@@ -8783,6 +8885,30 @@ fileprivate struct FfiConverterOptionTypeSender: FfiConverterRustBuffer {
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterTypeSender.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeSharedOptions: FfiConverterRustBuffer {
+    typealias SwiftType = SharedOptions?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeSharedOptions.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeSharedOptions.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }

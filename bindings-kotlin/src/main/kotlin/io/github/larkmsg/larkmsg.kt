@@ -5613,7 +5613,8 @@ public object FfiConverterTypeCardOperationResult: FfiConverterRustBuffer<CardOp
  *
  * ```json
  * {"app_id": "cli_…", "app_secret": "…", "domain": "lark", "timeouts": {"request_ms": 5000},
- * "retry": {"max_attempts": 3}, "quotas": false}
+ * "retry": {"max_attempts": 3}, "quotas": false,
+ * "shared": {"redis_url": "redis://127.0.0.1:6379", "key_prefix": "larkmsg:"}}
  * ```
  */
 data class ClientOptions (
@@ -5659,6 +5660,12 @@ data class ClientOptions (
     val `insecureHttpHosts`: List<kotlin.String>? = null 
     , 
     /**
+     * Quotas, tokens and card sequences shared by every process of the app through Redis
+     * (off by default).
+     */
+    val `shared`: SharedOptions? = null 
+    , 
+    /**
      * Root certificates (PEM text) trusted in addition to the system's.
      */
     val `rootCertificatesPem`: kotlin.String? = null 
@@ -5691,6 +5698,7 @@ public object FfiConverterTypeClientOptions: FfiConverterRustBuffer<ClientOption
             FfiConverterOptionalString.read(buf),
             FfiConverterOptionalLong.read(buf),
             FfiConverterOptionalSequenceString.read(buf),
+            FfiConverterOptionalTypeSharedOptions.read(buf),
             FfiConverterOptionalString.read(buf),
             FfiConverterOptionalString.read(buf),
         )
@@ -5705,6 +5713,7 @@ public object FfiConverterTypeClientOptions: FfiConverterRustBuffer<ClientOption
             FfiConverterOptionalString.allocationSize(value.`userAgentSuffix`) +
             FfiConverterOptionalLong.allocationSize(value.`maxResponseBytes`) +
             FfiConverterOptionalSequenceString.allocationSize(value.`insecureHttpHosts`) +
+            FfiConverterOptionalTypeSharedOptions.allocationSize(value.`shared`) +
             FfiConverterOptionalString.allocationSize(value.`rootCertificatesPem`) +
             FfiConverterOptionalString.allocationSize(value.`rootCertificatesFile`)
     )
@@ -5718,6 +5727,7 @@ public object FfiConverterTypeClientOptions: FfiConverterRustBuffer<ClientOption
             FfiConverterOptionalString.write(value.`userAgentSuffix`, buf)
             FfiConverterOptionalLong.write(value.`maxResponseBytes`, buf)
             FfiConverterOptionalSequenceString.write(value.`insecureHttpHosts`, buf)
+            FfiConverterOptionalTypeSharedOptions.write(value.`shared`, buf)
             FfiConverterOptionalString.write(value.`rootCertificatesPem`, buf)
             FfiConverterOptionalString.write(value.`rootCertificatesFile`, buf)
     }
@@ -7694,6 +7704,69 @@ public object FfiConverterTypeSender: FfiConverterRustBuffer<Sender> {
 
 
 /**
+ * `SharedStore` in JSON: `{"redis_url": "redis://…", "key_prefix": "…"}`.
+ */
+data class SharedOptions (
+    /**
+     * `redis://[user:password@]host:port[/db]`.
+     */
+    val `redisUrl`: kotlin.String
+    , 
+    /**
+     * Put before every key (default `larkmsg:`).
+     */
+    val `keyPrefix`: kotlin.String? = null 
+    , 
+    /**
+     * Share of each quota one process uses while Redis does not answer (default 0.25).
+     */
+    val `fallbackShare`: kotlin.Double? = null 
+    , 
+    /**
+     * Longest wait for one Redis command, in milliseconds (default 250).
+     */
+    val `timeoutMs`: kotlin.Long? = null 
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeSharedOptions: FfiConverterRustBuffer<SharedOptions> {
+    override fun read(buf: ByteBuffer): SharedOptions {
+        return SharedOptions(
+            FfiConverterString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalDouble.read(buf),
+            FfiConverterOptionalLong.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: SharedOptions) = (
+            FfiConverterString.allocationSize(value.`redisUrl`) +
+            FfiConverterOptionalString.allocationSize(value.`keyPrefix`) +
+            FfiConverterOptionalDouble.allocationSize(value.`fallbackShare`) +
+            FfiConverterOptionalLong.allocationSize(value.`timeoutMs`)
+    )
+
+    override fun write(value: SharedOptions, buf: ByteBuffer) {
+            FfiConverterString.write(value.`redisUrl`, buf)
+            FfiConverterOptionalString.write(value.`keyPrefix`, buf)
+            FfiConverterOptionalDouble.write(value.`fallbackShare`, buf)
+            FfiConverterOptionalLong.write(value.`timeoutMs`, buf)
+    }
+}
+
+
+
+/**
  * A card's status label.
  */
 data class StatusLabel (
@@ -9308,6 +9381,38 @@ public object FfiConverterOptionalTypeSender: FfiConverterRustBuffer<Sender?> {
         } else {
             buf.put(1)
             FfiConverterTypeSender.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalTypeSharedOptions: FfiConverterRustBuffer<SharedOptions?> {
+    override fun read(buf: ByteBuffer): SharedOptions? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeSharedOptions.read(buf)
+    }
+
+    override fun allocationSize(value: SharedOptions?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeSharedOptions.allocationSize(value)
+        }
+    }
+
+    override fun write(value: SharedOptions?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeSharedOptions.write(value, buf)
         }
     }
 }
