@@ -106,7 +106,7 @@ impl SharedStore {
             connection,
             timeout,
             prefix: format!("{}{{{scope}}}:", self.key_prefix),
-            health: Mutex::new(None),
+            health: Mutex::new(Health::default()),
             warned: AtomicBool::new(false),
         }))
     }
@@ -120,10 +120,19 @@ pub(crate) struct Redis {
     timeout: Duration,
     /// `{prefix}{app_id:tenant}:`, the start of every key of this client.
     prefix: String,
-    /// Until when Redis is left alone after a failure.
-    health: Mutex<Option<Instant>>,
+    /// Failures so far and until when Redis is left alone after the last one.
+    health: Mutex<Health>,
     /// Whether the current outage was logged.
     warned: AtomicBool,
+}
+
+/// How Redis has answered this process lately.
+#[derive(Default)]
+struct Health {
+    /// Failures seen so far: a command started before the last one proves nothing.
+    failures: u64,
+    /// Until when Redis is left alone after the last failure.
+    resting_until: Option<Instant>,
 }
 
 impl std::fmt::Debug for Redis {
@@ -140,7 +149,7 @@ impl Redis {
 
     /// Whether Redis is worth asking now (it did not fail within the last second).
     pub(crate) fn is_worth_asking(&self) -> bool {
-        crate::fork::lock(&self.health).is_none_or(|until| Instant::now() >= until)
+        crate::fork::lock(&self.health).resting_until.is_none_or(|until| Instant::now() >= until)
     }
 
     /// Runs `command` on this process's connection within the command timeout and
@@ -153,11 +162,12 @@ impl Redis {
         if !self.is_worth_asking() {
             return None;
         }
+        let failures_before = crate::fork::lock(&self.health).failures;
         let until = deadline.min(Instant::now() + self.timeout);
         let outcome = tokio::time::timeout_at(until, async { command(self.connection()?).await }).await;
         match outcome {
             Ok(Ok(value)) => {
-                self.answered();
+                self.answered(failures_before);
                 Some(value)
             }
             Ok(Err(error)) => {
@@ -197,8 +207,13 @@ impl Redis {
         }
     }
 
-    fn answered(&self) {
-        let was_down = crate::fork::lock(&self.health).take().is_some();
+    /// Redis answered a command started when `failures_before` failures had been seen;
+    /// an answer to a command older than the last failure does not end an outage.
+    fn answered(&self, failures_before: u64) {
+        let was_down = {
+            let mut health = crate::fork::lock(&self.health);
+            health.failures == failures_before && health.resting_until.take().is_some()
+        };
         if was_down && self.warned.swap(false, Ordering::AcqRel) {
             tracing::info!(target: "larkmsg::shared", "Redis answers again; sharing quotas and tokens through it");
         }
@@ -206,7 +221,11 @@ impl Redis {
 
     fn failed(&self, why: &str) {
         self.disconnect();
-        *crate::fork::lock(&self.health) = Some(Instant::now() + RETRY_AFTER_FAILURE);
+        {
+            let mut health = crate::fork::lock(&self.health);
+            health.failures += 1;
+            health.resting_until = Some(Instant::now() + RETRY_AFTER_FAILURE);
+        }
         if !self.warned.swap(true, Ordering::AcqRel) {
             tracing::warn!(
                 target: "larkmsg::shared",
