@@ -27,6 +27,8 @@ step "C driver"
   $sudo apt-get install -y --no-install-recommends libcjson-dev \
     || { $sudo apt-get update && $sudo apt-get install -y --no-install-recommends libcjson-dev; }
 }
+# The library's soname is liblarkmsg.so.0 (bindings-c/build.rs); cargo writes only liblarkmsg.so.
+ln -sf liblarkmsg.so "$release/liblarkmsg.so.0"
 cc -std=c11 -O2 -Wall -Wextra -Werror -I "$root/bindings-c/include" bench/c/driver.c \
   -L "$release" -llarkmsg -lcjson -lpthread -Wl,-rpath,"$release" -o "$bench/c-driver"
 

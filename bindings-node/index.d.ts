@@ -121,8 +121,10 @@ export interface SendExtra {
 // Errors
 
 export interface Violation {
-  /** The field, e.g. `app_feed_card.buttons.buttons[2].text.text`. */
+  /** The field as you spell it, e.g. `appFeedCard.buttons.buttons[2].text.text` (the platform's own JSON, such as a card in `content`, keeps its keys). */
   path: string
+  /** The field as the platform's page spells it, e.g. `app_feed_card.buttons.buttons[2].text.text`. */
+  platformPath: string
   /** The rule: `required`, `max_length`, `enum`, `format`, … */
   rule: string
   message: string
@@ -130,10 +132,10 @@ export interface Violation {
 
 /** Every failure of a larkmsg call. */
 export class LarkError extends Error {
-  /** The stable kind. */
-  readonly code: ErrorKind
-  /** The platform's code (e.g. 230001), when it answered one. */
-  readonly apiCode: number | null
+  /** The stable kind, the same in every binding. */
+  readonly kind: ErrorKind
+  /** The platform's code (e.g. 230001), when it answered one (`error.code` in every binding). */
+  readonly code: number | null
   /** The platform's msg. */
   readonly msg: string | null
   /** The HTTP status of the answer. */

@@ -103,15 +103,37 @@ function toCamel(value) {
 // ---------------------------------------------------------------------------------------
 // Errors
 
-/** Every failure of a larkmsg call. `code` is the stable kind shared by every binding. */
+/**
+ * A path of the core's spelling (`app_feed_card.buttons[0].text`) in the caller's: each
+ * field camelCase up to the platform's own JSON (content, cards), which keeps its keys.
+ */
+function camelPath(path) {
+  let opaque = false
+  return path
+    .split('.')
+    .map((part) => {
+      if (opaque) return part
+      const [, name, indices] = /^([^[]*)(.*)$/.exec(part)
+      opaque = OPAQUE_KEYS.has(name)
+      return camelKey(name) + indices
+    })
+    .join('.')
+}
+
+/** A broken rule: `path` as the caller spells it, `platformPath` as the platform's page does. */
+function violation(v) {
+  return { path: camelPath(String(v.path ?? '')), platformPath: v.path, rule: v.rule, message: v.message }
+}
+
+/** Every failure of a larkmsg call: `kind` is the stable kind, `code` the platform's code, as in every binding. */
 class LarkError extends Error {
   constructor(detail) {
     super(detail.message)
     this.name = this.constructor.name
     /** The kind (`invalid_argument`, `auth`, …): the same in every binding. */
-    this.code = detail.kind
+    this.kind = detail.kind
     /** The platform's code (e.g. 230001), when it answered one. */
-    this.apiCode = detail.code ?? null
+    this.code = detail.code ?? null
     /** The platform's msg. */
     this.msg = detail.msg ?? null
     /** The HTTP status of the answer. */
@@ -120,8 +142,8 @@ class LarkError extends Error {
     this.logId = detail.log_id ?? null
     /** The platform's troubleshooter link. */
     this.troubleshooter = detail.troubleshooter ?? null
-    /** Every broken rule: `{path, rule, message}`. */
-    this.violations = (detail.violations ?? []).map(toCamel)
+    /** Every broken rule: `{path, platformPath, rule, message}`. */
+    this.violations = (detail.violations ?? []).map(violation)
     /** The platform's permission violations. */
     this.permissionViolations = (detail.permission_violations ?? []).map(toCamel)
     /** The platform's field violations. */

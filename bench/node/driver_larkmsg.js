@@ -15,8 +15,8 @@ function buildClient() {
 }
 
 function label(error) {
-  if (error && typeof error.code === 'string' && 'apiCode' in error) {
-    return error.apiCode ? `${error.code}:${error.apiCode}` : error.code
+  if (error && typeof error.kind === 'string' && 'code' in error) {
+    return error.code ? `${error.kind}:${error.code}` : error.kind
   }
   return `exception:${error && error.constructor ? error.constructor.name : typeof error}`
 }

@@ -2,35 +2,43 @@
  * larkmsg.hpp: a header-only C++17 wrapper of the larkmsg C API (larkmsg.h).
  *
  * RAII owners for clients and fakes, std::string in and out, and a larkmsg::Error
- * exception for every failure (with the kind, Feishu code, HTTP status, log id and JSON of
- * the C error object). Nothing here adds behaviour: every call is the C function of the
- * same name.
+ * exception for every failure (with the kind, Feishu code, HTTP status, log id, uuid and
+ * JSON of the C error object). Nothing here adds behaviour: every call is the C function of
+ * the same name.
  *
  *   larkmsg::Client client(R"({"app_id": "cli_xxx", "app_secret": "..."})");
  *   std::string message = client.send_text("open_id", "ou_xxx", "Hello");
  *   std::string batch = client.call("batch_send", R"({"msg_type": "text", ...})");
  *   std::future<std::string> later = client.call_async("send_message", request_json);
+ *   std::string key = client.call("upload_image", R"({"image_type": "message", "image": {"buffer": 0}})",
+ *                                 {larkmsg::Bytes(png.data(), png.size())});
+ *   std::string report = client.call("send_campaign", campaign_json, {},
+ *                                    [](const larkmsg_progress &p) { show(p.done, p.total); });
+ *   try { client.send_text(...); } catch (const larkmsg::Error &e) { if (e.maybe_sent()) client.resend(e); }
  */
 #ifndef LARKMSG_HPP
 #define LARKMSG_HPP
 
+#include <cstddef>
 #include <cstdint>
 #include <exception>
+#include <functional>
 #include <future>
 #include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "larkmsg.h"
 
 namespace larkmsg {
 
-/** A failed call: what the C API's larkmsg_error says, copied before it is freed. */
+/** A failed call: what the C API's larkmsg_error says, with the error object kept for Client::resend. */
 class Error : public std::runtime_error {
 public:
-    /** Takes the C error object over (and frees it); `result` is used when it is NULL. */
+    /** Takes the C error object over (freed with the last copy); `result` is used when it is NULL. */
     Error(larkmsg_result result, larkmsg_error *error)
         : std::runtime_error(error != nullptr && larkmsg_error_message(error) != nullptr
                                  ? larkmsg_error_message(error)
@@ -47,7 +55,7 @@ public:
         if (error != nullptr && larkmsg_error_uuid(error) != nullptr) {
             uuid_ = larkmsg_error_uuid(error);
         }
-        larkmsg_error_free(error);
+        c_error_.reset(error, larkmsg_error_free);
     }
 
     /** The result code (LARKMSG_RESULT_INVALID_ARGUMENT, LARKMSG_RESULT_API, ...). */
@@ -66,6 +74,8 @@ public:
     const std::optional<std::string> &uuid() const noexcept { return uuid_; }
     /** The error as JSON, with every known detail (violations, retry_after_ms, ...). */
     const std::string &json() const noexcept { return json_; }
+    /** The C error object (NULL when the library gave none), for larkmsg_resend. */
+    const larkmsg_error *get() const noexcept { return c_error_.get(); }
 
 private:
     static std::string text(const char *value) { return value != nullptr ? value : ""; }
@@ -78,7 +88,22 @@ private:
     std::string json_;
     std::optional<std::string> log_id_;
     std::optional<std::string> uuid_;
+    std::shared_ptr<larkmsg_error> c_error_;
 };
+
+/** Bytes handed to a call as `{"buffer": i}` (a file to upload); copied before the call returns. */
+struct Bytes {
+    /** The bytes at `data`, `len` of them. */
+    Bytes(const void *data, std::size_t len) noexcept : data(static_cast<const std::uint8_t *>(data)), len(len) {}
+    /** The bytes of `bytes` (which must outlive the call). */
+    explicit Bytes(const std::string &bytes) noexcept : Bytes(bytes.data(), bytes.size()) {}
+
+    const std::uint8_t *data;
+    std::size_t len;
+};
+
+/** Called on the calling thread after each request of a call to many receivers. */
+using Progress = std::function<void(const larkmsg_progress &)>;
 
 namespace detail {
 
@@ -117,6 +142,28 @@ inline void fulfil(void *user_data, larkmsg_result result, char *response_json, 
         } catch (...) {
             // The promise was already satisfied: nothing is waiting for this outcome.
         }
+    }
+}
+
+/**
+ * The progress callback handed to the C API: calls the Progress given as user data. An
+ * exception cannot cross the C API, so the first one is kept (ending the reports) and
+ * rethrown after the call.
+ */
+struct ProgressRelay {
+    const Progress *progress;
+    std::exception_ptr thrown;
+};
+
+inline void relay_progress(void *user_data, const larkmsg_progress *progress) noexcept {
+    auto *relay = static_cast<ProgressRelay *>(user_data);
+    if (relay->thrown || progress == nullptr) {
+        return;
+    }
+    try {
+        (*relay->progress)(*progress);
+    } catch (...) {
+        relay->thrown = std::current_exception();
     }
 }
 
@@ -159,11 +206,50 @@ public:
         client_.reset(client);
     }
 
-    /** Runs a call by name ("send_message", "batch_send", "create_card", "create_app_feed_card"). */
+    /** Runs a call by name ("send_message", "batch_send", "upload_image", "send_campaign", ...). */
     std::string call(const std::string &name, const std::string &request_json) const {
         char *response = nullptr;
         larkmsg_error *error = nullptr;
         detail::check(larkmsg_call(client_.get(), name.c_str(), request_json.c_str(), &response, &error), error);
+        return detail::take(response);
+    }
+
+    /**
+     * Runs a call by name with byte buffers the request names as {"buffer": i} (files to
+     * upload) and, for a call to many receivers, `progress` after each request (larkmsg_call_ex).
+     * An exception thrown by `progress` ends its reports and is rethrown once the call has
+     * ended (the call itself runs to its end; rerunning a campaign by its id is safe).
+     */
+    std::string call(const std::string &name, const std::string &request_json, const std::vector<Bytes> &buffers,
+                     const Progress &progress = nullptr) const {
+        std::vector<larkmsg_buffer> c_buffers;
+        c_buffers.reserve(buffers.size());
+        for (const Bytes &bytes : buffers) {
+            c_buffers.push_back(larkmsg_buffer{bytes.data, bytes.len});
+        }
+        detail::ProgressRelay relay{&progress, nullptr};
+        char *response = nullptr;
+        larkmsg_error *error = nullptr;
+        larkmsg_result result = larkmsg_call_ex(client_.get(), name.c_str(), request_json.c_str(),
+                                                c_buffers.empty() ? nullptr : c_buffers.data(), c_buffers.size(),
+                                                progress ? detail::relay_progress : nullptr, &relay, &response, &error);
+        std::string answer = result == LARKMSG_RESULT_OK ? detail::take(response) : std::string();
+        detail::check(result, error);
+        if (relay.thrown) {
+            std::rethrow_exception(relay.thrown);
+        }
+        return answer;
+    }
+
+    /**
+     * Sends the failed call of `failed` again with the same uuid (larkmsg_resend): the
+     * remedy when failed.maybe_sent(). Throws an invalid_argument Error when it cannot be
+     * resent safely (a broken rule, a batch).
+     */
+    std::string resend(const Error &failed) const {
+        char *response = nullptr;
+        larkmsg_error *error = nullptr;
+        detail::check(larkmsg_resend(client_.get(), failed.get(), &response, &error), error);
         return detail::take(response);
     }
 

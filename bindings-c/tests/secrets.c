@@ -232,7 +232,7 @@ int main(void) {
     CHECK(larkmsg_enable_logging("larkmsg=loud", &error) == LARKMSG_RESULT_INVALID_ARGUMENT);
     print_error(error);
     CHECK(larkmsg_enable_logging(NULL, NULL) == LARKMSG_RESULT_INVALID_ARGUMENT);
-    CHECK(larkmsg_enable_logging("trace", NULL) == LARKMSG_RESULT_OK);
+    CHECK(larkmsg_enable_logging("trace,hyper=trace,hyper_util=trace,h2=trace,reqwest=trace,rustls=trace", NULL) == LARKMSG_RESULT_OK);
     scenario(fake, first_ticket);
     CHECK(larkmsg_enable_logging("off", NULL) == LARKMSG_RESULT_OK);
 

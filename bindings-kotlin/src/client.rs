@@ -152,7 +152,7 @@ impl NativeClient {
     }
 
     /// Runs the call `name` with a request record and gives its result record.
-    pub(crate) async fn call_typed<Q: Serialize, R: DeserializeOwned>(
+    pub(crate) async fn call_typed<Q: Serialize, R: DeserializeOwned + json::Answer>(
         &self,
         name: &'static str,
         request: &Q,
@@ -163,7 +163,7 @@ impl NativeClient {
     }
 
     /// [`NativeClient::call_typed`], blocking the calling thread.
-    pub(crate) fn call_typed_blocking<Q: Serialize, R: DeserializeOwned>(
+    pub(crate) fn call_typed_blocking<Q: Serialize, R: DeserializeOwned + json::Answer>(
         &self,
         name: &'static str,
         request: &Q,

@@ -83,9 +83,38 @@ pub(crate) fn request<R: Serialize>(record: &R) -> Result<Value, NativeError> {
         .map_err(|e| crate::error::invalid_argument(format!("the request cannot be written as JSON: {e}")))
 }
 
-/// The result record of the core's JSON result. The call itself succeeded, so a result
-/// that does not fit the record is a `decode` error that says the call took effect.
-pub(crate) fn result<R: DeserializeOwned>(value: Value) -> Result<R, NativeError> {
+/// An operation's result record, which keeps the fields of the answer it does not model.
+pub(crate) trait Answer {
+    /// The fields the record models.
+    const FIELDS: &'static [&'static str];
+    /// Keeps the unmodeled fields (the text of a JSON object).
+    fn keep_unmodeled(&mut self, fields: String);
+}
+
+/// The result record of the core's JSON result, keeping the top-level fields it does not
+/// model (the core adds the answer's unmodeled fields to its JSON result). The call itself
+/// succeeded, so a result that does not fit the record is a `decode` error that says the
+/// call took effect.
+pub(crate) fn result<R: DeserializeOwned + Answer>(mut value: Value) -> Result<R, NativeError> {
+    let unmodeled = match &mut value {
+        Value::Object(fields) if fields.keys().any(|name| !R::FIELDS.contains(&name.as_str())) => {
+            let names: Vec<String> =
+                fields.keys().filter(|name| !R::FIELDS.contains(&name.as_str())).cloned().collect();
+            let taken: serde_json::Map<String, Value> =
+                names.into_iter().filter_map(|name| fields.remove_entry(&name)).collect();
+            Some(Value::Object(taken).to_string())
+        }
+        _ => None,
+    };
+    let mut record: R = decode(value)?;
+    if let Some(fields) = unmodeled {
+        record.keep_unmodeled(fields);
+    }
+    Ok(record)
+}
+
+/// A record from JSON; see [`result`].
+fn decode<R: DeserializeOwned>(value: Value) -> Result<R, NativeError> {
     serde_path_to_error::deserialize(value).map_err(|e| {
         let message =
             format!("the result does not fit this version's model at `{}`: {}", e.path(), e.inner());

@@ -629,6 +629,35 @@ pub struct Message {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[uniffi(default)]
     pub upper_message_id: Option<String>,
+    /// The top-level fields of the answer's `data` this version does not model (a
+    /// platform addition), as the text of a JSON object; `None` when there are none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[uniffi(default)]
+    pub unmodeled_fields: Option<String>,
+}
+
+impl crate::json::Answer for Message {
+    const FIELDS: &'static [&'static str] = &[
+        "message_id",
+        "uuid",
+        "root_id",
+        "parent_id",
+        "thread_id",
+        "msg_type",
+        "create_time",
+        "update_time",
+        "deleted",
+        "updated",
+        "chat_id",
+        "sender",
+        "body",
+        "mentions",
+        "upper_message_id",
+    ];
+
+    fn keep_unmodeled(&mut self, fields: String) {
+        self.unmodeled_fields = Some(fields);
+    }
 }
 
 /// The result of a batch send (its `data`); the `invalid_*_ids` lists may be missing or
@@ -653,6 +682,25 @@ pub struct BatchSendResult {
     #[serde(default)]
     #[uniffi(default)]
     pub invalid_union_ids: Vec<String>,
+    /// The top-level fields of the answer's `data` this version does not model (a
+    /// platform addition), as the text of a JSON object; `None` when there are none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[uniffi(default)]
+    pub unmodeled_fields: Option<String>,
+}
+
+impl crate::json::Answer for BatchSendResult {
+    const FIELDS: &'static [&'static str] = &[
+        "message_id",
+        "invalid_department_ids",
+        "invalid_open_ids",
+        "invalid_user_ids",
+        "invalid_union_ids",
+    ];
+
+    fn keep_unmodeled(&mut self, fields: String) {
+        self.unmodeled_fields = Some(fields);
+    }
 }
 
 /// The result of creating a card entity (its `data`).
@@ -660,12 +708,39 @@ pub struct BatchSendResult {
 pub struct CreateCardResult {
     /// The card entity's id; send it as `{"type":"card","data":{"card_id":…}}`.
     pub card_id: String,
+    /// The top-level fields of the answer's `data` this version does not model (a
+    /// platform addition), as the text of a JSON object; `None` when there are none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[uniffi(default)]
+    pub unmodeled_fields: Option<String>,
+}
+
+impl crate::json::Answer for CreateCardResult {
+    const FIELDS: &'static [&'static str] = &["card_id"];
+
+    fn keep_unmodeled(&mut self, fields: String) {
+        self.unmodeled_fields = Some(fields);
+    }
 }
 
 /// The result of every card entity operation after create: the platform answers an empty
 /// `data` (`{}`), and anything it may add later is ignored.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, uniffi::Record)]
-pub struct CardOperationResult {}
+pub struct CardOperationResult {
+    /// The top-level fields of the answer's `data` this version does not model (a
+    /// platform addition), as the text of a JSON object; `None` when there are none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[uniffi(default)]
+    pub unmodeled_fields: Option<String>,
+}
+
+impl crate::json::Answer for CardOperationResult {
+    const FIELDS: &'static [&'static str] = &[];
+
+    fn keep_unmodeled(&mut self, fields: String) {
+        self.unmodeled_fields = Some(fields);
+    }
+}
 
 /// The result of creating app feed cards (its `data`); every field may be missing or
 /// `null` in the answer.
@@ -680,6 +755,19 @@ pub struct CreateAppFeedCardResult {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[uniffi(default)]
     pub biz_id: Option<String>,
+    /// The top-level fields of the answer's `data` this version does not model (a
+    /// platform addition), as the text of a JSON object; `None` when there are none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[uniffi(default)]
+    pub unmodeled_fields: Option<String>,
+}
+
+impl crate::json::Answer for CreateAppFeedCardResult {
+    const FIELDS: &'static [&'static str] = &["failed_cards", "biz_id"];
+
+    fn keep_unmodeled(&mut self, fields: String) {
+        self.unmodeled_fields = Some(fields);
+    }
 }
 
 /// The result of an image upload (its `data`).
@@ -687,6 +775,19 @@ pub struct CreateAppFeedCardResult {
 pub struct UploadImageResult {
     /// The image's key, for image messages, posts, cards and avatars.
     pub image_key: String,
+    /// The top-level fields of the answer's `data` this version does not model (a
+    /// platform addition), as the text of a JSON object; `None` when there are none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[uniffi(default)]
+    pub unmodeled_fields: Option<String>,
+}
+
+impl crate::json::Answer for UploadImageResult {
+    const FIELDS: &'static [&'static str] = &["image_key"];
+
+    fn keep_unmodeled(&mut self, fields: String) {
+        self.unmodeled_fields = Some(fields);
+    }
 }
 
 /// The result of a file upload (its `data`).
@@ -694,6 +795,19 @@ pub struct UploadImageResult {
 pub struct UploadFileResult {
     /// The file's key, for file, audio and media messages.
     pub file_key: String,
+    /// The top-level fields of the answer's `data` this version does not model (a
+    /// platform addition), as the text of a JSON object; `None` when there are none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[uniffi(default)]
+    pub unmodeled_fields: Option<String>,
+}
+
+impl crate::json::Answer for UploadFileResult {
+    const FIELDS: &'static [&'static str] = &["file_key"];
+
+    fn keep_unmodeled(&mut self, fields: String) {
+        self.unmodeled_fields = Some(fields);
+    }
 }
 
 /// The result of a batch to any audience: what every request gave, merged.
@@ -711,6 +825,26 @@ pub struct BatchSendAllResult {
     pub invalid_union_ids: Vec<String>,
     /// Each batch that failed, with its ids and whether it may have been sent.
     pub failed: Vec<FailedBatch>,
+    /// The top-level fields of the answer's `data` this version does not model (a
+    /// platform addition), as the text of a JSON object; `None` when there are none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[uniffi(default)]
+    pub unmodeled_fields: Option<String>,
+}
+
+impl crate::json::Answer for BatchSendAllResult {
+    const FIELDS: &'static [&'static str] = &[
+        "message_ids",
+        "invalid_department_ids",
+        "invalid_open_ids",
+        "invalid_user_ids",
+        "invalid_union_ids",
+        "failed",
+    ];
+
+    fn keep_unmodeled(&mut self, fields: String) {
+        self.unmodeled_fields = Some(fields);
+    }
 }
 
 /// The result of feed cards for any number of users: what every call gave, merged.
@@ -727,6 +861,19 @@ pub struct CreateAppFeedCardAllResult {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[uniffi(default)]
     pub avatar_key: Option<String>,
+    /// The top-level fields of the answer's `data` this version does not model (a
+    /// platform addition), as the text of a JSON object; `None` when there are none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[uniffi(default)]
+    pub unmodeled_fields: Option<String>,
+}
+
+impl crate::json::Answer for CreateAppFeedCardAllResult {
+    const FIELDS: &'static [&'static str] = &["biz_ids", "failed_cards", "failed", "avatar_key"];
+
+    fn keep_unmodeled(&mut self, fields: String) {
+        self.unmodeled_fields = Some(fields);
+    }
 }
 
 /// What a campaign did, per receiver.
@@ -742,6 +889,19 @@ pub struct CampaignReport {
     /// The receivers not tried: the campaign stopped after a failure every send would
     /// share (credentials, permissions). Rerun the campaign once it is fixed.
     pub pending: Vec<String>,
+    /// The top-level fields of the answer's `data` this version does not model (a
+    /// platform addition), as the text of a JSON object; `None` when there are none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[uniffi(default)]
+    pub unmodeled_fields: Option<String>,
+}
+
+impl crate::json::Answer for CampaignReport {
+    const FIELDS: &'static [&'static str] = &["campaign_id", "sent", "failed", "pending"];
+
+    fn keep_unmodeled(&mut self, fields: String) {
+        self.unmodeled_fields = Some(fields);
+    }
 }
 
 /// The sender of a message.

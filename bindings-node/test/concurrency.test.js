@@ -65,7 +65,7 @@ test('a process exits by itself when its calls are done (no leaked handles)', ()
     Promise.all([client.sendText('open_id', 'ou_1', 'a'), client.sendText('open_id', 'ou_1', 'b')])
       .then((r) => console.log('sent', r.length))
       .then(() => client.sendText('open_id', '', 'bad'))
-      .catch((e) => console.log('error', e.code))
+      .catch((e) => console.log('error', e.kind))
   `
   const started = Date.now()
   const run = spawnSync(process.execPath, ['-e', script], { cwd: __dirname, encoding: 'utf8', timeout: 20000 })

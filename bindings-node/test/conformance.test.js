@@ -73,8 +73,8 @@ function methodOf(call) {
 
 /** The error's fields under the case format's names. */
 const ERROR_FIELDS = {
-  kind: 'code',
-  code: 'apiCode',
+  kind: 'kind',
+  code: 'code',
   http_status: 'httpStatus',
   maybe_sent: 'maybeSent',
   retry_after_ms: 'retryAfter',
@@ -83,8 +83,9 @@ const ERROR_FIELDS = {
   troubleshooter: 'troubleshooter',
 }
 
+/** The violations under the case format's spelling of their paths (the platform's). */
 function violationKeys(list) {
-  return (list ?? []).map((v) => `${v.path} ${v.rule}`).sort()
+  return (list ?? []).map((v) => `${v.platformPath ?? v.path} ${v.rule}`).sort()
 }
 
 function checkError(want, error) {

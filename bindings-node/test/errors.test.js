@@ -28,16 +28,16 @@ test('invalid input: every violation, nothing sent', withFake(async (fake) => {
   assert.ok(error instanceof LarkError)
   assert.ok(error instanceof Error)
   assert.equal(error.name, 'InvalidArgumentError')
-  assert.equal(error.code, 'invalid_argument')
+  assert.equal(error.kind, 'invalid_argument')
   assert.ok(error.violations.length >= 2, JSON.stringify(error.violations))
   for (const v of error.violations) {
     assert.equal(typeof v.path, 'string')
     assert.equal(typeof v.rule, 'string')
     assert.equal(typeof v.message, 'string')
   }
-  assert.ok(error.violations.some((v) => v.path === 'app_feed_card.title'))
+  assert.ok(error.violations.some((v) => v.path === 'appFeedCard.title' && v.platformPath === 'app_feed_card.title'), JSON.stringify(error.violations))
   assert.equal(error.maybeSent, false)
-  assert.equal(error.apiCode, null)
+  assert.equal(error.code, null)
   assert.equal(fake.requests('create_app_feed_card'), 0)
 }))
 
@@ -52,17 +52,17 @@ test('wrong credentials: AuthError with the platform code and no secret', withFa
   const client = new Client(fake.clientOptions({ appSecret: 'wrong-secret-value', ...quick }))
   const error = await client.sendText('open_id', 'ou_1', 'x').catch((e) => e)
   assert.ok(error instanceof AuthError, error.stack)
-  assert.equal(error.code, 'auth')
-  assert.equal(typeof error.apiCode, 'number')
+  assert.equal(error.kind, 'auth')
+  assert.equal(typeof error.code, 'number')
   assert.ok(!error.message.includes('wrong-secret-value'))
   assert.ok(!JSON.stringify(error).includes('wrong-secret-value'))
 }))
 
-test('a platform rejection: ApiError with apiCode, msg, httpStatus, logId, troubleshooter', withFake(async (fake) => {
+test('a platform rejection: ApiError with code, msg, httpStatus, logId, troubleshooter', withFake(async (fake) => {
   const client = new Client(fake.clientOptions(quick))
   const error = await client.sendText('open_id', 'ou_unknown_user', 'x').catch((e) => e)
   assert.ok(error instanceof LarkError, error.stack)
-  assert.equal(typeof error.apiCode, 'number')
+  assert.equal(typeof error.code, 'number')
   assert.equal(typeof error.msg, 'string')
   assert.equal(typeof error.httpStatus, 'number')
   assert.equal(typeof error.logId, 'string')
@@ -75,7 +75,7 @@ test('a permission fault: PermissionError', withFake(async (fake) => {
   fake.injectFault({ kind: 'permission_denied', endpoint: 'send_message', count: 1 })
   const error = await client.sendText('open_id', 'ou_1', 'x').catch((e) => e)
   assert.ok(error instanceof PermissionError, error.stack)
-  assert.equal(error.code, 'permission')
+  assert.equal(error.kind, 'permission')
 }))
 
 test('throttled with retries off: RateLimitedError with retryAfter in ms', withFake(async (fake) => {
@@ -132,8 +132,8 @@ test('larkError builds the subclass for each kind', () => {
   for (const [kind, Class] of Object.entries(kinds)) {
     const error = larkmsg.larkError({ kind, message: 'm', code: 1, http_status: 400, log_id: 'l', retry_after_ms: 5 })
     assert.ok(error instanceof Class)
-    assert.equal(error.code, kind)
-    assert.equal(error.apiCode, 1)
+    assert.equal(error.kind, kind)
+    assert.equal(error.code, 1)
     assert.equal(error.httpStatus, 400)
     assert.equal(error.logId, 'l')
     assert.equal(error.retryAfter, 5)
@@ -162,5 +162,7 @@ test('extra fields reach the body; fields larkmsg models are refused there', wit
   assert.equal(fake.inbox().batches[0].updateMulti, false)
   const error = await client.batchSend({ msgType: 'text', content: { text: 'x' }, openIds: ['ou_1'], extraFields: { open_ids: [] } }).catch((e) => e)
   assert.ok(error instanceof InvalidArgumentError, error.stack)
-  assert.equal(error.violations[0].path, 'extra_fields.open_ids')
+  // The path as the caller wrote it; the extra field's own name is the platform's.
+  assert.equal(error.violations[0].path, 'extraFields.open_ids')
+  assert.equal(error.violations[0].platformPath, 'extra_fields.open_ids')
 }))

@@ -63,7 +63,7 @@ test('a panic inside the core settles the promise as InternalError', { timeout: 
   const client = new Client({ tenantAccessToken: 't-1', baseUrl: 'http://127.0.0.1:1', _panicInCallsForTests: true })
   await assert.rejects(client.sendText('open_id', 'ou_1', 'hi'), (error) => {
     assert.ok(error instanceof InternalError, String(error))
-    assert.equal(error.code, 'internal')
+    assert.equal(error.kind, 'internal')
     return true
   })
 })
@@ -113,7 +113,7 @@ test('a private CA is trusted through rootCertificatesPem or rootCertificatesFil
   const port = await listen(server)
   try {
     const options = { appId: 'cli_1', appSecret: 's', baseUrl: `https://127.0.0.1:${port}`, quotas: false }
-    await assert.rejects(new Client(options).sendText('open_id', 'ou_1', 'hi'), (error) => error instanceof TlsError && error.code === 'tls')
+    await assert.rejects(new Client(options).sendText('open_id', 'ou_1', 'hi'), (error) => error instanceof TlsError && error.kind === 'tls')
     const ca = fs.readFileSync(path.join(tlsDir, 'ca.pem'))
     assert.equal((await new Client({ ...options, rootCertificatesPem: ca }).sendText('open_id', 'ou_1', 'hi')).messageId, 'om_node')
     const fromFile = new Client({ ...options, rootCertificatesFile: path.join(tlsDir, 'ca.pem') })

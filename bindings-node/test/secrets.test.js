@@ -19,7 +19,7 @@ function show(label, value) {
   if (value instanceof Error) {
     console.log(`${label} message=${value.message}`)
     console.log(`${label} string=${String(value)}`)
-    console.log(`${label} code=${value.code} json=${JSON.stringify(value)}`)
+    console.log(`${label} kind=${value.kind} code=${value.code} json=${JSON.stringify(value)}`)
     console.log(`${label} stack=${value.stack}`)
   }
   console.log(`${label} inspect=${util.inspect(value, { depth: 5 })}`)
@@ -36,7 +36,7 @@ async function attempt(label, run) {
 async function scenario(url, ticket) {
   const larkmsg = require('larkmsg')
   const { Client } = larkmsg
-  larkmsg.enableLogging('trace')
+  larkmsg.enableLogging('trace,hyper=trace,hyper_util=trace,h2=trace,reqwest=trace,rustls=trace')
   const control = async (method, name, body) => {
     const answer = await fetch(`${url}/_fake/${name}`, {
       method,
@@ -124,7 +124,7 @@ if (process.env[CHILD]) {
       ]) {
         assert.ok(output.includes(expected), `the output lacks ${expected}`)
       }
-      for (const kind of KINDS) assert.ok(child.stdout.includes(`code=${kind} json=`), `no ${kind} error was printed`)
+      for (const kind of KINDS) assert.ok(child.stdout.includes(`kind=${kind} code=`), `no ${kind} error was printed`)
     } finally {
       fake.stop()
     }

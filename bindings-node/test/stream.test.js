@@ -116,7 +116,8 @@ test(
       client.streamCard({ receiveIdType: 'open_id', receiveId: 'ou_1', elementId: '1x', rateShare: 2 }),
       (error) => {
         assert.ok(error instanceof InvalidArgumentError)
-        assert.deepEqual(error.violations.map((v) => v.path).sort(), ['element_id', 'rate_share'])
+        assert.deepEqual(error.violations.map((v) => v.path).sort(), ['elementId', 'rateShare'])
+        assert.deepEqual(error.violations.map((v) => v.platformPath).sort(), ['element_id', 'rate_share'])
         return true
       },
     )

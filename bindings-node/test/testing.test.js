@@ -88,5 +88,5 @@ test('a stopped fake refuses controls and connections', async () => {
   fake.stop()
   fake.stop()
   assert.throws(() => fake.inbox(), /stopped/)
-  await assert.rejects(client.sendText('open_id', 'ou_1', 'x'), (e) => e.code === 'network' || e.code === 'timeout')
+  await assert.rejects(client.sendText('open_id', 'ou_1', 'x'), (e) => e.kind === 'network' || e.kind === 'timeout')
 })

@@ -61,7 +61,7 @@ def fault(fake: Any, kind: str) -> None:
 
 
 def main(url: str, ticket: str) -> None:
-    larkmsg.enable_logging("trace")
+    larkmsg.enable_logging("trace,hyper=trace,hyper_util=trace,h2=trace,reqwest=trace,rustls=trace")
     logging.basicConfig(level=logging.DEBUG, stream=sys.stderr)
 
     from urllib.request import Request, urlopen

@@ -118,7 +118,9 @@ fn rust_field_name(name: &str) -> String {
     if KEYWORDS.contains(&name) { format!("r#{name}") } else { name.to_owned() }
 }
 
-fn record(model: &Model, result: bool, skip: &[&str]) -> String {
+/// A record; `answer` marks an operation's result, which also keeps the answer's fields it
+/// does not model (`unmodeled_fields`).
+fn record(model: &Model, result: bool, answer: bool, skip: &[&str]) -> String {
     let mut out = rust_doc(&model.doc, "");
     out.push_str("#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, uniffi::Record)]\n");
     let _ = writeln!(out, "pub struct {} {{", model.name);
@@ -144,7 +146,21 @@ fn record(model: &Model, result: bool, skip: &[&str]) -> String {
         }
         let _ = writeln!(out, "    pub {}: {},", rust_field_name(&field.name), form.ty);
     }
+    if answer {
+        out.push_str(
+            "    /// The top-level fields of the answer's `data` this version does not model (a\n    /// platform addition), as the text of a JSON object; `None` when there are none.\n    #[serde(default, skip_serializing_if = \"Option::is_none\")]\n    #[uniffi(default)]\n    pub unmodeled_fields: Option<String>,\n",
+        );
+    }
     out.push_str("}\n");
+    if answer {
+        let fields: Vec<String> = model.fields.iter().map(|field| format!("{:?}", field.name)).collect();
+        let _ = write!(
+            out,
+            "\nimpl crate::json::Answer for {} {{\n    const FIELDS: &'static [&'static str] = &[{}];\n\n    fn keep_unmodeled(&mut self, fields: String) {{\n        self.unmodeled_fields = Some(fields);\n    }}\n}}\n",
+            model.name,
+            fields.join(", ")
+        );
+    }
     out
 }
 
@@ -159,13 +175,15 @@ fn models(api: &Api) -> String {
     for model in requests {
         if seen.insert(model.name.clone()) {
             out.push('\n');
-            out.push_str(&record(model, false, &[]));
+            out.push_str(&record(model, false, false, &[]));
         }
     }
+    let answers: BTreeSet<&str> = api.ops.iter().map(|op| op.output.as_str()).collect();
     for model in api.output_models() {
         if seen.insert(model.name.clone()) {
+            let result = !request_names.contains(model.name.as_str());
             out.push('\n');
-            out.push_str(&record(model, !request_names.contains(model.name.as_str()), &[]));
+            out.push_str(&record(model, result, result && answers.contains(model.name.as_str()), &[]));
         }
     }
     for model in api.option_models() {
@@ -177,7 +195,7 @@ fn models(api: &Api) -> String {
                 .filter(|name| CREDENTIALS.contains(name) || name.starts_with('_'))
                 .collect();
             out.push('\n');
-            out.push_str(&record(model, false, &skip));
+            out.push_str(&record(model, false, false, &skip));
         }
     }
     out

@@ -451,7 +451,7 @@ impl Client {
     /// `data` as sent too. A failure of a call the platform de-duplicates names the `uuid`
     /// it carried and how to resend it ([`Error::resend`]); a success records it on the
     /// result when the result has a place for it.
-    async fn run_with<O: Listed>(
+    pub(crate) async fn run_with<O: Listed>(
         &self,
         mut request: O::Request,
         extra_fields: Map<String, Value>,
@@ -474,12 +474,14 @@ impl Client {
         };
         let inner = &*self.inner;
         let subject = O::subject(&request);
+        let known_as = inner.receivers.resolve(subject.clone());
         let call = Call {
             endpoint: O::ENDPOINT,
             path: expand_path(O::PATH, &O::path_params(&request)),
             query: O::query(&request),
             body,
-            subject: inner.receivers.resolve(subject.clone()),
+            alias: subject.clone().filter(|given| known_as.as_ref() != Some(given)),
+            subject: known_as,
         };
         match inner.transport.call::<O::Output>(&call, &inner.tokens, &inner.pacer, &self.timeouts).await {
             Ok((mut output, raw)) => {
@@ -566,7 +568,13 @@ fn take_extra_fields<O: Operation>(request: &mut Value) -> Result<Map<String, Va
     let Value::Object(extra) = extra else {
         return Err(extra_fields_refused(format!("must be an object, got {}", json_kind(&extra))));
     };
-    for (name, value) in &extra {
+    check_extra_fields::<O>(&extra)?;
+    Ok(extra)
+}
+
+/// Refuses an extra field that the request type of `O` models.
+pub(crate) fn check_extra_fields<O: Operation>(extra: &Map<String, Value>) -> Result<()> {
+    for (name, value) in extra {
         let probe = Value::Object(Map::from_iter([(name.clone(), value.clone())]));
         let unknown = matches!(
             decode_value::<O::Request>("", probe),
@@ -582,7 +590,7 @@ fn take_extra_fields<O: Operation>(request: &mut Value) -> Result<Map<String, Va
             })));
         }
     }
-    Ok(extra)
+    Ok(())
 }
 
 /// The JSON body of a request, with `extra_fields` added.

@@ -5,10 +5,16 @@ use crate::operation::{Method, Operation, Repeat};
 use crate::rate::Quota;
 use crate::registry::for_each_operation;
 
-/// An operation's place in the registry, for code that has its type and needs its entry.
-pub(crate) trait Listed: Operation {
+/// An operation of larkmsg's registry (each marker type of [`crate::api`], such as
+/// [`crate::api::SendMessage`]), with its entry; implemented by the registry alone.
+pub trait Listed: Operation + sealed::Sealed {
     /// The operation's entry.
     const ENDPOINT: Endpoint;
+}
+
+mod sealed {
+    /// Keeps [`super::Listed`] to the registry's operations.
+    pub trait Sealed {}
 }
 
 macro_rules! define_endpoint {
@@ -21,6 +27,8 @@ macro_rules! define_endpoint {
         }
 
         $(
+            impl sealed::Sealed for crate::api::$op {}
+
             impl Listed for crate::api::$op {
                 const ENDPOINT: Endpoint = Endpoint::$op;
             }

@@ -13,6 +13,7 @@
 #[doc = include_str!("../../README.md")]
 struct ProjectReadme;
 
+mod answer;
 pub mod api;
 mod auth;
 mod blocking;
@@ -51,6 +52,7 @@ mod transport;
 #[doc(hidden)]
 pub mod validate;
 
+pub use answer::Answer;
 pub use api::*;
 pub use auth::{AppTicketCell, AppTicketSource, MAX_REJECTED_TOKENS_IN_A_ROW};
 pub use blocking::BlockingClient;
@@ -59,10 +61,10 @@ pub use calls::{CallExtras, call_names};
 pub use client::{Client, ClientBuilder};
 pub use config::{Domain, RetryPolicy, Timeouts};
 pub use content::MessageContent;
-pub use endpoint::Endpoint;
 #[cfg(feature = "schema")]
 #[doc(hidden)]
 pub use endpoint::schemas;
+pub use endpoint::{Endpoint, Listed};
 pub use enums::{KnownValues, MsgType, ReceiveIdType, UserIdType};
 pub use error::{Error, ErrorKind, Resend, Result};
 pub use file::{FileSource, ImageFormat, ImageInfo};

@@ -10,12 +10,20 @@
 //! read the directive from the environment variable [`ENV_VAR`] when logging was not
 //! enabled before. No line ever carries the app secret, an app ticket or a token.
 //!
+//! [`enable_with`] hands each line to a [`Sink`] instead (the bindings pass them on to
+//! Python's `logging` and to a Node callback). Failures of calls are warnings, failed
+//! attempts that are tried again are infos, the rest debug and trace.
+//!
 //! A Rust program with its own subscriber does not need this module: larkmsg's events go
 //! to that subscriber, and [`enable`] fails with [`ErrorKind::Config`].
 
-use std::sync::{Mutex, Once, PoisonError};
+use std::io::Write as _;
+use std::sync::{Arc, Mutex, Once, PoisonError, RwLock};
 
-use tracing_subscriber::filter::Targets;
+use tracing::{Level, Metadata};
+use tracing_subscriber::Layer as _;
+use tracing_subscriber::filter::{Targets, filter_fn};
+use tracing_subscriber::fmt::MakeWriter;
 use tracing_subscriber::layer::SubscriberExt;
 use tracing_subscriber::{Registry, reload};
 
@@ -30,18 +38,51 @@ type Handle = reload::Handle<Targets, Registry>;
 
 static INSTALLED: Mutex<Option<Handle>> = Mutex::new(None);
 static FROM_ENV: Once = Once::new();
+/// Where lines go instead of stderr, when [`enable_with`] was called last.
+static SINK: RwLock<Option<Sink>> = RwLock::new(None);
+
+/// One log line as a [`Sink`] receives it.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct Record<'a> {
+    /// The event's level.
+    pub level: Level,
+    /// The event's target: `larkmsg::call`, `larkmsg::auth`, `larkmsg::shared`, …
+    pub target: &'a str,
+    /// The line without level and target: the spans (`larkmsg.call{endpoint="send_message"}`),
+    /// the message and the event's fields.
+    pub message: &'a str,
+}
+
+/// Receives each log line, on whatever thread logged it; it must not block for long.
+pub type Sink = Arc<dyn Fn(&Record<'_>) + Send + Sync>;
 
 /// Logs larkmsg's events at and above the directive's levels to stderr.
 ///
-/// `directive`: a level (`trace`, `debug`, `info`, `warn`, `error`, `off`) for every
-/// target, and/or `target=level` pairs separated by commas (`"info,larkmsg=trace"`).
+/// `directive`: a level (`trace`, `debug`, `info`, `warn`, `error`, `off`) for larkmsg's
+/// events, and/or `target=level` pairs separated by commas (`"info,larkmsg::call=trace"`);
+/// a dependency's events (`hyper_util=debug`) only where a pair names it.
 /// Fails with [`ErrorKind::InvalidArgument`] for a directive that does not parse and with
 /// [`ErrorKind::Config`] when another `tracing` subscriber is installed in this process.
 ///
 /// # Errors
 /// [`ErrorKind::InvalidArgument`] or [`ErrorKind::Config`], as above.
 pub fn enable(directive: &str) -> Result<()> {
+    install(directive, None)
+}
+
+/// Hands larkmsg's events at and above the directive's levels to `sink`, one line each,
+/// instead of writing them to stderr (until [`enable`] is called again).
+///
+/// # Errors
+/// As [`enable`].
+pub fn enable_with(directive: &str, sink: Sink) -> Result<()> {
+    install(directive, Some(sink))
+}
+
+fn install(directive: &str, sink: Option<Sink>) -> Result<()> {
     let filter = parse(directive)?;
+    *SINK.write().unwrap_or_else(PoisonError::into_inner) = sink;
     let mut installed = INSTALLED.lock().unwrap_or_else(PoisonError::into_inner);
     if let Some(handle) = installed.as_ref() {
         return handle
@@ -49,9 +90,18 @@ pub fn enable(directive: &str) -> Result<()> {
             .map_err(|e| Error::new(ErrorKind::Config, format!("cannot change the log directive: {e}")));
     }
     let (filter, handle) = reload::Layer::new(filter);
-    let subscriber = Registry::default()
-        .with(filter)
-        .with(tracing_subscriber::fmt::layer().with_writer(|| crate::fork::GatedStderr).with_ansi(false));
+    let to_stderr = tracing_subscriber::fmt::layer()
+        .with_writer(|| crate::fork::GatedStderr)
+        .with_ansi(false)
+        .with_filter(filter_fn(|_| !has_sink()));
+    let to_sink = tracing_subscriber::fmt::layer()
+        .with_writer(ToSink)
+        .with_ansi(false)
+        .without_time()
+        .with_level(false)
+        .with_target(false)
+        .with_filter(filter_fn(|_| has_sink()));
+    let subscriber = Registry::default().with(filter).with(to_stderr).with(to_sink);
     tracing::subscriber::set_global_default(subscriber).map_err(|_| {
         Error::new(
             ErrorKind::Config,
@@ -76,11 +126,77 @@ pub(crate) fn enable_from_env() {
     });
 }
 
+fn has_sink() -> bool {
+    SINK.read().unwrap_or_else(PoisonError::into_inner).is_some()
+}
+
+/// Makes a [`Line`] for each event.
+struct ToSink;
+
+impl<'a> MakeWriter<'a> for ToSink {
+    type Writer = Line;
+
+    fn make_writer(&'a self) -> Line {
+        Line { level: Level::INFO, target: String::from("larkmsg"), text: Vec::new() }
+    }
+
+    fn make_writer_for(&'a self, meta: &Metadata<'_>) -> Line {
+        Line { level: *meta.level(), target: meta.target().to_owned(), text: Vec::with_capacity(128) }
+    }
+}
+
+/// One event's line, handed to the sink when the formatter is done with it.
+struct Line {
+    level: Level,
+    target: String,
+    text: Vec<u8>,
+}
+
+impl std::io::Write for Line {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.text.extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Drop for Line {
+    fn drop(&mut self) {
+        let text = String::from_utf8_lossy(&self.text);
+        let message = text.trim_end();
+        if message.is_empty() {
+            return;
+        }
+        let sink = SINK.read().unwrap_or_else(PoisonError::into_inner).clone();
+        match sink {
+            Some(sink) => sink(&Record { level: self.level, target: &self.target, message }),
+            // The sink was removed since the line was made: stderr, as without one.
+            None => {
+                let _ = writeln!(crate::fork::GatedStderr, "{} {}: {message}", self.level, self.target);
+            }
+        }
+    }
+}
+
+/// The filter of a directive: a bare level is larkmsg's (its own targets); a dependency's
+/// events pass only where the directive names it (`hyper_util=debug`).
 fn parse(directive: &str) -> Result<Targets> {
     if directive.trim().is_empty() {
         return Err(Error::new(ErrorKind::InvalidArgument, "the log directive must not be empty"));
     }
-    directive.trim().parse().map_err(|e| {
+    let scoped: Vec<String> = directive
+        .trim()
+        .split(',')
+        .map(
+            |part| {
+                if part.contains('=') { part.trim().to_owned() } else { format!("larkmsg={}", part.trim()) }
+            },
+        )
+        .collect();
+    scoped.join(",").parse().map_err(|e| {
         Error::new(ErrorKind::InvalidArgument, format!("the log directive {directive:?} does not parse: {e}"))
     })
 }
@@ -94,7 +210,10 @@ mod tests {
         for good in ["trace", "debug", "off", "larkmsg=trace", "warn,larkmsg=debug", " info "] {
             assert!(parse(good).is_ok(), "{good}");
         }
-        for bad in ["", "  ", "larkmsg=loud", "larkmsg=trace=debug"] {
+        assert!(parse("trace").unwrap().would_enable("larkmsg::call", &Level::TRACE));
+        assert!(!parse("trace").unwrap().would_enable("hyper_util::client", &Level::ERROR));
+        assert!(parse("debug,hyper_util=debug").unwrap().would_enable("hyper_util::client", &Level::DEBUG));
+        for bad in ["", "  ", "larkmsg=loud", "larkmsg=trace=debug", "loud"] {
             let error = parse(bad).unwrap_err();
             assert_eq!(error.kind(), ErrorKind::InvalidArgument, "{bad}");
         }

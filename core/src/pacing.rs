@@ -141,34 +141,32 @@ impl Pacer {
 
     /// Waits until a call to `endpoint` (about `subject`, if given) fits every quota, then
     /// counts it and says where (see [`Pacer::refund`]). Fails, without waiting, when that
-    /// would pass `deadline`.
+    /// would pass `deadline`. `alias` is the subject as the caller named it when this client
+    /// knows it as `subject` (an `open_id` whose chat it learned): the shared store counts
+    /// the call under both, since other processes may not have learned it yet.
     pub(crate) async fn acquire(
         &self,
         endpoint: Endpoint,
         subject: Option<&Subject>,
+        alias: Option<&Subject>,
         deadline: Instant,
     ) -> Result<Counted> {
-        if let Some(shared) = &self.shared {
-            while shared.is_worth_asking() {
-                let jitter = self.jitter(endpoint);
-                match shared.try_acquire(endpoint, subject, jitter, deadline).await {
-                    Some(Admission::Counted(member)) => return Ok(Counted::Shared(member)),
-                    Some(Admission::Wait(wait)) => {
-                        if Instant::now() + wait > deadline {
-                            let message = format!(
-                                "{} has no room in the shared quota before the call's deadline \
-                                 (the quota is full, or the platform throttled it)",
-                                endpoint.name()
-                            );
-                            return Err(
-                                Error::new(ErrorKind::RateLimited, message).with_retry_after(Some(wait))
-                            );
-                        }
-                        tokio::time::sleep(wait).await;
-                    }
-                    // Redis does not answer: this process paces itself below.
-                    None => break,
+        if let Some(shared) = self.shared.as_ref().filter(|shared| shared.is_worth_asking()) {
+            match shared.reserve(endpoint, subject, alias, self.jitter(endpoint), deadline).await {
+                Some(Admission::Reserved { member, wait }) => {
+                    tokio::time::sleep(wait).await;
+                    return Ok(Counted::Shared(member));
                 }
+                Some(Admission::Refused(wait)) => {
+                    let message = format!(
+                        "{} has no room in the shared quota before the call's deadline \
+                         (the quota is full, or the platform throttled it)",
+                        endpoint.name()
+                    );
+                    return Err(Error::new(ErrorKind::RateLimited, message).with_retry_after(Some(wait)));
+                }
+                // Redis does not answer: this process paces itself below.
+                None => {}
             }
         }
         self.acquire_local(endpoint, subject, deadline).await.map(Counted::Local)
@@ -255,10 +253,16 @@ impl Pacer {
     /// Uncounts a call that the server throttled: it used none of the server's quota, so it
     /// must not hold back the calls after it (after a restart, a client that counted its
     /// throttled attempts would wait up to a window too long).
-    pub(crate) async fn refund(&self, endpoint: Endpoint, subject: Option<&Subject>, counted: &Counted) {
+    pub(crate) async fn refund(
+        &self,
+        endpoint: Endpoint,
+        subject: Option<&Subject>,
+        alias: Option<&Subject>,
+        counted: &Counted,
+    ) {
         match (counted, &self.shared) {
             (Counted::Local(at), _) => self.refund_local(endpoint, subject, *at),
-            (Counted::Shared(member), Some(shared)) => shared.refund(endpoint, subject, member).await,
+            (Counted::Shared(member), Some(shared)) => shared.refund(endpoint, subject, alias, member).await,
             (Counted::Shared(_), None) => {}
         }
     }
@@ -325,7 +329,7 @@ mod tests {
         let pacer = Pacer::new(table);
         let start = Instant::now();
         for _ in 0..30 {
-            pacer.acquire(Endpoint::CreateAppFeedCard, None, far()).await.unwrap();
+            pacer.acquire(Endpoint::CreateAppFeedCard, None, None, far()).await.unwrap();
         }
         // 10 now, 10 after one second, 10 after two.
         assert_eq!(start.elapsed(), Duration::from_secs(2));
@@ -339,13 +343,13 @@ mod tests {
         let start = Instant::now();
         for i in 0..12 {
             let receiver = if i % 2 == 0 { &a } else { &b };
-            pacer.acquire(Endpoint::SendMessage, Some(receiver), far()).await.unwrap();
+            pacer.acquire(Endpoint::SendMessage, Some(receiver), None, far()).await.unwrap();
         }
         // 6 per receiver at 5 per second: the 6th of each waits one second.
         assert_eq!(start.elapsed(), Duration::from_secs(1));
         let start = Instant::now();
         for _ in 0..20 {
-            pacer.acquire(Endpoint::BatchSend, None, far()).await.unwrap();
+            pacer.acquire(Endpoint::BatchSend, None, None, far()).await.unwrap();
         }
         assert_eq!(start.elapsed(), Duration::ZERO);
     }
@@ -358,7 +362,7 @@ mod tests {
         let pacer = Pacer::new(table);
         let start = Instant::now();
         for _ in 0..3 {
-            pacer.acquire(Endpoint::CreateCard, None, far()).await.unwrap();
+            pacer.acquire(Endpoint::CreateCard, None, None, far()).await.unwrap();
         }
         assert_eq!(start.elapsed(), Duration::from_secs(2));
     }
@@ -369,16 +373,16 @@ mod tests {
         let start = Instant::now();
         pacer.hold_endpoint(Endpoint::BatchSend, Duration::from_secs(3)).await;
         let error =
-            pacer.acquire(Endpoint::BatchSend, None, start + Duration::from_secs(1)).await.unwrap_err();
+            pacer.acquire(Endpoint::BatchSend, None, None, start + Duration::from_secs(1)).await.unwrap_err();
         assert_eq!(error.kind(), ErrorKind::RateLimited);
         assert_eq!(error.retry_after(), Some(Duration::from_secs(3)));
-        pacer.acquire(Endpoint::BatchSend, None, far()).await.unwrap();
+        pacer.acquire(Endpoint::BatchSend, None, None, far()).await.unwrap();
         let released = start.elapsed();
         assert!(released >= Duration::from_secs(3) && released < Duration::from_secs(4), "{released:?}");
         pacer.hold_subject(&Subject::chat("oc_x"), Duration::from_secs(1)).await;
-        pacer.acquire(Endpoint::SendMessage, Some(&Subject::chat("oc_y")), far()).await.unwrap();
+        pacer.acquire(Endpoint::SendMessage, Some(&Subject::chat("oc_y")), None, far()).await.unwrap();
         assert_eq!(start.elapsed(), released, "another chat is not held");
-        pacer.acquire(Endpoint::SendMessage, Some(&Subject::chat("oc_x")), far()).await.unwrap();
+        pacer.acquire(Endpoint::SendMessage, Some(&Subject::chat("oc_x")), None, far()).await.unwrap();
         assert!(start.elapsed() >= released + Duration::from_secs(1), "{:?}", start.elapsed());
     }
 
@@ -391,7 +395,7 @@ mod tests {
             .map(|_| {
                 let pacer = std::sync::Arc::clone(&pacer);
                 tokio::spawn(async move {
-                    pacer.acquire(Endpoint::SendMessage, None, far()).await.unwrap();
+                    pacer.acquire(Endpoint::SendMessage, None, None, far()).await.unwrap();
                     start.elapsed()
                 })
             })
@@ -410,12 +414,12 @@ mod tests {
         let table = QuotaTable::unlimited().with_endpoint(Endpoint::SendMessage, vec![Quota::per_minute(2)]);
         let pacer = Pacer::new(table);
         let start = Instant::now();
-        let first = pacer.acquire(Endpoint::SendMessage, None, far()).await.unwrap();
-        pacer.acquire(Endpoint::SendMessage, None, far()).await.unwrap();
-        pacer.refund(Endpoint::SendMessage, None, &first).await;
-        pacer.acquire(Endpoint::SendMessage, None, far()).await.unwrap();
+        let first = pacer.acquire(Endpoint::SendMessage, None, None, far()).await.unwrap();
+        pacer.acquire(Endpoint::SendMessage, None, None, far()).await.unwrap();
+        pacer.refund(Endpoint::SendMessage, None, None, &first).await;
+        pacer.acquire(Endpoint::SendMessage, None, None, far()).await.unwrap();
         assert_eq!(start.elapsed(), Duration::ZERO);
-        pacer.acquire(Endpoint::SendMessage, None, far()).await.unwrap();
+        pacer.acquire(Endpoint::SendMessage, None, None, far()).await.unwrap();
         assert_eq!(start.elapsed(), Duration::from_secs(60));
     }
 
@@ -425,7 +429,7 @@ mod tests {
         let first = SUBJECT_PRUNE_THRESHOLD + 1;
         for i in 0..first {
             let subject = Subject::chat(format!("old_{i}"));
-            pacer.acquire(Endpoint::SendMessage, Some(&subject), far()).await.unwrap();
+            pacer.acquire(Endpoint::SendMessage, Some(&subject), None, far()).await.unwrap();
         }
         // All were active when the first prune ran: none forgotten yet.
         assert_eq!(pacer.lanes.lock().unwrap().subjects.len(), first);
@@ -433,7 +437,7 @@ mod tests {
         let second = first + 1;
         for i in 0..second {
             let subject = Subject::chat(format!("new_{i}"));
-            pacer.acquire(Endpoint::SendMessage, Some(&subject), far()).await.unwrap();
+            pacer.acquire(Endpoint::SendMessage, Some(&subject), None, far()).await.unwrap();
         }
         let lanes = pacer.lanes.lock().unwrap();
         assert_eq!(lanes.subjects.len(), second);

@@ -2,9 +2,11 @@
 //! answer was lost; fields larkmsg does not model, in requests and in answers.
 
 mod common;
+mod hostile;
 
+use larkmsg::api::SendMessage;
 use larkmsg::fake::{FaultKind, FaultPlan};
-use larkmsg::{ErrorKind, ReceiveIdType, RetryPolicy};
+use larkmsg::{Client, ErrorKind, MsgType, QuotaTable, ReceiveIdType, RetryPolicy, SendMessageRequest};
 use serde_json::json;
 
 #[tokio::test]
@@ -95,4 +97,34 @@ async fn the_json_result_names_the_uuid_and_keeps_unmodeled_answer_fields() {
     let result = client.call_json("send_message", request).await.unwrap();
     assert_eq!(result["uuid"], "u-1");
     assert!(result["message_id"].as_str().unwrap().starts_with("om_"));
+}
+
+#[tokio::test]
+async fn a_typed_call_keeps_the_answer_as_sent_and_sends_extra_fields() {
+    let answer = r#"{"code":0,"msg":"success","data":{"message_id":"om_1","chat_id":null,"thread_id":"omt_9","new_field":{"a":1}}}"#;
+    let server = hostile::Hostile::start(hostile::with_tokens(move |_| hostile::json(200, "", answer))).await;
+    let client = Client::builder("cli_typed", "typed-secret")
+        .base_url(server.url())
+        .quotas(QuotaTable::unlimited())
+        .build()
+        .unwrap();
+    let request = SendMessageRequest::new(ReceiveIdType::ChatId, "oc_1", MsgType::Text, r#"{"text":"x"}"#);
+    let extra = serde_json::Map::from_iter([("update_multi".to_owned(), json!(true))]);
+    let answered = client.call_with_fields::<SendMessage>(request.clone(), extra).await.unwrap();
+    assert_eq!(answered.result.message_id, "om_1");
+    assert!(answered.result.uuid.is_some(), "the generated uuid is on the result");
+    assert!(answered.raw_json().contains(r#""thread_id":"omt_9""#), "{}", answered.raw_json());
+    let unmodeled = answered.unmodeled_fields();
+    assert_eq!(unmodeled.get("new_field"), Some(&json!({"a": 1})));
+    assert!(!unmodeled.contains_key("chat_id") && !unmodeled.contains_key("message_id"), "{unmodeled:?}");
+    let sent: serde_json::Value =
+        serde_json::from_str(&server.requests().last().unwrap().body_text()).unwrap();
+    assert_eq!(sent["update_multi"], true, "the extra field was sent: {sent}");
+    assert_eq!(sent["receive_id"], "oc_1");
+
+    let modeled = serde_json::Map::from_iter([("content".to_owned(), json!("{}"))]);
+    let error = client.call_with_fields::<SendMessage>(request, modeled).await.unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::InvalidArgument);
+    assert_eq!(error.violations()[0].path, "extra_fields.content", "{error}");
+    assert_eq!(server.count("/open-apis/im/"), 1, "a refused call is not sent");
 }

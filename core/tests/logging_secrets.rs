@@ -89,7 +89,8 @@ fn no_secret_in_any_output_at_the_most_verbose_level() {
 
 /// The child: logging at trace, then successes and every error kind, printing each outcome.
 fn scenario(url: &str, ticket: &str) {
-    larkmsg::logging::enable("trace").unwrap();
+    larkmsg::logging::enable("trace,hyper=trace,hyper_util=trace,h2=trace,reqwest=trace,rustls=trace")
+        .unwrap();
     let quick = json!({"max_attempts": 1, "max_throttle_wait_ms": 0});
     let options = |extra: Value| {
         let mut options = json!({

@@ -25,12 +25,14 @@ const PROCESSES: usize = 4;
 const RECEIVERS: usize = 32;
 
 /// One client process of the multi-process tests: 64 senders, one message each, paced
-/// through the options in `LARKMSG_CHILD_OPTIONS`; prints `RESULT {"sent":…,"failed":[…]}`.
+/// through the options in `LARKMSG_CHILD_OPTIONS`, the sender `n` starting after
+/// `n × LARKMSG_CHILD_STAGGER_MS`; prints `RESULT {"sent":…,"failed":[…]}`.
 #[test]
 #[ignore = "a client process of the multi-process tests, started by them"]
 fn child_senders() {
     let options: Value = serde_json::from_str(&std::env::var("LARKMSG_CHILD_OPTIONS").unwrap()).unwrap();
     let process: usize = std::env::var("LARKMSG_CHILD_PROCESS").unwrap().parse().unwrap();
+    let stagger: u64 = std::env::var("LARKMSG_CHILD_STAGGER_MS").unwrap().parse().unwrap();
     let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
     let (sent, failed) = runtime.block_on(async {
         let client = ClientOptions::from_json(options).unwrap().build().unwrap();
@@ -38,6 +40,7 @@ fn child_senders() {
             .map(|sender| {
                 let client = client.clone();
                 tokio::spawn(async move {
+                    tokio::time::sleep(Duration::from_millis(stagger * sender as u64)).await;
                     let n = process * SENDERS + sender;
                     let receiver = format!("ou_receiver_{}", n % RECEIVERS);
                     client.send_text(ReceiveIdType::OpenId, receiver, format!("message {n}")).await
@@ -96,13 +99,15 @@ fn options(fake_url: &str, redis_url: &str, prefix: &str) -> Value {
     })
 }
 
-fn spawn_children(options: &Value) -> Vec<Child> {
+/// Starts the client processes; each starts its senders `stagger_ms` apart.
+fn spawn_children(options: &Value, stagger_ms: u64) -> Vec<Child> {
     (0..PROCESSES)
         .map(|process| {
             Command::new(std::env::current_exe().unwrap())
                 .args(["child_senders", "--exact", "--ignored", "--nocapture", "--test-threads", "1"])
                 .env("LARKMSG_CHILD_OPTIONS", options.to_string())
                 .env("LARKMSG_CHILD_PROCESS", process.to_string())
+                .env("LARKMSG_CHILD_STAGGER_MS", stagger_ms.to_string())
                 .env("LARKMSG_LOG", "larkmsg::shared=info")
                 .stdout(Stdio::piped())
                 .stderr(Stdio::piped())
@@ -173,7 +178,7 @@ async fn four_processes_of_64_senders_share_the_quotas_and_one_token() {
     let Some(redis) = RedisServer::start() else { return };
     let fake = FakeProcess::start();
     let start = Instant::now();
-    let reports = wait_for(spawn_children(&options(&fake.url, &redis.url(), "four:"))).await;
+    let reports = wait_for(spawn_children(&options(&fake.url, &redis.url(), "four:"), 0)).await;
     let elapsed = start.elapsed();
     assert_each_message_delivered_once(&fake, &reports).await;
     let counters = fake.get("counters").await;
@@ -187,7 +192,8 @@ async fn redis_stopped_and_restarted_mid_run_loses_and_duplicates_nothing() {
     let _serial = ONE_AT_A_TIME.lock().await;
     let Some(mut redis) = RedisServer::start() else { return };
     let fake = FakeProcess::start();
-    let children = spawn_children(&options(&fake.url, &redis.url(), "restart:"));
+    // Senders start over 5 s, so that calls begin before, during and after the outage.
+    let children = spawn_children(&options(&fake.url, &redis.url(), "restart:"), 80);
     tokio::time::sleep(Duration::from_millis(1500)).await;
     redis.stop();
     tokio::time::sleep(Duration::from_millis(1500)).await;

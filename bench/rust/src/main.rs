@@ -73,6 +73,7 @@ async fn send(client: Client, params: &Params) -> serde_json::Value {
                 Arc::clone(&receivers),
                 params.count,
                 stop_at,
+                Duration::from_millis(params.pause_ms),
             ))
         })
         .collect();
@@ -126,6 +127,7 @@ async fn sender(
     receivers: Arc<[String]>,
     count: usize,
     stop_at: Instant,
+    pause: Duration,
 ) -> Record {
     let mut record = Record::default();
     loop {
@@ -143,6 +145,9 @@ async fn sender(
                 None => error.kind().to_string(),
             };
             *record.errors.entry(label).or_default() += 1;
+        }
+        if !pause.is_zero() {
+            tokio::time::sleep(pause).await;
         }
     }
 }

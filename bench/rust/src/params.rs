@@ -31,6 +31,9 @@ pub struct Params {
     /// No send starts after this many seconds.
     #[serde(default = "max_seconds")]
     pub max_seconds: f64,
+    /// Send mode: how long each sender pauses after each call (a load below every quota).
+    #[serde(default)]
+    pub pause_ms: u64,
     /// Stream mode: tokens appended per second.
     #[serde(default = "rate")]
     pub rate: f64,

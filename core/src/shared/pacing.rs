@@ -1,13 +1,16 @@
-//! Quotas counted in Redis for every process of an app and tenant: one script admits a
-//! call under all the quotas it falls under at once (its endpoint's and its subject's),
-//! on the Redis server's clock, or answers how long to wait; a throttle the platform
-//! announced holds the lane for every process.
+//! Quotas counted in Redis for every process of an app and tenant: one script reserves for
+//! a call the earliest instant at which it fits all the quotas it falls under at once (its
+//! endpoint's and its subject's), on the Redis server's clock, in the order the callers
+//! ask; the caller sleeps until then and sends. A throttle the platform announced holds
+//! the lane for every process.
 //!
-//! Each lane is a sorted set of the calls admitted within its longest window, scored by
-//! the server's time: exact sliding windows, as the platform counts. A GCRA arrival time
-//! beside it spaces the calls of the shortest window out (a quarter of its limit may go at
-//! once), so that a window's calls do not reach the platform as one burst, where a few
-//! milliseconds of queueing would push some of them into the next window.
+//! Each lane is a sorted set of the calls reserved within its longest window, scored by
+//! the server's time (some in the future): exact sliding windows, as the platform counts.
+//! A GCRA arrival time beside it spaces the calls of the shortest window out (a quarter of
+//! its limit may go at once), so that a window's calls do not reach the platform as one
+//! burst. Each window is paced [`ARRIVAL_MARGIN`] longer than the quota's (beyond the
+//! table's headroom): calls of different processes reach the platform after different
+//! delays, and one that arrives late must not fall into the next call's window.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -20,13 +23,17 @@ use crate::operation::Subject;
 use crate::quota::QuotaTable;
 use crate::rate::Quota;
 
+/// How much longer than its quota's window each window is paced in the shared store.
+const ARRIVAL_MARGIN: Duration = Duration::from_millis(100);
+
 /// What Redis answered to one call asking for room.
 #[derive(Debug)]
 pub(crate) enum Admission {
-    /// Counted in every lane under this member (to uncount it, see [`SharedPacer::refund`]).
-    Counted(String),
-    /// No room for this long.
-    Wait(Duration),
+    /// Counted in every lane under `member` (to uncount it, see [`SharedPacer::refund`]),
+    /// to be sent after `wait`.
+    Reserved { member: String, wait: Duration },
+    /// No room within the longest wait the caller accepts: the earliest is after this long.
+    Refused(Duration),
 }
 
 /// The quota lanes of one app and tenant in Redis.
@@ -53,18 +60,19 @@ impl SharedPacer {
         self.redis.is_worth_asking()
     }
 
-    /// Asks once for room for a call to `endpoint` about `subject`; a hold's end is
-    /// followed by `jitter`, so that the callers it released do not all resume at once.
-    /// `None` when Redis did not answer.
-    pub(crate) async fn try_acquire(
+    /// Reserves the earliest room for a call to `endpoint` about `subject` before
+    /// `deadline`; a hold's end is followed by `jitter`, so that the callers it released do
+    /// not all resume at once. `None` when Redis did not answer.
+    pub(crate) async fn reserve(
         &self,
         endpoint: Endpoint,
         subject: Option<&Subject>,
+        alias: Option<&Subject>,
         jitter: Duration,
         deadline: Instant,
     ) -> Option<Admission> {
         let member = uuid::Uuid::new_v4().to_string();
-        let lanes = self.lanes(endpoint, subject);
+        let lanes = self.lanes(endpoint, subject, alias);
         let mut invocation = self.admit.prepare_invoke();
         for (key, _) in &lanes {
             invocation.key(key);
@@ -75,11 +83,12 @@ impl SharedPacer {
         for key in self.holds(endpoint, subject) {
             invocation.key(key);
         }
-        invocation.arg(lanes.len()).arg(&member).arg(millis(jitter));
+        let longest_wait = deadline.saturating_duration_since(Instant::now());
+        invocation.arg(lanes.len()).arg(&member).arg(millis(jitter)).arg(millis(longest_wait));
         for (_, quotas) in &lanes {
             let spans: Vec<(u32, u64)> = quotas
                 .iter()
-                .map(|q| (q.limit.max(1), millis(q.per.div_f64(self.table.headroom())).max(1)))
+                .map(|q| (q.limit.max(1), millis(q.per.div_f64(self.table.headroom()) + ARRIVAL_MARGIN)))
                 .collect();
             let (limit, span) = spans.iter().min_by_key(|(_, span)| *span).copied().unwrap_or((1, 1));
             let interval = span / u64::from(limit);
@@ -89,21 +98,24 @@ impl SharedPacer {
                 invocation.arg(limit).arg(span);
             }
         }
-        let wait: u64 = self
+        let (reserved, wait): (u8, u64) = self
             .redis
             .run(deadline, |mut connection| async move { invocation.invoke_async(&mut connection).await })
             .await?;
-        Some(if wait == 0 {
-            Admission::Counted(member)
-        } else {
-            Admission::Wait(Duration::from_millis(wait))
-        })
+        let wait = Duration::from_millis(wait);
+        Some(if reserved == 1 { Admission::Reserved { member, wait } } else { Admission::Refused(wait) })
     }
 
     /// Uncounts a call admitted as `member` that the platform refused (it used no quota).
-    pub(crate) async fn refund(&self, endpoint: Endpoint, subject: Option<&Subject>, member: &str) {
+    pub(crate) async fn refund(
+        &self,
+        endpoint: Endpoint,
+        subject: Option<&Subject>,
+        alias: Option<&Subject>,
+        member: &str,
+    ) {
         let mut pipe = redis::pipe();
-        for (key, _) in self.lanes(endpoint, subject) {
+        for (key, _) in self.lanes(endpoint, subject, alias) {
             pipe.zrem(key, member).ignore();
         }
         let deadline = Instant::now() + Duration::from_secs(1);
@@ -133,14 +145,20 @@ impl SharedPacer {
             .await;
     }
 
-    /// The lanes a call counts in, with their quotas (lanes whose pacing is off left out).
-    fn lanes(&self, endpoint: Endpoint, subject: Option<&Subject>) -> Vec<(String, &[Quota])> {
-        let mut lanes = Vec::with_capacity(2);
+    /// The lanes a call counts in, with their quotas (lanes whose pacing is off left out):
+    /// its endpoint's, its subject's and its subject's alias's.
+    fn lanes(
+        &self,
+        endpoint: Endpoint,
+        subject: Option<&Subject>,
+        alias: Option<&Subject>,
+    ) -> Vec<(String, &[Quota])> {
+        let mut lanes = Vec::with_capacity(3);
         let quotas = self.table.endpoint(endpoint);
         if !quotas.is_empty() {
             lanes.push((self.redis.key(&format!("quota:{}", endpoint.name())), quotas));
         }
-        if let Some(subject) = subject {
+        for subject in subject.into_iter().chain(alias.filter(|alias| Some(*alias) != subject)) {
             let quotas = self.table.subject(subject.kind);
             if !quotas.is_empty() {
                 lanes.push((self.redis.key(&subject_key("quota", subject)), quotas));

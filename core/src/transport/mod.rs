@@ -28,11 +28,23 @@ pub(crate) struct Call {
     pub(crate) query: Vec<(&'static str, String)>,
     /// The body; shared, not copied, by every attempt (a file is opened anew each time).
     pub(crate) body: Body,
-    /// The subject of the call's per-subject quota (a message's receiver).
+    /// The subject of the call's per-subject quota (a message's receiver), as this client
+    /// knows it.
     pub(crate) subject: Option<Subject>,
+    /// The subject as the request named it, when the client knows it by another name (the
+    /// chat an `open_id`'s messages land in).
+    pub(crate) alias: Option<Subject>,
 }
 
 /// Sends calls to one base URL.
+/// What a call's last attempt left for its log line: the attempt's number and the log id
+/// of its answer, if one came.
+#[derive(Debug, Default)]
+struct Trail {
+    attempts: u32,
+    log_id: Option<String>,
+}
+
 #[derive(Debug)]
 pub(crate) struct Transport {
     base_url: String,
@@ -54,17 +66,17 @@ impl Transport {
         pacer: &Pacer,
         timeouts: &Timeouts,
     ) -> Result<(T, Box<RawValue>)> {
-        let span = tracing::info_span!(
-            "larkmsg.call",
-            endpoint = call.endpoint.name(),
-            attempts = tracing::field::Empty,
-            log_id = tracing::field::Empty
-        );
+        let span = tracing::info_span!("larkmsg.call", endpoint = call.endpoint.name());
         async {
-            let outcome = self.call_inner(call, tokens, pacer, timeouts).await;
+            let mut trail = Trail::default();
+            let outcome = self.call_inner(call, tokens, pacer, timeouts, &mut trail).await;
+            let Trail { attempts, log_id } = &trail;
+            let log_id = log_id.as_deref().unwrap_or("");
             match &outcome {
-                Ok(_) => tracing::debug!(target: "larkmsg::call", "call succeeded"),
-                Err(error) => tracing::info!(target: "larkmsg::call", %error, "call failed"),
+                Ok(_) => tracing::debug!(target: "larkmsg::call", attempts, log_id, "call succeeded"),
+                Err(error) => {
+                    tracing::warn!(target: "larkmsg::call", attempts, log_id, %error, "call failed")
+                }
             }
             outcome
         }
@@ -78,6 +90,7 @@ impl Transport {
         tokens: &TokenManager,
         pacer: &Pacer,
         timeouts: &Timeouts,
+        trail: &mut Trail,
     ) -> Result<(T, Box<RawValue>)> {
         let deadline = Instant::now() + timeouts.total;
         let url = format!("{}{}", self.base_url, call.path);
@@ -88,7 +101,7 @@ impl Transport {
         let mut maybe_took_effect = false;
         loop {
             attempts += 1;
-            tracing::Span::current().record("attempts", attempts);
+            *trail = Trail { attempts, log_id: None };
             // The token first: a call counted against a quota goes out at once, so that the
             // calls counted in one window reach the platform within it.
             let token = tokens
@@ -96,13 +109,13 @@ impl Transport {
                 .await
                 .map_err(|e| e.with_maybe_sent(maybe_took_effect))?;
             let counted = pacer
-                .acquire(call.endpoint, call.subject.as_ref(), deadline)
+                .acquire(call.endpoint, call.subject.as_ref(), call.alias.as_ref(), deadline)
                 .await
                 .map_err(|e| e.with_maybe_sent(maybe_took_effect))?;
             let timeout = timeouts.request.min(deadline.saturating_duration_since(Instant::now()));
             let outcome = self.http.send(method, &url, &call.query, Some(&token), &call.body, timeout).await;
             if let Ok(RawResponse { log_id: Some(log_id), .. }) = &outcome {
-                tracing::Span::current().record("log_id", log_id.as_str());
+                trail.log_id = Some(log_id.clone());
             }
             let next = match outcome {
                 Ok(raw) => match interpret(&raw) {
@@ -143,7 +156,7 @@ impl Transport {
                 }
                 Next::After(wait, error) => {
                     // The gateway refused it: it used none of the quota.
-                    pacer.refund(call.endpoint, call.subject.as_ref(), &counted).await;
+                    pacer.refund(call.endpoint, call.subject.as_ref(), call.alias.as_ref(), &counted).await;
                     // The pacer holds every caller until then, so that the next calls wait, or
                     // fail at once when that is past their deadline, without asking again.
                     pacer.hold_endpoint(call.endpoint, wait).await;
@@ -168,7 +181,8 @@ impl Transport {
                     (self.retry.backoff(attempts), error)
                 }
             };
-            tracing::debug!(target: "larkmsg::call", attempts, error = %error, "attempt failed");
+            let log_id = trail.log_id.as_deref().unwrap_or("");
+            tracing::info!(target: "larkmsg::call", attempts, log_id, error = %error, "attempt failed");
             if attempts >= self.retry.max_attempts || Instant::now() + wait >= deadline {
                 return Err(error.with_maybe_sent(maybe_took_effect));
             }

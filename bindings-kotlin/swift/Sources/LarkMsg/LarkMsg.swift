@@ -3205,6 +3205,11 @@ public struct BatchSendAllResult: Equatable, Hashable {
      * Each batch that failed, with its ids and whether it may have been sent.
      */
     public var failed: [FailedBatch]
+    /**
+     * The top-level fields of the answer's `data` this version does not model (a
+     * platform addition), as the text of a JSON object; `None` when there are none.
+     */
+    public var unmodeledFields: String?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -3226,13 +3231,18 @@ public struct BatchSendAllResult: Equatable, Hashable {
          */invalidUnionIds: [String], 
         /**
          * Each batch that failed, with its ids and whether it may have been sent.
-         */failed: [FailedBatch]) {
+         */failed: [FailedBatch], 
+        /**
+         * The top-level fields of the answer's `data` this version does not model (a
+         * platform addition), as the text of a JSON object; `None` when there are none.
+         */unmodeledFields: String? = nil) {
         self.messageIds = messageIds
         self.invalidDepartmentIds = invalidDepartmentIds
         self.invalidOpenIds = invalidOpenIds
         self.invalidUserIds = invalidUserIds
         self.invalidUnionIds = invalidUnionIds
         self.failed = failed
+        self.unmodeledFields = unmodeledFields
     }
 
     
@@ -3256,7 +3266,8 @@ public struct FfiConverterTypeBatchSendAllResult: FfiConverterRustBuffer {
                 invalidOpenIds: FfiConverterSequenceString.read(from: &buf), 
                 invalidUserIds: FfiConverterSequenceString.read(from: &buf), 
                 invalidUnionIds: FfiConverterSequenceString.read(from: &buf), 
-                failed: FfiConverterSequenceTypeFailedBatch.read(from: &buf)
+                failed: FfiConverterSequenceTypeFailedBatch.read(from: &buf), 
+                unmodeledFields: FfiConverterOptionString.read(from: &buf)
         )
     }
 
@@ -3267,6 +3278,7 @@ public struct FfiConverterTypeBatchSendAllResult: FfiConverterRustBuffer {
         FfiConverterSequenceString.write(value.invalidUserIds, into: &buf)
         FfiConverterSequenceString.write(value.invalidUnionIds, into: &buf)
         FfiConverterSequenceTypeFailedBatch.write(value.failed, into: &buf)
+        FfiConverterOptionString.write(value.unmodeledFields, into: &buf)
     }
 }
 
@@ -3440,6 +3452,11 @@ public struct BatchSendResult: Equatable, Hashable {
      * union_ids that were not valid.
      */
     public var invalidUnionIds: [String]
+    /**
+     * The top-level fields of the answer's `data` this version does not model (a
+     * platform addition), as the text of a JSON object; `None` when there are none.
+     */
+    public var unmodeledFields: String?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -3458,12 +3475,17 @@ public struct BatchSendResult: Equatable, Hashable {
          */invalidUserIds: [String] = [], 
         /**
          * union_ids that were not valid.
-         */invalidUnionIds: [String] = []) {
+         */invalidUnionIds: [String] = [], 
+        /**
+         * The top-level fields of the answer's `data` this version does not model (a
+         * platform addition), as the text of a JSON object; `None` when there are none.
+         */unmodeledFields: String? = nil) {
         self.messageId = messageId
         self.invalidDepartmentIds = invalidDepartmentIds
         self.invalidOpenIds = invalidOpenIds
         self.invalidUserIds = invalidUserIds
         self.invalidUnionIds = invalidUnionIds
+        self.unmodeledFields = unmodeledFields
     }
 
     
@@ -3486,7 +3508,8 @@ public struct FfiConverterTypeBatchSendResult: FfiConverterRustBuffer {
                 invalidDepartmentIds: FfiConverterSequenceString.read(from: &buf), 
                 invalidOpenIds: FfiConverterSequenceString.read(from: &buf), 
                 invalidUserIds: FfiConverterSequenceString.read(from: &buf), 
-                invalidUnionIds: FfiConverterSequenceString.read(from: &buf)
+                invalidUnionIds: FfiConverterSequenceString.read(from: &buf), 
+                unmodeledFields: FfiConverterOptionString.read(from: &buf)
         )
     }
 
@@ -3496,6 +3519,7 @@ public struct FfiConverterTypeBatchSendResult: FfiConverterRustBuffer {
         FfiConverterSequenceString.write(value.invalidOpenIds, into: &buf)
         FfiConverterSequenceString.write(value.invalidUserIds, into: &buf)
         FfiConverterSequenceString.write(value.invalidUnionIds, into: &buf)
+        FfiConverterOptionString.write(value.unmodeledFields, into: &buf)
     }
 }
 
@@ -3616,6 +3640,11 @@ public struct CampaignReport: Equatable, Hashable {
      * share (credentials, permissions). Rerun the campaign once it is fixed.
      */
     public var pending: [String]
+    /**
+     * The top-level fields of the answer's `data` this version does not model (a
+     * platform addition), as the text of a JSON object; `None` when there are none.
+     */
+    public var unmodeledFields: String?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -3633,11 +3662,16 @@ public struct CampaignReport: Equatable, Hashable {
         /**
          * The receivers not tried: the campaign stopped after a failure every send would
          * share (credentials, permissions). Rerun the campaign once it is fixed.
-         */pending: [String]) {
+         */pending: [String], 
+        /**
+         * The top-level fields of the answer's `data` this version does not model (a
+         * platform addition), as the text of a JSON object; `None` when there are none.
+         */unmodeledFields: String? = nil) {
         self.campaignId = campaignId
         self.sent = sent
         self.failed = failed
         self.pending = pending
+        self.unmodeledFields = unmodeledFields
     }
 
     
@@ -3659,7 +3693,8 @@ public struct FfiConverterTypeCampaignReport: FfiConverterRustBuffer {
                 campaignId: FfiConverterString.read(from: &buf), 
                 sent: FfiConverterSequenceTypeCampaignSent.read(from: &buf), 
                 failed: FfiConverterSequenceTypeCampaignFailure.read(from: &buf), 
-                pending: FfiConverterSequenceString.read(from: &buf)
+                pending: FfiConverterSequenceString.read(from: &buf), 
+                unmodeledFields: FfiConverterOptionString.read(from: &buf)
         )
     }
 
@@ -3668,6 +3703,7 @@ public struct FfiConverterTypeCampaignReport: FfiConverterRustBuffer {
         FfiConverterSequenceTypeCampaignSent.write(value.sent, into: &buf)
         FfiConverterSequenceTypeCampaignFailure.write(value.failed, into: &buf)
         FfiConverterSequenceString.write(value.pending, into: &buf)
+        FfiConverterOptionString.write(value.unmodeledFields, into: &buf)
     }
 }
 
@@ -3961,10 +3997,20 @@ public func FfiConverterTypeCardJson_lower(_ value: CardJson) -> RustBuffer {
  * `data` (`{}`), and anything it may add later is ignored.
  */
 public struct CardOperationResult: Equatable, Hashable {
+    /**
+     * The top-level fields of the answer's `data` this version does not model (a
+     * platform addition), as the text of a JSON object; `None` when there are none.
+     */
+    public var unmodeledFields: String?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
-    public init() {
+    public init(
+        /**
+         * The top-level fields of the answer's `data` this version does not model (a
+         * platform addition), as the text of a JSON object; `None` when there are none.
+         */unmodeledFields: String? = nil) {
+        self.unmodeledFields = unmodeledFields
     }
 
     
@@ -3982,10 +4028,13 @@ extension CardOperationResult: Sendable {}
 public struct FfiConverterTypeCardOperationResult: FfiConverterRustBuffer {
     public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CardOperationResult {
         return
-            CardOperationResult()
+            try CardOperationResult(
+                unmodeledFields: FfiConverterOptionString.read(from: &buf)
+        )
     }
 
     public static func write(_ value: CardOperationResult, into buf: inout [UInt8]) {
+        FfiConverterOptionString.write(value.unmodeledFields, into: &buf)
     }
 }
 
@@ -4286,6 +4335,11 @@ public struct CreateAppFeedCardAllResult: Equatable, Hashable {
      * The key of the uploaded avatar, when one was uploaded.
      */
     public var avatarKey: String?
+    /**
+     * The top-level fields of the answer's `data` this version does not model (a
+     * platform addition), as the text of a JSON object; `None` when there are none.
+     */
+    public var unmodeledFields: String?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -4302,11 +4356,16 @@ public struct CreateAppFeedCardAllResult: Equatable, Hashable {
          */failed: [FailedFeedCards], 
         /**
          * The key of the uploaded avatar, when one was uploaded.
-         */avatarKey: String? = nil) {
+         */avatarKey: String? = nil, 
+        /**
+         * The top-level fields of the answer's `data` this version does not model (a
+         * platform addition), as the text of a JSON object; `None` when there are none.
+         */unmodeledFields: String? = nil) {
         self.bizIds = bizIds
         self.failedCards = failedCards
         self.failed = failed
         self.avatarKey = avatarKey
+        self.unmodeledFields = unmodeledFields
     }
 
     
@@ -4328,7 +4387,8 @@ public struct FfiConverterTypeCreateAppFeedCardAllResult: FfiConverterRustBuffer
                 bizIds: FfiConverterSequenceString.read(from: &buf), 
                 failedCards: FfiConverterSequenceTypeFailedCard.read(from: &buf), 
                 failed: FfiConverterSequenceTypeFailedFeedCards.read(from: &buf), 
-                avatarKey: FfiConverterOptionString.read(from: &buf)
+                avatarKey: FfiConverterOptionString.read(from: &buf), 
+                unmodeledFields: FfiConverterOptionString.read(from: &buf)
         )
     }
 
@@ -4337,6 +4397,7 @@ public struct FfiConverterTypeCreateAppFeedCardAllResult: FfiConverterRustBuffer
         FfiConverterSequenceTypeFailedCard.write(value.failedCards, into: &buf)
         FfiConverterSequenceTypeFailedFeedCards.write(value.failed, into: &buf)
         FfiConverterOptionString.write(value.avatarKey, into: &buf)
+        FfiConverterOptionString.write(value.unmodeledFields, into: &buf)
     }
 }
 
@@ -4461,6 +4522,11 @@ public struct CreateAppFeedCardResult: Equatable, Hashable {
      * names it.
      */
     public var bizId: String?
+    /**
+     * The top-level fields of the answer's `data` this version does not model (a
+     * platform addition), as the text of a JSON object; `None` when there are none.
+     */
+    public var unmodeledFields: String?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -4471,9 +4537,14 @@ public struct CreateAppFeedCardResult: Equatable, Hashable {
         /**
          * The card's business id (yours, or the one the platform assigned), when the answer
          * names it.
-         */bizId: String? = nil) {
+         */bizId: String? = nil, 
+        /**
+         * The top-level fields of the answer's `data` this version does not model (a
+         * platform addition), as the text of a JSON object; `None` when there are none.
+         */unmodeledFields: String? = nil) {
         self.failedCards = failedCards
         self.bizId = bizId
+        self.unmodeledFields = unmodeledFields
     }
 
     
@@ -4493,13 +4564,15 @@ public struct FfiConverterTypeCreateAppFeedCardResult: FfiConverterRustBuffer {
         return
             try CreateAppFeedCardResult(
                 failedCards: FfiConverterSequenceTypeFailedCard.read(from: &buf), 
-                bizId: FfiConverterOptionString.read(from: &buf)
+                bizId: FfiConverterOptionString.read(from: &buf), 
+                unmodeledFields: FfiConverterOptionString.read(from: &buf)
         )
     }
 
     public static func write(_ value: CreateAppFeedCardResult, into buf: inout [UInt8]) {
         FfiConverterSequenceTypeFailedCard.write(value.failedCards, into: &buf)
         FfiConverterOptionString.write(value.bizId, into: &buf)
+        FfiConverterOptionString.write(value.unmodeledFields, into: &buf)
     }
 }
 
@@ -4731,14 +4804,24 @@ public struct CreateCardResult: Equatable, Hashable {
      * The card entity's id; send it as `{"type":"card","data":{"card_id":…}}`.
      */
     public var cardId: String
+    /**
+     * The top-level fields of the answer's `data` this version does not model (a
+     * platform addition), as the text of a JSON object; `None` when there are none.
+     */
+    public var unmodeledFields: String?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
     public init(
         /**
          * The card entity's id; send it as `{"type":"card","data":{"card_id":…}}`.
-         */cardId: String) {
+         */cardId: String, 
+        /**
+         * The top-level fields of the answer's `data` this version does not model (a
+         * platform addition), as the text of a JSON object; `None` when there are none.
+         */unmodeledFields: String? = nil) {
         self.cardId = cardId
+        self.unmodeledFields = unmodeledFields
     }
 
     
@@ -4757,12 +4840,14 @@ public struct FfiConverterTypeCreateCardResult: FfiConverterRustBuffer {
     public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CreateCardResult {
         return
             try CreateCardResult(
-                cardId: FfiConverterString.read(from: &buf)
+                cardId: FfiConverterString.read(from: &buf), 
+                unmodeledFields: FfiConverterOptionString.read(from: &buf)
         )
     }
 
     public static func write(_ value: CreateCardResult, into buf: inout [UInt8]) {
         FfiConverterString.write(value.cardId, into: &buf)
+        FfiConverterOptionString.write(value.unmodeledFields, into: &buf)
     }
 }
 
@@ -5907,6 +5992,11 @@ public struct Message: Equatable, Hashable {
      * The enclosing message's id; only inside merged-and-forwarded messages.
      */
     public var upperMessageId: String?
+    /**
+     * The top-level fields of the answer's `data` this version does not model (a
+     * platform addition), as the text of a JSON object; `None` when there are none.
+     */
+    public var unmodeledFields: String?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -5957,7 +6047,11 @@ public struct Message: Equatable, Hashable {
          */mentions: [Mention] = [], 
         /**
          * The enclosing message's id; only inside merged-and-forwarded messages.
-         */upperMessageId: String? = nil) {
+         */upperMessageId: String? = nil, 
+        /**
+         * The top-level fields of the answer's `data` this version does not model (a
+         * platform addition), as the text of a JSON object; `None` when there are none.
+         */unmodeledFields: String? = nil) {
         self.messageId = messageId
         self.uuid = uuid
         self.rootId = rootId
@@ -5973,6 +6067,7 @@ public struct Message: Equatable, Hashable {
         self.body = body
         self.mentions = mentions
         self.upperMessageId = upperMessageId
+        self.unmodeledFields = unmodeledFields
     }
 
     
@@ -6005,7 +6100,8 @@ public struct FfiConverterTypeMessage: FfiConverterRustBuffer {
                 sender: FfiConverterOptionTypeSender.read(from: &buf), 
                 body: FfiConverterOptionTypeMessageBody.read(from: &buf), 
                 mentions: FfiConverterSequenceTypeMention.read(from: &buf), 
-                upperMessageId: FfiConverterOptionString.read(from: &buf)
+                upperMessageId: FfiConverterOptionString.read(from: &buf), 
+                unmodeledFields: FfiConverterOptionString.read(from: &buf)
         )
     }
 
@@ -6025,6 +6121,7 @@ public struct FfiConverterTypeMessage: FfiConverterRustBuffer {
         FfiConverterOptionTypeMessageBody.write(value.body, into: &buf)
         FfiConverterSequenceTypeMention.write(value.mentions, into: &buf)
         FfiConverterOptionString.write(value.upperMessageId, into: &buf)
+        FfiConverterOptionString.write(value.unmodeledFields, into: &buf)
     }
 }
 
@@ -8028,14 +8125,24 @@ public struct UploadFileResult: Equatable, Hashable {
      * The file's key, for file, audio and media messages.
      */
     public var fileKey: String
+    /**
+     * The top-level fields of the answer's `data` this version does not model (a
+     * platform addition), as the text of a JSON object; `None` when there are none.
+     */
+    public var unmodeledFields: String?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
     public init(
         /**
          * The file's key, for file, audio and media messages.
-         */fileKey: String) {
+         */fileKey: String, 
+        /**
+         * The top-level fields of the answer's `data` this version does not model (a
+         * platform addition), as the text of a JSON object; `None` when there are none.
+         */unmodeledFields: String? = nil) {
         self.fileKey = fileKey
+        self.unmodeledFields = unmodeledFields
     }
 
     
@@ -8054,12 +8161,14 @@ public struct FfiConverterTypeUploadFileResult: FfiConverterRustBuffer {
     public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> UploadFileResult {
         return
             try UploadFileResult(
-                fileKey: FfiConverterString.read(from: &buf)
+                fileKey: FfiConverterString.read(from: &buf), 
+                unmodeledFields: FfiConverterOptionString.read(from: &buf)
         )
     }
 
     public static func write(_ value: UploadFileResult, into buf: inout [UInt8]) {
         FfiConverterString.write(value.fileKey, into: &buf)
+        FfiConverterOptionString.write(value.unmodeledFields, into: &buf)
     }
 }
 
@@ -8168,14 +8277,24 @@ public struct UploadImageResult: Equatable, Hashable {
      * The image's key, for image messages, posts, cards and avatars.
      */
     public var imageKey: String
+    /**
+     * The top-level fields of the answer's `data` this version does not model (a
+     * platform addition), as the text of a JSON object; `None` when there are none.
+     */
+    public var unmodeledFields: String?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
     public init(
         /**
          * The image's key, for image messages, posts, cards and avatars.
-         */imageKey: String) {
+         */imageKey: String, 
+        /**
+         * The top-level fields of the answer's `data` this version does not model (a
+         * platform addition), as the text of a JSON object; `None` when there are none.
+         */unmodeledFields: String? = nil) {
         self.imageKey = imageKey
+        self.unmodeledFields = unmodeledFields
     }
 
     
@@ -8194,12 +8313,14 @@ public struct FfiConverterTypeUploadImageResult: FfiConverterRustBuffer {
     public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> UploadImageResult {
         return
             try UploadImageResult(
-                imageKey: FfiConverterString.read(from: &buf)
+                imageKey: FfiConverterString.read(from: &buf), 
+                unmodeledFields: FfiConverterOptionString.read(from: &buf)
         )
     }
 
     public static func write(_ value: UploadImageResult, into buf: inout [UInt8]) {
         FfiConverterString.write(value.imageKey, into: &buf)
+        FfiConverterOptionString.write(value.unmodeledFields, into: &buf)
     }
 }
 

@@ -5053,6 +5053,12 @@ data class BatchSendAllResult (
      * Each batch that failed, with its ids and whether it may have been sent.
      */
     val `failed`: List<FailedBatch>
+    , 
+    /**
+     * The top-level fields of the answer's `data` this version does not model (a
+     * platform addition), as the text of a JSON object; `None` when there are none.
+     */
+    val `unmodeledFields`: kotlin.String? = null 
     
 ){
     
@@ -5075,6 +5081,7 @@ public object FfiConverterTypeBatchSendAllResult: FfiConverterRustBuffer<BatchSe
             FfiConverterSequenceString.read(buf),
             FfiConverterSequenceString.read(buf),
             FfiConverterSequenceTypeFailedBatch.read(buf),
+            FfiConverterOptionalString.read(buf),
         )
     }
 
@@ -5084,7 +5091,8 @@ public object FfiConverterTypeBatchSendAllResult: FfiConverterRustBuffer<BatchSe
             FfiConverterSequenceString.allocationSize(value.`invalidOpenIds`) +
             FfiConverterSequenceString.allocationSize(value.`invalidUserIds`) +
             FfiConverterSequenceString.allocationSize(value.`invalidUnionIds`) +
-            FfiConverterSequenceTypeFailedBatch.allocationSize(value.`failed`)
+            FfiConverterSequenceTypeFailedBatch.allocationSize(value.`failed`) +
+            FfiConverterOptionalString.allocationSize(value.`unmodeledFields`)
     )
 
     override fun write(value: BatchSendAllResult, buf: ByteBuffer) {
@@ -5094,6 +5102,7 @@ public object FfiConverterTypeBatchSendAllResult: FfiConverterRustBuffer<BatchSe
             FfiConverterSequenceString.write(value.`invalidUserIds`, buf)
             FfiConverterSequenceString.write(value.`invalidUnionIds`, buf)
             FfiConverterSequenceTypeFailedBatch.write(value.`failed`, buf)
+            FfiConverterOptionalString.write(value.`unmodeledFields`, buf)
     }
 }
 
@@ -5223,6 +5232,12 @@ data class BatchSendResult (
      * union_ids that were not valid.
      */
     val `invalidUnionIds`: List<kotlin.String> = listOf() 
+    , 
+    /**
+     * The top-level fields of the answer's `data` this version does not model (a
+     * platform addition), as the text of a JSON object; `None` when there are none.
+     */
+    val `unmodeledFields`: kotlin.String? = null 
     
 ){
     
@@ -5244,6 +5259,7 @@ public object FfiConverterTypeBatchSendResult: FfiConverterRustBuffer<BatchSendR
             FfiConverterSequenceString.read(buf),
             FfiConverterSequenceString.read(buf),
             FfiConverterSequenceString.read(buf),
+            FfiConverterOptionalString.read(buf),
         )
     }
 
@@ -5252,7 +5268,8 @@ public object FfiConverterTypeBatchSendResult: FfiConverterRustBuffer<BatchSendR
             FfiConverterSequenceString.allocationSize(value.`invalidDepartmentIds`) +
             FfiConverterSequenceString.allocationSize(value.`invalidOpenIds`) +
             FfiConverterSequenceString.allocationSize(value.`invalidUserIds`) +
-            FfiConverterSequenceString.allocationSize(value.`invalidUnionIds`)
+            FfiConverterSequenceString.allocationSize(value.`invalidUnionIds`) +
+            FfiConverterOptionalString.allocationSize(value.`unmodeledFields`)
     )
 
     override fun write(value: BatchSendResult, buf: ByteBuffer) {
@@ -5261,6 +5278,7 @@ public object FfiConverterTypeBatchSendResult: FfiConverterRustBuffer<BatchSendR
             FfiConverterSequenceString.write(value.`invalidOpenIds`, buf)
             FfiConverterSequenceString.write(value.`invalidUserIds`, buf)
             FfiConverterSequenceString.write(value.`invalidUnionIds`, buf)
+            FfiConverterOptionalString.write(value.`unmodeledFields`, buf)
     }
 }
 
@@ -5346,6 +5364,12 @@ data class CampaignReport (
      * share (credentials, permissions). Rerun the campaign once it is fixed.
      */
     val `pending`: List<kotlin.String>
+    , 
+    /**
+     * The top-level fields of the answer's `data` this version does not model (a
+     * platform addition), as the text of a JSON object; `None` when there are none.
+     */
+    val `unmodeledFields`: kotlin.String? = null 
     
 ){
     
@@ -5366,6 +5390,7 @@ public object FfiConverterTypeCampaignReport: FfiConverterRustBuffer<CampaignRep
             FfiConverterSequenceTypeCampaignSent.read(buf),
             FfiConverterSequenceTypeCampaignFailure.read(buf),
             FfiConverterSequenceString.read(buf),
+            FfiConverterOptionalString.read(buf),
         )
     }
 
@@ -5373,7 +5398,8 @@ public object FfiConverterTypeCampaignReport: FfiConverterRustBuffer<CampaignRep
             FfiConverterString.allocationSize(value.`campaignId`) +
             FfiConverterSequenceTypeCampaignSent.allocationSize(value.`sent`) +
             FfiConverterSequenceTypeCampaignFailure.allocationSize(value.`failed`) +
-            FfiConverterSequenceString.allocationSize(value.`pending`)
+            FfiConverterSequenceString.allocationSize(value.`pending`) +
+            FfiConverterOptionalString.allocationSize(value.`unmodeledFields`)
     )
 
     override fun write(value: CampaignReport, buf: ByteBuffer) {
@@ -5381,6 +5407,7 @@ public object FfiConverterTypeCampaignReport: FfiConverterRustBuffer<CampaignRep
             FfiConverterSequenceTypeCampaignSent.write(value.`sent`, buf)
             FfiConverterSequenceTypeCampaignFailure.write(value.`failed`, buf)
             FfiConverterSequenceString.write(value.`pending`, buf)
+            FfiConverterOptionalString.write(value.`unmodeledFields`, buf)
     }
 }
 
@@ -5580,15 +5607,19 @@ public object FfiConverterTypeCardJson: FfiConverterRustBuffer<CardJson> {
  * The result of every card entity operation after create: the platform answers an empty
  * `data` (`{}`), and anything it may add later is ignored.
  */
-class CardOperationResult {
-    override fun equals(other: Any?): Boolean {
-        return other is CardOperationResult
-    }
+data class CardOperationResult (
+    /**
+     * The top-level fields of the answer's `data` this version does not model (a
+     * platform addition), as the text of a JSON object; `None` when there are none.
+     */
+    val `unmodeledFields`: kotlin.String? = null 
+    
+){
+    
 
-    override fun hashCode(): Int {
-        return javaClass.hashCode()
-    }
+    
 
+    
     companion object
 }
 
@@ -5597,12 +5628,17 @@ class CardOperationResult {
  */
 public object FfiConverterTypeCardOperationResult: FfiConverterRustBuffer<CardOperationResult> {
     override fun read(buf: ByteBuffer): CardOperationResult {
-        return CardOperationResult()
+        return CardOperationResult(
+            FfiConverterOptionalString.read(buf),
+        )
     }
 
-    override fun allocationSize(value: CardOperationResult) = 0UL
+    override fun allocationSize(value: CardOperationResult) = (
+            FfiConverterOptionalString.allocationSize(value.`unmodeledFields`)
+    )
 
     override fun write(value: CardOperationResult, buf: ByteBuffer) {
+            FfiConverterOptionalString.write(value.`unmodeledFields`, buf)
     }
 }
 
@@ -5823,6 +5859,12 @@ data class CreateAppFeedCardAllResult (
      * The key of the uploaded avatar, when one was uploaded.
      */
     val `avatarKey`: kotlin.String? = null 
+    , 
+    /**
+     * The top-level fields of the answer's `data` this version does not model (a
+     * platform addition), as the text of a JSON object; `None` when there are none.
+     */
+    val `unmodeledFields`: kotlin.String? = null 
     
 ){
     
@@ -5843,6 +5885,7 @@ public object FfiConverterTypeCreateAppFeedCardAllResult: FfiConverterRustBuffer
             FfiConverterSequenceTypeFailedCard.read(buf),
             FfiConverterSequenceTypeFailedFeedCards.read(buf),
             FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
         )
     }
 
@@ -5850,7 +5893,8 @@ public object FfiConverterTypeCreateAppFeedCardAllResult: FfiConverterRustBuffer
             FfiConverterSequenceString.allocationSize(value.`bizIds`) +
             FfiConverterSequenceTypeFailedCard.allocationSize(value.`failedCards`) +
             FfiConverterSequenceTypeFailedFeedCards.allocationSize(value.`failed`) +
-            FfiConverterOptionalString.allocationSize(value.`avatarKey`)
+            FfiConverterOptionalString.allocationSize(value.`avatarKey`) +
+            FfiConverterOptionalString.allocationSize(value.`unmodeledFields`)
     )
 
     override fun write(value: CreateAppFeedCardAllResult, buf: ByteBuffer) {
@@ -5858,6 +5902,7 @@ public object FfiConverterTypeCreateAppFeedCardAllResult: FfiConverterRustBuffer
             FfiConverterSequenceTypeFailedCard.write(value.`failedCards`, buf)
             FfiConverterSequenceTypeFailedFeedCards.write(value.`failed`, buf)
             FfiConverterOptionalString.write(value.`avatarKey`, buf)
+            FfiConverterOptionalString.write(value.`unmodeledFields`, buf)
     }
 }
 
@@ -5943,6 +5988,12 @@ data class CreateAppFeedCardResult (
      * names it.
      */
     val `bizId`: kotlin.String? = null 
+    , 
+    /**
+     * The top-level fields of the answer's `data` this version does not model (a
+     * platform addition), as the text of a JSON object; `None` when there are none.
+     */
+    val `unmodeledFields`: kotlin.String? = null 
     
 ){
     
@@ -5961,17 +6012,20 @@ public object FfiConverterTypeCreateAppFeedCardResult: FfiConverterRustBuffer<Cr
         return CreateAppFeedCardResult(
             FfiConverterSequenceTypeFailedCard.read(buf),
             FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
         )
     }
 
     override fun allocationSize(value: CreateAppFeedCardResult) = (
             FfiConverterSequenceTypeFailedCard.allocationSize(value.`failedCards`) +
-            FfiConverterOptionalString.allocationSize(value.`bizId`)
+            FfiConverterOptionalString.allocationSize(value.`bizId`) +
+            FfiConverterOptionalString.allocationSize(value.`unmodeledFields`)
     )
 
     override fun write(value: CreateAppFeedCardResult, buf: ByteBuffer) {
             FfiConverterSequenceTypeFailedCard.write(value.`failedCards`, buf)
             FfiConverterOptionalString.write(value.`bizId`, buf)
+            FfiConverterOptionalString.write(value.`unmodeledFields`, buf)
     }
 }
 
@@ -6130,6 +6184,12 @@ data class CreateCardResult (
      * The card entity's id; send it as `{"type":"card","data":{"card_id":…}}`.
      */
     val `cardId`: kotlin.String
+    , 
+    /**
+     * The top-level fields of the answer's `data` this version does not model (a
+     * platform addition), as the text of a JSON object; `None` when there are none.
+     */
+    val `unmodeledFields`: kotlin.String? = null 
     
 ){
     
@@ -6147,15 +6207,18 @@ public object FfiConverterTypeCreateCardResult: FfiConverterRustBuffer<CreateCar
     override fun read(buf: ByteBuffer): CreateCardResult {
         return CreateCardResult(
             FfiConverterString.read(buf),
+            FfiConverterOptionalString.read(buf),
         )
     }
 
     override fun allocationSize(value: CreateCardResult) = (
-            FfiConverterString.allocationSize(value.`cardId`)
+            FfiConverterString.allocationSize(value.`cardId`) +
+            FfiConverterOptionalString.allocationSize(value.`unmodeledFields`)
     )
 
     override fun write(value: CreateCardResult, buf: ByteBuffer) {
             FfiConverterString.write(value.`cardId`, buf)
+            FfiConverterOptionalString.write(value.`unmodeledFields`, buf)
     }
 }
 
@@ -7007,6 +7070,12 @@ data class Message (
      * The enclosing message's id; only inside merged-and-forwarded messages.
      */
     val `upperMessageId`: kotlin.String? = null 
+    , 
+    /**
+     * The top-level fields of the answer's `data` this version does not model (a
+     * platform addition), as the text of a JSON object; `None` when there are none.
+     */
+    val `unmodeledFields`: kotlin.String? = null 
     
 ){
     
@@ -7038,6 +7107,7 @@ public object FfiConverterTypeMessage: FfiConverterRustBuffer<Message> {
             FfiConverterOptionalTypeMessageBody.read(buf),
             FfiConverterSequenceTypeMention.read(buf),
             FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
         )
     }
 
@@ -7056,7 +7126,8 @@ public object FfiConverterTypeMessage: FfiConverterRustBuffer<Message> {
             FfiConverterOptionalTypeSender.allocationSize(value.`sender`) +
             FfiConverterOptionalTypeMessageBody.allocationSize(value.`body`) +
             FfiConverterSequenceTypeMention.allocationSize(value.`mentions`) +
-            FfiConverterOptionalString.allocationSize(value.`upperMessageId`)
+            FfiConverterOptionalString.allocationSize(value.`upperMessageId`) +
+            FfiConverterOptionalString.allocationSize(value.`unmodeledFields`)
     )
 
     override fun write(value: Message, buf: ByteBuffer) {
@@ -7075,6 +7146,7 @@ public object FfiConverterTypeMessage: FfiConverterRustBuffer<Message> {
             FfiConverterOptionalTypeMessageBody.write(value.`body`, buf)
             FfiConverterSequenceTypeMention.write(value.`mentions`, buf)
             FfiConverterOptionalString.write(value.`upperMessageId`, buf)
+            FfiConverterOptionalString.write(value.`unmodeledFields`, buf)
     }
 }
 
@@ -8507,6 +8579,12 @@ data class UploadFileResult (
      * The file's key, for file, audio and media messages.
      */
     val `fileKey`: kotlin.String
+    , 
+    /**
+     * The top-level fields of the answer's `data` this version does not model (a
+     * platform addition), as the text of a JSON object; `None` when there are none.
+     */
+    val `unmodeledFields`: kotlin.String? = null 
     
 ){
     
@@ -8524,15 +8602,18 @@ public object FfiConverterTypeUploadFileResult: FfiConverterRustBuffer<UploadFil
     override fun read(buf: ByteBuffer): UploadFileResult {
         return UploadFileResult(
             FfiConverterString.read(buf),
+            FfiConverterOptionalString.read(buf),
         )
     }
 
     override fun allocationSize(value: UploadFileResult) = (
-            FfiConverterString.allocationSize(value.`fileKey`)
+            FfiConverterString.allocationSize(value.`fileKey`) +
+            FfiConverterOptionalString.allocationSize(value.`unmodeledFields`)
     )
 
     override fun write(value: UploadFileResult, buf: ByteBuffer) {
             FfiConverterString.write(value.`fileKey`, buf)
+            FfiConverterOptionalString.write(value.`unmodeledFields`, buf)
     }
 }
 
@@ -8602,6 +8683,12 @@ data class UploadImageResult (
      * The image's key, for image messages, posts, cards and avatars.
      */
     val `imageKey`: kotlin.String
+    , 
+    /**
+     * The top-level fields of the answer's `data` this version does not model (a
+     * platform addition), as the text of a JSON object; `None` when there are none.
+     */
+    val `unmodeledFields`: kotlin.String? = null 
     
 ){
     
@@ -8619,15 +8706,18 @@ public object FfiConverterTypeUploadImageResult: FfiConverterRustBuffer<UploadIm
     override fun read(buf: ByteBuffer): UploadImageResult {
         return UploadImageResult(
             FfiConverterString.read(buf),
+            FfiConverterOptionalString.read(buf),
         )
     }
 
     override fun allocationSize(value: UploadImageResult) = (
-            FfiConverterString.allocationSize(value.`imageKey`)
+            FfiConverterString.allocationSize(value.`imageKey`) +
+            FfiConverterOptionalString.allocationSize(value.`unmodeledFields`)
     )
 
     override fun write(value: UploadImageResult, buf: ByteBuffer) {
             FfiConverterString.write(value.`imageKey`, buf)
+            FfiConverterOptionalString.write(value.`unmodeledFields`, buf)
     }
 }
 

@@ -44,7 +44,7 @@ object SecretsScenario {
     @JvmStatic
     fun main(args: Array<String>) {
         val (url, ticket) = args
-        Larkmsg.enableLogging("trace")
+        Larkmsg.enableLogging("trace,hyper=trace,hyper_util=trace,h2=trace,reqwest=trace,rustls=trace")
         val fake = FakeControl(url)
         Client(APP_ID, APP_SECRET, quick(url)).use { client ->
             show("client", client)
