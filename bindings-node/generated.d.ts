@@ -768,27 +768,27 @@ export interface Operations {
  * UTF-8, not JSON, NULL); nothing was sent. The violations name each field and rule.
  */
 export declare class InvalidArgumentError extends LarkError {
-  readonly code: 'invalid_argument'
+  readonly kind: 'invalid_argument'
 }
 
 /** The platform answered with a business error code. */
 export declare class ApiError extends LarkError {
-  readonly code: 'auth' | 'permission' | 'rate_limited' | 'api'
+  readonly kind: 'auth' | 'permission' | 'rate_limited' | 'api'
 }
 
 /** No answer within the timeout or the call's deadline. */
 export declare class TimeoutError extends LarkError {
-  readonly code: 'timeout'
+  readonly kind: 'timeout'
 }
 
 /** The connection failed or was dropped. */
 export declare class NetworkError extends LarkError {
-  readonly code: 'network'
+  readonly kind: 'network'
 }
 
 /** The answer could not be decoded. */
 export declare class DecodeError extends LarkError {
-  readonly code: 'decode'
+  readonly kind: 'decode'
 }
 
 /**
@@ -796,7 +796,7 @@ export declare class DecodeError extends LarkError {
  * call from inside an async runtime or a callback.
  */
 export declare class ConfigError extends LarkError {
-  readonly code: 'config'
+  readonly kind: 'config'
 }
 
 /**
@@ -804,27 +804,27 @@ export declare class ConfigError extends LarkError {
  * expired, another host's) or TLS could not be negotiated. Never retried.
  */
 export declare class TlsError extends LarkError {
-  readonly code: 'tls'
+  readonly kind: 'tls'
 }
 
 /** A bug inside larkmsg was caught (a panic); the call ended without a result. */
 export declare class InternalError extends LarkError {
-  readonly code: 'internal'
+  readonly kind: 'internal'
 }
 
 /** Authentication failed: bad credentials, a rejected token or app ticket. */
 export declare class AuthError extends ApiError {
-  readonly code: 'auth'
+  readonly kind: 'auth'
 }
 
 /** The app lacks a scope or the caller is not allowed (IP, availability, quota used up). */
 export declare class PermissionDeniedError extends ApiError {
-  readonly code: 'permission'
+  readonly kind: 'permission'
 }
 /** Another name of `PermissionDeniedError`. */
 export { PermissionDeniedError as PermissionError }
 
 /** The platform throttled the call and the retries did not get through. */
 export declare class RateLimitedError extends ApiError {
-  readonly code: 'rate_limited'
+  readonly kind: 'rate_limited'
 }

@@ -191,7 +191,7 @@ fn typings(api: &Api) -> String {
             .collect();
         let _ = writeln!(
             out,
-            "export declare class {} extends {} {{\n  readonly code: {}\n}}",
+            "export declare class {} extends {} {{\n  readonly kind: {}\n}}",
             kind.class,
             kind.parent.unwrap_or("LarkError"),
             codes.join(" | ")

@@ -90,7 +90,7 @@ async function main(): Promise<void> {
       void paths
       void kind
     } else if (error instanceof LarkError) {
-      const kind: ErrorKind = error.code
+      const kind: ErrorKind = error.kind
       const status: number | null = error.httpStatus
       const logId: string | null = error.logId
       const wait: number | null = error.retryAfter
