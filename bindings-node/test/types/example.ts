@@ -86,7 +86,7 @@ async function main(): Promise<void> {
   } catch (error) {
     if (error instanceof InvalidArgumentError) {
       const paths: string[] = error.violations.map((v) => v.path)
-      const kind: 'invalid_argument' = error.code
+      const kind: 'invalid_argument' = error.kind
       void paths
       void kind
     } else if (error instanceof LarkError) {
