@@ -39,10 +39,7 @@ impl<T: Serialize> Answer<T> {
             Ok(Value::Object(fields)) => fields,
             _ => Map::new(),
         };
-        let Ok(sent) = serde_json::from_str::<Map<String, Value>>(self.raw.get()) else {
-            return Map::new();
-        };
-        sent.into_iter().filter(|(name, value)| !value.is_null() && !modeled.contains_key(name)).collect()
+        crate::client::unmodeled_fields(&modeled, &self.raw)
     }
 }
 

@@ -632,15 +632,21 @@ fn flat_request<O: Operation>(request: &O::Request, body: &Body, extra_names: &[
 /// platform addition), so that the JSON result holds everything the platform sent.
 fn add_unmodeled_fields(result: &mut Value, raw: &RawValue) {
     let Value::Object(result) = result else { return };
-    let Ok(sent) = serde_json::from_str::<HashMap<&str, &RawValue>>(raw.get()) else { return };
-    for (name, value) in sent {
-        if !result.contains_key(name)
-            && let Ok(value) = serde_json::from_str::<Value>(value.get())
-            && !value.is_null()
-        {
-            result.insert(name.to_owned(), value);
-        }
-    }
+    let unmodeled = unmodeled_fields(result, raw);
+    result.extend(unmodeled);
+}
+
+/// The top-level fields of the answer's `data` (`raw`) that `modeled` (the result as JSON)
+/// lacks, `null` values left out.
+pub(crate) fn unmodeled_fields(modeled: &Map<String, Value>, raw: &RawValue) -> Map<String, Value> {
+    let Ok(sent) = serde_json::from_str::<HashMap<&str, &RawValue>>(raw.get()) else { return Map::new() };
+    sent.into_iter()
+        .filter(|(name, _)| !modeled.contains_key(*name))
+        .filter_map(|(name, value)| {
+            let value = serde_json::from_str::<Value>(value.get()).ok().filter(|value| !value.is_null())?;
+            Some((name.to_owned(), value))
+        })
+        .collect()
 }
 
 /// Refuses a request with a field nested too deep, before decoding copies it, naming the
