@@ -43,7 +43,7 @@ async function one(client, i) {
     await client.sendMessage(i % 5 === 4 ? INVALID : VALID)
     return 0
   } catch (error) {
-    if (error.code !== 'invalid_argument') throw error
+    if (error.kind !== 'invalid_argument') throw error
     return 1
   }
 }
