@@ -181,8 +181,9 @@ class StreamTest {
     @Test
     fun `a final text that cannot land is a timeout saying so`() {
         val stream = client.streamCardBlocking(options("ou_down").copy(finishTimeoutMs = 300))
-        stream.append("lost")
+        // The fault comes first: a push that landed before it would leave finish nothing to put.
         fake.injectFault("status_5xx", "update_card_element_content", 10_000, null)
+        stream.append("lost")
         val error = assertThrows<TimeoutException> { stream.finishBlocking() }
         assertEquals("timeout", error.kind)
         assertTrue(error.message!!.contains("final text"), error.message)
