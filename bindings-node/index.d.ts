@@ -328,14 +328,29 @@ export function checkCard(card: Card | Record<string, unknown> | string): void
 // ---------------------------------------------------------------------------------------
 // Logging
 
+/** One log event of larkmsg, as `enableLogging`'s callback receives it. */
+export interface LogRecord {
+  /** The event's level: failed calls are 'warn', retried attempts 'info'. */
+  level: 'trace' | 'debug' | 'info' | 'warn' | 'error'
+  /** Where it comes from: 'larkmsg::call', 'larkmsg::auth', 'larkmsg::shared', … */
+  target: string
+  /** The spans (`larkmsg.call{endpoint="send_message"}`), the message and its fields. */
+  message: string
+}
+
 /**
- * Writes larkmsg's log lines (calls with endpoint, attempts and log id; failed attempts;
- * token fetches) to stderr: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'off', or
- * `target=level` pairs such as 'larkmsg=trace'. Calling it again changes the directive;
- * without a call, the first client reads `LARKMSG_LOG`. Never logs a secret or a token.
+ * Chooses which of larkmsg's log events are kept (calls with endpoint, attempts and log
+ * id; failed attempts; token fetches) and where they go: stderr, or `onRecord` on the JS
+ * thread (e.g. `r => pinoLogger[r.level](r.message)`). `levelOrDirective`: 'trace' |
+ * 'debug' | 'info' | 'warn' | 'error' | 'off', or `target=level` pairs such as
+ * 'larkmsg=trace'. Calling it again changes both; without a call, the first client reads
+ * `LARKMSG_LOG` (to stderr). Never logs a secret or a token.
  * Throws InvalidArgumentError for a directive that does not parse.
  */
-export function enableLogging(levelOrDirective?: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'off' | (string & {})): void
+export function enableLogging(
+  levelOrDirective?: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'off' | (string & {}),
+  onRecord?: (record: LogRecord) => void,
+): void
 
 // ---------------------------------------------------------------------------------------
 // Client

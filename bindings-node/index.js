@@ -19,13 +19,22 @@ function isPlainObject(value) {
   return proto === Object.prototype || proto === null
 }
 
-function snakeKey(key) {
-  return key.replace(/[A-Z]/g, (c) => '_' + c.toLowerCase())
+/** `rename`, remembering its answers: requests and results use few distinct keys. */
+function remembered(rename) {
+  const seen = new Map()
+  return (key) => {
+    let name = seen.get(key)
+    if (name === undefined) {
+      name = rename(key)
+      if (seen.size < 4096) seen.set(key, name)
+    }
+    return name
+  }
 }
 
-function camelKey(key) {
-  return key.replace(/_([a-z])/g, (_, c) => c.toUpperCase())
-}
+const snakeKey = remembered((key) => key.replace(/[A-Z]/g, (c) => '_' + c.toLowerCase()))
+
+const camelKey = remembered((key) => key.replace(/_([a-z])/g, (_, c) => c.toUpperCase()))
 
 function convertKeys(value, rename) {
   if (value instanceof Uint8Array) return value
@@ -88,6 +97,32 @@ function withBuffers(value, buffers) {
   if (Array.isArray(value)) return value.map((item) => withBuffers(item, buffers))
   if (!isPlainObject(value)) return value
   return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, withBuffers(item, buffers)]))
+}
+
+/**
+ * A request as the core takes it: keys snake_case (content and cards kept), bytes moved to
+ * `buffers` as `{buffer: i}`, every field checked for depth first; strings, numbers and
+ * booleans, most of a request, are taken as they are.
+ */
+function requestOf(request, buffers) {
+  if (!isPlainObject(request)) {
+    checkDepth(request)
+    return withBuffers(toSnake(request), buffers)
+  }
+  const out = {}
+  for (const key of Object.keys(request)) {
+    const item = request[key]
+    if (item === undefined) continue
+    const name = snakeKey(key)
+    const type = typeof item
+    if (type === 'string' || type === 'number' || type === 'boolean' || item === null) {
+      out[name] = item
+      continue
+    }
+    if (nestsTooDeep(item)) native_(() => native.tooDeep(name))
+    out[name] = withBuffers(OPAQUE_KEYS.has(name) ? jsonValue(item) : convertKeys(item, snakeKey), buffers)
+  }
+  return out
 }
 
 /** `{receiveIdType: 'open_id'}` -> `{receive_id_type: 'open_id'}`, deeply (content and cards kept). */
@@ -230,8 +265,8 @@ class Content {
   #core() {
     if (this.#failure !== null) throw this.#failure
     if (this.#built === null) {
-      const built = build(this.#specJson)
-      this.#built = { msgType: built.msg_type, string: built.content, content: JSON.parse(built.content) }
+      const [msgType, string] = native_(() => native.buildMessage(this.#specJson))
+      this.#built = { msgType, string, content: undefined }
     }
     return this.#built
   }
@@ -243,7 +278,9 @@ class Content {
 
   /** The content object, as the core wrote it. */
   get content() {
-    return this.#core().content
+    const built = this.#core()
+    if (built.content === undefined) built.content = JSON.parse(built.string)
+    return built.content
   }
 
   /** Send message's `content` string, as the core wrote it. */
@@ -467,15 +504,32 @@ function checkCard(card) {
 // Logging
 
 /**
- * Writes larkmsg's log lines (each call with its endpoint, attempts and log id, failed
- * attempts, token fetches) to the process's stderr. `levelOrDirective`: 'trace', 'debug',
- * 'info', 'warn', 'error', 'off', or `target=level` pairs such as 'larkmsg=trace'. Calling
- * it again changes the directive; without a call, the first client reads `LARKMSG_LOG`.
- * No line ever carries the app secret, an app ticket or a token.
+ * Chooses which of larkmsg's log events are kept (calls with their endpoint, attempts and
+ * log id; failed attempts; token fetches) and where they go: to the process's stderr, or,
+ * with `onRecord`, to that function as `{ level, target, message }` on the JS thread (for
+ * pino, winston, …; `level` is 'trace', 'debug', 'info', 'warn' or 'error'). Failed calls
+ * are warnings, retried attempts infos. `levelOrDirective`: 'trace', 'debug', 'info',
+ * 'warn', 'error', 'off', or `target=level` pairs such as 'larkmsg=trace'. Calling it again
+ * changes both; without a call, the first client reads `LARKMSG_LOG` (to stderr). The
+ * callback does not keep the process alive. No line ever carries the app secret, an app
+ * ticket or a token.
  */
-function enableLogging(levelOrDirective = 'debug') {
+function enableLogging(levelOrDirective = 'debug', onRecord = undefined) {
   if (typeof levelOrDirective !== 'string') throw new TypeError('enableLogging takes a level or directive string')
-  native_(() => native.enableLogging(levelOrDirective))
+  if (onRecord !== undefined && typeof onRecord !== 'function') {
+    throw new TypeError('enableLogging: onRecord must be a function')
+  }
+  let warned = false
+  const forward = onRecord && ((level, target, message) => {
+    try {
+      onRecord({ level, target, message })
+    } catch (error) {
+      // The application's logger failed: say so once, never throw from the event loop.
+      if (!warned) process.emitWarning(`larkmsg: the log callback threw: ${error && error.message}`)
+      warned = true
+    }
+  })
+  native_(() => native.enableLogging(levelOrDirective, forward))
 }
 
 // ---------------------------------------------------------------------------------------
@@ -522,9 +576,8 @@ class Client {
    * is called with `{total, done, sent, failed}` by the calls to many receivers.
    */
   async call(name, request, options = {}) {
-    checkDepth(request ?? {})
     const buffers = []
-    const requestJson = JSON.stringify(withBuffers(toSnake(request ?? {}), buffers))
+    const requestJson = JSON.stringify(requestOf(request ?? {}, buffers))
     const progress = options.progress
     if (progress !== undefined && typeof progress !== 'function') throw new TypeError('options.progress must be a function')
     // A callback that throws stops the call, and the call rejects with what it threw.

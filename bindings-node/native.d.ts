@@ -77,16 +77,25 @@ export declare class NativeFake {
 export declare function buildContent(specJson: string): string
 
 /**
+ * Builds message content from a spec in JSON (`larkmsg::content::build_content`): gives
+ * `[msgType, content]`, the content as send message takes it, without wrapping it in
+ * JSON; throws the core's error JSON with every violation, or for a spec of a card
+ * component (use `buildContent`).
+ */
+export declare function buildMessage(specJson: string): Array<string>
+
+/**
  * Checks a card JSON 2.0 (as JSON text) against the card entity endpoint's rules; throws
  * the core's error JSON with every violation.
  */
 export declare function checkCard(cardJson: string): void
 
 /**
- * Logs the core's events to stderr, filtered by `directive` (`larkmsg::logging::enable`);
- * throws the core's error JSON for a directive that does not parse.
+ * Logs the core's events filtered by `directive` (`larkmsg::logging::enable`): to stderr,
+ * or to `on_record(level, target, message)` on the JS thread (`level`: "trace" … "error").
+ * Throws the core's error JSON for a directive that does not parse.
  */
-export declare function enableLogging(directive: string): void
+export declare function enableLogging(directive: string, onRecord?: (level: string, target: string, message: string) => void): void
 
 /** The deepest nesting of arrays and objects a request's field may have. */
 export declare function maxDepth(): number

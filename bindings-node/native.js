@@ -839,6 +839,7 @@ module.exports.NativeCardStream = nativeBinding.NativeCardStream
 module.exports.NativeClient = nativeBinding.NativeClient
 module.exports.NativeFake = nativeBinding.NativeFake
 module.exports.buildContent = nativeBinding.buildContent
+module.exports.buildMessage = nativeBinding.buildMessage
 module.exports.checkCard = nativeBinding.checkCard
 module.exports.enableLogging = nativeBinding.enableLogging
 module.exports.maxDepth = nativeBinding.maxDepth

@@ -2,7 +2,8 @@
  *
  * Construct mode times larkmsg_client_new. Send mode runs `concurrency` pthreads on one
  * client; each takes the next index from a shared counter and calls the blocking
- * larkmsg_send_text. The last line of stdout is the result as JSON. */
+ * larkmsg_send_text; campaign mode makes one larkmsg_send_campaign call to every receiver.
+ * The last line of stdout is the result as JSON. */
 #define _POSIX_C_SOURCE 200809L
 
 #include <pthread.h>
@@ -44,6 +45,20 @@ static double now_s(void) {
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* Counts `n` failures under `label`. */
+static void count_label(run *r, const char *label, long n) {
+    pthread_mutex_lock(&r->errors_lock);
+    r->failed += n;
+    int i = 0;
+    while (i < r->error_labels && strcmp(r->errors[i].label, label) != 0) i++;
+    if (i == r->error_labels && i < MAX_LABELS) {
+        snprintf(r->errors[i].label, sizeof r->errors[i].label, "%s", label);
+        r->error_labels++;
+    }
+    if (i < MAX_LABELS) r->errors[i].count += n;
+    pthread_mutex_unlock(&r->errors_lock);
+}
+
 static void count_error(run *r, const larkmsg_error *error) {
     char label[64];
     int64_t code = larkmsg_error_code(error);
@@ -52,16 +67,7 @@ static void count_error(run *r, const larkmsg_error *error) {
     } else {
         snprintf(label, sizeof label, "%s", larkmsg_error_kind(error));
     }
-    pthread_mutex_lock(&r->errors_lock);
-    r->failed++;
-    int i = 0;
-    while (i < r->error_labels && strcmp(r->errors[i].label, label) != 0) i++;
-    if (i == r->error_labels && i < MAX_LABELS) {
-        snprintf(r->errors[i].label, sizeof r->errors[i].label, "%s", label);
-        r->error_labels++;
-    }
-    if (i < MAX_LABELS) r->errors[i].count++;
-    pthread_mutex_unlock(&r->errors_lock);
+    count_label(r, label, 1);
 }
 
 static void *sender(void *arg) {
@@ -144,6 +150,61 @@ static int send_all(larkmsg_client *client, const cJSON *params) {
     return 0;
 }
 
+/* One campaign to every receiver, reported as a send run (no latencies). */
+static int campaign(larkmsg_client *client, const cJSON *params) {
+    cJSON *request = cJSON_CreateObject();
+    cJSON_AddItemReferenceToObject(request, "campaign_id", cJSON_GetObjectItem(params, "campaign_id"));
+    cJSON_AddStringToObject(request, "receive_id_type", "open_id");
+    cJSON_AddItemReferenceToObject(request, "receive_ids", cJSON_GetObjectItem(params, "receivers"));
+    cJSON_AddStringToObject(request, "msg_type", "text");
+    cJSON_AddStringToObject(request, "content", "{\"text\": \"bench campaign\"}");
+    cJSON_AddItemReferenceToObject(request, "concurrency", cJSON_GetObjectItem(params, "concurrency"));
+    char *request_json = cJSON_PrintUnformatted(request);
+    cJSON_Delete(request);
+    char *response = NULL;
+    larkmsg_error *error = NULL;
+    double started = now_s();
+    larkmsg_result result = larkmsg_send_campaign(client, request_json, NULL, NULL, &response, &error);
+    double elapsed = now_s() - started;
+    cJSON_free(request_json);
+    if (result != LARKMSG_RESULT_OK) {
+        fprintf(stderr, "the campaign failed: %s\n", larkmsg_error_message(error));
+        larkmsg_error_free(error);
+        return 1;
+    }
+    cJSON *report = cJSON_Parse(response);
+    larkmsg_string_free(response);
+    run r = {.client = client};
+    pthread_mutex_init(&r.errors_lock, NULL);
+    cJSON *failure = NULL;
+    cJSON_ArrayForEach(failure, cJSON_GetObjectItem(report, "failed")) {
+        const cJSON *failed_error = cJSON_GetObjectItem(failure, "error");
+        const char *kind = cJSON_GetStringValue(cJSON_GetObjectItem(failed_error, "kind"));
+        const cJSON *code = cJSON_GetObjectItem(failed_error, "code");
+        char label[64];
+        if (cJSON_IsNumber(code)) {
+            snprintf(label, sizeof label, "%s:%.0f", kind ? kind : "?", cJSON_GetNumberValue(code));
+        } else {
+            snprintf(label, sizeof label, "%s", kind ? kind : "?");
+        }
+        count_label(&r, label, 1);
+    }
+    int pending = cJSON_GetArraySize(cJSON_GetObjectItem(report, "pending"));
+    if (pending > 0) count_label(&r, "pending", pending);
+    long sent = cJSON_GetArraySize(cJSON_GetObjectItem(report, "sent"));
+    long receivers = cJSON_GetArraySize(cJSON_GetObjectItem(params, "receivers"));
+    printf("{\"attempted\": %ld, \"succeeded\": %ld, \"failed\": %ld, \"errors\": {", sent + r.failed, sent,
+           r.failed);
+    for (int i = 0; i < r.error_labels; i++) {
+        printf("%s\"%s\": %ld", i ? ", " : "", r.errors[i].label, r.errors[i].count);
+    }
+    printf("}, \"elapsed_s\": %.6f, \"latency_ms\": {\"p50\": null, \"p99\": null, \"max\": null}, "
+           "\"truncated\": %s}\n",
+           elapsed, sent + r.failed < receivers ? "true" : "false");
+    cJSON_Delete(report);
+    return 0;
+}
+
 int main(int argc, char **argv) {
     if (argc != 2) {
         fprintf(stderr, "usage: c-driver '<params JSON>'\n");
@@ -175,6 +236,8 @@ int main(int argc, char **argv) {
     int status = 0;
     if (strcmp(mode, "construct") == 0) {
         printf("{\"construct_ms\": %.4f}\n", construct_ms);
+    } else if (strcmp(mode, "campaign") == 0) {
+        status = campaign(client, params);
     } else {
         status = send_all(client, params);
     }

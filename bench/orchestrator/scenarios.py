@@ -13,6 +13,7 @@ from .config import (
     APP_ID,
     APP_QUOTAS,
     APP_SECRET,
+    CAMPAIGN_ID,
     CONSTRUCT_RUNS,
     LATENCY_MS,
     RECEIVER_QUOTAS,
@@ -29,8 +30,13 @@ def log(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-def base_params(fake: Fake, scenario: Scenario, count: int, max_seconds: float) -> dict[str, Any]:
-    return {
+def campaign_receivers(count: int) -> list[str]:
+    """The campaign scenario's receivers: ``count`` of them, each sent to once."""
+    return [f"ou_campaign_{i}" for i in range(count)]
+
+
+def base_params(fake: Fake, scenario: Scenario, column: Column, count: int, max_seconds: float) -> dict[str, Any]:
+    params = {
         "mode": "send",
         "base_url": fake.url,
         "app_id": APP_ID,
@@ -41,6 +47,13 @@ def base_params(fake: Fake, scenario: Scenario, count: int, max_seconds: float) 
         "pacing": scenario.pacing,
         "max_seconds": max_seconds,
     }
+    if scenario.name == "campaign":
+        # larkmsg makes one campaign call; an official SDK, which has none, sends to each
+        # receiver from as many senders as the campaign keeps in flight.
+        params.update(receivers=campaign_receivers(count), campaign_id=CAMPAIGN_ID)
+        if column.larkmsg:
+            params["mode"] = "campaign"
+    return params
 
 
 def total(mapping: dict[str, int] | None) -> int:
@@ -93,7 +106,7 @@ def run_construct(column: Column, max_seconds: float) -> dict[str, Any]:
 
 def run_send(column: Column, scenario: Scenario, count: int, max_seconds: float) -> dict[str, Any]:
     with Fake(scenario.fake_args) as fake:
-        params = base_params(fake, scenario, count, max_seconds)
+        params = base_params(fake, scenario, column, count, max_seconds)
         floor_ms = None
         if scenario.name == "latency":
             floor_ms = fake.floor_ms()
@@ -144,6 +157,15 @@ def run_send(column: Column, scenario: Scenario, count: int, max_seconds: float)
         )
     if scenario.name == "quota":
         figures["quota_minimum_s"] = quota_minimum_s(count, len(RECEIVERS))
+    if scenario.name == "campaign":
+        receivers = [message.get("receive_id") for message in inbox.get("messages", [])]
+        minimum = quota_minimum_s(count, count)
+        figures.update(
+            receivers_reached=len(set(receivers)),
+            duplicates=len(receivers) - len(set(receivers)),
+            quota_minimum_s=minimum,
+            times_minimum=run.result["elapsed_s"] / minimum if minimum else None,
+        )
     if revoker is not None:
         auth_failures = token_rejections(run.result.get("errors", {}))
         sent = counters.get("requests", {}).get("send_message", 0)

@@ -64,6 +64,9 @@ ROWS: dict[str, list[tuple[str, Any]]] = {
         ("peak RSS MiB", lambda f: fmt(f.get("peak_rss_kib", 0) / 1024)),
         ("new connections per request", lambda f: fmt(f.get("connections_per_request"), 4)),
         ("driver CPU µs per call", lambda f: fmt(cpu_per_call_us(f), 0)),
+        ("the core's CPU µs per call", lambda f: fmt(f.get("core_cpu_us_per_call"), 0)),
+        ("share of the core's calls/s", lambda f: fmt(100 * f["share_of_core"], 0) + " %" if "share_of_core" in f else "–"),
+        ("calls/s of the 3 runs", lambda f: ", ".join(fmt(rate, 0) for rate in f.get("repetitions", []))),
     ],
     "first_calls": [
         ("token requests", lambda f: fmt(f.get("token_requests"))),
@@ -83,6 +86,14 @@ ROWS: dict[str, list[tuple[str, Any]]] = {
         ("throttled answers", lambda f: fmt(f.get("throttled"))),
         ("total s", lambda f: fmt((f.get("driver") or {}).get("elapsed_s"), 2)),
         ("quota minimum s", lambda f: fmt(f.get("quota_minimum_s"), 0)),
+    ],
+    "campaign": [
+        ("receivers reached", lambda f: fmt(f.get("receivers_reached"))),
+        ("duplicates", lambda f: fmt(f.get("duplicates"))),
+        ("throttled answers", lambda f: fmt(f.get("throttled"))),
+        ("total s", lambda f: fmt((f.get("driver") or {}).get("elapsed_s"), 2)),
+        ("quota minimum s", lambda f: fmt(f.get("quota_minimum_s"), 2)),
+        ("× minimum", lambda f: fmt(f.get("times_minimum"), 3)),
     ],
     "revoke": [
         ("succeeded", lambda f: fmt((f.get("driver") or {}).get("succeeded"))),

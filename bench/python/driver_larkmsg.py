@@ -3,7 +3,8 @@
 ``python driver_larkmsg.py '<params JSON>'``: construct mode times ``import larkmsg`` and the
 client's construction; send mode sends from threads on one ``larkmsg.Client`` (variant
 ``threads``) or tasks on one ``larkmsg.AsyncClient`` (variant ``asyncio``) through the
-shared harness. The last line of stdout is the result as JSON.
+shared harness; campaign mode makes one ``send_campaign`` call to every receiver. The last
+line of stdout is the result as JSON.
 """
 
 import time
@@ -32,11 +33,51 @@ def label(error):
     return f"{kind}:{code}" if code else kind
 
 
+def campaign(client, params):
+    """One campaign to every receiver, reported as a send run (no latencies)."""
+    import asyncio
+
+    request = {
+        "campaign_id": params["campaign_id"],
+        "receive_id_type": "open_id",
+        "receive_ids": params["receivers"],
+        "msg_type": "text",
+        "content": json.dumps({"text": "bench campaign"}),
+        "concurrency": params["concurrency"],
+    }
+    started = time.perf_counter()
+    if params.get("variant") == "asyncio":
+        report = asyncio.run(client.send_campaign(request))
+    else:
+        report = client.send_campaign(request)
+    elapsed_s = time.perf_counter() - started
+    errors = {}
+    for failure in report.failed:
+        error = failure.error
+        name = f"{error['kind']}:{error['code']}" if error.get("code") else error["kind"]
+        errors[name] = errors.get(name, 0) + 1
+    if report.pending:
+        errors["pending"] = len(report.pending)
+    failed = sum(errors.values())
+    return {
+        "attempted": len(report.sent) + failed,
+        "succeeded": len(report.sent),
+        "failed": failed,
+        "errors": errors,
+        "elapsed_s": elapsed_s,
+        "latency_ms": {"p50": None, "p99": None, "max": None},
+        "truncated": len(report.sent) + failed < len(params["receivers"]),
+    }
+
+
 def main():
     params = json.loads(sys.argv[1])
     client = build_client(params)
     if params["mode"] == "construct":
         print(json.dumps({"construct_ms": (time.perf_counter() - STARTED) * 1000}))
+        return
+    if params["mode"] == "campaign":
+        print(json.dumps(campaign(client, params)))
         return
     import harness
 

@@ -9,7 +9,7 @@ use larkmsg_core::{CallExtras, Client, ClientOptions, Error, MessageContent, run
 use serde_json::{Value, json};
 
 use crate::error::larkmsg_error;
-use crate::ffi::{guard, json_arg, require_out, str_arg, string_out, write_out};
+use crate::ffi::{guard, json_arg, json_out, require_out, str_arg, write_out};
 use crate::result::larkmsg_result;
 
 /// A client: credentials, base URL, timeouts, retry policy and quotas, with its connection
@@ -173,7 +173,7 @@ pub(crate) unsafe fn run_blocking(
         let call = call()?;
         let request = request()?;
         let response = runtime::block_on(client.call_json_with(call, request, extras()))??;
-        let text = string_out(response.to_string())?;
+        let text = json_out(&response)?;
         // SAFETY: checked non-NULL above; writable per the contract.
         unsafe { write_out(response_out, text) };
         Ok(())
@@ -310,7 +310,7 @@ impl Completion {
 
     /// Hands the outcome to the callback (exactly once).
     fn complete(self, outcome: Result<Value, Error>) {
-        let delivered = catch_unwind(AssertUnwindSafe(|| outcome.and_then(|v| string_out(v.to_string()))));
+        let delivered = catch_unwind(AssertUnwindSafe(|| outcome.and_then(|v| json_out(&v))));
         match delivered {
             Ok(Ok(text)) => {
                 // SAFETY: the caller gave a callback that takes these arguments (see larkmsg_callback).

@@ -18,7 +18,7 @@ use std::sync::Arc;
 use larkmsg::fake::{FakeConfig, FakeServer};
 use larkmsg::validate::Validator;
 use larkmsg::{CallExtras, Client, ClientOptions, OnProgress, Progress};
-use napi::bindgen_prelude::{Buffer, Object};
+use napi::bindgen_prelude::{Buffer, FnArgs, Object};
 use napi::threadsafe_function::{ThreadsafeFunction, ThreadsafeFunctionCallMode};
 use napi::{Env, Status};
 use napi_derive::napi;
@@ -60,11 +60,46 @@ pub fn too_deep(path: String) -> napi::Result<()> {
     Err(throw(&larkmsg::Error::from(larkmsg::Violations::from(larkmsg::validate::too_deep(&path)))))
 }
 
-/// Logs the core's events to stderr, filtered by `directive` (`larkmsg::logging::enable`);
-/// throws the core's error JSON for a directive that does not parse.
+/// The JS function that receives each log record: `(level, target, message)`. Weak: it
+/// does not keep Node's event loop alive.
+type OnRecord = ThreadsafeFunction<
+    FnArgs<(&'static str, String, String)>,
+    (),
+    FnArgs<(&'static str, String, String)>,
+    Status,
+    false,
+    true,
+>;
+
+/// Logs the core's events filtered by `directive` (`larkmsg::logging::enable`): to stderr,
+/// or to `on_record(level, target, message)` on the JS thread (`level`: "trace" … "error").
+/// Throws the core's error JSON for a directive that does not parse.
 #[napi]
-pub fn enable_logging(directive: String) -> napi::Result<()> {
-    larkmsg::logging::enable(&directive).map_err(|e| throw(&e))
+pub fn enable_logging(
+    directive: String,
+    #[napi(ts_arg_type = "(level: string, target: string, message: string) => void")] on_record: Option<
+        OnRecord,
+    >,
+) -> napi::Result<()> {
+    let installed = match on_record {
+        None => larkmsg::logging::enable(&directive),
+        Some(on_record) => {
+            let sink: larkmsg::logging::Sink = Arc::new(move |record: &larkmsg::logging::Record<'_>| {
+                let level = match record.level {
+                    tracing::Level::ERROR => "error",
+                    tracing::Level::WARN => "warn",
+                    tracing::Level::INFO => "info",
+                    tracing::Level::DEBUG => "debug",
+                    tracing::Level::TRACE => "trace",
+                };
+                let args = (level, record.target.to_owned(), record.message.to_owned());
+                // Queued for the JS thread; dropped once Node is shutting down.
+                on_record.call(args.into(), ThreadsafeFunctionCallMode::NonBlocking);
+            });
+            larkmsg::logging::enable_with(&directive, sink)
+        }
+    };
+    installed.map_err(|e| throw(&e))
 }
 
 /// A client of the core, built from `larkmsg::ClientOptions` in JSON (snake_case keys).
@@ -211,6 +246,24 @@ pub fn build_content(spec_json: String) -> napi::Result<String> {
     let built = larkmsg::content::build_content(parse("spec", &spec_json)?)
         .map_err(|violations| throw(&larkmsg::Error::from(violations)))?;
     Ok(built.to_json().to_string())
+}
+
+/// Builds message content from a spec in JSON (`larkmsg::content::build_content`): gives
+/// `[msgType, content]`, the content as send message takes it, without wrapping it in
+/// JSON; throws the core's error JSON with every violation, or for a spec of a card
+/// component (use `buildContent`).
+#[napi]
+pub fn build_message(spec_json: String) -> napi::Result<Vec<String>> {
+    match larkmsg::content::build_content(parse("spec", &spec_json)?) {
+        Ok(larkmsg::content::Built::Content(content)) => {
+            Ok(vec![content.msg_type().as_str().to_owned(), content.to_content_string()])
+        }
+        Ok(_) => Err(throw(&larkmsg::Error::new(
+            larkmsg::ErrorKind::InvalidArgument,
+            "the spec builds a card component, not message content",
+        ))),
+        Err(violations) => Err(throw(&larkmsg::Error::from(violations))),
+    }
 }
 
 /// Checks a card JSON 2.0 (as JSON text) against the card entity endpoint's rules; throws

@@ -33,10 +33,15 @@ async function attempt(label, run) {
   }
 }
 
-async function scenario(url, ticket) {
+async function scenario(url, ticket, to) {
   const larkmsg = require('larkmsg')
   const { Client } = larkmsg
-  larkmsg.enableLogging('trace,hyper=trace,hyper_util=trace,h2=trace,reqwest=trace,rustls=trace')
+  const directive = 'trace,hyper=trace,hyper_util=trace,h2=trace,reqwest=trace,rustls=trace'
+  if (to === 'callback') {
+    larkmsg.enableLogging(directive, (r) => console.log(`record level=${r.level} target=${r.target} ${r.message}`))
+  } else {
+    larkmsg.enableLogging(directive)
+  }
   const control = async (method, name, body) => {
     const answer = await fetch(`${url}/_fake/${name}`, {
       method,
@@ -79,8 +84,8 @@ async function scenario(url, ticket) {
 }
 
 if (process.env[CHILD]) {
-  const [url, ticket] = process.env[CHILD].split(' ')
-  scenario(url, ticket).catch((error) => {
+  const [url, ticket, to] = process.env[CHILD].split(' ')
+  scenario(url, ticket, to).catch((error) => {
     console.error('scenario failed', error)
     process.exitCode = 1
   })
@@ -90,13 +95,13 @@ if (process.env[CHILD]) {
   const { InvalidArgumentError, enableLogging } = require('larkmsg')
   const { FakeServer } = require('larkmsg/testing')
 
-  test('no secret in any output at the most verbose level', async () => {
+  for (const to of ['stderr', 'callback']) test(`no secret in any output at the most verbose level (${to})`, async () => {
     const fake = FakeServer.start()
     try {
       fake.registerApp({ appId: APP_ID, appSecret: APP_SECRET, kind: 'self_built' })
       fake.registerApp({ appId: STORE_ID, appSecret: STORE_SECRET, kind: 'store' })
       const firstTicket = fake.appTicket(STORE_ID)
-      const env = { ...process.env, [CHILD]: `${fake.url} ${firstTicket}` }
+      const env = { ...process.env, [CHILD]: `${fake.url} ${firstTicket} ${to}` }
       delete env.LARKMSG_LOG
       delete env.NODE_TEST_CONTEXT
       // Blocking here is fine: the fake serves on the core's threads, not this event loop.
@@ -110,9 +115,12 @@ if (process.env[CHILD]) {
       const leaked = secrets.filter((secret) => output.includes(secret))
       assert.deepEqual(leaked, [], 'secrets in the output')
 
-      // The capture works: the core's log lines and every kind are there.
+      // The capture works: the core's log lines (through the callback or not) and every kind are there.
+      const where = to === 'callback'
+        ? ['record level=trace target=hyper_util', 'record level=warn target=larkmsg::call', 'record level=info target=larkmsg::call']
+        : ['TRACE hyper_util', ' WARN larkmsg.call{']
       for (const expected of [
-        'TRACE',
+        ...where,
         'larkmsg.call{endpoint="send_message"',
         'log_id="',
         'call succeeded',

@@ -1,23 +1,28 @@
 //! The native part of the `larkmsg` Python package (`larkmsg._native`).
 //!
-//! Conversion only: options, requests and results cross as JSON text, the core does every
+//! Conversion only: requests and results cross as Python objects converted straight to
+//! and from the core's JSON values (`convert`), options as JSON text; the core does every
 //! check, retry and token refresh. Blocking calls release the GIL and block on the core's
-//! shared, fork-aware runtime; async calls spawn on that runtime and complete an asyncio
-//! future through its loop's `call_soon_threadsafe`. Errors become the exceptions of
-//! `larkmsg._errors`, built from the core's JSON form of the error.
+//! shared, fork-aware runtime; async calls spawn on that runtime and their futures are
+//! resolved in batches on their event loop (`completions`). Errors become the exceptions
+//! of `larkmsg._errors`, built from the core's JSON form of the error.
 
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+mod completions;
+mod convert;
 mod stream;
 
 use larkmsg::fake::{FakeConfig, FakeServer};
 use larkmsg::{CallExtras, ClientOptions, Error, OnProgress, Progress, runtime};
 use pyo3::exceptions::{PyRuntimeError, PyValueError};
 use pyo3::prelude::*;
-use pyo3::pybacked::PyBackedBytes;
+use pyo3::types::PyDict;
 use serde_json::Value;
+
+use completions::Completions;
 
 /// The core's error in its JSON form, plus `display`: the readable message.
 fn error_json(error: &Error) -> String {
@@ -72,12 +77,6 @@ fn before_exit(py: Python<'_>) {
     });
 }
 
-/// The request's byte buffers, without copying: a `bytes` object stays Python's and is
-/// released when the call no longer needs it (a `bytearray` was copied once on the way in).
-fn zero_copy(buffers: Vec<PyBackedBytes>) -> Vec<bytes::Bytes> {
-    buffers.into_iter().map(bytes::Bytes::from_owner).collect()
-}
-
 fn parse_json(text: &str) -> PyResult<Value> {
     serde_json::from_str(text).map_err(|e| PyValueError::new_err(format!("not JSON: {e}")))
 }
@@ -103,20 +102,21 @@ impl NativeClient {
         built.map(|inner| Self { inner }).map_err(|e| to_py_err(py, &e))
     }
 
-    /// Runs a call by name with its flat request (JSON text) and the byte buffers it names
-    /// (`{"buffer": i}`), blocking without the GIL; gives the result as JSON text.
-    /// `progress(total, done, sent, failed)` is called on this thread with the GIL; when it
-    /// raises (a `KeyboardInterrupt` too), the call stops and the exception propagates.
-    #[pyo3(signature = (name, request_json, buffers = Vec::new(), progress = None))]
-    fn call(
+    /// Runs a call by name with its flat request (a `dict`: `bytes` values are handed over
+    /// without a copy, path-likes as paths), blocking without the GIL; gives the result as
+    /// a `dict`. `progress(total, done, sent, failed)` is called on this thread with the
+    /// GIL; when it raises (a `KeyboardInterrupt` too), the call stops and the exception
+    /// propagates.
+    #[pyo3(signature = (name, request, progress = None))]
+    fn call<'py>(
         &self,
-        py: Python<'_>,
+        py: Python<'py>,
         name: &str,
-        request_json: &str,
-        buffers: Vec<PyBackedBytes>,
+        request: &Bound<'py, PyDict>,
         progress: Option<Py<PyAny>>,
-    ) -> PyResult<String> {
-        let request = parse_json(request_json)?;
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let mut buffers = Vec::new();
+        let request = convert::Request::with_buffers(&mut buffers).object(request)?;
         let client = &self.inner;
         let failure: Arc<Mutex<Option<PyErr>>> = Arc::default();
         let stop = Arc::new(tokio::sync::Notify::new());
@@ -137,7 +137,7 @@ impl NativeClient {
                 });
             })
         };
-        let extras = CallExtras::new(zero_copy(buffers), Some(report));
+        let extras = CallExtras::new(buffers, Some(report));
         let outcome = py.detach(|| {
             runtime::block_on(async {
                 tokio::select! {
@@ -150,25 +150,26 @@ impl NativeClient {
             return Err(error);
         }
         match outcome {
-            Ok(Some(outcome)) => outcome.map(|value| value.to_string()).map_err(|e| to_py_err(py, &e)),
+            Ok(Some(Ok(value))) => convert::to_python(py, &value),
+            Ok(Some(Err(error))) => Err(to_py_err(py, &error)),
             Ok(None) => Err(PyRuntimeError::new_err("the call was stopped")),
             Err(error) => Err(to_py_err(py, &error)),
         }
     }
 
     /// Starts a call on the core's runtime and gives an asyncio future of the running loop
-    /// that receives the result as JSON text (or the exception).
+    /// that receives the result as a `dict` (or the exception); the request as for `call`.
     /// `progress(total, done, sent, failed)` runs on the loop (`call_soon_threadsafe`).
-    #[pyo3(signature = (name, request_json, buffers = Vec::new(), progress = None))]
+    #[pyo3(signature = (name, request, progress = None))]
     fn call_async<'py>(
         &self,
         py: Python<'py>,
         name: String,
-        request_json: &str,
-        buffers: Vec<PyBackedBytes>,
+        request: &Bound<'py, PyDict>,
         progress: Option<Py<PyAny>>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let request = parse_json(request_json)?;
+        let mut buffers = Vec::new();
+        let request = convert::Request::with_buffers(&mut buffers).object(request)?;
         let client = self.inner.clone();
         let report: Option<OnProgress> = match progress {
             Some(callback) => {
@@ -182,9 +183,9 @@ impl NativeClient {
             }
             None => None,
         };
-        let extras = CallExtras::new(zero_copy(buffers), report);
+        let extras = CallExtras::new(buffers, report);
         let work = async move { client.call_json_with(&name, request, extras).await };
-        future_of(py, work, |py, value| Ok(value.to_string().into_pyobject(py)?.into_any().unbind()))
+        future_of(py, work, |py, value| Ok(convert::to_python(py, &value)?.unbind()))
     }
 
     /// Creates and sends a streaming card entity from the core's `StreamCardOptions` as
@@ -200,13 +201,15 @@ impl NativeClient {
 
     /// Gives a store app the latest `app_ticket`.
     fn set_app_ticket(&self, py: Python<'_>, ticket: &str) -> PyResult<()> {
-        self.inner.set_app_ticket(ticket).map_err(|e| to_py_err(py, &e))
+        let client = &self.inner;
+        py.detach(|| client.set_app_ticket(ticket)).map_err(|e| to_py_err(py, &e))
     }
 }
 
 /// Runs `work` on the core's runtime and gives an asyncio future of the running loop that
-/// receives `convert` of its result (or the exception). The future is resolved whatever
-/// happens, a panic in the core included (kind `internal`); cancelling it aborts the work.
+/// receives `convert` of its result (or the exception), converted and resolved on the loop
+/// with the other calls finished meanwhile. The future is resolved whatever happens, a
+/// panic in the core included (kind `internal`); cancelling it aborts the work.
 fn future_of<'py, T, F>(
     py: Python<'py>,
     work: F,
@@ -218,22 +221,14 @@ where
 {
     let event_loop = py.import("asyncio")?.call_method0("get_running_loop")?;
     let future = event_loop.call_method0("create_future")?;
-    let resolve = py.import("larkmsg._errors")?.getattr("resolve_future")?.unbind();
-    let (loop_ref, future_ref) = (event_loop.unbind(), future.clone().unbind());
+    let completions = Completions::of(&event_loop);
+    let future_ref = future.clone().unbind();
     let settle = move |outcome: larkmsg::Result<T>| {
-        attach_from_runtime(|py| {
-            let converted = outcome.map_err(|error| error_json(&error)).map(|value| convert(py, value));
-            let (ok, payload): (bool, Py<PyAny>) = match converted {
-                Ok(Ok(object)) => (true, object),
-                Ok(Err(error)) => (false, error.value(py).clone().into_any().unbind()),
-                Err(json) => match json.into_pyobject(py) {
-                    Ok(text) => (false, text.into_any().unbind()),
-                    Err(_) => return,
-                },
-            };
-            // The loop may be closed by now; then nobody waits for the answer.
-            let _ = loop_ref.call_method1(py, "call_soon_threadsafe", (resolve, future_ref, ok, payload));
+        let resolve: completions::Resolve = Box::new(move |py| match outcome {
+            Ok(value) => convert(py, value),
+            Err(error) => Err(to_py_err(py, &error)),
         });
+        completions.complete(future_ref, resolve);
     };
     let handle = runtime::spawn_settled(work, settle).map_err(|e| to_py_err(py, &e))?;
     future.call_method1("add_done_callback", (Abort { handle },))?;
@@ -337,10 +332,45 @@ fn build_content(py: Python<'_>, spec_json: &str) -> PyResult<String> {
         .map_err(|violations| to_py_err(py, &Error::from(violations)))
 }
 
+/// Builds message content from a spec given as a `dict` (`larkmsg::content::build_content`);
+/// gives `(msg_type, content)`. A spec of a card component is a `ValueError` (use
+/// `build_content`).
+#[pyfunction]
+fn build_message(py: Python<'_>, spec: &Bound<'_, PyAny>) -> PyResult<(String, String)> {
+    match larkmsg::content::build_content(convert::plain_object(spec)?) {
+        Ok(larkmsg::content::Built::Content(content)) => {
+            Ok((content.msg_type().as_str().to_owned(), content.to_content_string()))
+        }
+        Ok(_) => Err(PyValueError::new_err("the spec builds a card component, not message content")),
+        Err(violations) => Err(to_py_err(py, &Error::from(violations))),
+    }
+}
+
 /// Logs the core's events to stderr, filtered by `directive` (`larkmsg::logging::enable`).
 #[pyfunction]
 fn enable_logging(py: Python<'_>, directive: &str) -> PyResult<()> {
     larkmsg::logging::enable(directive).map_err(|e| to_py_err(py, &e))
+}
+
+/// Hands the core's events, filtered by `directive`, to `forward(level, target, message)`
+/// (`larkmsg._logging`) with the GIL, on the thread that logged them; `level` is the
+/// `logging` module's number (5 for trace).
+#[pyfunction]
+fn forward_logging(py: Python<'_>, directive: &str, forward: Py<PyAny>) -> PyResult<()> {
+    let sink: larkmsg::logging::Sink = Arc::new(move |record: &larkmsg::logging::Record<'_>| {
+        let level = match record.level {
+            tracing::Level::ERROR => 40,
+            tracing::Level::WARN => 30,
+            tracing::Level::INFO => 20,
+            tracing::Level::DEBUG => 10,
+            tracing::Level::TRACE => 5,
+        };
+        attach_from_runtime(|py| {
+            // A handler's failure is the `logging` module's to report (`handleError`).
+            let _ = forward.call1(py, (level, record.target, record.message));
+        });
+    });
+    larkmsg::logging::enable_with(directive, sink).map_err(|e| to_py_err(py, &e))
 }
 
 /// Raises the core's `ValidationError` for a value at `path` nested deeper than
@@ -360,7 +390,9 @@ fn _native(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_class::<Abort>()?;
     module.add_class::<stream::NativeCardStream>()?;
     module.add_function(wrap_pyfunction!(build_content, module)?)?;
+    module.add_function(wrap_pyfunction!(build_message, module)?)?;
     module.add_function(wrap_pyfunction!(enable_logging, module)?)?;
+    module.add_function(wrap_pyfunction!(forward_logging, module)?)?;
     module.add_function(wrap_pyfunction!(too_deep, module)?)?;
     module.add("MAX_DEPTH", larkmsg::validate::MAX_DEPTH)?;
     module.add("VERSION", env!("CARGO_PKG_VERSION"))?;

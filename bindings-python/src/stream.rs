@@ -59,12 +59,14 @@ impl NativeCardStream {
 
     /// Appends to the text (never waits).
     fn append(&self, py: Python<'_>, delta: &str) -> PyResult<()> {
-        self.inner.append(delta).map_err(|e| to_py_err(py, &e))
+        let stream = &self.inner;
+        py.detach(|| stream.append(delta)).map_err(|e| to_py_err(py, &e))
     }
 
     /// Replaces the whole text (never waits).
     fn push(&self, py: Python<'_>, text: &str) -> PyResult<()> {
-        self.inner.push(text).map_err(|e| to_py_err(py, &e))
+        let stream = &self.inner;
+        py.detach(|| stream.push(text)).map_err(|e| to_py_err(py, &e))
     }
 
     /// The text so far.

@@ -1,7 +1,8 @@
 """The child process of test_secrets.py: logging at its most verbose, then successes and
 every error kind through the sync and async clients, printing every form of every outcome.
 
-Usage: python secrets_scenario.py BASE_URL APP_TICKET
+Usage: python secrets_scenario.py BASE_URL APP_TICKET stderr|logging
+(where the core's lines go: written to stderr, or handed to the stdlib logger ``larkmsg``)
 """
 
 from __future__ import annotations
@@ -60,9 +61,12 @@ def fault(fake: Any, kind: str) -> None:
     fake("POST", "faults", {"kind": kind, "endpoint": "send_message", "delay_ms": 1500})
 
 
-def main(url: str, ticket: str) -> None:
-    larkmsg.enable_logging("trace,hyper=trace,hyper_util=trace,h2=trace,reqwest=trace,rustls=trace")
-    logging.basicConfig(level=logging.DEBUG, stream=sys.stderr)
+def main(url: str, ticket: str, to: str) -> None:
+    logging.basicConfig(level=1, stream=sys.stderr)
+    larkmsg.enable_logging(
+        "trace,hyper=trace,hyper_util=trace,h2=trace,reqwest=trace,rustls=trace",
+        to="logging" if to == "logging" else "stderr",
+    )
 
     from urllib.request import Request, urlopen
 
@@ -120,4 +124,4 @@ def main(url: str, ticket: str) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1], sys.argv[2])
+    main(sys.argv[1], sys.argv[2], sys.argv[3])

@@ -19,13 +19,14 @@ from larkmsg.testing import FakeServer
 KINDS = ["invalid_argument", "auth", "permission", "rate_limited", "api", "timeout", "network", "decode", "config"]
 
 
-def test_no_secret_in_any_output_at_the_most_verbose_level() -> None:
+@pytest.mark.parametrize("to", ["stderr", "logging"])
+def test_no_secret_in_any_output_at_the_most_verbose_level(to: str) -> None:
     with FakeServer() as fake:
         fake.register_app(scenario.APP_ID, scenario.APP_SECRET)
         fake.register_app(scenario.STORE_ID, scenario.STORE_SECRET, store=True)
         first_ticket = fake.app_ticket(scenario.STORE_ID)
         child = subprocess.run(
-            [sys.executable, str(Path(__file__).with_name("secrets_scenario.py")), fake.url, first_ticket],
+            [sys.executable, str(Path(__file__).with_name("secrets_scenario.py")), fake.url, first_ticket, to],
             capture_output=True,
             text=True,
             timeout=120,
@@ -41,9 +42,10 @@ def test_no_secret_in_any_output_at_the_most_verbose_level() -> None:
     leaked = [secret for secret in secrets if secret in output]
     assert not leaked, f"secrets in the output: {leaked}"
 
-    # The capture works: the core's log lines, the Python logger's and every kind are there.
+    # The capture works: the core's log lines (through `logging` or not) and every kind are there.
+    through_logging = ["WARNING:larkmsg.call:", "INFO:larkmsg.call:", "TRACE:larkmsg.hyper_util"]
     for expected in [
-        "TRACE",
+        *(through_logging if to == "logging" else ["TRACE hyper_util", " WARN larkmsg.call{"]),
         'larkmsg.call{endpoint="send_message"',
         'log_id="',
         "call succeeded",
@@ -51,7 +53,6 @@ def test_no_secret_in_any_output_at_the_most_verbose_level() -> None:
         "attempt failed",
         "fetched a new tenant access token",
         "token rejected; fetching a new one",
-        "INFO:larkmsg:larkmsg send_message failed",
         "Traceback (most recent call last)",
         "client repr=Client(app_id='cli_secrets_py'",
     ]:

@@ -1,7 +1,6 @@
 //! [`Answer`]: an operation's typed result together with the answer's `data` exactly as
 //! the platform sent it, for the fields this version of larkmsg does not model yet.
 
-use serde::Serialize;
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
@@ -13,11 +12,18 @@ pub struct Answer<T> {
     /// The decoded result.
     pub result: T,
     raw: Box<RawValue>,
+    unmodeled: Map<String, Value>,
 }
 
 impl<T> Answer<T> {
-    pub(crate) fn new(result: T, raw: Box<RawValue>) -> Self {
-        Self { result, raw }
+    pub(crate) fn new(result: T, raw: Box<RawValue>, unmodeled: Map<String, Value>) -> Self {
+        Self { result, raw, unmodeled }
+    }
+
+    /// The top-level fields of the answer's `data` that the result does not model (a
+    /// platform addition), with their values; `null` values are left out.
+    pub fn unmodeled_fields(&self) -> &Map<String, Value> {
+        &self.unmodeled
     }
 
     /// The answer's `data` as the platform sent it (JSON text; `null` when it sent none).
@@ -31,18 +37,6 @@ impl<T> Answer<T> {
     }
 }
 
-impl<T: Serialize> Answer<T> {
-    /// The top-level fields of the answer's `data` that the result does not model (a
-    /// platform addition), with their values; `null` values are left out.
-    pub fn unmodeled_fields(&self) -> Map<String, Value> {
-        let modeled = match serde_json::to_value(&self.result) {
-            Ok(Value::Object(fields)) => fields,
-            _ => Map::new(),
-        };
-        crate::client::unmodeled_fields(&modeled, &self.raw)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -50,16 +44,14 @@ mod tests {
 
     #[test]
     fn unmodeled_fields_are_what_the_result_does_not_hold() {
-        let raw = RawValue::from_string(
-            r#"{"message_id":"om_1","chat_id":null,"new_field":{"a":1},"gone":null}"#.to_owned(),
-        )
-        .unwrap();
-        let result: Message = serde_json::from_str(raw.get()).unwrap();
-        let answer = Answer::new(result, raw);
+        let text = r#"{"message_id":"om_1","chat_id":null,"new_field":{"a":1},"gone":null}"#;
+        let raw = RawValue::from_string(text.to_owned()).unwrap();
+        let (result, unmodeled) = crate::transport::decode_keeping_unmodeled::<Message>(text).unwrap();
+        let answer = Answer::new(result, raw, unmodeled);
         assert_eq!(answer.result.message_id, "om_1");
         assert_eq!(
             answer.unmodeled_fields(),
-            Map::from_iter([("new_field".to_owned(), serde_json::json!({"a": 1}))])
+            &Map::from_iter([("new_field".to_owned(), serde_json::json!({"a": 1}))])
         );
         assert!(answer.raw_json().contains("\"gone\":null"));
     }

@@ -75,8 +75,8 @@ impl Client {
         extra_fields: Map<String, Value>,
     ) -> Result<Answer<O::Output>> {
         check_extra_fields::<O>(&extra_fields)?;
-        let (result, raw) = self.run_with::<O>(request, extra_fields).await?;
-        Ok(Answer::new(result, raw))
+        let decoded = self.run_with::<O>(request, extra_fields).await?;
+        Ok(Answer::new(decoded.output, decoded.raw, decoded.unmodeled))
     }
 }
 

@@ -1,12 +1,10 @@
 //! [`Client`] and [`ClientBuilder`]: credentials, base URL, timeouts, retries and quotas.
 
-use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
 use serde::Serialize;
-use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
 use crate::auth::{AppTicketCell, AppTicketSource, Credentials, TokenManager};
@@ -14,7 +12,7 @@ use crate::config::{Domain, RetryPolicy, Timeouts};
 use crate::endpoint::Listed;
 use crate::error::{Error, ErrorKind, Resend, Result};
 use crate::http::{
-    Body, DEFAULT_MAX_RESPONSE_BYTES, Http, HttpSettings, is_loopback, parse_root_certificates,
+    BaseUrl, Body, DEFAULT_MAX_RESPONSE_BYTES, Http, HttpSettings, is_loopback, parse_root_certificates,
 };
 use crate::operation::{Operation, expand_path, path_param_names};
 use crate::pacing::Pacer;
@@ -23,7 +21,7 @@ use crate::receivers::Receivers;
 use crate::secret::Secret;
 use crate::shared::{CardSequences, RedisTokenStore, SharedPacer, SharedStore};
 use crate::token_store::{MemoryTokenStore, TokenStore};
-use crate::transport::{Call, Transport};
+use crate::transport::{Call, Decoded, Transport};
 use crate::validate::{Rule, Validator, Violation, Violations, decode_value, dismantle, join, json_kind};
 
 /// Default time before expiry at which a token is refreshed.
@@ -233,7 +231,7 @@ impl ClientBuilder {
         })?;
         check_credentials(&credentials)?;
         let base_url = self.domain.base_url().to_owned();
-        let direct = check_base_url(&base_url, &self.insecure_http_hosts)?;
+        let (base_url, direct) = check_base_url(&base_url, &self.insecure_http_hosts)?;
         let user_agent = match &self.user_agent_suffix {
             Some(suffix) => format!("larkmsg/{} {suffix}", env!("CARGO_PKG_VERSION")),
             None => format!("larkmsg/{} (rust)", env!("CARGO_PKG_VERSION")),
@@ -261,7 +259,7 @@ impl ClientBuilder {
         let store = self.token_store.or(shared_tokens).unwrap_or_else(|| Arc::new(MemoryTokenStore::new()));
         let inner = Inner {
             app_id: app_id_of(&credentials),
-            transport: Transport::new(base_url, http, self.timeouts, self.retry),
+            transport: Transport::new(BaseUrl::new(base_url), http, self.timeouts, self.retry),
             tokens: TokenManager::new(credentials, store, self.refresh_ahead),
             pacer,
             receivers: Receivers::default(),
@@ -298,9 +296,10 @@ fn check_credentials(credentials: &Credentials) -> Result<()> {
     Ok(())
 }
 
-/// Checks the base URL; gives whether it is a loopback address (reached without a proxy).
-/// No part of the URL is quoted in an error: a secret given there by mistake stays hidden.
-fn check_base_url(base_url: &str, insecure_http_hosts: &[String]) -> Result<bool> {
+/// Checks the base URL; gives it parsed and whether it is a loopback address (reached
+/// without a proxy). No part of the URL is quoted in an error: a secret given there by
+/// mistake stays hidden.
+fn check_base_url(base_url: &str, insecure_http_hosts: &[String]) -> Result<(url::Url, bool)> {
     let url = url::Url::parse(base_url)
         .map_err(|e| Error::new(ErrorKind::Config, format!("the base URL is not a URL ({e})")))?;
     let Some(host) = url.host().filter(|_| matches!(url.scheme(), "https" | "http")) else {
@@ -321,7 +320,7 @@ fn check_base_url(base_url: &str, insecure_http_hosts: &[String]) -> Result<bool
              insecure_http_hosts to allow it",
         ));
     }
-    Ok(loopback)
+    Ok((url, loopback))
 }
 
 fn load_root_certificates(sources: &[RootCertificates]) -> Result<Vec<reqwest::Certificate>> {
@@ -444,18 +443,18 @@ impl Client {
     /// fills its de-duplication key, then sends it paced, authenticated and repeated when
     /// that is safe, and decodes the answer's `data`.
     pub(crate) async fn run<O: Listed>(&self, request: O::Request) -> Result<O::Output> {
-        self.run_with::<O>(request, Map::new()).await.map(|(output, _)| output)
+        self.run_with::<O>(request, Map::new()).await.map(|decoded| decoded.output)
     }
 
     /// [`Client::run`] with `extra_fields` added to the JSON body, giving the answer's
-    /// `data` as sent too. A failure of a call the platform de-duplicates names the `uuid`
+    /// `data` as sent and its fields the result does not model too. A failure of a call the platform de-duplicates names the `uuid`
     /// it carried and how to resend it ([`Error::resend`]); a success records it on the
     /// result when the result has a place for it.
     pub(crate) async fn run_with<O: Listed>(
         &self,
         mut request: O::Request,
         extra_fields: Map<String, Value>,
-    ) -> Result<(O::Output, Box<RawValue>)> {
+    ) -> Result<Decoded<O::Output>> {
         if let Err(violations) = O::validate(&request) {
             O::dismantle(request);
             return Err(violations.into());
@@ -474,7 +473,10 @@ impl Client {
         };
         let inner = &*self.inner;
         let subject = O::subject(&request);
-        let known_as = inner.receivers.resolve(subject.clone());
+        // Which chat a receiver is matters only to the per-receiver quota.
+        let paces_receivers = inner.pacer.paces_receivers();
+        let known_as =
+            if paces_receivers { inner.receivers.resolve(subject.clone()) } else { subject.clone() };
         let call = Call {
             endpoint: O::ENDPOINT,
             path: expand_path(O::PATH, &O::path_params(&request)),
@@ -484,14 +486,14 @@ impl Client {
             subject: known_as,
         };
         match inner.transport.call::<O::Output>(&call, &inner.tokens, &inner.pacer, &self.timeouts).await {
-            Ok((mut output, raw)) => {
-                if let Some((message_id, chat_id)) = O::landed_in(&output) {
+            Ok(mut decoded) => {
+                if paces_receivers && let Some((message_id, chat_id)) = O::landed_in(&decoded.output) {
                     inner.receivers.learn(subject.as_ref(), message_id, chat_id);
                 }
                 if let Some(uuid) = uuid {
-                    O::record_dedup_key(&mut output, uuid);
+                    O::record_dedup_key(&mut decoded.output, uuid);
                 }
-                Ok((output, raw))
+                Ok(decoded)
             }
             Err(error) => Err(match uuid {
                 Some(uuid) if error.kind() != ErrorKind::InvalidArgument => {
@@ -516,10 +518,10 @@ impl Client {
         let extra_fields = take_extra_fields::<O>(&mut request)?;
         let request = crate::file::with_buffers(buffers, || decode_value::<O::Request>("", request))
             .map_err(Error::from)?;
-        let (output, raw) = self.run_with::<O>(request, extra_fields).await?;
+        let Decoded { output, unmodeled, .. } = self.run_with::<O>(request, extra_fields).await?;
         let mut json = serde_json::to_value(output)
             .map_err(|e| Error::new(ErrorKind::Decode, format!("cannot encode the result: {e}")))?;
-        add_unmodeled_fields(&mut json, &raw);
+        add_unmodeled_fields(&mut json, unmodeled);
         Ok(json)
     }
 }
@@ -630,23 +632,11 @@ fn flat_request<O: Operation>(request: &O::Request, body: &Body, extra_names: &[
 
 /// Adds the top-level fields of the answer's `data` that the result does not model (a
 /// platform addition), so that the JSON result holds everything the platform sent.
-fn add_unmodeled_fields(result: &mut Value, raw: &RawValue) {
+fn add_unmodeled_fields(result: &mut Value, unmodeled: Map<String, Value>) {
     let Value::Object(result) = result else { return };
-    let unmodeled = unmodeled_fields(result, raw);
-    result.extend(unmodeled);
-}
-
-/// The top-level fields of the answer's `data` (`raw`) that `modeled` (the result as JSON)
-/// lacks, `null` values left out.
-pub(crate) fn unmodeled_fields(modeled: &Map<String, Value>, raw: &RawValue) -> Map<String, Value> {
-    let Ok(sent) = serde_json::from_str::<HashMap<&str, &RawValue>>(raw.get()) else { return Map::new() };
-    sent.into_iter()
-        .filter(|(name, _)| !modeled.contains_key(*name))
-        .filter_map(|(name, value)| {
-            let value = serde_json::from_str::<Value>(value.get()).ok().filter(|value| !value.is_null())?;
-            Some((name.to_owned(), value))
-        })
-        .collect()
+    for (name, value) in unmodeled {
+        result.entry(name).or_insert(value);
+    }
 }
 
 /// Refuses a request with a field nested too deep, before decoding copies it, naming the
@@ -678,11 +668,9 @@ mod tests {
 
     #[test]
     fn the_json_result_keeps_the_answer_fields_it_does_not_model() {
-        let raw =
-            RawValue::from_string(r#"{"message_id":"om_1","chat_id":null,"new":{"a":1},"uuid":"x"}"#.into())
-                .unwrap();
+        let unmodeled = Map::from_iter([("new".to_owned(), serde_json::json!({"a": 1}))]);
         let mut result = serde_json::json!({"message_id": "om_1", "uuid": "u-1"});
-        add_unmodeled_fields(&mut result, &raw);
+        add_unmodeled_fields(&mut result, unmodeled);
         assert_eq!(result, serde_json::json!({"message_id": "om_1", "uuid": "u-1", "new": {"a": 1}}));
     }
 

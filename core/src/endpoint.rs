@@ -56,6 +56,11 @@ macro_rules! define_endpoint {
             /// Every endpoint, in the registry's order.
             pub const ALL: &'static [Endpoint] = &[$(Self::$op),+];
 
+            /// The endpoint's place in [`Endpoint::ALL`].
+            pub(crate) fn index(self) -> usize {
+                self as usize
+            }
+
             /// The call's snake_case name (`send_message`), as every binding names it.
             pub fn name(self) -> &'static str {
                 match self { $(Self::$op => stringify!($name),)+ }

@@ -11,6 +11,7 @@ use std::time::Duration;
 use bytes::{Bytes, BytesMut};
 use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderValue, LOCATION};
 
+use crate::endpoint::Endpoint;
 use crate::error::{Error, ErrorKind, Result};
 use crate::fork::ForkLocal;
 use crate::form::{Form, FormPart};
@@ -27,6 +28,45 @@ pub(crate) enum Body {
     Json(Bytes),
     /// A `multipart/form-data` form (uploads), built anew for each attempt.
     Form(Form),
+}
+
+/// The base URL, parsed once, with the URL of every endpoint without path parameters:
+/// no call parses a URL.
+#[derive(Debug, Clone)]
+pub(crate) struct BaseUrl {
+    base: reqwest::Url,
+    /// By [`Endpoint::index`]: the endpoint's URL when its path has no parameter.
+    fixed: Box<[Option<reqwest::Url>]>,
+}
+
+impl BaseUrl {
+    /// The base URL `url` (checked by the client's builder).
+    pub(crate) fn new(url: reqwest::Url) -> Self {
+        let mut base = Self { base: url, fixed: Box::default() };
+        base.fixed = Endpoint::ALL
+            .iter()
+            .map(|endpoint| (!endpoint.path().contains(':')).then(|| base.join(endpoint.path())))
+            .collect();
+        base
+    }
+
+    /// The URL of a call to `endpoint` at `path` (its template filled in).
+    pub(crate) fn of(&self, endpoint: Endpoint, path: &str) -> reqwest::Url {
+        match self.fixed.get(endpoint.index()) {
+            Some(Some(url)) => url.clone(),
+            _ => self.join(path),
+        }
+    }
+
+    /// The URL of `path` (from the root, percent-encoded) below the base URL's own path.
+    pub(crate) fn join(&self, path: &str) -> reqwest::Url {
+        let mut url = self.base.clone();
+        match self.base.path().trim_end_matches('/') {
+            "" => url.set_path(path),
+            prefix => url.set_path(&format!("{prefix}{path}")),
+        }
+        url
+    }
 }
 
 /// Default cap on the size of an answer's body: far above any answer of the platform.
@@ -156,7 +196,7 @@ impl Http {
     pub(crate) async fn send_json(
         &self,
         method: Method,
-        url: &str,
+        url: &reqwest::Url,
         query: &[(&'static str, String)],
         bearer: Option<&Secret>,
         body: Bytes,
@@ -169,14 +209,14 @@ impl Http {
     pub(crate) async fn send(
         &self,
         method: Method,
-        url: &str,
+        url: &reqwest::Url,
         query: &[(&'static str, String)],
         bearer: Option<&Secret>,
         body: &Body,
         timeout: Duration,
     ) -> std::result::Result<RawResponse, NoAnswer> {
         let client = self.client.get().map_err(|error| NoAnswer::permanent(false, error))?;
-        let request = client.request(reqwest_method(method), url).timeout(timeout);
+        let request = client.request(reqwest_method(method), url.clone()).timeout(timeout);
         let mut request = match body {
             Body::Json(json) => request.header(CONTENT_TYPE, JSON_UTF8).body(json.clone()),
             Body::Form(form) => request.multipart(multipart(form).await?),
@@ -363,7 +403,8 @@ fn log_id(headers: &HeaderMap) -> Option<String> {
 fn media_type(headers: &HeaderMap) -> Option<String> {
     let value = headers.get(CONTENT_TYPE)?.to_str().ok()?;
     let media = value.split(';').next()?.trim();
-    (!media.is_empty()).then(|| media.chars().take(100).collect())
+    let end = media.char_indices().nth(100).map_or(media.len(), |(at, _)| at);
+    (!media.is_empty()).then(|| media[..end].to_owned())
 }
 
 fn rate_limit_reset(headers: &HeaderMap) -> Option<Duration> {
@@ -468,6 +509,37 @@ mod tests {
         let long = format!("https://x/{}", "a".repeat(500));
         headers.insert(LOCATION, HeaderValue::try_from(long).unwrap());
         assert!(redirect_error(301, &headers).message().len() < 400);
+    }
+
+    #[test]
+    fn call_urls_are_the_base_url_with_the_call_path() {
+        let parse = |url: &str| reqwest::Url::parse(url).unwrap();
+        for (base, expected_prefix) in [
+            ("http://127.0.0.1:8080", "http://127.0.0.1:8080"),
+            ("https://open.feishu.cn/", "https://open.feishu.cn"),
+            ("https://gw.corp/lark/", "https://gw.corp/lark"),
+            ("https://gw.corp/lark", "https://gw.corp/lark"),
+        ] {
+            let base = BaseUrl::new(parse(base));
+            for endpoint in Endpoint::ALL {
+                let path = crate::operation::expand_path(endpoint.path(), &["om_1", "e/1", "x"]);
+                let url = base.of(*endpoint, &path);
+                assert_eq!(url, parse(&format!("{expected_prefix}{path}")), "{endpoint:?}");
+            }
+            let send = base.of(Endpoint::SendMessage, "/open-apis/im/v1/messages");
+            assert_eq!(send.as_str(), format!("{expected_prefix}/open-apis/im/v1/messages"));
+        }
+    }
+
+    #[test]
+    fn media_types_are_cut_at_100_characters() {
+        let mut headers = HeaderMap::new();
+        headers.insert(CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
+        assert_eq!(media_type(&headers).as_deref(), Some("text/html"));
+        headers.insert(CONTENT_TYPE, HeaderValue::try_from("a".repeat(300)).unwrap());
+        assert_eq!(media_type(&headers).map(|media| media.len()), Some(100));
+        headers.insert(CONTENT_TYPE, HeaderValue::from_static(" ; x"));
+        assert_eq!(media_type(&headers), None);
     }
 
     #[test]

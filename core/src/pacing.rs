@@ -132,6 +132,12 @@ impl Pacer {
         Self { table, lanes: Mutex::new(lanes), shared: None }
     }
 
+    /// Whether calls are paced per receiver (then the client learns which chat a receiver
+    /// is, see `Receivers`).
+    pub(crate) fn paces_receivers(&self) -> bool {
+        !self.table.per_receiver().is_empty()
+    }
+
     /// Paces every process of the app and tenant through `shared`, and this one alone to
     /// `fallback_share` of each quota while the shared store does not answer.
     pub(crate) fn with_shared(table: QuotaTable, shared: SharedPacer, fallback_share: f64) -> Self {

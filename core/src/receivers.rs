@@ -33,16 +33,20 @@ impl Receivers {
         if chat_id.is_empty() {
             return;
         }
+        let message = (!message_id.is_empty()).then(|| Subject::message(message_id).id);
         let mut chats = crate::fork::lock(&self.chats);
         if chats.len() >= MAX_REMEMBERED {
             chats.clear();
         }
-        let chat = Subject::chat(chat_id);
-        if let Some(subject) = subject.filter(|s| **s != chat) {
+        // A user's chat is learnt once; a chat is its own.
+        let is_the_chat = |subject: &&Subject| subject.id.strip_prefix("chat:") == Some(chat_id);
+        if let Some(subject) = subject.filter(|s| !is_the_chat(s))
+            && chats.get(&subject.id).map(String::as_str) != Some(chat_id)
+        {
             chats.insert(subject.id.clone(), chat_id.to_owned());
         }
-        if !message_id.is_empty() {
-            chats.insert(Subject::message(message_id).id, chat_id.to_owned());
+        if let Some(message) = message {
+            chats.insert(message, chat_id.to_owned());
         }
     }
 }

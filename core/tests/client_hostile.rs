@@ -19,6 +19,10 @@ use serde_json::json;
 
 const SECRET: &str = "hostile-app-secret-31d9";
 
+/// Held by the tests that measure the process's peak memory and by those that allocate a
+/// lot, so that one's allocations never count in the other's peak (tests run in parallel).
+static MEMORY: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
 fn builder(server: &Hostile) -> ClientBuilder {
     Client::builder("cli_hostile", SECRET)
         .base_url(server.url())
@@ -40,6 +44,7 @@ const TOKEN: &str = "/open-apis/auth/";
 
 #[tokio::test]
 async fn an_endless_answer_is_cut_at_the_cap_with_bounded_memory() {
+    let _alone = MEMORY.lock().await;
     let server = Hostile::start(hostile::with_tokens(|_| Reply::Endless)).await;
     let before = hostile::peak_rss();
     let error = send(&builder(&server).build().unwrap()).await.unwrap_err();
@@ -204,6 +209,7 @@ fn deep(levels: usize) -> serde_json::Value {
 
 #[tokio::test]
 async fn input_nested_100000_levels_deep_is_refused_without_overflowing_the_stack() {
+    let _alone = MEMORY.lock().await;
     let server = Hostile::start(hostile::with_tokens(|_| hostile::message())).await;
     let client = builder(&server).build().unwrap();
     let card = {

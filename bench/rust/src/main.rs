@@ -2,7 +2,7 @@
 //!
 //! Construct mode times `Client::builder(…).build()`; send mode runs `concurrency` tasks on
 //! one client, each taking the next index from a shared counter and awaiting
-//! `send_text`. The last line of stdout is the result as JSON (see bench/README.md).
+//! `send_text`; campaign mode makes one `send_campaign` call to every receiver. The last line of stdout is the result as JSON (see bench/README.md).
 
 mod params;
 mod report;
@@ -12,7 +12,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use larkmsg::{Client, QuotaTable, ReceiveIdType, SharedStore, StreamCardOptions};
+use larkmsg::{CampaignRequest, Client, MsgType, QuotaTable, ReceiveIdType, SharedStore, StreamCardOptions};
 use serde_json::json;
 
 use params::{Mode, Params};
@@ -43,6 +43,7 @@ async fn main() -> ExitCode {
         Mode::Construct => json!({"construct_ms": started.elapsed().as_secs_f64() * 1000.0}),
         Mode::Send => send(client, &params).await,
         Mode::Stream => stream(client, &params).await,
+        Mode::Campaign => campaign(client, &params).await,
     };
     println!("{result}");
     ExitCode::SUCCESS
@@ -84,6 +85,33 @@ async fn send(client: Client, params: &Params) -> serde_json::Value {
         }
     }
     report::summary(record, params.count, started.elapsed())
+}
+
+/// Sends one campaign to every receiver and reports it as a send run (no latencies: the
+/// sends are the campaign's own).
+async fn campaign(client: Client, params: &Params) -> serde_json::Value {
+    let request = CampaignRequest::new(
+        params.campaign_id.as_str(),
+        ReceiveIdType::OpenId,
+        params.receivers.iter().map(String::as_str),
+        MsgType::Text,
+        json!({"text": "bench campaign"}).to_string(),
+    )
+    .concurrency(u32::try_from(params.concurrency).unwrap_or(u32::MAX));
+    let started = Instant::now();
+    let report = match client.send_campaign(request, |_| ()).await {
+        Ok(report) => report,
+        Err(error) => return json!({"error": error.to_string()}),
+    };
+    let elapsed = started.elapsed();
+    let mut record = Record::default();
+    for failure in &report.failed {
+        *record.errors.entry(report::label(&failure.error)).or_default() += 1;
+    }
+    if !report.pending.is_empty() {
+        *record.errors.entry("pending".to_owned()).or_default() += report.pending.len() as u64;
+    }
+    report::campaign_summary(record, report.sent.len(), params.receivers.len(), elapsed)
 }
 
 /// The `n`th token of the benchmark's answer (the same in every driver).
@@ -140,11 +168,7 @@ async fn sender(
         let outcome = client.send_text(ReceiveIdType::OpenId, receiver, format!("bench {i}")).await;
         record.latencies.push(call.elapsed());
         if let Err(error) = outcome {
-            let label = match error.code() {
-                Some(code) => format!("{}:{code}", error.kind()),
-                None => error.kind().to_string(),
-            };
-            *record.errors.entry(label).or_default() += 1;
+            *record.errors.entry(report::label(&error)).or_default() += 1;
         }
         if !pause.is_zero() {
             tokio::time::sleep(pause).await;

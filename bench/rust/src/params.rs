@@ -5,7 +5,7 @@ use serde::Deserialize;
 /// What the orchestrator asks one driver run to do.
 #[derive(Debug, Deserialize)]
 pub struct Params {
-    /// `construct` or `send`.
+    /// `construct`, `send`, `stream` or `campaign`.
     pub mode: Mode,
     /// The fake's base URL.
     pub base_url: String,
@@ -34,6 +34,9 @@ pub struct Params {
     /// Send mode: how long each sender pauses after each call (a load below every quota).
     #[serde(default)]
     pub pause_ms: u64,
+    /// Campaign mode: the campaign's id.
+    #[serde(default)]
+    pub campaign_id: String,
     /// Stream mode: tokens appended per second.
     #[serde(default = "rate")]
     pub rate: f64,
@@ -49,6 +52,8 @@ pub enum Mode {
     Send,
     /// A `count`-token answer streamed into a card entity at `rate` tokens per second.
     Stream,
+    /// One campaign (`send_campaign`) to each of `receivers`, `concurrency` sends in flight.
+    Campaign,
 }
 
 fn rate() -> f64 {

@@ -45,6 +45,29 @@ pub fn summary(mut record: Record, count: usize, elapsed: Duration) -> Value {
     })
 }
 
+/// A campaign's summary in the send protocol: `sent` of `count` receivers succeeded, the
+/// others failed (`record.errors`); latencies are not measured.
+pub fn campaign_summary(record: Record, sent: usize, count: usize, elapsed: Duration) -> Value {
+    let failed: u64 = record.errors.values().sum();
+    json!({
+        "attempted": sent as u64 + failed,
+        "succeeded": sent,
+        "failed": failed,
+        "errors": record.errors,
+        "elapsed_s": elapsed.as_secs_f64(),
+        "latency_ms": {"p50": null, "p99": null, "max": null},
+        "truncated": (sent as u64 + failed) < count as u64,
+    })
+}
+
+/// How a failure is counted: its kind, and the platform's code when there is one.
+pub fn label(error: &larkmsg::Error) -> String {
+    match error.code() {
+        Some(code) => format!("{}:{code}", error.kind()),
+        None => error.kind().to_string(),
+    }
+}
+
 /// The nearest-rank percentile of sorted values.
 fn nearest_rank(sorted: &[Duration], percent: f64) -> Option<Duration> {
     let rank = (percent / 100.0 * sorted.len() as f64).ceil() as usize;

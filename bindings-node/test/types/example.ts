@@ -16,6 +16,7 @@ import {
   type BatchSendResult,
   type CreateAppFeedCardResult,
   type ErrorKind,
+  type LogRecord,
   type Message,
 } from 'larkmsg'
 import { FakeServer, type FakeInbox } from 'larkmsg/testing'
@@ -23,6 +24,11 @@ import { FakeServer, type FakeInbox } from 'larkmsg/testing'
 async function main(): Promise<void> {
   enableLogging('debug')
   enableLogging('warn,larkmsg=trace')
+  const levels: Array<LogRecord['level']> = []
+  enableLogging('info', (record: LogRecord) => {
+    levels.push(record.level)
+    console.log(record.target, record.message)
+  })
   const fake: FakeServer = FakeServer.start({ quotas: false })
   const issued: string[] = fake.issuedTokens()
   const client = new Client({

@@ -5,15 +5,15 @@ from __future__ import annotations
 import json
 import os
 import sys
-import time
 from typing import TYPE_CHECKING, Any
 
 from typing import TypeVar
 
 from . import _native
-from ._convert import Secret, check_depth, dumps
+from ._convert import Secret, dumps
 from ._error_classes import ConfigError, InvalidArgumentError
 from ._errors import LarkError
+from ._logging import follow_level
 from ._operations import RESULTS, AsyncOperations, SyncOperations
 from ._progress import adapt
 from ._result import Result
@@ -36,43 +36,14 @@ __all__ = ["Client", "AsyncClient"]
 
 _R = TypeVar("_R", bound=Result)
 
-_logger: Any = None
-
-
-def _log() -> Any:
-    global _logger
-    if _logger is None:
-        import logging
-
-        _logger = logging.getLogger("larkmsg")
-    return _logger
-
-
-def _request(
-    request: Mapping[str, Any] | None, fields: Mapping[str, Any]
-) -> tuple[str, list[bytes | bytearray]]:
-    """The request as JSON text, its bytes (``bytes``, ``bytearray``, ``memoryview``) handed
-    over as buffers (``{"buffer": i}``) and its path-likes as ``{"path": …}``."""
-    check_depth(request)
-    check_depth(fields)
-    merged = dict(request or {})
-    merged.update(fields)
-    buffers: list[bytes | bytearray] = []
-
-    def convert(value: Any) -> Any:
-        if isinstance(value, (bytes, bytearray, memoryview)):
-            # bytes and bytearray reach the core as they are (bytes without any copy).
-            buffers.append(bytes(value) if isinstance(value, memoryview) else value)
-            return {"buffer": len(buffers) - 1}
-        if isinstance(value, os.PathLike):
-            return {"path": os.fspath(value)}
-        if isinstance(value, dict):
-            return {key: convert(item) for key, item in value.items()}
-        if isinstance(value, (list, tuple)):
-            return [convert(item) for item in value]
-        return value
-
-    return json.dumps(convert(merged), ensure_ascii=False), buffers
+def _request(request: Mapping[str, Any] | None, fields: Mapping[str, Any]) -> dict[str, Any]:
+    """The flat request: ``request`` with ``fields`` over it. The native side converts it
+    object by object: ``bytes``, ``bytearray`` and ``memoryview`` values are handed over as
+    buffers, path-likes as paths."""
+    merged = dict(request) if request else {}
+    if fields:
+        merged.update(fields)
+    return merged
 
 
 def _resend_of(error: LarkError) -> tuple[str, dict[str, Any]]:
@@ -88,17 +59,6 @@ def _resend_of(error: LarkError) -> tuple[str, dict[str, Any]]:
 def _reveal(secrets: Mapping[str, Secret | None]) -> str:
     """The secrets as JSON text for the core, built in the call's arguments only."""
     return json.dumps({key: secret.reveal() for key, secret in secrets.items() if secret is not None})
-
-
-def _log_outcome(name: str, started: float, error: LarkError | None) -> None:
-    logger = _log()
-    if error is None:
-        if logger.isEnabledFor(10):
-            logger.debug("larkmsg %s ok in %.1f ms", name, (time.perf_counter() - started) * 1000)
-    elif logger.isEnabledFor(20):
-        logger.info(
-            "larkmsg %s failed in %.1f ms: %s", name, (time.perf_counter() - started) * 1000, error
-        )
 
 
 class _Base:
@@ -154,6 +114,7 @@ class _Base:
         self._shown = {
             key: options[key] for key in ("app_id", "tenant_key", "domain", "base_url") if key in options
         }
+        follow_level()
         self._native: _native.NativeClient | None = _native.NativeClient(dumps(options), _reveal(secrets))
 
     @classmethod
@@ -223,15 +184,9 @@ class Client(SyncOperations, _Base):
         fields (files as paths or bytes). ``progress`` gets the progress of the calls to
         many receivers; an exception it raises (``KeyboardInterrupt`` too) stops the call."""
         native = self._client()
-        started = time.perf_counter()
-        text, buffers = _request(request, fields)
-        try:
-            answer = native.call(name, text, buffers, adapt(progress))
-        except LarkError as error:
-            _log_outcome(name, started, error)
-            raise
-        _log_outcome(name, started, None)
-        return RESULTS.get(name, Result)(json.loads(answer))
+        follow_level()
+        answer = native.call(name, _request(request, fields), adapt(progress))
+        return RESULTS.get(name, Result)(answer)
 
     def _run(
         self,
@@ -324,15 +279,9 @@ class AsyncClient(AsyncOperations, _Base):
         """Runs a call by name with its flat request (see :meth:`Client.call`); ``progress``
         runs on the event loop."""
         native = self._client()
-        started = time.perf_counter()
-        text, buffers = _request(request, fields)
-        try:
-            answer = await native.call_async(name, text, buffers, adapt(progress))
-        except LarkError as error:
-            _log_outcome(name, started, error)
-            raise
-        _log_outcome(name, started, None)
-        return RESULTS.get(name, Result)(json.loads(answer))
+        follow_level()
+        answer = await native.call_async(name, _request(request, fields), adapt(progress))
+        return RESULTS.get(name, Result)(answer)
 
     async def _run(
         self,

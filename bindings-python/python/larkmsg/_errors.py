@@ -141,16 +141,3 @@ def from_dict(details: dict[str, Any]) -> LarkError:
 def from_json(text: str) -> LarkError:
     """The exception for the core's JSON form of an error, as text (used by the native code)."""
     return from_dict(json.loads(text))
-
-
-def resolve_future(future: Any, ok: bool, payload: Any) -> None:
-    """Completes an asyncio future of a native async call (runs on the loop's thread): with
-    the result, or the exception for the core's error JSON (or an exception as given)."""
-    if future.done():
-        return
-    if ok:
-        future.set_result(payload)
-    elif isinstance(payload, BaseException):
-        future.set_exception(payload)
-    else:
-        future.set_exception(from_json(payload))

@@ -1,7 +1,7 @@
 """The native part of larkmsg (the Rust core). Use the ``larkmsg`` package, not this module."""
 
 import asyncio
-from typing import Callable, final
+from typing import Any, Callable, final
 
 __all__ = [
     "NativeClient",
@@ -9,7 +9,9 @@ __all__ = [
     "NativeCardStream",
     "Abort",
     "build_content",
+    "build_message",
     "enable_logging",
+    "forward_logging",
     "too_deep",
     "MAX_DEPTH",
     "VERSION",
@@ -34,17 +36,15 @@ class NativeClient:
     def call(
         self,
         name: str,
-        request_json: str,
-        buffers: list[bytes | bytearray] = ...,
+        request: dict[str, Any],
         progress: Callable[[int, int, int, int], None] | None = None,
-    ) -> str: ...
+    ) -> dict[str, Any]: ...
     def call_async(
         self,
         name: str,
-        request_json: str,
-        buffers: list[bytes | bytearray] = ...,
+        request: dict[str, Any],
         progress: Callable[[int, int, int, int], None] | None = None,
-    ) -> asyncio.Future[str]: ...
+    ) -> asyncio.Future[dict[str, Any]]: ...
     def set_app_ticket(self, ticket: str) -> None: ...
     def stream_card(self, options_json: str) -> NativeCardStream: ...
     def stream_card_async(self, options_json: str) -> asyncio.Future[NativeCardStream]: ...
@@ -81,5 +81,7 @@ class NativeFake:
     def close(self) -> None: ...
 
 def build_content(spec_json: str) -> str: ...
+def build_message(spec: dict[str, Any]) -> tuple[str, str]: ...
 def enable_logging(directive: str) -> None: ...
+def forward_logging(directive: str, forward: Callable[[int, str, str], None]) -> None: ...
 def too_deep(path: str) -> None: ...

@@ -49,18 +49,18 @@ class Content:
     def __init__(self, msg_type: str, content: Mapping[str, Any] | str) -> None:
         """The platform's content object for ``msg_type`` (or its JSON text), checked by the core."""
         value = json.loads(content) if isinstance(content, str) else content
-        self._assign(_build({msg_type: value}))
+        self._assign(*_native.build_message({msg_type: value}))
 
     @classmethod
     def _of(cls, spec: Mapping[str, Any]) -> Content:
         """The content the core builds from ``spec``."""
         message = cls.__new__(cls)
-        message._assign(_build(spec))
+        message._assign(*_native.build_message(dict(spec)))
         return message
 
-    def _assign(self, built: Mapping[str, Any]) -> None:
-        object.__setattr__(self, "msg_type", built["msg_type"])
-        object.__setattr__(self, "content", built["content"])
+    def _assign(self, msg_type: str, content: str) -> None:
+        object.__setattr__(self, "msg_type", msg_type)
+        object.__setattr__(self, "content", content)
 
     def __setattr__(self, name: str, value: Any) -> None:
         raise AttributeError("Content is read-only")

@@ -124,8 +124,10 @@ impl SendMessageRequest {
             None => v.push("receive_id_type", Rule::Required, "is required"),
         }
         v.id("receive_id", &self.receive_id);
-        let body = body_bytes(self, self.uuid.is_some());
-        check_message_body(&mut v, &self.msg_type, &self.content, self.uuid.as_deref(), body);
+        let uuid = self.uuid.as_deref();
+        let strings = [self.receive_id.as_str(), self.msg_type.as_str(), &self.content, uuid.unwrap_or("")];
+        let body = BodySize::of(self, uuid.is_some(), &strings);
+        check_message_body(&mut v, &self.msg_type, &self.content, uuid, body);
         v.finish()
     }
 }
@@ -138,15 +140,39 @@ pub(crate) fn body_bytes(body: &impl Serialize, has_uuid: bool) -> usize {
     serde_json::to_vec(body).map_or(0, |bytes| bytes.len() + filled)
 }
 
+/// What a message body holds besides its strings, at most: keys, punctuation, a boolean
+/// and the `uuid` the client fills.
+const BODY_FRAME_MAX_BYTES: usize = 256;
+
+/// A request body's size, measured only when it matters: `bound` is at least the size
+/// (every byte of the body's strings escaped at worst, as `\u00XX`, plus its frame), and
+/// `measure` serializes the body to count it exactly.
+pub(crate) struct BodySize<F: FnOnce() -> usize> {
+    pub(crate) bound: usize,
+    pub(crate) measure: F,
+}
+
+impl BodySize<fn() -> usize> {
+    /// The size of `body`, whose string values are `strings` (see [`body_bytes`]).
+    pub(crate) fn of<'a>(
+        body: &'a impl Serialize,
+        has_uuid: bool,
+        strings: &[&str],
+    ) -> BodySize<impl FnOnce() -> usize + 'a> {
+        let bound = strings.iter().map(|s| s.len() * 6).sum::<usize>() + BODY_FRAME_MAX_BYTES;
+        BodySize { bound, measure: move || body_bytes(body, has_uuid) }
+    }
+}
+
 /// The rules send message and reply share: `msg_type`, the `content` for it, `uuid`, and
-/// the size of the request body (`body_bytes`, see [`body_bytes`]): at most 150 KB for
-/// text, 30 KB for post and interactive, reported at `content`.
+/// the size of the request body (see [`body_bytes`]): at most 150 KB for text, 30 KB for
+/// post and interactive, reported at `content`.
 pub(crate) fn check_message_body(
     v: &mut Validator,
     msg_type: &MsgType,
     content: &str,
     uuid: Option<&str>,
-    body_bytes: usize,
+    body: BodySize<impl FnOnce() -> usize>,
 ) {
     let known_type = v.known("msg_type", msg_type);
     let has_content = v.required("content", Some(content));
@@ -155,7 +181,7 @@ pub(crate) fn check_message_body(
         v.no_control("uuid", uuid);
     }
     if known_type && has_content {
-        crate::content::check_body_size(v, "content", msg_type, body_bytes);
+        crate::content::check_body_size(v, "content", msg_type, body.bound, body.measure);
         crate::content::check_content_shape(v, "content", msg_type, content);
     }
 }
@@ -307,6 +333,40 @@ mod tests {
         let with = text("ou_1", 1).uuid(generated);
         let without = text("ou_1", 1);
         assert_eq!(body_bytes(&without, false), serde_json::to_vec(&with).unwrap().len());
+    }
+
+    #[test]
+    fn the_bound_of_a_body_is_never_below_its_size() {
+        for content in ["", r#"{"text":"a"}"#, &"\"\u{1}\n\\".repeat(5000), &"标".repeat(3000)] {
+            for uuid in [None, Some("u".repeat(50))] {
+                let mut request = text("ou_1", 0);
+                request.content = content.to_owned();
+                request.uuid = uuid;
+                let strings = [
+                    request.receive_id.as_str(),
+                    request.msg_type.as_str(),
+                    &request.content,
+                    request.uuid.as_deref().unwrap_or(""),
+                ];
+                let size = BodySize::of(&request, request.uuid.is_some(), &strings);
+                let bound = size.bound;
+                assert!(bound >= (size.measure)(), "{content:.20}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_body_of_escaped_characters_is_measured_as_sent() {
+        // Each `\"` of the content (2 bytes) is 4 bytes in the body: 40,000 of them make a
+        // content of 80,000 bytes, under the text limit, and a body over it.
+        let quotes = |count: usize| format!(r#"{{"text":"{}"}}"#, r#"\""#.repeat(count));
+        let within = SendMessageRequest::new(ReceiveIdType::OpenId, "ou_1", MsgType::Text, quotes(30_000));
+        assert!(within.validate().is_ok());
+        let over = SendMessageRequest::new(ReceiveIdType::OpenId, "ou_1", MsgType::Text, quotes(40_000));
+        assert!(over.content.len() < crate::content::TEXT_MAX_BYTES);
+        let violations = over.validate().unwrap_err();
+        let found: Vec<_> = violations.as_slice().iter().map(|v| (v.path.as_str(), v.rule)).collect();
+        assert_eq!(found, [("content", Rule::Size)]);
     }
 
     #[test]

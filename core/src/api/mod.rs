@@ -46,4 +46,4 @@ pub use reply::{ReplyMessage, ReplyMessageRequest};
 pub(crate) use batch::check_id_values;
 pub(crate) use feed_card::check_user_ids;
 pub(crate) use image::check_image;
-pub(crate) use message::{body_bytes, check_message_body};
+pub(crate) use message::{BodySize, check_message_body};

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::message::{Message, body_bytes, check_message_body};
+use super::message::{BodySize, Message, check_message_body};
 use crate::enums::MsgType;
 use crate::operation::{Method, Operation, Repeat, Subject, check_path_params};
 use crate::rate::{Quota, TIER_4};
@@ -108,8 +108,13 @@ impl ReplyMessageRequest {
         if self.msg_type == MsgType::System {
             v.push("msg_type", Rule::Enum, "a reply cannot be a system message");
         } else {
-            let body = body_bytes(self, self.uuid.is_some());
-            check_message_body(&mut v, &self.msg_type, &self.content, self.uuid.as_deref(), body);
+            let uuid = self.uuid.as_deref();
+            let body = BodySize::of(
+                self,
+                uuid.is_some(),
+                &[self.msg_type.as_str(), &self.content, uuid.unwrap_or("")],
+            );
+            check_message_body(&mut v, &self.msg_type, &self.content, uuid, body);
         }
         v.finish()
     }

@@ -11,7 +11,7 @@ use tokio::time::Instant;
 use crate::codes::{Then, classify};
 use crate::config::RetryPolicy;
 use crate::error::{Error, ErrorKind, Result};
-use crate::http::{DEFAULT_THROTTLE_WAIT, Http, NotJson, RawResponse};
+use crate::http::{BaseUrl, DEFAULT_THROTTLE_WAIT, Http, NotJson, RawResponse};
 use crate::operation::Method;
 
 /// A self-built app's tenant access token.
@@ -103,7 +103,7 @@ fn read(raw: RawResponse) -> Next {
 /// The authentication endpoints of one base URL.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct AuthHttp<'a> {
-    base_url: &'a str,
+    base_url: &'a BaseUrl,
     http: &'a Http,
     retry: &'a RetryPolicy,
     request_timeout: Duration,
@@ -111,7 +111,7 @@ pub(crate) struct AuthHttp<'a> {
 
 impl<'a> AuthHttp<'a> {
     pub(crate) fn new(
-        base_url: &'a str,
+        base_url: &'a BaseUrl,
         http: &'a Http,
         retry: &'a RetryPolicy,
         request_timeout: Duration,
@@ -128,7 +128,7 @@ impl<'a> AuthHttp<'a> {
         body: serde_json::Value,
         deadline: Instant,
     ) -> Result<AuthAnswer> {
-        let url = format!("{}{}", self.base_url, path);
+        let url = self.base_url.join(path);
         let body =
             Bytes::from(serde_json::to_vec(&body).map_err(|e| Error::new(ErrorKind::Decode, e.to_string()))?);
         let mut attempts = 0;

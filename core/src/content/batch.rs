@@ -94,7 +94,7 @@ pub(crate) fn check_batch_content_in(
         v.push(path, Rule::Format, format!("must be a JSON object for msg_type {msg_type}"));
         return;
     }
-    check_body_size(v, path, msg_type, body_bytes);
+    check_body_size(v, path, msg_type, body_bytes, || body_bytes);
     match msg_type {
         MsgType::Text => {
             decode_checked::<TextContent>(v, path, content.clone());
@@ -134,7 +134,7 @@ pub(crate) fn check_batch_card_in(v: &mut Validator, path: &str, card: &Value, b
         v.push(path, Rule::Format, "must be a JSON object (card JSON or a template)");
         return;
     }
-    check_body_size(v, path, &MsgType::Interactive, body_bytes);
+    check_body_size(v, path, &MsgType::Interactive, body_bytes, || body_bytes);
     check_interactive(v, path, card, CardTarget::Batch);
 }
 

@@ -37,7 +37,8 @@ fn size_limit(msg_type: &MsgType) -> Option<usize> {
 /// [`crate::SendMessageRequest::validate`] measures the whole body. Fields this version does
 /// not model are accepted. An unknown `msg_type` is left to the caller.
 pub fn check_message_content(v: &mut Validator, path: &str, msg_type: &MsgType, content: &str) {
-    check_body_size(v, path, msg_type, encoded_len(content));
+    let body_bytes = encoded_len(content);
+    check_body_size(v, path, msg_type, body_bytes, || body_bytes);
     check_content_shape(v, path, msg_type, content);
 }
 
@@ -46,10 +47,21 @@ pub(crate) fn encoded_len(text: &str) -> usize {
     serde_json::to_string(text).map_or(text.len(), |encoded| encoded.len())
 }
 
-/// Checks that a request body of `body_bytes` bytes carrying a `msg_type` message is within
-/// the page's limit; the violation is at `path`, the content that makes the body.
-pub(crate) fn check_body_size(v: &mut Validator, path: &str, msg_type: &MsgType, body_bytes: usize) {
+/// Checks that a request body carrying a `msg_type` message is within the page's limit; the
+/// violation is at `path`, the content that makes the body. `bound` is at least the body's
+/// size; `measure` gives it exactly and runs only when the bound passes the limit.
+pub(crate) fn check_body_size(
+    v: &mut Validator,
+    path: &str,
+    msg_type: &MsgType,
+    bound: usize,
+    measure: impl FnOnce() -> usize,
+) {
     let Some(max) = size_limit(msg_type) else { return };
+    if bound <= max {
+        return;
+    }
+    let body_bytes = measure();
     if body_bytes > max {
         let message = format!(
             "makes the request body {body_bytes} bytes; a {msg_type} message's body must be at \

@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 use super::chunks::{DEFAULT_CONCURRENCY, drive, unique};
 use super::journal::Journal;
 use super::progress::{OnProgress, Progress};
-use crate::api::{SendMessageRequest, body_bytes, check_message_body};
+use crate::api::{BodySize, SendMessageRequest, check_message_body};
 use crate::client::Client;
 use crate::enums::{MsgType, ReceiveIdType};
 use crate::error::{Error, Result};
@@ -119,7 +119,8 @@ impl CampaignRequest {
             self.msg_type.clone(),
             self.content.as_str(),
         );
-        check_message_body(&mut v, &self.msg_type, &self.content, None, body_bytes(&body, false));
+        let strings = [longest, self.msg_type.as_str(), &self.content];
+        check_message_body(&mut v, &self.msg_type, &self.content, None, BodySize::of(&body, false, &strings));
         if let Some(concurrency) = self.concurrency
             && !(1..=CONCURRENCY_MAX).contains(&concurrency)
         {

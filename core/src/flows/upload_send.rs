@@ -3,8 +3,8 @@
 use serde::{Deserialize, Serialize};
 
 use crate::api::{
-    FileType, ImageType, Message, SendMessageRequest, UploadFileRequest, UploadImageRequest, check_image,
-    check_message_body,
+    BodySize, FileType, ImageType, Message, SendMessageRequest, UploadFileRequest, UploadImageRequest,
+    check_image, check_message_body,
 };
 use crate::client::Client;
 use crate::content::{AudioContent, FileContent, ImageContent, MediaContent, MessageContent};
@@ -130,7 +130,7 @@ fn check_receiver(v: &mut Validator, receive_id_type: &ReceiveIdType, receive_id
     v.known("receive_id_type", receive_id_type);
     v.required("receive_id", Some(receive_id));
     // The message's content comes from the upload; only the receiver and uuid rules apply.
-    check_message_body(v, &MsgType::Text, r#"{"text":"-"}"#, uuid, 0);
+    check_message_body(v, &MsgType::Text, r#"{"text":"-"}"#, uuid, BodySize { bound: 0, measure: || 0 });
 }
 
 impl Client {

@@ -6,6 +6,7 @@ use std::time::Duration;
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::value::RawValue;
+use serde_json::{Map, Value};
 
 use crate::api::ErrorDetail;
 use crate::codes::{Then, classify};
@@ -82,8 +83,12 @@ fn unreadable(raw: &RawResponse, cause: &serde_json::Error) -> Next {
     }
 }
 
-pub(crate) fn decode_data<T: DeserializeOwned>(data: &RawValue, raw: &RawResponse) -> Result<T> {
-    serde_json::from_str(data.get()).map_err(|e| {
+/// The answer's `data` decoded, with its top-level fields `T` does not model.
+pub(crate) fn decode_data<T: DeserializeOwned>(
+    data: &RawValue,
+    raw: &RawResponse,
+) -> Result<(T, Map<String, Value>)> {
+    super::unmodeled::decode_keeping_unmodeled(data.get()).map_err(|e| {
         Error::new(ErrorKind::Decode, format!("the answer's data does not have the documented form: {e}"))
             .with_http_status(raw.status)
             .with_log_id(raw.log_id.clone())

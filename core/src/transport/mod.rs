@@ -2,6 +2,10 @@
 //! duplicate anything. Reading an answer is in `answer.rs`.
 
 mod answer;
+mod unmodeled;
+
+#[cfg(test)]
+pub(crate) use unmodeled::decode_keeping_unmodeled;
 
 use std::time::Duration;
 
@@ -12,12 +16,22 @@ use crate::auth::{AuthHttp, TokenManager};
 use crate::config::{RetryPolicy, Timeouts};
 use crate::endpoint::Endpoint;
 use crate::error::Result;
-use crate::http::{Body, Http, RawResponse};
+use crate::http::{BaseUrl, Body, Http, RawResponse};
 use crate::operation::Subject;
 use crate::pacing::Pacer;
 use answer::{Next, decode_data, interpret};
 use serde::de::DeserializeOwned;
 use serde_json::value::RawValue;
+use serde_json::{Map, Value};
+
+/// A call's answer: the decoded result, the answer's `data` as the platform sent it, and
+/// the top-level fields of `data` the result does not model (`null` ones left out).
+#[derive(Debug)]
+pub(crate) struct Decoded<T> {
+    pub(crate) output: T,
+    pub(crate) raw: Box<RawValue>,
+    pub(crate) unmodeled: Map<String, Value>,
+}
 
 /// One request to one endpoint.
 #[derive(Debug)]
@@ -47,14 +61,14 @@ struct Trail {
 
 #[derive(Debug)]
 pub(crate) struct Transport {
-    base_url: String,
+    base_url: BaseUrl,
     http: Http,
     pub(crate) timeouts: Timeouts,
     pub(crate) retry: RetryPolicy,
 }
 
 impl Transport {
-    pub(crate) fn new(base_url: String, http: Http, timeouts: Timeouts, retry: RetryPolicy) -> Self {
+    pub(crate) fn new(base_url: BaseUrl, http: Http, timeouts: Timeouts, retry: RetryPolicy) -> Self {
         Self { base_url, http, timeouts, retry }
     }
 
@@ -65,7 +79,7 @@ impl Transport {
         tokens: &TokenManager,
         pacer: &Pacer,
         timeouts: &Timeouts,
-    ) -> Result<(T, Box<RawValue>)> {
+    ) -> Result<Decoded<T>> {
         let span = tracing::info_span!("larkmsg.call", endpoint = call.endpoint.name());
         async {
             let mut trail = Trail::default();
@@ -91,9 +105,9 @@ impl Transport {
         pacer: &Pacer,
         timeouts: &Timeouts,
         trail: &mut Trail,
-    ) -> Result<(T, Box<RawValue>)> {
+    ) -> Result<Decoded<T>> {
         let deadline = Instant::now() + timeouts.total;
-        let url = format!("{}{}", self.base_url, call.path);
+        let url = self.base_url.of(call.endpoint, &call.path);
         let method = call.endpoint.method();
         let repeat_is_safe = call.endpoint.repeat_is_safe();
         let mut attempts = 0;
@@ -122,7 +136,7 @@ impl Transport {
                     Ok(data) => {
                         tokens.accepted(&token);
                         return decode_data(data, &raw)
-                            .map(|output| (output, data.to_owned()))
+                            .map(|(output, unmodeled)| Decoded { output, raw: data.to_owned(), unmodeled })
                             .map_err(|e| e.with_maybe_sent(true));
                     }
                     Err(next) => next,

@@ -2,9 +2,11 @@
 //
 // Construct mode times, from the start of main, loading the library (JNA and the native
 // library) and building a `Client`; send mode runs `concurrency` coroutines on one client,
-// each taking the next index from a shared counter and awaiting `sendText`. The last line
-// of stdout is the result as JSON (see bench/README.md).
+// each taking the next index from a shared counter and awaiting `sendText`; campaign mode
+// makes one `sendCampaign` call to every receiver. The last line of stdout is the result as
+// JSON (see bench/README.md).
 
+import io.github.larkmsg.CampaignRequest
 import io.github.larkmsg.Client
 import io.github.larkmsg.ClientOptions
 import io.github.larkmsg.LarkException
@@ -12,6 +14,7 @@ import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.launch
 import kotlinx.coroutines.runBlocking
 import kotlinx.serialization.json.Json
+import kotlinx.serialization.json.JsonNull
 import kotlinx.serialization.json.JsonPrimitive
 import kotlinx.serialization.json.boolean
 import kotlinx.serialization.json.buildJsonObject
@@ -37,6 +40,13 @@ fun main(args: Array<String>) {
     val result =
         if (text("mode") == "construct") {
             buildJsonObject { put("construct_ms", (System.nanoTime() - started) / 1e6) }
+        } else if (text("mode") == "campaign") {
+            campaign(
+                client,
+                campaignId = text("campaign_id"),
+                concurrency = maxOf(1, params["concurrency"]?.jsonPrimitive?.int ?: 1),
+                receivers = params.getValue("receivers").jsonArray.map { it.jsonPrimitive.content },
+            )
         } else {
             send(
                 client,
@@ -50,6 +60,45 @@ fun main(args: Array<String>) {
     client.close()
     exitProcess(0)
 }
+
+// One campaign to every receiver, reported as a send run (no latencies).
+private fun campaign(client: Client, campaignId: String, concurrency: Int, receivers: List<String>) =
+    runBlocking(Dispatchers.Default) {
+        val request =
+            CampaignRequest(
+                campaignId = campaignId,
+                receiveIdType = "open_id",
+                receiveIds = receivers,
+                msgType = "text",
+                content = """{"text": "bench campaign"}""",
+                concurrency = concurrency.toLong(),
+            )
+        val started = System.nanoTime()
+        val report = client.sendCampaign(request)
+        val elapsed = (System.nanoTime() - started) / 1e9
+        val errors = mutableMapOf<String, Long>()
+        for (failure in report.failed) {
+            val error = Json.parseToJsonElement(failure.error).jsonObject
+            val kind = error["kind"]?.jsonPrimitive?.content ?: "?"
+            val label = error["code"]?.takeIf { it !is JsonNull }?.jsonPrimitive?.content?.let { "$kind:$it" } ?: kind
+            errors[label] = (errors[label] ?: 0) + 1
+        }
+        if (report.pending.isNotEmpty()) errors["pending"] = report.pending.size.toLong()
+        val failed = errors.values.sum()
+        buildJsonObject {
+            put("attempted", report.sent.size + failed)
+            put("succeeded", report.sent.size)
+            put("failed", failed)
+            putJsonObject("errors") { errors.forEach { (label, n) -> put(label, n) } }
+            put("elapsed_s", elapsed)
+            putJsonObject("latency_ms") {
+                put("p50", JsonPrimitive(null as Double?))
+                put("p99", JsonPrimitive(null as Double?))
+                put("max", JsonPrimitive(null as Double?))
+            }
+            put("truncated", report.sent.size + failed < receivers.size)
+        }
+    }
 
 private fun send(client: Client, count: Int, concurrency: Int, receivers: List<String>, maxSeconds: Double) =
     runBlocking(Dispatchers.Default) {
