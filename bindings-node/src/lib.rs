@@ -248,22 +248,15 @@ pub fn build_content(spec_json: String) -> napi::Result<String> {
     Ok(built.to_json().to_string())
 }
 
-/// Builds message content from a spec in JSON (`larkmsg::content::build_content`): gives
+/// Builds message content from a spec in JSON (`larkmsg::content::build_message`): gives
 /// `[msgType, content]`, the content as send message takes it, without wrapping it in
-/// JSON; throws the core's error JSON with every violation, or for a spec of a card
-/// component (use `buildContent`).
+/// JSON; throws the core's error JSON with every violation (a spec of a card component is
+/// one at `spec`: use `buildContent`).
 #[napi]
 pub fn build_message(spec_json: String) -> napi::Result<Vec<String>> {
-    match larkmsg::content::build_content(parse("spec", &spec_json)?) {
-        Ok(larkmsg::content::Built::Content(content)) => {
-            Ok(vec![content.msg_type().as_str().to_owned(), content.to_content_string()])
-        }
-        Ok(_) => Err(throw(&larkmsg::Error::new(
-            larkmsg::ErrorKind::InvalidArgument,
-            "the spec builds a card component, not message content",
-        ))),
-        Err(violations) => Err(throw(&larkmsg::Error::from(violations))),
-    }
+    let content = larkmsg::content::build_message(parse("spec", &spec_json)?)
+        .map_err(|violations| throw(&larkmsg::Error::from(violations)))?;
+    Ok(vec![content.msg_type().as_str().to_owned(), content.to_content_string()])
 }
 
 /// Checks a card JSON 2.0 (as JSON text) against the card entity endpoint's rules; throws

@@ -149,6 +149,11 @@ test('a post built node by node passes the core and keeps its locales', () => {
 
 test('bad content is an InvalidArgumentError from the core', () => {
   assert.throws(() => content.image('').toContentString(), InvalidArgumentError)
+  // A card component is no message: refused by the core, as in every binding.
+  assert.throws(
+    () => new Content('element', { markdown: { content: 'x' } }).toContentString(),
+    (e) => e instanceof InvalidArgumentError && e.violations[0].path === 'spec' && e.violations[0].rule === 'format',
+  )
   assert.throws(
     () => content.post({ zh_cn: { content: [[post.md('x'), post.text('y')]] } }).toContentString(),
     (e) => e instanceof InvalidArgumentError && e.violations.length > 0,

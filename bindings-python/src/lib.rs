@@ -332,18 +332,14 @@ fn build_content(py: Python<'_>, spec_json: &str) -> PyResult<String> {
         .map_err(|violations| to_py_err(py, &Error::from(violations)))
 }
 
-/// Builds message content from a spec given as a `dict` (`larkmsg::content::build_content`);
-/// gives `(msg_type, content)`. A spec of a card component is a `ValueError` (use
-/// `build_content`).
+/// Builds message content from a spec given as a `dict` (`larkmsg::content::build_message`);
+/// gives `(msg_type, content)`. A spec of a card component is a `ValidationError` at
+/// `spec` (use `build_content`).
 #[pyfunction]
 fn build_message(py: Python<'_>, spec: &Bound<'_, PyAny>) -> PyResult<(String, String)> {
-    match larkmsg::content::build_content(convert::plain_object(spec)?) {
-        Ok(larkmsg::content::Built::Content(content)) => {
-            Ok((content.msg_type().as_str().to_owned(), content.to_content_string()))
-        }
-        Ok(_) => Err(PyValueError::new_err("the spec builds a card component, not message content")),
-        Err(violations) => Err(to_py_err(py, &Error::from(violations))),
-    }
+    let content = larkmsg::content::build_message(convert::plain_object(spec)?)
+        .map_err(|violations| to_py_err(py, &Error::from(violations)))?;
+    Ok((content.msg_type().as_str().to_owned(), content.to_content_string()))
 }
 
 /// Logs the core's events to stderr, filtered by `directive` (`larkmsg::logging::enable`).

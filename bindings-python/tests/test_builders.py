@@ -165,6 +165,8 @@ def test_a_bad_argument_is_named_by_its_path_in_the_spec() -> None:
         ("card.elements[0].column_set.columns[1]", "forbidden")
     ]
     assert _violations(lambda: content.Content("hologram", {})) == [("hologram", "enum")]
+    # A card component is no message: refused by the core, as in every binding.
+    assert _violations(lambda: content.Content("element", {"markdown": {"content": "x"}})) == [("spec", "format")]
 
 
 def test_a_built_card_is_checked_as_card_json_2_0() -> None:

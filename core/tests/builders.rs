@@ -6,7 +6,7 @@
 use std::path::Path;
 
 use larkmsg::card::{Button, ButtonType, Card, Column, Config, Element, Header, HeaderTemplate, WidthMode};
-use larkmsg::content::{Built, MessageContent, build_content};
+use larkmsg::content::{Built, MessageContent, build_content, build_message};
 use larkmsg::{MsgType, Rule};
 use serde_json::{Value, json};
 
@@ -125,6 +125,17 @@ fn the_spec_must_be_an_object_with_one_known_key() {
     let unknown = build_content(json!({ "imag": { "image_key": "x" } })).unwrap_err().into_vec();
     assert_eq!((unknown[0].path.as_str(), unknown[0].rule), ("imag", Rule::Enum));
     assert!(unknown[0].message.contains("text, post, image"), "{}", unknown[0].message);
+}
+
+#[test]
+fn message_content_is_built_from_a_content_spec_only() {
+    let text = build_message(json!({ "text": "hi" })).map(|content| content.to_content_string());
+    assert_eq!(text, Ok(r#"{"text":"hi"}"#.to_owned()));
+    let element =
+        build_message(json!({ "element": { "markdown": { "content": "x" } } })).unwrap_err().into_vec();
+    assert_eq!((element[0].path.as_str(), element[0].rule), ("spec", Rule::Format));
+    assert!(element[0].message.contains("card component"), "{}", element[0].message);
+    assert_eq!(build_message(json!({ "image": {} })).unwrap_err().into_vec()[0].path, "image.image_key");
 }
 
 #[test]

@@ -6,7 +6,8 @@
 //! [`MessageContent::to_content_string`] for send message or [`MessageContent::to_batch`]
 //! for batch send. [`check_message_content`], [`check_batch_content`] and
 //! [`check_batch_card`] validate content given as JSON. [`build_content`] builds content
-//! and cards from a JSON spec: the one entry point of the bindings' builders.
+//! and cards from a JSON spec: the one entry point of the bindings' builders
+//! ([`build_message`] when only message content will do).
 //!
 //! Serializing a content cannot fail: each type builds its JSON as a `serde_json::Value`
 //! (fields in the order of the platform's examples, `None` fields left out) and its
@@ -38,7 +39,7 @@ pub use post::{
     PostMedia, PostNode, PostTag, PostText, TextStyle,
 };
 pub use share::{ShareChatContent, ShareUserContent};
-pub use spec::{Built, build_content};
+pub use spec::{Built, build_content, build_message};
 pub use system::{DividerText, SystemContent, SystemKind, SystemOptions, SystemParams};
 pub use text::{TextBuilder, TextContent, TextPart};
 

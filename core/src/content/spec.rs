@@ -167,6 +167,33 @@ pub fn build_content(spec: Value) -> Result<Built, Violations> {
     })
 }
 
+/// Builds message content from a spec, as [`build_content`] does, for callers that send it:
+/// a spec of one card component (`element`) is refused, since it is no message.
+///
+/// ```
+/// use larkmsg::content::build_message;
+/// let content = build_message(serde_json::json!({ "text": "hi" })).map(|c| c.to_content_string());
+/// assert_eq!(content, Ok(r#"{"text":"hi"}"#.to_owned()));
+///
+/// let element = serde_json::json!({ "element": { "markdown": { "content": "hi" } } });
+/// assert_eq!(build_message(element).unwrap_err().as_slice()[0].path, "spec");
+/// ```
+///
+/// # Errors
+/// The violations of [`build_content`], and one at `spec` for a spec of a card component.
+pub fn build_message(spec: Value) -> Result<MessageContent, Violations> {
+    match build_content(spec)? {
+        Built::Content(content) => Ok(content),
+        Built::Element(_) => Err(Violation {
+            path: SPEC.to_owned(),
+            rule: Rule::Format,
+            message: "builds a card component (`element`), not message content; build it with build_content"
+                .into(),
+        }
+        .into()),
+    }
+}
+
 /// Builds a spec of `kind` from `payload` (at the path `kind`) and checks the result.
 fn build_kind(v: &mut Validator, kind: &Kind, payload: Value) -> Option<Built> {
     let path = kind.as_str();
