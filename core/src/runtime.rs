@@ -14,11 +14,13 @@
 
 use std::any::Any;
 use std::future::Future;
+use std::marker::PhantomData;
 use std::panic::AssertUnwindSafe;
 use std::ptr;
 use std::sync::atomic::{AtomicPtr, Ordering};
 use std::time::Duration;
 
+use futures_util::FutureExt;
 use tokio::runtime::Runtime;
 use tokio::task::AbortHandle;
 
@@ -81,7 +83,11 @@ pub fn block_on<F: Future>(future: F) -> Result<F::Output> {
 
 /// Runs `future` on the shared runtime and hands its outcome to `settle`, exactly once: an
 /// error of kind [`ErrorKind::Internal`] when the future panics or is aborted. The handle
-/// aborts the future (`settle` still runs, with that error).
+/// aborts the future (`settle` still runs, with that error, as it does for a future still
+/// pending when the runtime shuts down).
+///
+/// # Errors
+/// [`ErrorKind::Config`] when the runtime cannot be started (`settle` is not called).
 pub fn spawn_settled<T, F, S>(future: F, settle: S) -> Result<AbortHandle>
 where
     T: Send + 'static,
@@ -89,18 +95,35 @@ where
     S: FnOnce(Result<T>) + Send + 'static,
 {
     let runtime = runtime()?;
-    let task = runtime.spawn(future);
-    let abort = task.abort_handle();
-    runtime.spawn(async move {
-        let outcome = match task.await {
-            Ok(outcome) => outcome,
-            Err(join) if join.is_panic() => Err(panic_error(join.into_panic())),
-            Err(_) => Err(Error::new(ErrorKind::Internal, "the call was aborted before it finished")),
-        };
-        // A panic of `settle` itself stays in this task: there is no one left to tell.
-        let _ = std::panic::catch_unwind(AssertUnwindSafe(|| settle(outcome)));
+    // One task: the future and its settlement together; dropped unfinished (aborted), the
+    // guard settles it.
+    let task = runtime.spawn(async move {
+        let mut owed = Settle(Some(settle), PhantomData);
+        let outcome =
+            AssertUnwindSafe(future).catch_unwind().await.unwrap_or_else(|payload| Err(panic_error(payload)));
+        owed.pay(outcome);
     });
-    Ok(abort)
+    Ok(task.abort_handle())
+}
+
+/// A settlement still owed: [`Settle::pay`] hands it an outcome; dropped unpaid (its task
+/// aborted or dropped at shutdown), it is paid the error of an aborted call.
+struct Settle<T, S: FnOnce(Result<T>)>(Option<S>, PhantomData<fn(T)>);
+
+impl<T, S: FnOnce(Result<T>)> Settle<T, S> {
+    /// Hands `outcome` over, once; a panic inside the settlement stays here (there is no one
+    /// left to tell).
+    fn pay(&mut self, outcome: Result<T>) {
+        if let Some(settle) = self.0.take() {
+            let _ = std::panic::catch_unwind(AssertUnwindSafe(|| settle(outcome)));
+        }
+    }
+}
+
+impl<T, S: FnOnce(Result<T>)> Drop for Settle<T, S> {
+    fn drop(&mut self) {
+        self.pay(Err(Error::new(ErrorKind::Internal, "the call was aborted before it finished")));
+    }
 }
 
 /// The error of kind [`ErrorKind::Internal`] for a caught panic, with its message; the call
@@ -175,6 +198,19 @@ mod tests {
         let error = receive.recv_timeout(std::time::Duration::from_secs(5)).unwrap().unwrap_err();
         assert_eq!(error.kind(), ErrorKind::Internal);
         assert!(error.message().contains("in a task"), "{error}");
+    }
+
+    #[test]
+    fn an_aborted_call_is_settled_once_as_aborted() {
+        let (send, receive) = std::sync::mpsc::channel();
+        let abort = spawn_settled(std::future::pending::<Result<()>>(), move |outcome| {
+            let _ = send.send(outcome);
+        })
+        .unwrap();
+        abort.abort();
+        let error = receive.recv_timeout(std::time::Duration::from_secs(5)).unwrap().unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::Internal);
+        assert!(error.message().contains("aborted"), "{error}");
     }
 
     #[tokio::test]
