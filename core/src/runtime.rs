@@ -16,11 +16,12 @@ use std::any::Any;
 use std::future::Future;
 use std::marker::PhantomData;
 use std::panic::AssertUnwindSafe;
+use std::pin::Pin;
 use std::ptr;
 use std::sync::atomic::{AtomicPtr, Ordering};
+use std::task::{Context, Poll};
 use std::time::Duration;
 
-use futures_util::FutureExt;
 use tokio::runtime::Runtime;
 use tokio::task::AbortHandle;
 
@@ -95,32 +96,47 @@ where
     S: FnOnce(Result<T>) + Send + 'static,
 {
     let runtime = runtime()?;
-    // One task: the future and its settlement together; dropped unfinished (aborted), the
-    // guard settles it.
-    let task = runtime.spawn(async move {
-        let mut owed = Settle(Some(settle), PhantomData);
-        let outcome =
-            AssertUnwindSafe(future).catch_unwind().await.unwrap_or_else(|payload| Err(panic_error(payload)));
-        owed.pay(outcome);
-    });
-    Ok(task.abort_handle())
+    // One task for the call and its settlement. The future is boxed once here and never
+    // moved again (a call's future is large: an `async` block around it would hold it twice).
+    let settled = Settled { future: Box::pin(future), settle: Some(Box::new(settle)), outcome: PhantomData };
+    Ok(runtime.spawn(settled).abort_handle())
 }
 
-/// A settlement still owed: [`Settle::pay`] hands it an outcome; dropped unpaid (its task
-/// aborted or dropped at shutdown), it is paid the error of an aborted call.
-struct Settle<T, S: FnOnce(Result<T>)>(Option<S>, PhantomData<fn(T)>);
+/// A call and the settlement it owes: polled to the end, it hands the outcome (or the
+/// error of a panic) to `settle`; dropped before (aborted, or pending at shutdown), it
+/// hands over the error of an aborted call.
+struct Settled<T, F, S: FnOnce(Result<T>)> {
+    future: Pin<Box<F>>,
+    settle: Option<Box<S>>,
+    outcome: PhantomData<fn(T)>,
+}
 
-impl<T, S: FnOnce(Result<T>)> Settle<T, S> {
+impl<T, F, S: FnOnce(Result<T>)> Settled<T, F, S> {
     /// Hands `outcome` over, once; a panic inside the settlement stays here (there is no one
     /// left to tell).
     fn pay(&mut self, outcome: Result<T>) {
-        if let Some(settle) = self.0.take() {
-            let _ = std::panic::catch_unwind(AssertUnwindSafe(|| settle(outcome)));
+        if let Some(settle) = self.settle.take() {
+            let _ = std::panic::catch_unwind(AssertUnwindSafe(move || settle(outcome)));
         }
     }
 }
 
-impl<T, S: FnOnce(Result<T>)> Drop for Settle<T, S> {
+impl<T, F: Future<Output = Result<T>>, S: FnOnce(Result<T>)> Future for Settled<T, F, S> {
+    type Output = ();
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        let this = self.get_mut();
+        let outcome = match std::panic::catch_unwind(AssertUnwindSafe(|| this.future.as_mut().poll(cx))) {
+            Ok(Poll::Pending) => return Poll::Pending,
+            Ok(Poll::Ready(outcome)) => outcome,
+            Err(payload) => Err(panic_error(payload)),
+        };
+        this.pay(outcome);
+        Poll::Ready(())
+    }
+}
+
+impl<T, F, S: FnOnce(Result<T>)> Drop for Settled<T, F, S> {
     fn drop(&mut self) {
         self.pay(Err(Error::new(ErrorKind::Internal, "the call was aborted before it finished")));
     }
