@@ -82,6 +82,8 @@ def main(argv: list[str]) -> int:
             log(f"[{scenario.name}] raw HTTP reference: {reference['calls_per_s']:,.0f} calls/s")
         construct_done: dict[str, Any] = {}
         for column in columns:
+            if scenario.name in column.skip:
+                continue
             if not column.driver.exists():
                 cells[column.name] = {"not_run": f"no driver {column.driver.relative_to(ROOT)}"}
                 log(f"[{scenario.name}] {column.name}: not run (no driver)")

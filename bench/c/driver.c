@@ -2,7 +2,9 @@
  *
  * Construct mode times larkmsg_client_new. Send mode runs `concurrency` pthreads on one
  * client; each takes the next index from a shared counter and calls the blocking
- * larkmsg_send_text; campaign mode makes one larkmsg_send_campaign call to every receiver.
+ * larkmsg_send_text. With the variant "async", send mode keeps `concurrency` calls of
+ * larkmsg_send_text_async in flight from one thread instead: each callback starts the next
+ * call. Campaign mode makes one larkmsg_send_campaign call to every receiver.
  * The last line of stdout is the result as JSON. */
 #define _POSIX_C_SOURCE 200809L
 
@@ -37,7 +39,18 @@ typedef struct {
     error_count errors[MAX_LABELS];
     int error_labels;
     long failed;
+    /* The async variant: calls in flight, and the signal that the last one ended. */
+    pthread_mutex_t idle_lock;
+    pthread_cond_t idle;
+    int in_flight;
 } run;
+
+/* One of the async variant's lanes: a call in flight and when it started. */
+typedef struct {
+    run *run;
+    double started;
+    char text[32];
+} lane;
 
 static double now_s(void) {
     struct timespec ts;
@@ -70,13 +83,18 @@ static void count_error(run *r, const larkmsg_error *error) {
     count_label(r, label, 1);
 }
 
+/* The receiver of send `i`. */
+static const char *receiver_of(const run *r, long i) {
+    return cJSON_GetArrayItem(r->receivers, (int)(i % r->receiver_count))->valuestring;
+}
+
 static void *sender(void *arg) {
     run *r = arg;
     char text[32];
     for (;;) {
         long i = atomic_fetch_add(&r->next, 1);
         if (i >= r->count || now_s() >= r->stop_at) return NULL;
-        const char *receiver = cJSON_GetArrayItem(r->receivers, (int)(i % r->receiver_count))->valuestring;
+        const char *receiver = receiver_of(r, i);
         snprintf(text, sizeof text, "bench %ld", i);
         char *message = NULL;
         larkmsg_error *error = NULL;
@@ -91,6 +109,63 @@ static void *sender(void *arg) {
             larkmsg_error_free(error);
         }
     }
+}
+
+static void lane_done(void *user_data, larkmsg_result result, char *message, larkmsg_error *error);
+
+/* Starts the lane's next send, or ends the lane when every send is taken or time is up. */
+static void lane_next(lane *l) {
+    run *r = l->run;
+    for (;;) {
+        long i = atomic_fetch_add(&r->next, 1);
+        if (i >= r->count || now_s() >= r->stop_at) break;
+        snprintf(l->text, sizeof l->text, "bench %ld", i);
+        larkmsg_error *error = NULL;
+        l->started = now_s();
+        if (larkmsg_send_text_async(r->client, "open_id", receiver_of(r, i), l->text, lane_done, l, &error) ==
+            LARKMSG_RESULT_OK) {
+            return;
+        }
+        /* Not started: count it as a failed call and take the next. */
+        r->latencies_ms[atomic_fetch_add(&r->done, 1)] = (now_s() - l->started) * 1000.0;
+        count_error(r, error);
+        larkmsg_error_free(error);
+    }
+    pthread_mutex_lock(&r->idle_lock);
+    if (--r->in_flight == 0) pthread_cond_signal(&r->idle);
+    pthread_mutex_unlock(&r->idle_lock);
+}
+
+/* The callback of the async variant (on a runtime thread): records the call, starts the next. */
+static void lane_done(void *user_data, larkmsg_result result, char *message, larkmsg_error *error) {
+    lane *l = user_data;
+    run *r = l->run;
+    r->latencies_ms[atomic_fetch_add(&r->done, 1)] = (now_s() - l->started) * 1000.0;
+    if (result == LARKMSG_RESULT_OK) {
+        larkmsg_string_free(message);
+    } else {
+        count_error(r, error);
+        larkmsg_error_free(error);
+    }
+    lane_next(l);
+}
+
+/* The async variant: `concurrency` lanes started from this thread, then a wait for all. */
+static int run_lanes(run *r, int concurrency) {
+    lane *lanes = calloc((size_t)concurrency, sizeof(lane));
+    if (lanes == NULL) return 1;
+    pthread_mutex_init(&r->idle_lock, NULL);
+    pthread_cond_init(&r->idle, NULL);
+    r->in_flight = concurrency;
+    for (int t = 0; t < concurrency; t++) {
+        lanes[t].run = r;
+        lane_next(&lanes[t]);
+    }
+    pthread_mutex_lock(&r->idle_lock);
+    while (r->in_flight > 0) pthread_cond_wait(&r->idle, &r->idle_lock);
+    pthread_mutex_unlock(&r->idle_lock);
+    free(lanes);
+    return 0;
 }
 
 static int by_value(const void *a, const void *b) {
@@ -109,7 +184,7 @@ static void print_percentile(const char *name, const double *sorted, long n, dou
     printf("\"%s\": %.4f", name, sorted[rank - 1]);
 }
 
-static int send_all(larkmsg_client *client, const cJSON *params) {
+static int send_all(larkmsg_client *client, const cJSON *params, int async) {
     run r = {.client = client};
     r.receivers = cJSON_GetObjectItem(params, "receivers");
     r.receiver_count = cJSON_GetArraySize(r.receivers);
@@ -127,8 +202,12 @@ static int send_all(larkmsg_client *client, const cJSON *params) {
 
     double started = now_s();
     r.stop_at = started + max_seconds;
-    for (int t = 0; t < concurrency; t++) pthread_create(&threads[t], NULL, sender, &r);
-    for (int t = 0; t < concurrency; t++) pthread_join(threads[t], NULL);
+    if (async) {
+        if (run_lanes(&r, concurrency) != 0) return 1;
+    } else {
+        for (int t = 0; t < concurrency; t++) pthread_create(&threads[t], NULL, sender, &r);
+        for (int t = 0; t < concurrency; t++) pthread_join(threads[t], NULL);
+    }
     double elapsed = now_s() - started;
 
     long attempted = atomic_load(&r.done);
@@ -239,7 +318,8 @@ int main(int argc, char **argv) {
     } else if (strcmp(mode, "campaign") == 0) {
         status = campaign(client, params);
     } else {
-        status = send_all(client, params);
+        const char *variant = cJSON_GetStringValue(cJSON_GetObjectItem(params, "variant"));
+        status = send_all(client, params, variant != NULL && strcmp(variant, "async") == 0);
     }
     larkmsg_client_free(client);
     cJSON_free(options_json);

@@ -41,11 +41,14 @@ class Column:
     larkmsg: bool
     variant: str | None = None
     construct_group: str | None = None  # columns sharing one construct figure
+    skip: tuple[str, ...] = ()  # scenarios where it would repeat another column's run
 
 
 COLUMNS = [
     Column("rust", "Rust core", [str(RELEASE / "larkmsg-bench-driver")], RELEASE / "larkmsg-bench-driver", True),
-    Column("c", "C", [str(BENCH / "c-driver")], BENCH / "c-driver", True),
+    Column("c", "C", [str(BENCH / "c-driver")], BENCH / "c-driver", True, construct_group="c"),
+    # The campaign is one blocking larkmsg_send_campaign call in either variant.
+    Column("c-async", "C async", [str(BENCH / "c-driver")], BENCH / "c-driver", True, "async", "c", ("campaign",)),
     Column("kotlin", "Kotlin", [str(BENCH / "kotlin-driver")], BENCH / "kotlin-driver", True),
     Column(
         "python-threads",

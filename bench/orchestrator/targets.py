@@ -59,7 +59,7 @@ def targets(results: dict[str, Any], columns: list[Column], counts: dict[str, in
         for target, scenario, key, ours, theirs, at_least, lower_is_better in ratios
         if scenario in results and ours in results[scenario]
     ]
-    shares = {"c": 0.95, "node": 0.85, "python-threads": 0.5, "python-asyncio": 0.5}
+    shares = {"c": 0.95, "c-async": 0.95, "node": 0.85, "python-threads": 0.5, "python-asyncio": 0.5}
     for column in (c for c in columns if c.name in shares):
         rows.append(per_column(
             results, column, "concurrent", f"≥ {100 * shares[column.name]:.0f} % of the Rust core's calls/s in (c)",
@@ -67,6 +67,9 @@ def targets(results: dict[str, Any], columns: list[Column], counts: dict[str, in
                 f"{100 * f.get('share_of_core', 0):.0f} %", f.get("share_of_core", 0) >= share),
             lambda f: f"CPU per call {fmt(cpu_per_call_us(f), 0)} µs, the core's {fmt(f.get('core_cpu_us_per_call'), 0)} µs",
         ))
+    if "c-async" in results.get("concurrent", {}):
+        rows.append(ratio_target(results, "C async at c=64 as fast as blocking C (calls/s)", "concurrent",
+                                 "calls_per_s", "c-async", "c", 1, False))
     for column in (c for c in columns if c.name.startswith("python-")):
         rows.append(per_column(
             results, column, "concurrent", "≤ 70 µs of client CPU per call in (c)",
