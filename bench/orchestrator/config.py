@@ -45,7 +45,12 @@ class Column:
 
 
 COLUMNS = [
-    Column("rust", "Rust core", [str(RELEASE / "larkmsg-bench-driver")], RELEASE / "larkmsg-bench-driver", True),
+    Column("rust", "Rust core", [str(RELEASE / "larkmsg-bench-driver")], RELEASE / "larkmsg-bench-driver", True,
+           construct_group="rust"),
+    # The blocking facade from 64 OS threads: the reference for blocking C (scenario c only).
+    Column("rust-blocking", "Rust blocking", [str(RELEASE / "larkmsg-bench-driver")],
+           RELEASE / "larkmsg-bench-driver", True, "blocking", "rust",
+           ("construct", "sequential", "first_calls", "latency", "quota", "revoke", "campaign")),
     Column("c", "C", [str(BENCH / "c-driver")], BENCH / "c-driver", True, construct_group="c"),
     # The campaign is one blocking larkmsg_send_campaign call in either variant.
     Column("c-async", "C async", [str(BENCH / "c-driver")], BENCH / "c-driver", True, "async", "c", ("campaign",)),

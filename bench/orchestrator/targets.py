@@ -40,7 +40,7 @@ def ratio_target(results, target, scenario, key, ours, theirs, at_least, lower_i
     if verdict == "MISS" and scenario != "construct":
         profile = [cpu_per_call(ours, mine), cpu_per_call(theirs, other)]
         notes = "; ".join(filter(None, [notes, *profile]))
-    return (target, f"{ratio:,.1f}x", verdict, notes or None)
+    return (target, f"{ratio:,.2f}x" if ratio < 10 else f"{ratio:,.1f}x", verdict, notes or None)
 
 
 def targets(results: dict[str, Any], columns: list[Column], counts: dict[str, int],
@@ -67,6 +67,9 @@ def targets(results: dict[str, Any], columns: list[Column], counts: dict[str, in
                 f"{100 * f.get('share_of_core', 0):.0f} %", f.get("share_of_core", 0) >= share),
             lambda f: f"CPU per call {fmt(cpu_per_call_us(f), 0)} µs, the core's {fmt(f.get('core_cpu_us_per_call'), 0)} µs",
         ))
+    if "rust-blocking" in results.get("concurrent", {}):
+        rows.append(ratio_target(results, "C at c=64 ≥ 95 % of the Rust blocking facade's calls/s", "concurrent",
+                                 "calls_per_s", "c", "rust-blocking", 0.95, False))
     if "c-async" in results.get("concurrent", {}):
         rows.append(ratio_target(results, "C async at c=64 as fast as blocking C (calls/s)", "concurrent",
                                  "calls_per_s", "c-async", "c", 1, False))

@@ -2,7 +2,9 @@
 //!
 //! Construct mode times `Client::builder(…).build()`; send mode runs `concurrency` tasks on
 //! one client, each taking the next index from a shared counter and awaiting
-//! `send_text`; campaign mode makes one `send_campaign` call to every receiver. The last line of stdout is the result as JSON (see bench/README.md).
+//! `send_text` (with the variant `blocking`, `concurrency` OS threads calling
+//! `BlockingClient::send_text`); campaign mode makes one `send_campaign` call to every
+//! receiver. The last line of stdout is the result as JSON (see bench/README.md).
 
 mod params;
 mod report;
@@ -12,7 +14,10 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use larkmsg::{CampaignRequest, Client, MsgType, QuotaTable, ReceiveIdType, SharedStore, StreamCardOptions};
+use larkmsg::{
+    BlockingClient, CampaignRequest, Client, MsgType, QuotaTable, ReceiveIdType, SharedStore,
+    StreamCardOptions,
+};
 use serde_json::json;
 
 use params::{Mode, Params};
@@ -39,8 +44,15 @@ async fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    let blocking = params.variant.as_deref() == Some("blocking");
     let result = match params.mode {
         Mode::Construct => json!({"construct_ms": started.elapsed().as_secs_f64() * 1000.0}),
+        // The blocking facade refuses to run on a runtime's thread.
+        Mode::Send if blocking => {
+            tokio::task::spawn_blocking(move || send_blocking(&client.blocking(), &params))
+                .await
+                .unwrap_or_else(|error| json!({"error": error.to_string()}))
+        }
         Mode::Send => send(client, &params).await,
         Mode::Stream => stream(client, &params).await,
         Mode::Campaign => campaign(client, &params).await,
@@ -84,6 +96,43 @@ async fn send(client: Client, params: &Params) -> serde_json::Value {
             record.merge(part);
         }
     }
+    report::summary(record, params.count, started.elapsed())
+}
+
+/// Send mode from OS threads, each calling the blocking facade.
+fn send_blocking(client: &BlockingClient, params: &Params) -> serde_json::Value {
+    let next = AtomicUsize::new(0);
+    let started = Instant::now();
+    let stop_at = started + Duration::from_secs_f64(params.max_seconds);
+    let record = std::thread::scope(|scope| {
+        let senders: Vec<_> = (0..params.concurrency.max(1))
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut record = Record::default();
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        if i >= params.count || params.receivers.is_empty() || Instant::now() >= stop_at {
+                            return record;
+                        }
+                        let receiver = params.receivers[i % params.receivers.len()].as_str();
+                        let call = Instant::now();
+                        let outcome = client.send_text(ReceiveIdType::OpenId, receiver, format!("bench {i}"));
+                        record.latencies.push(call.elapsed());
+                        if let Err(error) = outcome {
+                            *record.errors.entry(report::label(&error)).or_default() += 1;
+                        }
+                    }
+                })
+            })
+            .collect();
+        let mut record = Record::default();
+        for sender in senders {
+            if let Ok(part) = sender.join() {
+                record.merge(part);
+            }
+        }
+        record
+    });
     report::summary(record, params.count, started.elapsed())
 }
 

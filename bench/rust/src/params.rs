@@ -37,6 +37,10 @@ pub struct Params {
     /// Campaign mode: the campaign's id.
     #[serde(default)]
     pub campaign_id: String,
+    /// Send mode: `blocking` sends from `concurrency` OS threads through `BlockingClient`
+    /// instead of tokio tasks.
+    #[serde(default)]
+    pub variant: Option<String>,
     /// Stream mode: tokens appended per second.
     #[serde(default = "rate")]
     pub rate: f64,
