@@ -77,10 +77,10 @@ export declare class NativeFake {
 export declare function buildContent(specJson: string): string
 
 /**
- * Builds message content from a spec in JSON (`larkmsg::content::build_content`): gives
+ * Builds message content from a spec in JSON (`larkmsg::content::build_message`): gives
  * `[msgType, content]`, the content as send message takes it, without wrapping it in
- * JSON; throws the core's error JSON with every violation, or for a spec of a card
- * component (use `buildContent`).
+ * JSON; throws the core's error JSON with every violation (a spec of a card component is
+ * one at `spec`: use `buildContent`).
  */
 export declare function buildMessage(specJson: string): Array<string>
 
