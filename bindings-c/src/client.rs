@@ -5,11 +5,11 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::ptr;
 
 use larkmsg_core::content::TextContent;
-use larkmsg_core::{CallExtras, Client, ClientOptions, Error, MessageContent, runtime};
+use larkmsg_core::{CallExtras, CallOutput, Client, ClientOptions, Error, MessageContent, runtime};
 use serde_json::{Value, json};
 
 use crate::error::larkmsg_error;
-use crate::ffi::{guard, json_arg, json_out, require_out, str_arg, write_out};
+use crate::ffi::{guard, json_arg, require_out, str_arg, string_out, write_out};
 use crate::result::larkmsg_result;
 
 /// A client: credentials, base URL, timeouts, retry policy and quotas, with its connection
@@ -172,8 +172,8 @@ pub(crate) unsafe fn run_blocking(
         let client = unsafe { client_arg(client) }?;
         let call = call()?;
         let request = request()?;
-        let response = runtime::block_on(client.call_json_with(call, request, extras()))??;
-        let text = json_out(&response)?;
+        let response = runtime::block_on(client.call_output(call, request, extras()))??;
+        let text = string_out(response.into_json()?)?;
         // SAFETY: checked non-NULL above; writable per the contract.
         unsafe { write_out(response_out, text) };
         Ok(())
@@ -309,8 +309,9 @@ impl Completion {
     }
 
     /// Hands the outcome to the callback (exactly once).
-    fn complete(self, outcome: Result<Value, Error>) {
-        let delivered = catch_unwind(AssertUnwindSafe(|| outcome.and_then(|v| json_out(&v))));
+    fn complete(self, outcome: Result<CallOutput, Error>) {
+        let delivered =
+            catch_unwind(AssertUnwindSafe(|| outcome.and_then(CallOutput::into_json).and_then(string_out)));
         match delivered {
             Ok(Ok(text)) => {
                 // SAFETY: the caller gave a callback that takes these arguments (see larkmsg_callback).
@@ -374,7 +375,7 @@ pub(crate) unsafe fn run_async(
         let completion = Completion { callback, user_data };
         // Even a panic inside the call reaches the callback (as LARKMSG_RESULT_INTERNAL).
         runtime::spawn_settled(
-            async move { client.call_json_with(call, request, extras).await },
+            async move { client.call_output(call, request, extras).await },
             move |outcome| completion.complete(outcome),
         )?;
         Ok(())

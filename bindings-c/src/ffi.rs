@@ -73,14 +73,6 @@ pub(crate) fn require_out<T>(ptr: *mut T, name: &str) -> Result<(), Error> {
     if ptr.is_null() { Err(invalid(name, "must not be NULL")) } else { Ok(()) }
 }
 
-/// `value` as JSON text handed to C (freed with `larkmsg_string_free`), written without
-/// going through `Display`'s formatter.
-pub(crate) fn json_out(value: &serde_json::Value) -> Result<*mut c_char, Error> {
-    let text = serde_json::to_string(value)
-        .map_err(|e| Error::new(ErrorKind::Decode, format!("cannot write the answer: {e}")))?;
-    string_out(text)
-}
-
 /// A string handed to C (freed with `larkmsg_string_free`).
 pub(crate) fn string_out(text: String) -> Result<*mut c_char, Error> {
     CString::new(text)

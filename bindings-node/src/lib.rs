@@ -17,7 +17,7 @@ use std::sync::Arc;
 
 use larkmsg::fake::{FakeConfig, FakeServer};
 use larkmsg::validate::Validator;
-use larkmsg::{CallExtras, Client, ClientOptions, OnProgress, Progress};
+use larkmsg::{CallExtras, CallOutput, Client, ClientOptions, OnProgress, Progress};
 use napi::bindgen_prelude::{Buffer, FnArgs, Object};
 use napi::threadsafe_function::{ThreadsafeFunction, ThreadsafeFunctionCallMode};
 use napi::{Env, Status};
@@ -163,7 +163,7 @@ impl NativeClient {
                 larkmsg::Error::new(larkmsg::ErrorKind::InvalidArgument, format!("request is not JSON: {e}"))
             })?;
             tokio::select! {
-                outcome = client.call_json_with(&name, request, extras) => outcome,
+                outcome = client.call_output(&name, request, extras) => outcome,
                 () = stop.notified() => Err(larkmsg::Error::new(
                     larkmsg::ErrorKind::Internal,
                     "the call was stopped: its progress callback threw",
@@ -171,12 +171,13 @@ impl NativeClient {
             }
         };
         // The promise settles whatever happens, a panic in the core included (kind `internal`).
+        // The answer's text is written here, on the runtime's thread, not on the JS thread.
         larkmsg::runtime::spawn_settled(call, move |outcome| {
-            let answer = match outcome {
-                Ok(value) => json!({"ok": value}),
-                Err(error) => json!({"error": error_json(&error)}),
-            };
-            deferred.resolve(move |_env| Ok(answer.to_string()));
+            let answer = outcome.and_then(CallOutput::into_json).map_or_else(
+                |error| json!({"error": error_json(&error)}).to_string(),
+                |text| format!(r#"{{"ok":{text}}}"#),
+            );
+            deferred.resolve(move |_env| Ok(answer));
         })
         .map_err(|e| throw(&e))?;
         Ok(promise)

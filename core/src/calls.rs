@@ -7,6 +7,7 @@ use serde_json::{Map, Value};
 
 use crate::answer::Answer;
 use crate::api::{Message, SendMessageRequest};
+use crate::call_output::CallOutput;
 use crate::client::{Client, check_extra_fields};
 use crate::content::{MessageContent, TextContent};
 use crate::endpoint::{Endpoint, Listed};
@@ -37,7 +38,7 @@ macro_rules! define_calls {
 
             /// Runs the operation named `call` with its flat request and gives its result as
             /// JSON, or `None` when no operation has that name.
-            async fn call_operation_json(&self, call: &str, request: Value, buffers: Vec<Bytes>) -> Option<Result<Value>> {
+            async fn call_operation_json(&self, call: &str, request: Value, buffers: Vec<Bytes>) -> Option<Result<CallOutput>> {
                 Some(match call {
                     $(stringify!($name) => self.run_json::<crate::api::$op>(request, buffers).await,)+
                     _ => return None,
@@ -113,13 +114,13 @@ macro_rules! define_flow_calls {
         impl Client {
             /// Runs the flow named `call` with its request and gives its result as JSON, or
             /// `None` when no flow has that name.
-            async fn call_flow_json(&self, call: &str, request: Value, extras: CallExtras) -> Option<Result<Value>> {
+            async fn call_flow_json(&self, call: &str, request: Value, extras: CallExtras) -> Option<Result<CallOutput>> {
                 let CallExtras { buffers, progress } = extras;
                 let _ = &progress;
                 Some(match call {
                     $(stringify!($name) => {
                         match decode_with::<crate::$request>(request, buffers) {
-                            Ok(request) => run_flow!(self, $run, request, progress, $progress).and_then(|output| encode(&output)),
+                            Ok(request) => run_flow!(self, $run, request, progress, $progress).map(|output| CallOutput::new(output, Map::new())),
                             Err(error) => Err(error),
                         }
                     })+
@@ -160,6 +161,16 @@ impl Client {
     /// As [`Client::call_json`].
     #[doc(hidden)]
     pub async fn call_json_with(&self, call: &str, request: Value, extras: CallExtras) -> Result<Value> {
+        self.call_output(call, request, extras).await?.into_value()
+    }
+
+    /// [`Client::call_json_with`] with the result still typed, for a binding that writes
+    /// it as JSON text ([`CallOutput::into_json`]) rather than taking JSON values.
+    ///
+    /// # Errors
+    /// As [`Client::call_json`].
+    #[doc(hidden)]
+    pub async fn call_output(&self, call: &str, request: Value, extras: CallExtras) -> Result<CallOutput> {
         if Endpoint::from_name(call).is_some() {
             if let Some(outcome) = self.call_operation_json(call, request, extras.buffers).await {
                 return outcome;
@@ -220,12 +231,6 @@ impl Client {
 fn decode_with<T: serde::de::DeserializeOwned>(request: Value, buffers: Vec<Bytes>) -> Result<T> {
     crate::file::with_buffers(buffers, || crate::validate::decode_value::<T>("", request))
         .map_err(Error::from)
-}
-
-/// A result as JSON.
-fn encode<T: serde::Serialize>(output: &T) -> Result<Value> {
-    serde_json::to_value(output)
-        .map_err(|e| Error::new(ErrorKind::Decode, format!("cannot encode the result: {e}")))
 }
 
 /// Every call's name: the operations, then the flows.

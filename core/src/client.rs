@@ -8,6 +8,7 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 use crate::auth::{AppTicketCell, AppTicketSource, Credentials, TokenManager};
+use crate::call_output::CallOutput;
 use crate::config::{Domain, RetryPolicy, Timeouts};
 use crate::endpoint::Listed;
 use crate::error::{Error, ErrorKind, Resend, Result};
@@ -507,22 +508,19 @@ impl Client {
     }
 
     /// [`Client::run`] with the request as its flat JSON object (its `{"buffer": i}` files
-    /// taken from `buffers`, its `extra_fields` added to the body) and the result as JSON:
-    /// the decoded result, with the fields of the answer this version does not model.
+    /// taken from `buffers`, its `extra_fields` added to the body) and the decoded result
+    /// with the fields of the answer this version does not model.
     pub(crate) async fn run_json<O: Listed>(
         &self,
         request: Value,
         buffers: Vec<bytes::Bytes>,
-    ) -> Result<Value> {
+    ) -> Result<CallOutput> {
         let mut request = check_depth(request)?;
         let extra_fields = take_extra_fields::<O>(&mut request)?;
         let request = crate::file::with_buffers(buffers, || decode_value::<O::Request>("", request))
             .map_err(Error::from)?;
         let Decoded { output, unmodeled, .. } = self.run_with::<O>(request, extra_fields).await?;
-        let mut json = serde_json::to_value(output)
-            .map_err(|e| Error::new(ErrorKind::Decode, format!("cannot encode the result: {e}")))?;
-        add_unmodeled_fields(&mut json, unmodeled);
-        Ok(json)
+        Ok(CallOutput::new(output, unmodeled))
     }
 }
 
@@ -630,15 +628,6 @@ fn flat_request<O: Operation>(request: &O::Request, body: &Body, extra_names: &[
     Value::Object(fields)
 }
 
-/// Adds the top-level fields of the answer's `data` that the result does not model (a
-/// platform addition), so that the JSON result holds everything the platform sent.
-fn add_unmodeled_fields(result: &mut Value, unmodeled: Map<String, Value>) {
-    let Value::Object(result) = result else { return };
-    for (name, value) in unmodeled {
-        result.entry(name).or_insert(value);
-    }
-}
-
 /// Refuses a request with a field nested too deep, before decoding copies it, naming the
 /// field; the request is then taken apart without recursion.
 fn check_depth(request: Value) -> Result<Value> {
@@ -665,14 +654,6 @@ fn check_depth(request: Value) -> Result<Value> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn the_json_result_keeps_the_answer_fields_it_does_not_model() {
-        let unmodeled = Map::from_iter([("new".to_owned(), serde_json::json!({"a": 1}))]);
-        let mut result = serde_json::json!({"message_id": "om_1", "uuid": "u-1"});
-        add_unmodeled_fields(&mut result, unmodeled);
-        assert_eq!(result, serde_json::json!({"message_id": "om_1", "uuid": "u-1", "new": {"a": 1}}));
-    }
 
     #[test]
     fn build_checks_credentials_and_url() {

@@ -17,6 +17,7 @@ mod answer;
 pub mod api;
 mod auth;
 mod blocking;
+mod call_output;
 mod calls;
 pub mod card;
 mod client;
@@ -57,6 +58,7 @@ pub use api::*;
 pub use auth::{AppTicketCell, AppTicketSource, MAX_REJECTED_TOKENS_IN_A_ROW};
 pub use blocking::BlockingClient;
 #[doc(hidden)]
+pub use call_output::CallOutput;
 pub use calls::{CallExtras, call_names};
 pub use client::{Client, ClientBuilder};
 pub use config::{Domain, RetryPolicy, Timeouts};
