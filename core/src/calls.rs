@@ -36,8 +36,8 @@ macro_rules! define_calls {
                 }
             )+
 
-            /// Runs the operation named `call` with its flat request and gives its result as
-            /// JSON, or `None` when no operation has that name.
+            /// Runs the operation named `call` with its flat request and gives its result, or
+            /// `None` when no operation has that name.
             async fn call_operation_json(&self, call: &str, request: Value, buffers: Vec<Bytes>) -> Option<Result<CallOutput>> {
                 Some(match call {
                     $(stringify!($name) => self.run_json::<crate::api::$op>(request, buffers).await,)+
@@ -112,8 +112,8 @@ macro_rules! run_flow {
 macro_rules! define_flow_calls {
     ($( $(#[doc = $doc:literal])* $name:ident($request:ident) -> $output:ident, progress = $progress:tt, run = $run:ident; )+) => {
         impl Client {
-            /// Runs the flow named `call` with its request and gives its result as JSON, or
-            /// `None` when no flow has that name.
+            /// Runs the flow named `call` with its request and gives its result, or `None`
+            /// when no flow has that name.
             async fn call_flow_json(&self, call: &str, request: Value, extras: CallExtras) -> Option<Result<CallOutput>> {
                 let CallExtras { buffers, progress } = extras;
                 let _ = &progress;
