@@ -550,6 +550,23 @@ function clientOptions(options) {
 }
 
 /**
+ * The calls in flight, of every client, by id: the client and the resolve of its promise.
+ * One native function per client settles its calls (`settle`), so that a call creates no
+ * thread-safe function of its own; the map holds a client only while it has calls running.
+ */
+const inFlight = new Map()
+let nextCallId = 0
+
+/** Settles the call `id` with the native answer's text; the client lets the event loop go with its last call. */
+function settle(id, answer) {
+  const call = inFlight.get(id)
+  if (call === undefined) return
+  inFlight.delete(id)
+  if (--call.client._running === 0) call.client._native.keepAlive(false)
+  call.resolve(answer)
+}
+
+/**
  * A Feishu / Lark client. Every method returns a Promise; calls run on the core's runtime,
  * any number at once. Requests and results use camelCase keys (snake_case keys are
  * accepted too); message content and cards are the platform's JSON, kept as given.
@@ -567,7 +584,24 @@ class Client {
    */
   constructor(options) {
     const raw = clientOptions(options)
-    this._native = native_(() => new native.NativeClient(JSON.stringify(raw)))
+    this._native = native_(() => new native.NativeClient(JSON.stringify(raw), settle))
+    this._running = 0
+  }
+
+  /** Starts a native call; its promise resolves to the native answer's text. */
+  _start(name, requestJson, buffers, report) {
+    const id = nextCallId
+    nextCallId = (nextCallId + 1) >>> 0
+    const answer = new Promise((resolve) => inFlight.set(id, { client: this, resolve }))
+    if (this._running++ === 0) this._native.keepAlive(true)
+    try {
+      this._native.callJson(id, name, requestJson, buffers, report)
+    } catch (error) {
+      inFlight.delete(id)
+      if (--this._running === 0) this._native.keepAlive(false)
+      throw error
+    }
+    return answer
   }
 
   /**
@@ -594,7 +628,7 @@ class Client {
         return false
       }
     })
-    const answer = JSON.parse(await this._native.callJson(name, requestJson, buffers, report))
+    const answer = JSON.parse(await this._start(name, requestJson, buffers, report))
     if (threw) throw thrown
     if (answer.error) throw larkError(answer.error)
     return toCamel(answer.ok)

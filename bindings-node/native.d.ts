@@ -39,17 +39,26 @@ export declare class NativeCardStream {
 
 /** A client of the core, built from `larkmsg::ClientOptions` in JSON (snake_case keys). */
 export declare class NativeClient {
-  /** Builds the client; throws the core's error JSON for bad options. */
-  constructor(optionsJson: string)
   /**
-   * Runs the call `name` with its flat request (JSON, snake_case) on the core's runtime,
-   * with the byte buffers the request names (`{"buffer": i}`, copied now) and, for the
-   * calls that report progress, `progress` called on the JS thread with the progress as
-   * JSON text (`{"total", "done", "sent", "failed"}`).
-   * When `progress` answers anything but `true` (the wrapper's function threw), the call stops.
-   * The promise resolves to `{"ok": result}` or `{"error": coreErrorJson}` as JSON text.
+   * Builds the client; throws the core's error JSON for bad options. `onSettled(id,
+   * answer)` receives the answer of each call started with `callJson`.
    */
-  callJson(name: string, requestJson: string, buffers?: Array<Buffer> | undefined | null, progress?: (progress: string) => boolean): Promise<string>
+  constructor(optionsJson: string, onSettled: (id: number, answer: string) => void)
+  /**
+   * Whether Node's event loop stays alive for this client: `true` while it has calls in
+   * flight, so that a process ends by itself once its calls are done.
+   */
+  keepAlive(alive: boolean): void
+  /**
+   * Starts the call `name` with its flat request (JSON, snake_case) on the core's
+   * runtime, with the byte buffers the request names (`{"buffer": i}`, copied now) and,
+   * for the calls that report progress, `progress` called on the JS thread with the
+   * progress as JSON text (`{"total", "done", "sent", "failed"}`).
+   * When `progress` answers anything but `true` (the wrapper's function threw), the call stops.
+   * The call is settled by `onSettled(id, answer)`, the answer `{"ok": result}` or
+   * `{"error": coreErrorJson}` as JSON text.
+   */
+  callJson(id: number, name: string, requestJson: string, buffers?: Array<Buffer> | undefined | null, progress?: (progress: string) => boolean): void
   /** Hands a store app the `app_ticket` the platform pushed. */
   setAppTicket(ticket: string): void
 }

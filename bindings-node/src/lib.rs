@@ -7,9 +7,10 @@
 //! core is thrown (or, for calls, resolved) as the core's error JSON, so the wrapper sees
 //! every detail: kind, code, msg, HTTP status, log id, troubleshooter, violations.
 //!
-//! Calls run on the core's shared runtime (`larkmsg::runtime::runtime()`); their promise
-//! is settled through a thread-safe function that keeps Node's event loop alive only until
-//! the call is done, so a process exits by itself when its work is finished.
+//! Calls run on the core's shared runtime (`larkmsg::runtime::runtime()`); each client's
+//! calls are settled through one thread-safe function, which keeps Node's event loop alive
+//! only while the client has calls in flight, so a process exits by itself when its work is
+//! finished.
 
 mod stream;
 
@@ -18,7 +19,7 @@ use std::sync::Arc;
 use larkmsg::fake::{FakeConfig, FakeServer};
 use larkmsg::validate::Validator;
 use larkmsg::{CallExtras, CallOutput, Client, ClientOptions, OnProgress, Progress};
-use napi::bindgen_prelude::{Buffer, FnArgs, Object};
+use napi::bindgen_prelude::{Buffer, FnArgs};
 use napi::threadsafe_function::{ThreadsafeFunction, ThreadsafeFunctionCallMode};
 use napi::{Env, Status};
 use napi_derive::napi;
@@ -102,40 +103,70 @@ pub fn enable_logging(
     installed.map_err(|e| throw(&e))
 }
 
+/// The JS function that settles a call: `(id, answer)`, the answer as `callJson` describes
+/// it. Weak: it keeps Node's event loop alive only while `keepAlive(true)` says calls are
+/// in flight.
+type OnSettled = ThreadsafeFunction<FnArgs<(u32, String)>, (), FnArgs<(u32, String)>, Status, false, true>;
+
 /// A client of the core, built from `larkmsg::ClientOptions` in JSON (snake_case keys).
 #[napi]
 pub struct NativeClient {
     pub(crate) inner: Client,
+    /// One function settles every call of this client, so that a call creates no
+    /// thread-safe function of its own and completions that arrive together wake the JS
+    /// thread once.
+    on_settled: Arc<OnSettled>,
 }
 
 #[napi]
 impl NativeClient {
-    /// Builds the client; throws the core's error JSON for bad options.
+    /// Builds the client; throws the core's error JSON for bad options. `onSettled(id,
+    /// answer)` receives the answer of each call started with `callJson`.
     #[napi(constructor)]
-    pub fn new(options_json: String) -> napi::Result<Self> {
+    pub fn new(
+        options_json: String,
+        #[napi(ts_arg_type = "(id: number, answer: string) => void")] on_settled: OnSettled,
+    ) -> napi::Result<Self> {
         let options = ClientOptions::from_json(parse("options", &options_json)?).map_err(|e| throw(&e))?;
         let inner = options.build().map_err(|e| throw(&e))?;
-        Ok(Self { inner })
+        Ok(Self { inner, on_settled: Arc::new(on_settled) })
     }
 
-    /// Runs the call `name` with its flat request (JSON, snake_case) on the core's runtime,
-    /// with the byte buffers the request names (`{"buffer": i}`, copied now) and, for the
-    /// calls that report progress, `progress` called on the JS thread with the progress as
-    /// JSON text (`{"total", "done", "sent", "failed"}`).
+    /// Whether Node's event loop stays alive for this client: `true` while it has calls in
+    /// flight, so that a process ends by itself once its calls are done.
+    #[napi]
+    pub fn keep_alive(&self, env: &Env, alive: bool) -> napi::Result<()> {
+        let on_settled = self.on_settled.raw();
+        // SAFETY: `on_settled` is this client's thread-safe function, alive as long as the
+        // client; napi calls this method on the JS thread, where both functions must run.
+        let status = unsafe {
+            if alive {
+                napi::sys::napi_ref_threadsafe_function(env.raw(), on_settled)
+            } else {
+                napi::sys::napi_unref_threadsafe_function(env.raw(), on_settled)
+            }
+        };
+        napi::check_status!(status, "cannot change whether the client keeps Node's event loop alive")
+    }
+
+    /// Starts the call `name` with its flat request (JSON, snake_case) on the core's
+    /// runtime, with the byte buffers the request names (`{"buffer": i}`, copied now) and,
+    /// for the calls that report progress, `progress` called on the JS thread with the
+    /// progress as JSON text (`{"total", "done", "sent", "failed"}`).
     /// When `progress` answers anything but `true` (the wrapper's function threw), the call stops.
-    /// The promise resolves to `{"ok": result}` or `{"error": coreErrorJson}` as JSON text.
-    #[napi(ts_return_type = "Promise<string>")]
-    pub fn call_json<'env>(
+    /// The call is settled by `onSettled(id, answer)`, the answer `{"ok": result}` or
+    /// `{"error": coreErrorJson}` as JSON text.
+    #[napi]
+    pub fn call_json(
         &self,
-        env: &'env Env,
+        id: u32,
         name: String,
         request_json: String,
         buffers: Option<Vec<Buffer>>,
         #[napi(ts_arg_type = "(progress: string) => boolean")] progress: Option<
             ThreadsafeFunction<String, bool, String, Status, false>,
         >,
-    ) -> napi::Result<Object<'env>> {
-        let (deferred, promise) = env.create_deferred()?;
+    ) -> napi::Result<()> {
         let client = self.inner.clone();
         let buffers =
             buffers.unwrap_or_default().iter().map(|buffer| bytes::Bytes::copy_from_slice(buffer)).collect();
@@ -170,17 +201,19 @@ impl NativeClient {
                 )),
             }
         };
-        // The promise settles whatever happens, a panic in the core included (kind `internal`).
+        // The call settles whatever happens, a panic in the core included (kind `internal`).
         // The answer's text is written here, on the runtime's thread, not on the JS thread.
+        let on_settled = Arc::clone(&self.on_settled);
         larkmsg::runtime::spawn_settled(call, move |outcome| {
             let answer = outcome.and_then(CallOutput::into_json).map_or_else(
                 |error| json!({"error": error_json(&error)}).to_string(),
                 |text| format!(r#"{{"ok":{text}}}"#),
             );
-            deferred.resolve(move |_env| Ok(answer));
+            // Queued for the JS thread; dropped only once Node is shutting down.
+            on_settled.call((id, answer).into(), ThreadsafeFunctionCallMode::NonBlocking);
         })
-        .map_err(|e| throw(&e))?;
-        Ok(promise)
+        .map(drop)
+        .map_err(|e| throw(&e))
     }
 
     /// Hands a store app the `app_ticket` the platform pushed.
