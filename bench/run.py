@@ -82,7 +82,7 @@ def main(argv: list[str]) -> int:
             log(f"[{scenario.name}] raw HTTP reference: {reference['calls_per_s']:,.0f} calls/s")
         construct_done: dict[str, Any] = {}
         for column in columns:
-            if scenario.name in column.skip:
+            if not column.measures(scenario.name):
                 continue
             if not column.driver.exists():
                 cells[column.name] = {"not_run": f"no driver {column.driver.relative_to(ROOT)}"}

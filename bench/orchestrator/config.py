@@ -42,6 +42,11 @@ class Column:
     variant: str | None = None
     construct_group: str | None = None  # columns sharing one construct figure
     skip: tuple[str, ...] = ()  # scenarios where it would repeat another column's run
+    only: tuple[str, ...] = ()  # the scenarios it is for, when not every one
+
+    def measures(self, scenario: str) -> bool:
+        """Whether this column runs in ``scenario`` (by name)."""
+        return scenario not in self.skip and (not self.only or scenario in self.only)
 
 
 COLUMNS = [
@@ -49,8 +54,7 @@ COLUMNS = [
            construct_group="rust"),
     # The blocking facade from 64 OS threads: the reference for blocking C (scenario c only).
     Column("rust-blocking", "Rust blocking", [str(RELEASE / "larkmsg-bench-driver")],
-           RELEASE / "larkmsg-bench-driver", True, "blocking", "rust",
-           ("construct", "sequential", "first_calls", "latency", "quota", "revoke", "campaign")),
+           RELEASE / "larkmsg-bench-driver", True, "blocking", "rust", only=("concurrent",)),
     Column("c", "C", [str(BENCH / "c-driver")], BENCH / "c-driver", True, construct_group="c"),
     # The campaign is one blocking larkmsg_send_campaign call in either variant.
     Column("c-async", "C async", [str(BENCH / "c-driver")], BENCH / "c-driver", True, "async", "c", ("campaign",)),

@@ -110,7 +110,7 @@ def scenario_table(scenario: Scenario, cells: dict[str, Any], columns: list[Colu
     rows = ROWS[scenario.name]
     header = "| column | " + " | ".join(name for name, _ in rows) + " | notes |"
     lines = [header, "|" + "---|" * (len(rows) + 2)]
-    for column in (c for c in columns if scenario.name not in c.skip):
+    for column in (c for c in columns if c.measures(scenario.name)):
         figures = cells.get(column.name)
         note = status_note(figures)
         ok = figures is not None and "not_run" not in figures and "error" not in figures

@@ -86,14 +86,7 @@ pub fn enable_logging(
         None => larkmsg::logging::enable(&directive),
         Some(on_record) => {
             let sink: larkmsg::logging::Sink = Arc::new(move |record: &larkmsg::logging::Record<'_>| {
-                let level = match record.level {
-                    tracing::Level::ERROR => "error",
-                    tracing::Level::WARN => "warn",
-                    tracing::Level::INFO => "info",
-                    tracing::Level::DEBUG => "debug",
-                    tracing::Level::TRACE => "trace",
-                };
-                let args = (level, record.target.to_owned(), record.message.to_owned());
+                let args = (record.level_name(), record.target.to_owned(), record.message.to_owned());
                 // Queued for the JS thread; dropped once Node is shutting down.
                 on_record.call(args.into(), ThreadsafeFunctionCallMode::NonBlocking);
             });

@@ -1,11 +1,17 @@
 //! Async calls completed in batches: a runtime thread that finishes a call queues its
 //! outcome for the call's event loop and wakes the loop only when the queue was empty; the
-//! loop then resolves every queued future in one callback. Under load one GIL hand-off and
-//! one loop wake-up serve many calls, instead of one of each per call.
+//! loop then resolves every queued future in one callback. Under load one loop wake-up
+//! serves many calls, instead of one per call.
+//!
+//! The wake-up takes no GIL where the loop can watch a socket (`add_reader`: the selector
+//! loops of Unix, uvloop): the runtime thread writes one byte to a socket pair of the
+//! loop's queue, and the loop runs the queue when it reads it. Elsewhere (Windows' proactor
+//! loop) the runtime thread takes the GIL for `call_soon_threadsafe`.
 
 use std::sync::{Arc, Mutex, PoisonError};
 
 use pyo3::prelude::*;
+use pyo3::types::PyWeakrefReference;
 
 use crate::attach_from_runtime;
 
@@ -13,60 +19,115 @@ use crate::attach_from_runtime;
 /// `Err` the exception.
 pub type Resolve = Box<dyn FnOnce(Python<'_>) -> Result<Py<PyAny>, PyErr> + Send>;
 
-/// How many event loops keep their queue cached (more loops still work: their queue is
-/// made again when evicted).
-const LOOPS_CACHED: usize = 8;
-
 /// The futures of one event loop whose calls finished, waiting for the loop.
 pub struct Completions {
-    event_loop: Py<PyAny>,
     queue: Mutex<Queue>,
+    wake: Wake,
 }
 
 #[derive(Default)]
 struct Queue {
     ready: Vec<(Py<PyAny>, Resolve)>,
-    /// A drain is scheduled on the loop and has not taken the queue yet.
+    /// The loop has been woken for this queue and has not taken it yet.
     scheduled: bool,
 }
 
-/// The queues of the event loops used last, most recent first.
-static LOOPS: Mutex<Vec<Arc<Completions>>> = Mutex::new(Vec::new());
+/// How a runtime thread wakes the loop.
+enum Wake {
+    /// One byte written to `writer`; the loop watches `reader` (`add_reader`).
+    #[cfg(unix)]
+    Socket { writer: std::os::unix::net::UnixStream, reader: std::os::unix::net::UnixStream },
+    /// `call_soon_threadsafe` of the loop, with the GIL.
+    Threadsafe(Py<PyAny>),
+}
+
+/// A loop, held weakly (a queue must not keep its loop alive), and its queue.
+struct Entry {
+    event_loop: Py<PyWeakrefReference>,
+    completions: Arc<Completions>,
+}
+
+/// The queues of the live event loops, the one used last first; the entries of loops that
+/// are gone are dropped by the next look-up of a loop not seen before.
+static LOOPS: Mutex<Vec<Entry>> = Mutex::new(Vec::new());
 
 impl Completions {
-    /// The queue of `event_loop` (the running loop of the caller).
-    pub fn of(event_loop: &Bound<'_, PyAny>) -> Arc<Self> {
+    /// The queue of `event_loop` (the running loop of the caller, on its thread).
+    pub fn of(event_loop: &Bound<'_, PyAny>) -> PyResult<Arc<Self>> {
+        let py = event_loop.py();
         let mut loops = LOOPS.lock().unwrap_or_else(PoisonError::into_inner);
-        // A cached loop stays alive (the cache holds it), so its address is its identity.
-        if let Some(at) = loops.iter().position(|queue| queue.event_loop.as_ptr() == event_loop.as_ptr()) {
-            let queue = loops.remove(at);
-            loops.insert(0, Arc::clone(&queue));
-            return queue;
+        let mut at = 0;
+        while at < loops.len() {
+            match loops[at].event_loop.bind(py).upgrade() {
+                None => drop(loops.remove(at)),
+                Some(alive) if alive.is(event_loop) => {
+                    let entry = loops.remove(at);
+                    let completions = Arc::clone(&entry.completions);
+                    loops.insert(0, entry);
+                    return Ok(completions);
+                }
+                Some(_) => at += 1,
+            }
         }
-        let queue = Arc::new(Self { event_loop: event_loop.clone().unbind(), queue: Mutex::default() });
-        loops.insert(0, Arc::clone(&queue));
-        loops.truncate(LOOPS_CACHED);
-        queue
+        // Not held while Python code runs: another thread could take the GIL and wait for it.
+        drop(loops);
+        let completions = Self::watched_by(event_loop)?;
+        // A loop without weak references gets a queue per call (correct, not batched).
+        if let Ok(weak) = PyWeakrefReference::new(event_loop) {
+            let entry = Entry { event_loop: weak.unbind(), completions: Arc::clone(&completions) };
+            LOOPS.lock().unwrap_or_else(PoisonError::into_inner).insert(0, entry);
+        }
+        Ok(completions)
+    }
+
+    /// A new queue for `event_loop`, registered with it.
+    fn watched_by(event_loop: &Bound<'_, PyAny>) -> PyResult<Arc<Self>> {
+        let py = event_loop.py();
+        #[cfg(unix)]
+        {
+            let (writer, reader) = std::os::unix::net::UnixStream::pair()?;
+            writer.set_nonblocking(true)?;
+            reader.set_nonblocking(true)?;
+            let fd = std::os::fd::AsRawFd::as_raw_fd(&reader);
+            let completions =
+                Arc::new(Self { queue: Mutex::default(), wake: Wake::Socket { writer, reader } });
+            let drain = Drain { completions: Arc::clone(&completions) };
+            match event_loop.call_method1(pyo3::intern!(py, "add_reader"), (fd, drain)) {
+                Ok(_) => return Ok(completions),
+                // The loop cannot watch a socket: it is woken with `call_soon_threadsafe`.
+                Err(error) if error.is_instance_of::<pyo3::exceptions::PyNotImplementedError>(py) => {}
+                Err(error) => return Err(error),
+            }
+        }
+        Ok(Arc::new(Self { queue: Mutex::default(), wake: Wake::Threadsafe(event_loop.clone().unbind()) }))
     }
 
     /// Queues `future`'s outcome (called on a runtime thread, without the GIL); the first
-    /// of a batch schedules the drain on the loop.
+    /// of a batch wakes the loop.
     pub fn complete(self: &Arc<Self>, future: Py<PyAny>, resolve: Resolve) {
         let first = {
             let mut queue = self.queue.lock().unwrap_or_else(PoisonError::into_inner);
             queue.ready.push((future, resolve));
             !std::mem::replace(&mut queue.scheduled, true)
         };
-        if first {
-            attach_from_runtime(|py| {
+        if !first {
+            return;
+        }
+        match &self.wake {
+            #[cfg(unix)]
+            Wake::Socket { writer, .. } => {
+                // `WouldBlock`: bytes the loop has not read yet wake it anyway.
+                let _ = std::io::Write::write(&mut &*writer, &[1]);
+            }
+            Wake::Threadsafe(event_loop) => attach_from_runtime(|py| {
                 let drain = Drain { completions: Arc::clone(self) };
-                let scheduled = Py::new(py, drain)
-                    .and_then(|drain| self.event_loop.call_method1(py, "call_soon_threadsafe", (drain,)));
+                let scheduled =
+                    event_loop.call_method1(py, pyo3::intern!(py, "call_soon_threadsafe"), (drain,));
                 if scheduled.is_err() {
                     // The loop is closed: nobody waits for these futures any more.
                     drop(self.take());
                 }
-            });
+            }),
         }
     }
 
@@ -75,6 +136,16 @@ impl Completions {
         let mut queue = self.queue.lock().unwrap_or_else(PoisonError::into_inner);
         queue.scheduled = false;
         std::mem::take(&mut queue.ready)
+    }
+
+    /// Reads the wake-up bytes, before the queue is taken: a byte written after this read
+    /// wakes the loop again.
+    fn acknowledge(&self) {
+        #[cfg(unix)]
+        if let Wake::Socket { reader, .. } = &self.wake {
+            let mut bytes = [0_u8; 64];
+            while matches!(std::io::Read::read(&mut &*reader, &mut bytes), Ok(read) if read > 0) {}
+        }
     }
 }
 
@@ -87,6 +158,7 @@ struct Drain {
 #[pymethods]
 impl Drain {
     fn __call__(&self, py: Python<'_>) {
+        self.completions.acknowledge();
         for (future, resolve) in self.completions.take() {
             let future = future.bind(py);
             // A cancelled future keeps its cancellation.

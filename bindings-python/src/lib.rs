@@ -221,7 +221,7 @@ where
 {
     let event_loop = py.import("asyncio")?.call_method0("get_running_loop")?;
     let future = event_loop.call_method0("create_future")?;
-    let completions = Completions::of(&event_loop);
+    let completions = Completions::of(&event_loop)?;
     let future_ref = future.clone().unbind();
     let settle = move |outcome: larkmsg::Result<T>| {
         let resolve: completions::Resolve = Box::new(move |py| match outcome {

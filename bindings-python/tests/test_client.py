@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import json
 import os
 import pickle
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 import pytest
 
@@ -343,3 +345,62 @@ def test_many_async_calls_on_several_loops_all_resolve(lark_fake: FakeServer) ->
         ids = [message_id for batch in pool.map(lambda p: asyncio.run(main(p)), ("a", "b", "c")) for message_id in batch]
     assert len(set(ids)) == 450
     assert len(lark_fake.inbox()["messages"]) == 450
+
+
+class _RecordingLoop(asyncio.SelectorEventLoop):
+    """A selector loop that counts the sockets registered with it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.readers: list[int] = []
+
+    def add_reader(self, fd: Any, callback: Any, *args: Any) -> None:
+        self.readers.append(fd)
+        super().add_reader(fd, callback, *args)
+
+
+class _NoReadersLoop(asyncio.SelectorEventLoop):
+    """A loop that cannot watch sockets, as Windows' proactor loop."""
+
+    def add_reader(self, fd: Any, callback: Any, *args: Any) -> None:
+        raise NotImplementedError
+
+
+@pytest.mark.parametrize("loop_class", [_RecordingLoop, _NoReadersLoop])
+def test_async_answers_reach_a_loop_with_or_without_socket_watching(
+    lark_fake: FakeServer, loop_class: type[asyncio.AbstractEventLoop]
+) -> None:
+    async def main(client: larkmsg.AsyncClient, round: int) -> list[str]:
+        sends = [client.send_text("open_id", f"ou_{n % 5}", f"round {round}, {n}") for n in range(40)]
+        return [message.message_id for message in await asyncio.gather(*sends)]
+
+    event_loop = loop_class()
+    try:
+        client = lark_fake.async_client()
+        ids = event_loop.run_until_complete(main(client, 1)) + event_loop.run_until_complete(main(client, 2))
+        event_loop.run_until_complete(client.aclose())
+    finally:
+        event_loop.close()
+    assert len(set(ids)) == 80 and len(lark_fake.inbox()["messages"]) == 80
+    if isinstance(event_loop, _RecordingLoop):
+        # One socket per loop wakes it for every answer, not one per call.
+        assert len(event_loop.readers) == 1, event_loop.readers
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="counts open files in /proc")
+def test_event_loops_that_come_and_go_leave_no_open_files(lark_fake: FakeServer) -> None:
+    client = lark_fake.async_client()
+
+    async def send(n: int) -> None:
+        await client.send_text("open_id", "ou_1", f"loop {n}")
+
+    asyncio.run(send(0))
+    gc.collect()
+    before = len(os.listdir("/proc/self/fd"))
+    for n in range(1, 31):
+        asyncio.run(send(n))
+    gc.collect()
+    after = len(os.listdir("/proc/self/fd"))
+    # The queue of the last loop stays until another loop is seen: 2 sockets.
+    assert after - before <= 4, (before, after)
+    asyncio.run(client.aclose())

@@ -54,6 +54,20 @@ pub struct Record<'a> {
     pub message: &'a str,
 }
 
+impl Record<'_> {
+    /// The level's name in lower case, as the directives spell it: `error`, `warn`, `info`,
+    /// `debug` or `trace`.
+    pub fn level_name(&self) -> &'static str {
+        match self.level {
+            Level::ERROR => "error",
+            Level::WARN => "warn",
+            Level::INFO => "info",
+            Level::DEBUG => "debug",
+            Level::TRACE => "trace",
+        }
+    }
+}
+
 /// Receives each log line, on whatever thread logged it; it must not block for long.
 pub type Sink = Arc<dyn Fn(&Record<'_>) + Send + Sync>;
 
@@ -216,6 +230,19 @@ mod tests {
         for bad in ["", "  ", "larkmsg=loud", "larkmsg=trace=debug", "loud"] {
             let error = parse(bad).unwrap_err();
             assert_eq!(error.kind(), ErrorKind::InvalidArgument, "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_level_name_is_the_directive_of_that_level() {
+        let levels = [Level::ERROR, Level::WARN, Level::INFO, Level::DEBUG, Level::TRACE];
+        for (at, level) in levels.iter().enumerate() {
+            let name = Record { level: *level, target: "larkmsg::call", message: "" }.level_name();
+            let filter = parse(name).unwrap();
+            assert!(filter.would_enable("larkmsg::call", level), "{name}");
+            if let Some(finer) = levels.get(at + 1) {
+                assert!(!filter.would_enable("larkmsg::call", finer), "{name} lets {finer} through");
+            }
         }
     }
 }
