@@ -6,7 +6,7 @@ use std::sync::Arc;
 use larkmsg::{CardStream, Client, StreamCardOptions};
 use pyo3::prelude::*;
 
-use crate::{future_of, parse_json, to_py_err};
+use crate::{Abort, future_of, parse_json, to_py_err};
 
 /// A card entity being streamed into; finished in the background when garbage collected
 /// before `finish`.
@@ -26,12 +26,12 @@ pub(crate) fn start(py: Python<'_>, client: &Client, options_json: &str) -> PyRe
     started.map(|stream| NativeCardStream { inner: Arc::new(stream) }).map_err(|e| to_py_err(py, &e))
 }
 
-/// Starts a stream on the core's runtime; an asyncio future of it.
+/// Starts a stream on the core's runtime; an asyncio future of it, and its `Abort`.
 pub(crate) fn start_async<'py>(
     py: Python<'py>,
     client: &Client,
     options_json: &str,
-) -> PyResult<Bound<'py, PyAny>> {
+) -> PyResult<(Bound<'py, PyAny>, Abort)> {
     let options = options(py, options_json)?;
     let client = client.clone();
     future_of(py, async move { client.stream_card(options).await }, |py, stream| {
@@ -82,14 +82,15 @@ impl NativeCardStream {
         outcome.map(|summary| summary_json(&summary)).map_err(|e| to_py_err(py, &e))
     }
 
-    /// Finishes the stream on the core's runtime; an asyncio future of the summary (JSON text).
+    /// Finishes the stream on the core's runtime; an asyncio future of the summary (JSON
+    /// text), and its `Abort`.
     #[pyo3(signature = (text = None, summary = None))]
     fn finish_async<'py>(
         &self,
         py: Python<'py>,
         text: Option<String>,
         summary: Option<String>,
-    ) -> PyResult<Bound<'py, PyAny>> {
+    ) -> PyResult<(Bound<'py, PyAny>, Abort)> {
         let stream = Arc::clone(&self.inner);
         let work = async move { stream.finish_with(text.as_deref(), summary.as_deref()).await };
         future_of(py, work, |py, summary| Ok(summary_json(&summary).into_pyobject(py)?.into_any().unbind()))

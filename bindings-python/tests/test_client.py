@@ -246,6 +246,33 @@ def test_async_errors_and_cancellation(lark_fake: FakeServer) -> None:
     asyncio.run(main())
 
 
+def test_a_cancelled_call_stops_in_the_core(lark_fake: FakeServer) -> None:
+    async def main() -> tuple[int, int]:
+        async with lark_fake.async_client() as client:
+            lark_fake.set_latency(100)
+            campaign = asyncio.ensure_future(
+                client.send_campaign(
+                    campaign_id="cancelled",
+                    receive_id_type="open_id",
+                    receive_ids=[f"ou_{n}" for n in range(400)],
+                    msg_type="text",
+                    content='{"text":"stop me"}',
+                )
+            )
+            await asyncio.sleep(0.3)
+            campaign.cancel()
+            with pytest.raises(asyncio.CancelledError):
+                await campaign
+            # Sends already at the fake may still land; no new one starts.
+            await asyncio.sleep(0.5)
+            settled = len(lark_fake.inbox()["messages"])
+            await asyncio.sleep(0.8)
+            return settled, len(lark_fake.inbox()["messages"])
+
+    settled, later = asyncio.run(main())
+    assert 0 < settled < 400 and later == settled, (settled, later)
+
+
 def test_a_sync_call_inside_a_loop_still_works(lark_client: larkmsg.Client) -> None:
     async def main() -> str:
         return lark_client.send_text("open_id", "ou_1", "x").message_id

@@ -15,6 +15,7 @@ from ._error_classes import ConfigError, InvalidArgumentError
 from ._errors import LarkError
 from ._logging import follow_level
 from ._operations import RESULTS, AsyncOperations, SyncOperations
+from ._pending import settled
 from ._progress import adapt
 from ._result import Result
 from ._results import CreateCardResult, Message
@@ -280,7 +281,7 @@ class AsyncClient(AsyncOperations, _Base):
         runs on the event loop."""
         native = self._client()
         follow_level()
-        answer = await native.call_async(name, _request(request, fields), adapt(progress))
+        answer = await settled(native.call_async(name, _request(request, fields), adapt(progress)))
         return RESULTS.get(name, Result)(answer)
 
     async def _run(

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any, TypedDict
 
+from ._pending import settled
 from ._result import Result
 
 if TYPE_CHECKING:
@@ -205,7 +206,8 @@ class AsyncCardStream(_Stream):
     async def finish(self, text: str | None = None, *, summary: str | None = None) -> CardStreamSummary:
         """Puts the exact text (``text`` when given) on the card, turns streaming mode off and
         sets the summary; raises when a step did not land before the finish deadline."""
-        return CardStreamSummary(json.loads(await self._native.finish_async(text, summary)))
+        answer = await settled(self._native.finish_async(text, summary))
+        return CardStreamSummary(json.loads(answer))
 
     async def __aenter__(self) -> Self:
         return self
@@ -232,7 +234,7 @@ class AsyncCardStreamStart:
         self._stream: AsyncCardStream | None = None
 
     async def _start(self) -> AsyncCardStream:
-        stream = AsyncCardStream(await self._client.stream_card_async(self._options))
+        stream = AsyncCardStream(await settled(self._client.stream_card_async(self._options)))
         self._stream = stream
         return stream
 
