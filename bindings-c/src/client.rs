@@ -5,7 +5,10 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::ptr;
 
 use larkmsg_core::content::TextContent;
-use larkmsg_core::{CallExtras, CallOutput, Client, ClientOptions, Error, MessageContent, runtime};
+use larkmsg_core::{
+    CallExtras, CallOutput, Client, ClientOptions, Error, MessageContent, ReceiveIdType, SendMessage,
+    SendMessageRequest, runtime,
+};
 use serde_json::{Value, json};
 
 use crate::error::larkmsg_error;
@@ -166,14 +169,39 @@ pub(crate) unsafe fn run_blocking(
     response_out: *mut *mut c_char,
     error_out: *mut *mut larkmsg_error,
 ) -> larkmsg_result {
+    // SAFETY: forwarded contract.
+    unsafe {
+        block_on_output(
+            client,
+            |client| {
+                let (call, request) = (call()?, request()?);
+                Ok(async move { client.call_output(call, request, extras()).await })
+            },
+            response_out,
+            error_out,
+        )
+    }
+}
+
+/// Runs the call that `start` makes of the client (after checking its arguments), blocking,
+/// and writes its answer's JSON text to `response_out`.
+///
+/// # Safety
+/// As the exported blocking calls.
+unsafe fn block_on_output<F>(
+    client: *const larkmsg_client,
+    start: impl FnOnce(Client) -> Result<F, Error>,
+    response_out: *mut *mut c_char,
+    error_out: *mut *mut larkmsg_error,
+) -> larkmsg_result
+where
+    F: Future<Output = Result<CallOutput, Error>>,
+{
     guard(error_out, || {
         require_out(response_out, "response_out")?;
         // SAFETY: forwarded contract.
-        let client = unsafe { client_arg(client) }?;
-        let call = call()?;
-        let request = request()?;
-        let response = runtime::block_on(client.call_output(call, request, extras()))??;
-        let text = string_out(response.into_json()?)?;
+        let call = start(unsafe { client_arg(client) }?.clone())?;
+        let text = string_out(runtime::block_on(call)??.into_json()?)?;
         // SAFETY: checked non-NULL above; writable per the contract.
         unsafe { write_out(response_out, text) };
         Ok(())
@@ -238,15 +266,16 @@ pub unsafe extern "C" fn larkmsg_resend(
     unsafe { run_blocking(client, || call, || request, CallExtras::default, response_out, error_out) }
 }
 
-/// The send_message request of a text message.
+/// The send message request of a text message, typed: it skips the JSON values a call by
+/// name goes through, and is checked by the same rules.
 ///
 /// # Safety
 /// The pointers are NULL or NUL-terminated strings.
-unsafe fn text_request(
+unsafe fn text_message(
     receive_id_type: *const c_char,
     receive_id: *const c_char,
     text: *const c_char,
-) -> Result<Value, Error> {
+) -> Result<SendMessageRequest, Error> {
     // SAFETY: forwarded contract (three times).
     let (id_type, id, text) = unsafe {
         (
@@ -255,8 +284,13 @@ unsafe fn text_request(
             str_arg(text, "text")?,
         )
     };
-    let content = MessageContent::from(TextContent::new(text)).to_content_string();
-    Ok(json!({"receive_id_type": id_type, "receive_id": id, "msg_type": "text", "content": content}))
+    let content = MessageContent::from(TextContent::new(text));
+    Ok(SendMessageRequest::new(
+        ReceiveIdType::from(id_type),
+        id,
+        content.msg_type(),
+        content.to_content_string(),
+    ))
 }
 
 /// Sends a text message, blocking: `receive_id_type` is `"open_id"`, `"union_id"`,
@@ -279,11 +313,12 @@ pub unsafe extern "C" fn larkmsg_send_text(
 ) -> larkmsg_result {
     // SAFETY: forwarded contract.
     unsafe {
-        run_blocking(
+        block_on_output(
             client,
-            || Ok("send_message"),
-            || text_request(receive_id_type, receive_id, text),
-            CallExtras::default,
+            |client| {
+                let request = text_message(receive_id_type, receive_id, text)?;
+                Ok(async move { client.call_output_of::<SendMessage>(request).await })
+            },
             response_out,
             error_out,
         )
@@ -364,20 +399,45 @@ pub(crate) unsafe fn run_async(
     user_data: *mut c_void,
     error_out: *mut *mut larkmsg_error,
 ) -> larkmsg_result {
+    // SAFETY: forwarded contract.
+    unsafe {
+        spawn_output(
+            client,
+            |client| {
+                let (request, extras) = (request()?, extras());
+                Ok(async move { client.call_output(call, request, extras).await })
+            },
+            callback,
+            user_data,
+            error_out,
+        )
+    }
+}
+
+/// Starts the call that `start` makes of the client (after checking its arguments) on the
+/// shared runtime; the callback gets its outcome.
+///
+/// # Safety
+/// As the exported asynchronous calls.
+unsafe fn spawn_output<F>(
+    client: *const larkmsg_client,
+    start: impl FnOnce(Client) -> Result<F, Error>,
+    callback: larkmsg_callback,
+    user_data: *mut c_void,
+    error_out: *mut *mut larkmsg_error,
+) -> larkmsg_result
+where
+    F: Future<Output = Result<CallOutput, Error>> + Send + 'static,
+{
     guard(error_out, || {
         let Some(callback) = callback else {
             return Err(crate::ffi::invalid("callback", "must not be NULL"));
         };
         // SAFETY: forwarded contract.
-        let client = unsafe { client_arg(client) }?.clone();
-        let request = request()?;
-        let extras = extras();
+        let call = start(unsafe { client_arg(client) }?.clone())?;
         let completion = Completion { callback, user_data };
         // Even a panic inside the call reaches the callback (as LARKMSG_RESULT_INTERNAL).
-        runtime::spawn_settled(
-            async move { client.call_output(call, request, extras).await },
-            move |outcome| completion.complete(outcome),
-        )?;
+        runtime::spawn_settled(call, move |outcome| completion.complete(outcome))?;
         Ok(())
     })
 }
@@ -453,11 +513,12 @@ pub unsafe extern "C" fn larkmsg_send_text_async(
 ) -> larkmsg_result {
     // SAFETY: forwarded contract.
     unsafe {
-        run_async(
+        spawn_output(
             client,
-            "send_message",
-            || text_request(receive_id_type, receive_id, text),
-            CallExtras::default,
+            |client| {
+                let request = text_message(receive_id_type, receive_id, text)?;
+                Ok(async move { client.call_output_of::<SendMessage>(request).await })
+            },
             callback,
             user_data,
             error_out,

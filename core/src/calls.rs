@@ -164,6 +164,16 @@ impl Client {
         self.call_output(call, request, extras).await?.into_value()
     }
 
+    /// The operation `O` with a typed request, its result as [`Client::call_output`] gives
+    /// it: for a binding that builds the typed request itself (C's `larkmsg_send_text`).
+    ///
+    /// # Errors
+    /// As [`Client::call`].
+    #[doc(hidden)]
+    pub async fn call_output_of<O: Listed>(&self, request: O::Request) -> Result<CallOutput> {
+        self.output_of::<O>(request, Map::new()).await
+    }
+
     /// [`Client::call_json_with`] with the result still typed, for a binding that writes
     /// it as JSON text ([`CallOutput::into_json`]) rather than taking JSON values.
     ///

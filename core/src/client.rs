@@ -519,6 +519,15 @@ impl Client {
         let extra_fields = take_extra_fields::<O>(&mut request)?;
         let request = crate::file::with_buffers(buffers, || decode_value::<O::Request>("", request))
             .map_err(Error::from)?;
+        self.output_of::<O>(request, extra_fields).await
+    }
+
+    /// [`Client::run`] with a typed request, giving the result as a call by name does.
+    pub(crate) async fn output_of<O: Listed>(
+        &self,
+        request: O::Request,
+        extra_fields: Map<String, Value>,
+    ) -> Result<CallOutput> {
         let Decoded { output, unmodeled, .. } = self.run_with::<O>(request, extra_fields).await?;
         Ok(CallOutput::new(output, unmodeled))
     }
