@@ -142,6 +142,36 @@ async fn calls_in_json_form_decode_validate_and_answer_json() {
 }
 
 #[tokio::test]
+async fn a_typed_request_answers_as_the_call_by_name_does() {
+    use larkmsg::{CallExtras, SendMessage};
+    let fake = common::fake().await;
+    let client = common::client(&fake);
+    let by_name = |id_type: &str| {
+        serde_json::json!({
+            "receive_id_type": id_type, "receive_id": "ou_same", "msg_type": "text", "content": "{\"text\":\"hi\"}"
+        })
+    };
+    let typed = |id_type: &str| {
+        SendMessageRequest::new(ReceiveIdType::from(id_type), "ou_same", MsgType::Text, r#"{"text":"hi"}"#)
+    };
+    let named = client.call_output("send_message", by_name("open_id"), CallExtras::default()).await.unwrap();
+    let direct = client.call_output_of::<SendMessage>(typed("open_id")).await.unwrap();
+    let (named, direct) = (named.into_value().unwrap(), direct.into_value().unwrap());
+    let keys = |answer: &serde_json::Value| answer.as_object().unwrap().keys().cloned().collect::<Vec<_>>();
+    assert_eq!(keys(&named), keys(&direct));
+    assert_eq!(named["body"], direct["body"]);
+    assert_ne!(named["uuid"], direct["uuid"], "each gets its own uuid");
+
+    let named =
+        client.call_output("send_message", by_name("fax_id"), CallExtras::default()).await.err().unwrap();
+    let direct = client.call_output_of::<SendMessage>(typed("fax_id")).await.err().unwrap();
+    assert_eq!(named.kind(), ErrorKind::InvalidArgument);
+    assert_eq!(named.violations(), direct.violations());
+    assert_eq!(named.violations()[0].path, "receive_id_type");
+    assert_eq!(fake.inbox().messages.len(), 2);
+}
+
+#[tokio::test]
 async fn sequential_calls_share_one_connection() {
     let fake = common::fake().await;
     let client = common::client(&fake);
