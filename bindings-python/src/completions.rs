@@ -48,7 +48,7 @@ struct Entry {
 }
 
 /// The queues of the live event loops, the one used last first; the entries of loops that
-/// are gone are dropped by the next look-up of a loop not seen before.
+/// are gone or closed are dropped by the next look-up of a loop not seen before.
 static LOOPS: Mutex<Vec<Entry>> = Mutex::new(Vec::new());
 
 impl Completions {
@@ -56,28 +56,50 @@ impl Completions {
     pub fn of(event_loop: &Bound<'_, PyAny>) -> PyResult<Arc<Self>> {
         let py = event_loop.py();
         let mut loops = LOOPS.lock().unwrap_or_else(PoisonError::into_inner);
-        let mut at = 0;
-        while at < loops.len() {
-            match loops[at].event_loop.bind(py).upgrade() {
-                None => drop(loops.remove(at)),
-                Some(alive) if alive.is(event_loop) => {
-                    let entry = loops.remove(at);
-                    let completions = Arc::clone(&entry.completions);
-                    loops.insert(0, entry);
-                    return Ok(completions);
-                }
-                Some(_) => at += 1,
-            }
+        let seen = loops
+            .iter()
+            .position(|entry| entry.event_loop.bind(py).upgrade().is_some_and(|alive| alive.is(event_loop)));
+        if let Some(at) = seen {
+            let entry = loops.remove(at);
+            let completions = Arc::clone(&entry.completions);
+            loops.insert(0, entry);
+            return Ok(completions);
         }
-        // Not held while Python code runs: another thread could take the GIL and wait for it.
+        let known: Vec<Py<PyWeakrefReference>> =
+            loops.iter().map(|entry| entry.event_loop.clone_ref(py)).collect();
+        // Python code runs only without the lock: another thread could take the GIL and wait
+        // for the lock.
         drop(loops);
+        let Ok(weak) = PyWeakrefReference::new(event_loop) else {
+            // A loop without weak references cannot be looked up again: it is woken with
+            // `call_soon_threadsafe`, a queue per call.
+            return Ok(Arc::new(Self::threadsafe(event_loop)));
+        };
+        // A loop not seen before: the loops that are gone or closed are forgotten, and so are
+        // their answers that came too late (they hold their futures, which hold their loop).
+        let finished: Vec<bool> =
+            known.iter().map(|weak| weak.bind(py).upgrade().is_none_or(|alive| closed(&alive))).collect();
         let completions = Self::watched_by(event_loop)?;
-        // A loop without weak references gets a queue per call (correct, not batched).
-        if let Ok(weak) = PyWeakrefReference::new(event_loop) {
-            let entry = Entry { event_loop: weak.unbind(), completions: Arc::clone(&completions) };
-            LOOPS.lock().unwrap_or_else(PoisonError::into_inner).insert(0, entry);
-        }
+        let mut loops = LOOPS.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut forgotten = Vec::new();
+        loops.retain(|entry| {
+            let gone =
+                known.iter().zip(&finished).any(|(weak, finished)| *finished && weak.is(&entry.event_loop));
+            if gone {
+                forgotten.push(Arc::clone(&entry.completions));
+            }
+            !gone
+        });
+        loops.insert(0, Entry { event_loop: weak.unbind(), completions: Arc::clone(&completions) });
+        drop(loops);
+        // Dropped without the lock: the futures they free may run Python code.
+        drop(forgotten);
         Ok(completions)
+    }
+
+    /// A queue woken with the loop's `call_soon_threadsafe`.
+    fn threadsafe(event_loop: &Bound<'_, PyAny>) -> Self {
+        Self { queue: Mutex::default(), wake: Wake::Threadsafe(event_loop.clone().unbind()) }
     }
 
     /// A new queue for `event_loop`, registered with it.
@@ -99,7 +121,7 @@ impl Completions {
                 Err(error) => return Err(error),
             }
         }
-        Ok(Arc::new(Self { queue: Mutex::default(), wake: Wake::Threadsafe(event_loop.clone().unbind()) }))
+        Ok(Arc::new(Self::threadsafe(event_loop)))
     }
 
     /// Queues `future`'s outcome (called on a runtime thread, without the GIL); the first
@@ -147,6 +169,14 @@ impl Completions {
             while matches!(std::io::Read::read(&mut &*reader, &mut bytes), Ok(read) if read > 0) {}
         }
     }
+}
+
+/// Whether `event_loop` is closed (a loop that cannot say counts as open).
+fn closed(event_loop: &Bound<'_, PyAny>) -> bool {
+    event_loop
+        .call_method0(pyo3::intern!(event_loop.py(), "is_closed"))
+        .and_then(|closed| closed.is_truthy())
+        .unwrap_or(false)
 }
 
 /// The loop's callback that resolves every queued future.
