@@ -348,6 +348,13 @@ fn build_message(py: Python<'_>, spec: &Bound<'_, PyAny>) -> PyResult<(String, S
     Ok((content.msg_type().as_str().to_owned(), content.to_content_string()))
 }
 
+/// The `content` string of a `text` message taken as is (`larkmsg::content::TextContent`):
+/// the text spec of `build_message` without the conversion of a spec.
+#[pyfunction]
+fn text_content(text: &str) -> String {
+    larkmsg::MessageContent::from(larkmsg::content::TextContent::new(text)).to_content_string()
+}
+
 /// Logs the core's events to stderr, filtered by `directive` (`larkmsg::logging::enable`).
 #[pyfunction]
 fn enable_logging(py: Python<'_>, directive: &str) -> PyResult<()> {
@@ -393,6 +400,7 @@ fn _native(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_class::<stream::NativeCardStream>()?;
     module.add_function(wrap_pyfunction!(build_content, module)?)?;
     module.add_function(wrap_pyfunction!(build_message, module)?)?;
+    module.add_function(wrap_pyfunction!(text_content, module)?)?;
     module.add_function(wrap_pyfunction!(enable_logging, module)?)?;
     module.add_function(wrap_pyfunction!(forward_logging, module)?)?;
     module.add_function(wrap_pyfunction!(too_deep, module)?)?;

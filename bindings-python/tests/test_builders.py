@@ -141,6 +141,14 @@ def test_every_shared_case_is_built_as_the_core_builds_it() -> None:
         assert _text(_answer(BUILDERS[case["name"]]())) == _text(case["built"]), case["name"]
 
 
+def test_text_content_is_the_text_spec_built_by_the_core() -> None:
+    for text in ["hello", '引号 "q" \\ back', "line\nbreak\ttab", '<at user_id="ou_1">Tom</at>', "\u2028 \U0001f600"]:
+        assert content.text(text) == content.Content("text", {"text": text}), text
+    with pytest.raises(larkmsg.InvalidArgumentError) as refused:
+        content.text(None)  # type: ignore[arg-type]
+    assert refused.value.violations[0].path == "text"
+
+
 def test_a_card_is_written_schema_header_config_body() -> None:
     card = Card().config(update_multi=True).header("t").markdown("x")
     assert list(card.to_dict()) == ["schema", "header", "config", "body"]

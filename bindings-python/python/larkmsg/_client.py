@@ -20,6 +20,7 @@ from ._progress import adapt
 from ._result import Result
 from ._results import CreateCardResult, Message
 from ._stream import AsyncCardStreamStart, CardStream, stream_options
+from .content import text as text_content
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
@@ -224,8 +225,6 @@ class Client(SyncOperations, _Base):
 
     def send_text(self, receive_id_type: str, receive_id: str, text: str, *, uuid: str | None = None) -> Message:
         """Sends a plain text message to one receiver."""
-        from .content import text as text_content
-
         return self.send(receive_id_type, receive_id, text_content(text), uuid=uuid)
 
     def create_card_entity(self, card: Mapping[str, Any]) -> CreateCardResult:
@@ -319,8 +318,6 @@ class AsyncClient(AsyncOperations, _Base):
         self, receive_id_type: str, receive_id: str, text: str, *, uuid: str | None = None
     ) -> Message:
         """Sends a plain text message to one receiver."""
-        from .content import text as text_content
-
         return await self.send(receive_id_type, receive_id, text_content(text), uuid=uuid)
 
     async def create_card_entity(self, card: Mapping[str, Any]) -> CreateCardResult:

@@ -58,6 +58,13 @@ class Content:
         message._assign(*_native.build_message(dict(spec)))
         return message
 
+    @classmethod
+    def _built(cls, msg_type: str, content: str) -> Content:
+        """Content the core built already."""
+        message = cls.__new__(cls)
+        message._assign(msg_type, content)
+        return message
+
     def _assign(self, msg_type: str, content: str) -> None:
         object.__setattr__(self, "msg_type", msg_type)
         object.__setattr__(self, "content", content)
@@ -135,7 +142,9 @@ def _given(**fields: Any) -> dict[str, Any]:
 
 def text(text: str) -> Content:
     """A ``text`` message, taken as is."""
-    return Content._of({"text": text})
+    if type(text) is not str:
+        return Content._of({"text": text})  # the core names what is wrong
+    return Content._built("text", _native.text_content(text))
 
 
 def post(locales: Mapping[str, Any]) -> Content:
