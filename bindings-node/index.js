@@ -557,6 +557,13 @@ function clientOptions(options) {
 const inFlight = new Map()
 let nextCallId = 0
 
+/** The result in a native answer's text, or its error thrown. */
+function resultOf(answerText) {
+  const answer = JSON.parse(answerText)
+  if (answer.error) throw larkError(answer.error)
+  return toCamel(answer.ok)
+}
+
 /** Settles the call `id` with the native answer's text; the client lets the event loop go with its last call. */
 function settle(id, answer) {
   const call = inFlight.get(id)
@@ -588,14 +595,14 @@ class Client {
     this._running = 0
   }
 
-  /** Starts a native call; its promise resolves to the native answer's text. */
-  _start(name, requestJson, buffers, report) {
+  /** Starts a native call, `start(id)`; its promise resolves to the native answer's text. */
+  _start(start) {
     const id = nextCallId
     nextCallId = (nextCallId + 1) >>> 0
     const answer = new Promise((resolve) => inFlight.set(id, { client: this, resolve }))
     if (this._running++ === 0) this._native.keepAlive(true)
     try {
-      this._native.callJson(id, name, requestJson, buffers, report)
+      start(id)
     } catch (error) {
       inFlight.delete(id)
       if (--this._running === 0) this._native.keepAlive(false)
@@ -628,10 +635,9 @@ class Client {
         return false
       }
     })
-    const answer = JSON.parse(await this._start(name, requestJson, buffers, report))
+    const answer = await this._start((id) => this._native.callJson(id, name, requestJson, buffers, report))
     if (threw) throw thrown
-    if (answer.error) throw larkError(answer.error)
-    return toCamel(answer.ok)
+    return resultOf(answer)
   }
 
   /**
@@ -654,6 +660,10 @@ class Client {
 
   /** Sends a text message. */
   sendText(receiveIdType, receiveId, text, extra) {
+    if (extra === undefined && typeof receiveIdType === 'string' && typeof receiveId === 'string' && typeof text === 'string') {
+      // The common case: the core builds the request itself (the same rules and answer).
+      return this._start((id) => this._native.callSendText(id, receiveIdType, receiveId, text)).then(resultOf)
+    }
     return this.send(receiveIdType, receiveId, content.text(text), extra)
   }
 

@@ -59,6 +59,11 @@ export declare class NativeClient {
    * `{"error": coreErrorJson}` as JSON text.
    */
   callJson(id: number, name: string, requestJson: string, buffers?: Array<Buffer> | undefined | null, progress?: (progress: string) => boolean): void
+  /**
+   * Sends a plain text message (send message with the text as its content, the request
+   * built typed, so its JSON is neither written nor read); settled as `callJson`'s calls.
+   */
+  callSendText(id: number, receiveIdType: string, receiveId: string, text: string): void
   /** Hands a store app the `app_ticket` the platform pushed. */
   setAppTicket(ticket: string): void
 }

@@ -4,10 +4,9 @@ use std::ffi::{c_char, c_void};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::ptr;
 
-use larkmsg_core::content::TextContent;
 use larkmsg_core::{
-    CallExtras, CallOutput, Client, ClientOptions, Error, MessageContent, ReceiveIdType, SendMessage,
-    SendMessageRequest, runtime,
+    CallExtras, CallOutput, Client, ClientOptions, Error, ReceiveIdType, SendMessage, SendMessageRequest,
+    runtime,
 };
 use serde_json::{Value, json};
 
@@ -284,13 +283,7 @@ unsafe fn text_message(
             str_arg(text, "text")?,
         )
     };
-    let content = MessageContent::from(TextContent::new(text));
-    Ok(SendMessageRequest::new(
-        ReceiveIdType::from(id_type),
-        id,
-        content.msg_type(),
-        content.to_content_string(),
-    ))
+    Ok(SendMessageRequest::text(ReceiveIdType::from(id_type), id, text))
 }
 
 /// Sends a text message, blocking: `receive_id_type` is `"open_id"`, `"union_id"`,

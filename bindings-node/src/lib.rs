@@ -18,7 +18,10 @@ use std::sync::Arc;
 
 use larkmsg::fake::{FakeConfig, FakeServer};
 use larkmsg::validate::Validator;
-use larkmsg::{CallExtras, CallOutput, Client, ClientOptions, OnProgress, Progress};
+use larkmsg::{
+    CallExtras, CallOutput, Client, ClientOptions, OnProgress, Progress, ReceiveIdType, SendMessage,
+    SendMessageRequest,
+};
 use napi::bindgen_prelude::{Buffer, FnArgs};
 use napi::threadsafe_function::{ThreadsafeFunction, ThreadsafeFunctionCallMode};
 use napi::{Env, Status};
@@ -94,6 +97,29 @@ pub fn enable_logging(
         }
     };
     installed.map_err(|e| throw(&e))
+}
+
+impl NativeClient {
+    /// Runs `call` on the runtime and settles the call `id` with its answer, whatever happens
+    /// (a panic in the core included, kind `internal`). The answer's text is written on the
+    /// runtime's thread, not on the JS thread.
+    fn settle(
+        &self,
+        id: u32,
+        call: impl Future<Output = larkmsg::Result<CallOutput>> + Send + 'static,
+    ) -> napi::Result<()> {
+        let on_settled = Arc::clone(&self.on_settled);
+        larkmsg::runtime::spawn_settled(call, move |outcome| {
+            let answer = outcome.and_then(CallOutput::into_json).map_or_else(
+                |error| json!({"error": error_json(&error)}).to_string(),
+                |text| format!(r#"{{"ok":{text}}}"#),
+            );
+            // Queued for the JS thread; dropped only once Node is shutting down.
+            on_settled.call((id, answer).into(), ThreadsafeFunctionCallMode::NonBlocking);
+        })
+        .map(drop)
+        .map_err(|e| throw(&e))
+    }
 }
 
 /// The JS function that settles a call: `(id, answer)`, the answer as `callJson` describes
@@ -194,19 +220,22 @@ impl NativeClient {
                 )),
             }
         };
-        // The call settles whatever happens, a panic in the core included (kind `internal`).
-        // The answer's text is written here, on the runtime's thread, not on the JS thread.
-        let on_settled = Arc::clone(&self.on_settled);
-        larkmsg::runtime::spawn_settled(call, move |outcome| {
-            let answer = outcome.and_then(CallOutput::into_json).map_or_else(
-                |error| json!({"error": error_json(&error)}).to_string(),
-                |text| format!(r#"{{"ok":{text}}}"#),
-            );
-            // Queued for the JS thread; dropped only once Node is shutting down.
-            on_settled.call((id, answer).into(), ThreadsafeFunctionCallMode::NonBlocking);
-        })
-        .map(drop)
-        .map_err(|e| throw(&e))
+        self.settle(id, call)
+    }
+
+    /// Sends a plain text message (send message with the text as its content, the request
+    /// built typed, so its JSON is neither written nor read); settled as `callJson`'s calls.
+    #[napi]
+    pub fn call_send_text(
+        &self,
+        id: u32,
+        receive_id_type: String,
+        receive_id: String,
+        text: String,
+    ) -> napi::Result<()> {
+        let client = self.inner.clone();
+        let request = SendMessageRequest::text(ReceiveIdType::from(receive_id_type), receive_id, text);
+        self.settle(id, async move { client.call_output_of::<SendMessage>(request).await })
     }
 
     /// Hands a store app the `app_ticket` the platform pushed.

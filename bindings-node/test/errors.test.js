@@ -19,6 +19,24 @@ function withFake(fn) {
 
 const quick = { retries: { maxAttempts: 1 }, timeouts: { requestMs: 1000 } }
 
+test('sendText answers and fails alike with and without extra fields', withFake(async (fake) => {
+  const client = new Client(fake.clientOptions())
+  const plain = await client.sendText('open_id', 'ou_1', '你好 "q"')
+  const withUuid = await client.sendText('open_id', 'ou_1', '你好 "q"', { uuid: 'same-text-uuid' })
+  assert.deepEqual(Object.keys(plain).sort(), Object.keys(withUuid).sort())
+  assert.deepEqual(plain.body, withUuid.body)
+  assert.equal(withUuid.uuid, 'same-text-uuid')
+  assert.match(plain.uuid, /^[0-9a-f-]{36}$/)
+  const refused = await client.sendText('fax_id', 'ou_1', 'x').catch((e) => e)
+  const refusedToo = await client.sendText('fax_id', 'ou_1', 'x', {}).catch((e) => e)
+  assert.ok(refused instanceof InvalidArgumentError, String(refused))
+  assert.deepEqual(refused.violations, refusedToo.violations)
+  assert.equal(refused.violations[0].path, 'receiveIdType')
+  const notText = await client.sendText('open_id', 'ou_1', 42).catch((e) => e)
+  assert.ok(notText instanceof InvalidArgumentError, String(notText))
+  assert.equal(fake.inbox().messages.length, 2)
+}))
+
 test('invalid input: every violation, nothing sent', withFake(async (fake) => {
   const client = new Client(fake.clientOptions())
   const error = await client

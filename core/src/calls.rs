@@ -9,7 +9,7 @@ use crate::answer::Answer;
 use crate::api::{Message, SendMessageRequest};
 use crate::call_output::CallOutput;
 use crate::client::{Client, check_extra_fields};
-use crate::content::{MessageContent, TextContent};
+use crate::content::MessageContent;
 use crate::endpoint::{Endpoint, Listed};
 use crate::enums::ReceiveIdType;
 use crate::error::{Error, ErrorKind, Result};
@@ -288,8 +288,7 @@ impl Client {
         receive_id: impl Into<String>,
         text: impl Into<String>,
     ) -> Result<Message> {
-        let content = MessageContent::from(TextContent::new(text));
-        self.send(receive_id_type, receive_id, &content).await
+        self.send_message(SendMessageRequest::text(receive_id_type, receive_id, text)).await
     }
 }
 

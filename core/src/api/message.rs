@@ -97,6 +97,17 @@ impl SendMessageRequest {
         }
     }
 
+    /// A request to send `text` as a plain text message to `receive_id` (the text as is,
+    /// `<at>` tags allowed).
+    pub fn text(
+        receive_id_type: ReceiveIdType,
+        receive_id: impl Into<String>,
+        text: impl Into<String>,
+    ) -> Self {
+        let content = crate::content::MessageContent::from(crate::content::TextContent::new(text));
+        Self::new(receive_id_type, receive_id, content.msg_type(), content.to_content_string())
+    }
+
     /// Sets the deduplication key.
     pub fn uuid(mut self, uuid: impl Into<String>) -> Self {
         self.uuid = Some(uuid.into());
