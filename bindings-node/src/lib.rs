@@ -12,6 +12,7 @@
 //! only while the client has calls in flight, so a process exits by itself when its work is
 //! finished.
 
+mod reports;
 mod stream;
 
 use std::sync::Arc;
@@ -28,6 +29,8 @@ use napi::{Env, Status};
 use napi_derive::napi;
 use serde_json::{Value, json};
 use tokio::sync::Notify;
+
+use reports::Reports;
 
 /// A core error as a thrown JS error whose message is the error's JSON form.
 fn throw(error: &larkmsg::Error) -> napi::Error {
@@ -191,10 +194,11 @@ impl NativeClient {
             buffers.unwrap_or_default().iter().map(|buffer| bytes::Bytes::copy_from_slice(buffer)).collect();
         // The callback answers `false` when the user's function threw: the call stops.
         let stop = Arc::new(Notify::new());
+        let reports = Arc::new(Reports::default());
         let report = progress.map(|callback| {
-            let stop = Arc::clone(&stop);
+            let (stop, reports) = (Arc::clone(&stop), Arc::clone(&reports));
             Box::new(move |seen: &Progress| {
-                let stop = Arc::clone(&stop);
+                let (stop, queued) = (Arc::clone(&stop), reports.queued());
                 callback.call_with_return_value(
                     json!(seen).to_string(),
                     ThreadsafeFunctionCallMode::NonBlocking,
@@ -202,6 +206,7 @@ impl NativeClient {
                         if !matches!(carry_on, Ok(true)) {
                             stop.notify_one();
                         }
+                        drop(queued);
                         Ok(())
                     },
                 );
@@ -212,13 +217,16 @@ impl NativeClient {
             let request = serde_json::from_str::<Value>(&request_json).map_err(|e| {
                 larkmsg::Error::new(larkmsg::ErrorKind::InvalidArgument, format!("request is not JSON: {e}"))
             })?;
-            tokio::select! {
+            let outcome = tokio::select! {
                 outcome = client.call_output(&name, request, extras) => outcome,
                 () = stop.notified() => Err(larkmsg::Error::new(
                     larkmsg::ErrorKind::Internal,
                     "the call was stopped: its progress callback threw",
                 )),
-            }
+            };
+            // Settled after its reports, so that one that threw is seen before the answer.
+            reports.all_handled().await;
+            outcome
         };
         self.settle(id, call)
     }
