@@ -165,7 +165,8 @@ impl Client {
     }
 
     /// The operation `O` with a typed request, its result as [`Client::call_output`] gives
-    /// it: for a binding that builds the typed request itself (C's `larkmsg_send_text`).
+    /// it: for a binding that builds the typed request itself (C's `larkmsg_send_text`,
+    /// Node's `sendText`).
     ///
     /// # Errors
     /// As [`Client::call`].
