@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
-from . import _native
+if TYPE_CHECKING:  # asyncio is imported by the caller's program, not by `import larkmsg`
+    import asyncio
+
+    from . import _native
 
 _T = TypeVar("_T")
 
