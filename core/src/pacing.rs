@@ -148,8 +148,9 @@ impl Pacer {
     /// Waits until a call to `endpoint` (about `subject`, if given) fits every quota, then
     /// counts it and says where (see [`Pacer::refund`]). Fails, without waiting, when that
     /// would pass `deadline`. `alias` is the subject as the caller named it when this client
-    /// knows it as `subject` (an `open_id` whose chat it learned): the shared store counts
-    /// the call under both, since other processes may not have learned it yet.
+    /// knows it as `subject` (an `open_id` whose chat it learned): the call is counted under
+    /// both, since the calls made before the chat was learned are counted under the alias
+    /// alone (and, in a shared store, other processes may not have learned it yet).
     pub(crate) async fn acquire(
         &self,
         endpoint: Endpoint,
@@ -175,7 +176,7 @@ impl Pacer {
                 None => {}
             }
         }
-        self.acquire_local(endpoint, subject, deadline).await.map(Counted::Local)
+        self.acquire_local(endpoint, subject, alias, deadline).await.map(Counted::Local)
     }
 
     /// A random delay within the endpoint's shortest window (one second without quotas),
@@ -190,11 +191,12 @@ impl Pacer {
         &self,
         endpoint: Endpoint,
         subject: Option<&Subject>,
+        alias: Option<&Subject>,
         deadline: Instant,
     ) -> Result<Instant> {
         loop {
             let now = Instant::now();
-            let free_at = self.try_acquire(endpoint, subject, now);
+            let free_at = self.try_acquire(endpoint, subject, alias, now);
             let Some(free_at) = free_at else { return Ok(now) };
             let held = self.held(endpoint, subject, free_at);
             if free_at > deadline {
@@ -217,11 +219,17 @@ impl Pacer {
     }
 
     /// Counts the call and returns `None` when it fits now; else the instant to try again.
-    fn try_acquire(&self, endpoint: Endpoint, subject: Option<&Subject>, now: Instant) -> Option<Instant> {
+    fn try_acquire(
+        &self,
+        endpoint: Endpoint,
+        subject: Option<&Subject>,
+        alias: Option<&Subject>,
+        now: Instant,
+    ) -> Option<Instant> {
         let mut lanes = crate::fork::lock(&self.lanes);
         let lanes = &mut *lanes;
         let mut free_at = lanes.endpoints.get_mut(&endpoint).map_or(now, |lane| lane.next_free(now));
-        if let Some(subject) = subject {
+        for subject in subjects(subject, alias) {
             // With the subject's pacing off, a lane exists only while the server holds it.
             let quotas = self.table.subject(subject.kind);
             let lane = if quotas.is_empty() {
@@ -244,8 +252,10 @@ impl Pacer {
         if let Some(lane) = lanes.endpoints.get_mut(&endpoint) {
             lane.record(now);
         }
-        if let Some(lane) = subject.and_then(|s| lanes.subjects.get_mut(s)) {
-            lane.record(now);
+        for subject in subjects(subject, alias) {
+            if let Some(lane) = lanes.subjects.get_mut(subject) {
+                lane.record(now);
+            }
         }
         if lanes.subjects.len() > lanes.prune_at {
             lanes
@@ -267,19 +277,27 @@ impl Pacer {
         counted: &Counted,
     ) {
         match (counted, &self.shared) {
-            (Counted::Local(at), _) => self.refund_local(endpoint, subject, *at),
+            (Counted::Local(at), _) => self.refund_local(endpoint, subject, alias, *at),
             (Counted::Shared(member), Some(shared)) => shared.refund(endpoint, subject, alias, member).await,
             (Counted::Shared(_), None) => {}
         }
     }
 
-    fn refund_local(&self, endpoint: Endpoint, subject: Option<&Subject>, at: Instant) {
+    fn refund_local(
+        &self,
+        endpoint: Endpoint,
+        subject: Option<&Subject>,
+        alias: Option<&Subject>,
+        at: Instant,
+    ) {
         let mut lanes = crate::fork::lock(&self.lanes);
         if let Some(lane) = lanes.endpoints.get_mut(&endpoint) {
             lane.refund(at);
         }
-        if let Some(lane) = subject.and_then(|s| lanes.subjects.get_mut(s)) {
-            lane.refund(at);
+        for subject in subjects(subject, alias) {
+            if let Some(lane) = lanes.subjects.get_mut(subject) {
+                lane.refund(at);
+            }
         }
     }
 
@@ -314,6 +332,14 @@ impl Pacer {
             shared.hold_subject(subject, wait).await;
         }
     }
+}
+
+/// The subject lanes a call counts in: its subject's and, when it differs, its alias's.
+pub(crate) fn subjects<'a>(
+    subject: Option<&'a Subject>,
+    alias: Option<&'a Subject>,
+) -> impl Iterator<Item = &'a Subject> {
+    subject.into_iter().chain(alias.filter(|alias| Some(*alias) != subject))
 }
 
 fn lane_is_idle(lane: &mut Lane, now: Instant) -> bool {

@@ -46,6 +46,38 @@ async fn a_thousand_sends_to_ten_receivers_from_64_tasks_all_get_through() {
     assert!(elapsed >= Duration::from_secs(19), "{elapsed:?}");
 }
 
+/// A user's sends count against the chat they land in from the first: once the client has
+/// learnt that chat, the sends made before still count, so the next ones wait for them.
+#[tokio::test(start_paused = true)]
+async fn sends_before_and_after_learning_a_users_chat_share_its_quota() {
+    let fake = common::fake().await;
+    fake.set_quotas(true);
+    let client = common::builder(&fake).quotas(QuotaTable::documented()).build().unwrap();
+    let burst = |from: usize| {
+        let tasks: Vec<_> = (from..from + 5)
+            .map(|n| {
+                let client = client.clone();
+                tokio::spawn(async move {
+                    client.send_text(ReceiveIdType::OpenId, "ou_one", format!("m{n}")).await
+                })
+            })
+            .collect();
+        async move {
+            for task in tasks {
+                task.await.unwrap().unwrap();
+            }
+        }
+    };
+    let start = Instant::now();
+    // Five by open_id, answered with the chat they landed in; then five more.
+    burst(0).await;
+    burst(5).await;
+    let throttled: u64 = fake.counters().throttled.values().sum();
+    assert_eq!(throttled, 0, "the sends made before the chat was learnt were forgotten");
+    assert_eq!(fake.inbox().messages.len(), 10);
+    assert!(start.elapsed() >= Duration::from_secs(1), "{:?}", start.elapsed());
+}
+
 /// Sends and replies that land in one chat share its 5 per second: a reply counts against
 /// the chat of the message it answers, once the client has seen where that message landed.
 #[tokio::test(start_paused = true)]

@@ -190,6 +190,10 @@ fn logged<T>(check: impl FnOnce() -> T) -> (T, String) {
     let captured = Captured::default();
     let writer = captured.clone();
     let subscriber = tracing_subscriber::fmt().with_writer(move || writer.clone()).with_ansi(false).finish();
+    // With a single dispatcher registered, tracing caches a callsite's interest from the
+    // default of whichever thread meets it first: a test on another thread, with no
+    // subscriber, would turn this one's events off. A second one makes every thread ask.
+    let _second = tracing::Dispatch::new(tracing::subscriber::NoSubscriber::default());
     let result = tracing::subscriber::with_default(subscriber, check);
     let text = String::from_utf8_lossy(&captured.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner))
         .into_owned();

@@ -158,7 +158,7 @@ impl SharedPacer {
         if !quotas.is_empty() {
             lanes.push((self.redis.key(&format!("quota:{}", endpoint.name())), quotas));
         }
-        for subject in subject.into_iter().chain(alias.filter(|alias| Some(*alias) != subject)) {
+        for subject in crate::pacing::subjects(subject, alias) {
             let quotas = self.table.subject(subject.kind);
             if !quotas.is_empty() {
                 lanes.push((self.redis.key(&subject_key("quota", subject)), quotas));
