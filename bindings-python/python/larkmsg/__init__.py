@@ -7,7 +7,10 @@
 
 from __future__ import annotations
 
-from . import card, content
+import importlib
+from typing import TYPE_CHECKING
+
+from . import content
 from ._client import AsyncClient, Client
 from ._error_classes import (
     ApiError,
@@ -45,8 +48,11 @@ from ._results import (
     UploadFileResult,
     UploadImageResult,
 )
-from .card import Card
 from .content import Content, TextBuilder
+
+if TYPE_CHECKING:
+    from . import card
+    from .card import Card
 
 __all__ = [
     "CALLS",
@@ -94,3 +100,20 @@ __all__ = [
     "CreateAppFeedCardResult",
     "FailedCard",
 ]
+
+
+# Hidden from type checkers, which would take any misspelt attribute for one of these.
+if not TYPE_CHECKING:
+
+    def __getattr__(name: str) -> object:
+        """``card`` and ``Card`` are imported on first use: the card builders are most of the
+        package's import time, and many programs send no card."""
+        if name in ("card", "Card"):
+            card = importlib.import_module(f"{__name__}.card")
+            globals()["Card"] = card.Card
+            return card if name == "card" else card.Card
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+    def __dir__() -> list[str]:
+        """The package's names, the ones imported on first use included."""
+        return sorted(set(globals()) | {"card", "Card"})
