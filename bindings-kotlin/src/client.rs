@@ -8,6 +8,8 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value, json};
 
+use larkmsg::{CallExtras, ReceiveIdType, SendMessage, SendMessageRequest};
+
 use crate::bridge;
 use crate::error::NativeError;
 use crate::json;
@@ -76,15 +78,16 @@ impl NativeClient {
     pub async fn call(&self, name: String, request_json: String) -> Result<String, NativeError> {
         let request = json::parse("the request", &request_json)?;
         let client = self.client()?;
-        let value = bridge::run(async move { client.call_json(&name, request).await }).await?;
-        Ok(value.to_string())
+        let output =
+            bridge::run(async move { client.call_output(&name, request, CallExtras::default()).await }).await?;
+        Ok(output.into_json()?)
     }
 
     /// [`NativeClient::call`], blocking the calling thread.
     pub fn call_blocking(&self, name: String, request_json: String) -> Result<String, NativeError> {
         let request = json::parse("the request", &request_json)?;
-        let value = bridge::block(self.client()?.call_json(&name, request))?;
-        Ok(value.to_string())
+        let output = bridge::block(self.client()?.call_output(&name, request, CallExtras::default()))?;
+        Ok(output.into_json()?)
     }
 
     /// Sends a plain text message to one receiver (`receive_id_type`: `open_id`,
@@ -96,7 +99,10 @@ impl NativeClient {
         text: String,
         uuid: Option<String>,
     ) -> Result<Message, NativeError> {
-        self.call_typed("send_message", &text_request(receive_id_type, receive_id, &text, uuid)).await
+        let request = text_request(&receive_id_type, receive_id, text, uuid);
+        let client = self.client()?;
+        let output = bridge::run(async move { client.call_output_of::<SendMessage>(request).await }).await?;
+        json::result(output.into_value()?)
     }
 
     /// [`NativeClient::send_text`], blocking the calling thread.
@@ -107,7 +113,9 @@ impl NativeClient {
         text: String,
         uuid: Option<String>,
     ) -> Result<Message, NativeError> {
-        self.call_typed_blocking("send_message", &text_request(receive_id_type, receive_id, &text, uuid))
+        let request = text_request(&receive_id_type, receive_id, text, uuid);
+        let output = bridge::block(self.client()?.call_output_of::<SendMessage>(request))?;
+        json::result(output.into_value()?)
     }
 
     /// Gives a store app the latest `app_ticket` the platform pushed.
@@ -122,19 +130,13 @@ impl NativeClient {
     }
 }
 
-/// Send message's request for a plain text.
-fn text_request(receive_id_type: String, receive_id: String, text: &str, uuid: Option<String>) -> Value {
-    let content = larkmsg::MessageContent::from(larkmsg::content::TextContent::new(text));
-    let mut request = json!({
-        "receive_id_type": receive_id_type,
-        "receive_id": receive_id,
-        "msg_type": content.msg_type().as_str(),
-        "content": content.to_content_string(),
-    });
-    if let (Some(uuid), Value::Object(map)) = (uuid, &mut request) {
-        map.insert("uuid".to_owned(), Value::String(uuid));
+/// Send message's request for a plain text (the core checks it as any send).
+fn text_request(receive_id_type: &str, receive_id: String, text: String, uuid: Option<String>) -> SendMessageRequest {
+    let request = SendMessageRequest::text(ReceiveIdType::from(receive_id_type), receive_id, text);
+    match uuid {
+        Some(uuid) => request.uuid(uuid),
+        None => request,
     }
-    request
 }
 
 impl NativeClient {

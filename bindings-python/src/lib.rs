@@ -352,7 +352,7 @@ fn build_message(py: Python<'_>, spec: &Bound<'_, PyAny>) -> PyResult<(String, S
 /// the text spec of `build_message` without the conversion of a spec.
 #[pyfunction]
 fn text_content(text: &str) -> String {
-    larkmsg::MessageContent::from(larkmsg::content::TextContent::new(text)).to_content_string()
+    larkmsg::content::TextContent::content_string(text)
 }
 
 /// Logs the core's events to stderr, filtered by `directive` (`larkmsg::logging::enable`).

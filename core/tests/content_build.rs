@@ -49,6 +49,13 @@ fn send_text_matches_the_docs_byte_for_byte() {
     let parsed = MessageContent::parse(&MsgType::Text, SEND_TEXT).unwrap();
     assert_eq!(parsed, content);
     assert_eq!(parsed.to_content_string(), SEND_TEXT);
+    assert_eq!(TextContent::content_string("test content"), SEND_TEXT);
+    for tricky in
+        ["", "引号 \" 与 \\ 反斜杠", "line\nbreak\ttab", "<at user_id=\"all\"></at> \u{1F600}", "\u{0}"]
+    {
+        let content_string = TextContent::content_string(tricky);
+        assert_eq!(serde_json::from_str::<Value>(&content_string).unwrap(), json!({"text": tricky}));
+    }
 }
 
 #[test]

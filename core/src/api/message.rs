@@ -104,8 +104,12 @@ impl SendMessageRequest {
         receive_id: impl Into<String>,
         text: impl Into<String>,
     ) -> Self {
-        let content = crate::content::MessageContent::from(crate::content::TextContent::new(text));
-        Self::new(receive_id_type, receive_id, content.msg_type(), content.to_content_string())
+        Self::new(
+            receive_id_type,
+            receive_id,
+            MsgType::Text,
+            crate::content::TextContent::content_string(text),
+        )
     }
 
     /// Sets the deduplication key.

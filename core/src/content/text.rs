@@ -28,6 +28,11 @@ impl TextContent {
     pub fn builder() -> TextBuilder {
         TextBuilder::default()
     }
+
+    /// The `content` string of a `text` message with `text`, taken as is: `{"text":"..."}`.
+    pub fn content_string(text: impl Into<String>) -> String {
+        super::MessageContent::from(Self::new(text)).to_content_string()
+    }
 }
 
 impl ToJson for TextContent {

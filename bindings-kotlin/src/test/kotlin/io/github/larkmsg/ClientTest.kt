@@ -82,6 +82,20 @@ class ClientTest {
     }
 
     @Test
+    fun `sendText and the call by name break the same rules the same way`() {
+        val uuid = "u".repeat(51)
+        val typed = assertThrows<InvalidArgumentException> { client.sendTextBlocking("fax_id", "", "hi", uuid) }
+        val request = """{"receive_id_type":"fax_id","receive_id":"","msg_type":"text","content":"{\"text\":\"hi\"}","uuid":"$uuid"}"""
+        val byName = assertThrows<InvalidArgumentException> { client.callBlocking("send_message", request) }
+        val typedRules = typed.violations.map { it.path to it.rule }.toSet()
+        assertEquals(byName.violations.map { it.path to it.rule }.toSet(), typedRules)
+        assertTrue(setOf("receive_id_type", "receive_id", "uuid").all { path -> typedRules.any { it.first == path } }, typedRules.toString())
+        assertEquals(0L, fake.requests("send_message"))
+        val sent = client.sendTextBlocking("open_id", "ou_1", "引号 \" 与 \\")
+        assertEquals("""{"text":"引号 \" 与 \\"}""", sent.body?.content)
+    }
+
+    @Test
     fun `errors are a sealed hierarchy with the core's details`() =
         runBlocking {
             fake.injectFault("rate_limit", "send_message", 5, null)
