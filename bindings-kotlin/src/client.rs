@@ -79,7 +79,8 @@ impl NativeClient {
         let request = json::parse("the request", &request_json)?;
         let client = self.client()?;
         let output =
-            bridge::run(async move { client.call_output(&name, request, CallExtras::default()).await }).await?;
+            bridge::run(async move { client.call_output(&name, request, CallExtras::default()).await })
+                .await?;
         Ok(output.into_json()?)
     }
 
@@ -131,7 +132,12 @@ impl NativeClient {
 }
 
 /// Send message's request for a plain text (the core checks it as any send).
-fn text_request(receive_id_type: &str, receive_id: String, text: String, uuid: Option<String>) -> SendMessageRequest {
+fn text_request(
+    receive_id_type: &str,
+    receive_id: String,
+    text: String,
+    uuid: Option<String>,
+) -> SendMessageRequest {
     let request = SendMessageRequest::text(ReceiveIdType::from(receive_id_type), receive_id, text);
     match uuid {
         Some(uuid) => request.uuid(uuid),
