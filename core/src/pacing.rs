@@ -198,7 +198,7 @@ impl Pacer {
             let now = Instant::now();
             let free_at = self.try_acquire(endpoint, subject, alias, now);
             let Some(free_at) = free_at else { return Ok(now) };
-            let held = self.held(endpoint, subject, free_at);
+            let held = self.held(endpoint, subject, alias, free_at);
             if free_at > deadline {
                 let wait = free_at.saturating_duration_since(Instant::now());
                 let message = if held {
@@ -302,11 +302,17 @@ impl Pacer {
     }
 
     /// Whether a hold the server asked for lasts until `free_at` (not the quota windows).
-    fn held(&self, endpoint: Endpoint, subject: Option<&Subject>, free_at: Instant) -> bool {
+    fn held(
+        &self,
+        endpoint: Endpoint,
+        subject: Option<&Subject>,
+        alias: Option<&Subject>,
+        free_at: Instant,
+    ) -> bool {
         let lanes = crate::fork::lock(&self.lanes);
         let endpoint_hold = lanes.endpoints.get(&endpoint).and_then(|lane| lane.held_until);
-        let subject_hold = subject.and_then(|s| lanes.subjects.get(s)).and_then(|lane| lane.held_until);
-        [endpoint_hold, subject_hold].into_iter().flatten().any(|until| until >= free_at)
+        let subject_holds = subjects(subject, alias).filter_map(|s| lanes.subjects.get(s)?.held_until);
+        endpoint_hold.into_iter().chain(subject_holds).any(|until| until >= free_at)
     }
 
     /// Holds every call to `endpoint` for `wait` (the server said it is throttling), in
@@ -416,6 +422,21 @@ mod tests {
         assert_eq!(start.elapsed(), released, "another chat is not held");
         pacer.acquire(Endpoint::SendMessage, Some(&Subject::chat("oc_x")), None, far()).await.unwrap();
         assert!(start.elapsed() >= released + Duration::from_secs(1), "{:?}", start.elapsed());
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_hold_on_the_id_a_call_names_applies_once_its_chat_is_known() {
+        let pacer = Pacer::new(QuotaTable::unlimited());
+        let (user, chat) = (Subject::user("open_id", "ou_a"), Subject::chat("oc_a"));
+        let start = Instant::now();
+        pacer.hold_subject(&user, Duration::from_secs(2)).await;
+        let soon = start + Duration::from_secs(1);
+        let error = pacer.acquire(Endpoint::SendMessage, Some(&chat), Some(&user), soon).await.unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::RateLimited);
+        assert!(error.to_string().contains("the platform throttled"), "{error}");
+        pacer.acquire(Endpoint::SendMessage, Some(&chat), Some(&user), far()).await.unwrap();
+        assert!(start.elapsed() >= Duration::from_secs(2), "{:?}", start.elapsed());
+        pacer.acquire(Endpoint::SendMessage, Some(&chat), None, far()).await.unwrap();
     }
 
     #[tokio::test(start_paused = true)]
