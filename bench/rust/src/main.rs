@@ -5,6 +5,7 @@
 //! `send_text` (with the variant `blocking`, `concurrency` OS threads calling
 //! `BlockingClient::send_text`); campaign mode makes one `send_campaign` call to every
 //! receiver. The last line of stdout is the result as JSON (see bench/README.md).
+//! `LARKMSG_LOG` (e.g. `debug`) writes larkmsg's log to stderr, as in the bindings.
 
 mod params;
 mod report;
@@ -36,6 +37,13 @@ async fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    // The bindings' clients read LARKMSG_LOG when they are built; a Rust client does not.
+    if let Ok(directive) = std::env::var(larkmsg::logging::ENV_VAR)
+        && let Err(error) = larkmsg::logging::enable(&directive)
+    {
+        eprintln!("{}: {error}", larkmsg::logging::ENV_VAR);
+        return ExitCode::from(2);
+    }
     let started = Instant::now();
     let client = match build(&params) {
         Ok(client) => client,
