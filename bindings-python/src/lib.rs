@@ -16,7 +16,10 @@ mod convert;
 mod stream;
 
 use larkmsg::fake::{FakeConfig, FakeServer};
-use larkmsg::{CallExtras, ClientOptions, Error, OnProgress, Progress, runtime};
+use larkmsg::{
+    CallExtras, ClientOptions, Error, OnProgress, Progress, ReceiveIdType, SendMessage, SendMessageRequest,
+    runtime,
+};
 use pyo3::exceptions::{PyRuntimeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
@@ -157,6 +160,44 @@ impl NativeClient {
         }
     }
 
+    /// Sends a plain text message (send message, its request built typed: no request object
+    /// is converted and no request JSON is read), blocking without the GIL; gives the message
+    /// as a `dict`, as `call("send_message", …)` does.
+    #[pyo3(signature = (receive_id_type, receive_id, text, uuid = None))]
+    fn send_text<'py>(
+        &self,
+        py: Python<'py>,
+        receive_id_type: &str,
+        receive_id: &str,
+        text: &str,
+        uuid: Option<&str>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let request = text_request(receive_id_type, receive_id, text, uuid);
+        let client = &self.inner;
+        let outcome = py.detach(|| runtime::block_on(send_text_value(client, request)));
+        match outcome.and_then(|sent| sent) {
+            Ok(value) => convert::to_python(py, &value),
+            Err(error) => Err(to_py_err(py, &error)),
+        }
+    }
+
+    /// `send_text` on the core's runtime: an asyncio future of the message as a `dict`, and
+    /// the `Abort` that stops the call.
+    #[pyo3(signature = (receive_id_type, receive_id, text, uuid = None))]
+    fn send_text_async<'py>(
+        &self,
+        py: Python<'py>,
+        receive_id_type: &str,
+        receive_id: &str,
+        text: &str,
+        uuid: Option<&str>,
+    ) -> PyResult<(Bound<'py, PyAny>, Abort)> {
+        let request = text_request(receive_id_type, receive_id, text, uuid);
+        let client = self.inner.clone();
+        let work = async move { send_text_value(&client, request).await };
+        future_of(py, work, |py, value| Ok(convert::to_python(py, &value)?.unbind()))
+    }
+
     /// Starts a call on the core's runtime and gives an asyncio future of the running loop
     /// that receives the result as a `dict` (or the exception), and the `Abort` that stops
     /// the call; the request as for `call`.
@@ -209,6 +250,25 @@ impl NativeClient {
         let client = &self.inner;
         py.detach(|| client.set_app_ticket(ticket)).map_err(|e| to_py_err(py, &e))
     }
+}
+
+/// The typed send message request of a plain text message.
+fn text_request(
+    receive_id_type: &str,
+    receive_id: &str,
+    text: &str,
+    uuid: Option<&str>,
+) -> SendMessageRequest {
+    let request = SendMessageRequest::text(ReceiveIdType::from(receive_id_type), receive_id, text);
+    match uuid {
+        Some(uuid) => request.uuid(uuid),
+        None => request,
+    }
+}
+
+/// Sends `request` and gives the message as JSON values, converted off the GIL.
+async fn send_text_value(client: &larkmsg::Client, request: SendMessageRequest) -> larkmsg::Result<Value> {
+    client.call_output_of::<SendMessage>(request).await?.into_value()
 }
 
 /// Runs `work` on the core's runtime and gives an asyncio future of the running loop that

@@ -444,3 +444,59 @@ def test_event_loops_that_come_and_go_leave_no_open_files(lark_fake: FakeServer,
     # The queue of the last loop stays until another loop is seen: 2 sockets.
     assert after - before <= 4, (before, after)
     asyncio.run(client.aclose())
+
+
+_TEXT_SENDS_THAT_BREAK_A_RULE: list[tuple[Any, Any, Any, Any]] = [
+    ("phone", "ou_1", "hi", None),
+    ("open_id", "", "hi", None),
+    ("open_id", "ou_1", "x" * 160 * 1024, None),
+    ("open_id", "ou_1", "hi", "u" * 51),
+    ("open_id", "ou_1", 7, None),
+    (None, "ou_1", "hi", None),
+]
+
+
+def _failure(send: Any) -> tuple[type[BaseException], str]:
+    with pytest.raises(Exception) as caught:
+        send()
+    return type(caught.value), str(caught.value)
+
+
+@pytest.mark.parametrize("receive_id_type, receive_id, text, uuid", _TEXT_SENDS_THAT_BREAK_A_RULE)
+def test_send_text_breaks_the_rules_of_a_text_send(
+    lark_fake: FakeServer, lark_client: larkmsg.Client, receive_id_type: Any, receive_id: Any, text: Any, uuid: Any
+) -> None:
+    # send_text takes a native call of its own when every argument is a str: it must refuse
+    # what the general call refuses, with the same error, and send nothing.
+    by_text = _failure(lambda: lark_client.send_text(receive_id_type, receive_id, text, uuid=uuid))
+    by_content = _failure(
+        lambda: lark_client.send(receive_id_type, receive_id, content.text(text), uuid=uuid)
+    )
+    assert by_text == by_content
+    assert by_text[0] is not AssertionError
+    async_client = lark_fake.async_client()
+
+    async def by_async() -> tuple[type[BaseException], str]:
+        try:
+            await async_client.send_text(receive_id_type, receive_id, text, uuid=uuid)
+        except Exception as error:
+            return type(error), str(error)
+        raise AssertionError("the async send_text was accepted")
+
+    assert asyncio.run(by_async()) == by_text
+    assert lark_fake.inbox()["messages"] == []
+
+
+def test_send_text_sends_what_send_with_text_content_sends(
+    lark_fake: FakeServer, lark_client: larkmsg.Client
+) -> None:
+    by_text = lark_client.send_text("chat_id", "oc_1", "<at user_id=\"all\"></at> 你好", uuid="same-1")
+    async_client = lark_fake.async_client()
+    by_async = asyncio.run(async_client.send_text("chat_id", "oc_1", "<at user_id=\"all\"></at> 你好", uuid="same-1"))
+    by_content = lark_client.send("chat_id", "oc_1", content.text("<at user_id=\"all\"></at> 你好"), uuid="same-1")
+    assert by_text == by_async == by_content
+    (sent,) = lark_fake.inbox()["messages"]
+    assert sent["uuid"] == "same-1" and json.loads(sent["content"]) == {"text": "<at user_id=\"all\"></at> 你好"}
+    lark_client.close()
+    with pytest.raises(larkmsg.ConfigError):
+        lark_client.send_text("chat_id", "oc_1", "closed")

@@ -48,6 +48,17 @@ def _request(request: Mapping[str, Any] | None, fields: Mapping[str, Any]) -> di
     return merged
 
 
+def _text_args(receive_id_type: object, receive_id: object, text: object, uuid: object) -> bool:
+    """Whether a text send can take the native text call: every argument a ``str`` (anything
+    else takes the general call, whose checks name what is wrong)."""
+    return (
+        type(receive_id_type) is str
+        and type(receive_id) is str
+        and type(text) is str
+        and (uuid is None or type(uuid) is str)
+    )
+
+
 def _resend_of(error: LarkError) -> tuple[str, dict[str, Any]]:
     """The call and flat request that resend a failed call, or why it cannot be resent."""
     resend = error.resend_request
@@ -225,6 +236,10 @@ class Client(SyncOperations, _Base):
 
     def send_text(self, receive_id_type: str, receive_id: str, text: str, *, uuid: str | None = None) -> Message:
         """Sends a plain text message to one receiver."""
+        if _text_args(receive_id_type, receive_id, text, uuid):
+            native = self._client()
+            follow_level()
+            return Message(native.send_text(receive_id_type, receive_id, text, uuid))
         return self.send(receive_id_type, receive_id, text_content(text), uuid=uuid)
 
     def create_card_entity(self, card: Mapping[str, Any]) -> CreateCardResult:
@@ -318,6 +333,10 @@ class AsyncClient(AsyncOperations, _Base):
         self, receive_id_type: str, receive_id: str, text: str, *, uuid: str | None = None
     ) -> Message:
         """Sends a plain text message to one receiver."""
+        if _text_args(receive_id_type, receive_id, text, uuid):
+            native = self._client()
+            follow_level()
+            return Message(await settled(native.send_text_async(receive_id_type, receive_id, text, uuid)))
         return await self.send(receive_id_type, receive_id, text_content(text), uuid=uuid)
 
     async def create_card_entity(self, card: Mapping[str, Any]) -> CreateCardResult:
