@@ -89,7 +89,7 @@ user node types-out/cjs-plain/cjs-plain.js
 step "memory over 20,000 calls"
 # (the full check: tools/memory-loop.js, 100,000 calls by default)
 cp -r "$here/tools" "$project/tools"
-user node --expose-gc tools/memory-loop.js --calls 20000
+user node tools/memory-loop.js --calls 20000
 
 # Runs `require('larkmsg')` in $1, which must fail with a message holding each of $2...
 expect_load_error() {
